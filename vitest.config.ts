@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+// Workflow tests start a real Temporal dev server and bundle workflow code, so give them room;
+// TZ is pinned so no test can depend on the machine's zone.
+process.env.TZ = 'Europe/London';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
+    pool: 'forks',
+    env: { TZ: 'Europe/London', LOG_LEVEL: 'silent' },
+  },
+});
