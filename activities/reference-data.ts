@@ -1,0 +1,63 @@
+/**
+ * Reference data in the warehouse: schema `ref` with England and Wales bank holidays and the
+ * working-day calendar (see sql/reference/calendar.sql for the tables and how to count working
+ * days). Idempotent: every object is CREATE OR REPLACE'd, inside one transaction, so a failed
+ * load leaves the previous reference tables as they were.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+
+/** Paths relative to the project root. */
+export const BANK_HOLIDAYS_CSV = join('reference', 'bank-holidays-england-and-wales.csv');
+export const CALENDAR_SQL = join('sql', 'reference', 'calendar.sql');
+
+export async function loadReferenceData(conn: DuckDBConnection, projectRoot: string): Promise<void> {
+  const sql = await readFile(join(projectRoot, CALENDAR_SQL), 'utf8');
+  const params: Record<string, DuckDBValue> = {
+    bank_holidays_csv: join(projectRoot, BANK_HOLIDAYS_CSV),
+  };
+
+  await conn.run('BEGIN TRANSACTION');
+  try {
+    await runScript(conn, sql, params);
+    const check = await conn.runAndReadAll(
+      'SELECT count(*) AS n, count(*) FILTER (WHERE isodow(date) > 5) AS weekend FROM ref.bank_holidays',
+    );
+    const [n, weekend] = check.getRows()[0] ?? [];
+    if (!n) throw new Error(`${BANK_HOLIDAYS_CSV} loaded no rows`);
+    if (weekend) {
+      throw new Error(`${BANK_HOLIDAYS_CSV} lists ${String(weekend)} weekend date(s); list the substitute weekday instead`);
+    }
+    await conn.run('COMMIT');
+  } catch (err) {
+    // Keep the original error; a failed ROLLBACK has nothing better to say.
+    await conn.run('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
+}
+
+/**
+ * Runs a multi-statement SQL script, binding to each statement only the named parameters it
+ * uses. (`conn.run(sql, values)` binds values to the last statement only and runs the earlier
+ * ones unbound, and binding a name a statement does not use is an error.)
+ */
+async function runScript(conn: DuckDBConnection, sql: string, params: Record<string, DuckDBValue>): Promise<void> {
+  const statements = await conn.extractStatements(sql);
+  for (let i = 0; i < statements.count; i++) {
+    // Prepared one at a time, after the earlier statements ran: later ones refer to their tables.
+    const prepared = await statements.prepare(i);
+    try {
+      const values: Record<string, DuckDBValue> = {};
+      for (let p = 1; p <= prepared.parameterCount; p++) {
+        const name = prepared.parameterName(p);
+        if (!Object.hasOwn(params, name)) throw new Error(`SQL statement ${i + 1} uses unknown parameter $${name}`);
+        values[name] = params[name] as DuckDBValue;
+      }
+      if (prepared.parameterCount > 0) prepared.bind(values);
+      await prepared.run();
+    } finally {
+      prepared.destroySync();
+    }
+  }
+}
