@@ -1,0 +1,294 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seriesPeriodEnds } from '../core/dates.js';
+import { metricsFile, type MetricsFile, type SeriesPoint } from '../core/metrics-contract.js';
+import { escapeHtml, renderReport } from '../core/report-html.js';
+import { suppressForPublic } from '../core/suppression.js';
+
+const AS_OF = '2015-02-28';
+const ENDS = seriesPeriodEnds(AS_OF);
+const HASH = `sha256:${'a'.repeat(64)}`;
+const NASTY = '<script>alert("x")</script> & \'q\'';
+
+function series(kpi: string, f: (i: number) => Omit<SeriesPoint, 'kpi' | 'period_end'>): SeriesPoint[] {
+  return ENDS.map((period_end, i) => ({ kpi, period_end, ...f(i) }));
+}
+
+/** Three KPIs — an average, a percentage with a level shift, a withheld figure — plus a count. */
+function sample(): MetricsFile {
+  return metricsFile.parse({
+    schema_version: '1',
+    snapshot_id: `2015-02-28T02-14-09Z-${NASTY}`,
+    as_of: AS_OF,
+    created_at: '2015-03-01T02:14:09Z',
+    metrics: [
+      {
+        kpi: 'plo_avg_weeks',
+        title: 'Average duration of care proceedings (weeks)',
+        period_start: '2014-03-01',
+        period_end: AS_OF,
+        value: 34.1,
+        numerator: null,
+        denominator: 57,
+        unit: 'weeks',
+        polarity: 'lower',
+        target: 26,
+        status: 'red',
+        definition_version: HASH,
+        baseline: { period_end: '2014-05-31', value: 57, since: '2014-05-31', reason: 'Declared by the committee in May 2014.' },
+        comparable_with_previous: true,
+        notes: [],
+      },
+      {
+        kpi: 'assessment_quality_good_pct',
+        title: 'Assessment audits graded Good or better (%)',
+        period_start: '2015-02-01',
+        period_end: AS_OF,
+        value: 90,
+        numerator: 18,
+        denominator: 20,
+        unit: '%',
+        polarity: 'higher',
+        target: 100,
+        status: 'amber',
+        definition_version: HASH,
+        baseline: { period_end: '2014-07-31', value: 90, since: '2014-07-31', reason: 'Level shift detected in July 2014.' },
+        comparable_with_previous: false,
+        notes: ['Audit scale "Good" & "Outstanding" counted as good.'],
+      },
+      {
+        kpi: 'audits_good_or_better_pct',
+        title: 'Case file audits graded Good or better (%)',
+        period_start: '2015-02-01',
+        period_end: AS_OF,
+        value: null,
+        numerator: null,
+        denominator: null,
+        unit: '%',
+        polarity: 'higher',
+        target: 60,
+        status: 'none',
+        definition_version: HASH,
+        baseline: null,
+        comparable_with_previous: false,
+        notes: [`New grade ${NASTY} on 7 rows since 2015-01-05; map it in config/code-mappings.`],
+      },
+      {
+        kpi: 'cin_without_plan_6wk',
+        title: 'Children in need without a plan for 6 weeks or more',
+        period_start: AS_OF,
+        period_end: AS_OF,
+        value: 250,
+        numerator: null,
+        denominator: null,
+        unit: 'children',
+        polarity: 'lower',
+        target: 0,
+        status: 'red',
+        definition_version: HASH,
+        baseline: null,
+        comparable_with_previous: true,
+        notes: [],
+      },
+    ],
+    series: [
+      ...series('plo_avg_weeks', (i) => ({ value: i === 24 ? 34.1 : 57.3 - i, numerator: null, denominator: i === 24 ? 57 : 61 - i })),
+      ...series('assessment_quality_good_pct', (i) =>
+        i < 17 ? { value: 18, numerator: 3, denominator: 17 } : { value: 90, numerator: 18, denominator: 20 },
+      ),
+      ...series('audits_good_or_better_pct', (i) => (i < 22 ? { value: 35 + i, numerator: 7 + i, denominator: 20 + i } : { value: null, numerator: null, denominator: null })),
+      ...series('cin_without_plan_6wk', (i) => ({ value: 400 - i * 6, numerator: null, denominator: null })),
+    ],
+    baseline_events: [
+      {
+        kpi: 'assessment_quality_good_pct',
+        kind: 'level_shift',
+        effective_period: '2014-07',
+        detected_in: 'snapshot 2014-08-31T02-00-00Z',
+        evidence: { before: 18, after: 90, test: 'binary segmentation' },
+      },
+      {
+        kpi: 'audits_good_or_better_pct',
+        kind: 'source_codes_changed',
+        effective_period: '2015-01',
+        detected_in: 'snapshot 2015-01-31T02-00-00Z',
+        evidence: { column: 'Audit Grade', new_codes: [NASTY] },
+      },
+    ],
+    data_quality: {
+      sources: [
+        {
+          source: 'case-system/referrals',
+          file: 'referrals_2015-02-28.csv',
+          sha256: 'b'.repeat(64),
+          extract_date: AS_OF,
+          status: 'loaded',
+          reason: 'bad date in column "Referral Date"',
+          used: true,
+          rows_loaded: 1204,
+          rows_rejected: 3,
+        },
+        { source: 'audits', file: 'audits_2015-02-27.xlsx', sha256: null, extract_date: '2015-02-27', status: 'rejected', reason: 'the sheet "Audits" is missing', used: false, rows_loaded: 0, rows_rejected: 0 },
+        { source: 'workforce', file: 'workforce_2015-03-02.csv', sha256: 'c'.repeat(64), extract_date: '2015-03-02', status: 'after_as_of', reason: null, used: false, rows_loaded: 0, rows_rejected: 0 },
+        { source: 'workforce', file: 'workforce_2015-02-01.csv', sha256: 'd'.repeat(64), extract_date: '2015-02-01', status: 'already_loaded', reason: null, used: true, rows_loaded: 310, rows_rejected: 0 },
+      ],
+      gaps: [{ kpi: 'audits_good_or_better_pct', reason: `Withheld: a grade the KPI cannot classify (${NASTY}).` }],
+    },
+  });
+}
+
+const DEFINITIONS = { plo_avg_weeks: 'Care proceedings concluded in the trailing 12 months: mean weeks from issue to final order.' };
+
+describe('escapeHtml', () => {
+  it('escapes the five HTML-special characters', () => {
+    expect(escapeHtml(`<a href="x">Tom & 'Jerry'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;');
+  });
+});
+
+describe('renderReport', () => {
+  const html = renderReport(sample(), { kpiDefinitions: DEFINITIONS });
+
+  it('is one self-contained page: no scripts, no links, no external URLs', () => {
+    expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(/<link/i);
+    expect(html).not.toMatch(/<img/i);
+    expect(html).not.toMatch(/https?:\/\//i);
+    expect(html).not.toMatch(/url\(/i);
+    expect(html).toContain('@media print');
+    expect(html).toContain('size: A4');
+    expect(html).toContain('break-before: page');
+  });
+
+  it('escapes every piece of text from the snapshot', () => {
+    expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;q&#39;');
+    expect(html).not.toContain(NASTY);
+  });
+
+  it('has a header with the as-of date, snapshot id and a summary table of every KPI', () => {
+    expect(html).toContain("<h1>Children's social care performance report</h1>");
+    expect(html).toContain('28 February 2015');
+    expect(html).toContain('2015-02-28T02-14-09Z-');
+    const summary = html.slice(html.indexOf('<table class="data summary"'), html.indexOf('</table>', html.indexOf('<table class="data summary"')));
+    for (const title of ['Average duration of care proceedings (weeks)', 'Assessment audits graded Good or better (%)', 'Case file audits graded Good or better (%)', 'Children in need without a plan for 6 weeks or more']) {
+      expect(summary).toContain(title);
+    }
+    expect(summary).toContain('34.1 weeks');
+    expect(summary).toContain('<th scope="col">Status</th>');
+  });
+
+  it('gives the status in words, not colour alone', () => {
+    expect(html).toContain('Red — worse than target');
+    expect(html).toContain('Amber — worse than target, within tolerance');
+    expect(html).toContain('No status — no figure available');
+  });
+
+  it('has one section per KPI with value, target, numerator/denominator in words, baseline and comparability', () => {
+    expect(html.match(/<section class="kpi"/g)).toHaveLength(4);
+    expect(html).toContain('Care proceedings concluded in the trailing 12 months');
+    expect(html).toContain('26 weeks (lower is better)');
+    expect(html).toContain('This is an average over 57 cases');
+    expect(html).toContain('a numerator of 18 out of a denominator of 20');
+    expect(html).toContain('This figure is a count');
+    expect(html).toContain('Baseline: 57 weeks for the period ending 31 May 2014, in force since 31 May 2014. Reason: Declared by the committee in May 2014.');
+    expect(html).toContain('Comparable with earlier figures: no — a new baseline started on 31 July 2014');
+  });
+
+  it('says "not available" and why for a withheld figure', () => {
+    expect(html).toContain('Not available — Withheld: a grade the KPI cannot classify (&lt;script&gt;');
+    expect(html).toContain('<strong class="value">Not available</strong> — Withheld');
+  });
+
+  it('draws each trend as an accessible inline SVG with target and baseline markers, plus the table behind it', () => {
+    expect(html.match(/<svg class="chart"[^>]*role="img" aria-labelledby="[^"]+-title [^"]+-desc"/g)).toHaveLength(4);
+    expect(html).not.toContain('xmlns');
+    expect(html.match(/<line class="target"/g)).toHaveLength(4);
+    expect(html.match(/<line class="event"/g)).toHaveLength(2);
+    expect(html).toContain('New baseline Jul 2014');
+    expect(html.match(/<table class="data series-table">/g)).toHaveLength(4);
+    expect(html).toContain('<caption>Monthly figures behind the chart: Average duration of care proceedings (weeks)</caption>');
+    expect(html.match(/<tr><th scope="row">28 February 2013<\/th>/g)).toHaveLength(4);
+    expect(html).toContain('New baseline starts (level shift)');
+  });
+
+  it('explains baseline events and data quality in plain words', () => {
+    expect(html).toContain(
+      'Assessment audits graded Good or better (%): the monthly figure stepped up from 18% to 90% in July 2014; a new baseline starts then.',
+    );
+    expect(html).toContain('the codes recorded in a column it reads changed (new codes: &lt;script&gt;');
+    expect(html).toContain('3 rows of referrals_2015-02-28.csv (case-system/referrals, extracted 28 February 2015) were rejected and left out; 1,204 rows loaded.');
+    expect(html).toContain('The whole of audits_2015-02-27.xlsx (audits, extracted 27 February 2015) was rejected: the sheet &quot;Audits&quot; is missing.');
+    expect(html).toContain('workforce_2015-03-02.csv (workforce, extracted 2 March 2015) is dated after the as-of date (28 February 2015)');
+    expect(html).toContain('Case file audits graded Good or better (%): Withheld');
+  });
+
+  it('renders the public variant with "c" in place of small numbers', () => {
+    const pub = renderReport(suppressForPublic(sample()));
+    expect(pub).toContain('c (suppressed: a small number)');
+    expect(pub).toContain('Small numbers: counts, numerators and denominators from 1 to 5');
+  });
+});
+
+const CHROMIUM = '/usr/bin/chromium';
+
+describe('report accessibility in headless chromium (axe-core, WCAG 2.1 A/AA)', () => {
+  let browser: Browser;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`${CHROMIUM} is missing: the report accessibility test needs Debian's chromium. Install it with "apt-get install -y chromium".`);
+    }
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+  async function audit(html: string, screenshot?: string): Promise<{ violations: unknown[]; requests: string[]; pdfPages: number }> {
+    // The page's own CSP forbids scripts; bypass it only so the test can inject axe.
+    const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1100, height: 900 } });
+    try {
+      const page = await context.newPage();
+      const requests: string[] = [];
+      page.on('request', (r) => requests.push(r.url()));
+      await page.setContent(html, { waitUntil: 'load' });
+      if (screenshot) await page.screenshot({ path: screenshot, fullPage: true });
+      await page.addScriptTag({ content: axeSource });
+      const result = await page.evaluate(async () => {
+        // Runs in the browser; the project's tsconfig has no DOM lib, hence the casts.
+        const g = globalThis as unknown as { document: unknown; axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: unknown[] }> } };
+        const r = await g.axe.run(g.document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+        return r.violations.map((v) => {
+          const x = v as { id: string; help: string; nodes: { target: unknown; failureSummary?: string }[] };
+          return { id: x.id, help: x.help, nodes: x.nodes.map((n) => ({ target: n.target, failure: n.failureSummary })) };
+        });
+      });
+      const pdf = await page.pdf({ format: 'A4', preferCSSPageSize: true });
+      const pdfPages = pdf.toString('latin1').match(/\/Type\s*\/Page(?!s)/g)?.length ?? 0;
+      return { violations: result, requests, pdfPages };
+    } finally {
+      await context.close();
+    }
+  }
+
+  it('has no WCAG 2.1 A/AA violations and loads nothing from outside the page', async () => {
+    const { violations, requests, pdfPages } = await audit(renderReport(sample(), { kpiDefinitions: DEFINITIONS }), process.env.REPORT_SCREENSHOT);
+    expect(violations).toEqual([]);
+    expect(requests.filter((u) => !u.startsWith('about:') && !u.startsWith('data:'))).toEqual([]);
+    // Printed as committee papers: the summary, then each of the 4 KPIs and the 2 appendices on a new page.
+    expect(pdfPages).toBeGreaterThanOrEqual(7);
+  });
+
+  it('the public (suppressed) variant has no violations either', async () => {
+    const { violations } = await audit(renderReport(suppressForPublic(sample())));
+    expect(violations).toEqual([]);
+  });
+});
