@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import { runScript } from './warehouse.js';
 
 /** Paths relative to the project root. */
 export const BANK_HOLIDAYS_CSV = join('reference', 'bank-holidays-england-and-wales.csv');
@@ -34,30 +35,5 @@ export async function loadReferenceData(conn: DuckDBConnection, projectRoot: str
     // Keep the original error; a failed ROLLBACK has nothing better to say.
     await conn.run('ROLLBACK').catch(() => undefined);
     throw err;
-  }
-}
-
-/**
- * Runs a multi-statement SQL script, binding to each statement only the named parameters it
- * uses. (`conn.run(sql, values)` binds values to the last statement only and runs the earlier
- * ones unbound, and binding a name a statement does not use is an error.)
- */
-async function runScript(conn: DuckDBConnection, sql: string, params: Record<string, DuckDBValue>): Promise<void> {
-  const statements = await conn.extractStatements(sql);
-  for (let i = 0; i < statements.count; i++) {
-    // Prepared one at a time, after the earlier statements ran: later ones refer to their tables.
-    const prepared = await statements.prepare(i);
-    try {
-      const values: Record<string, DuckDBValue> = {};
-      for (let p = 1; p <= prepared.parameterCount; p++) {
-        const name = prepared.parameterName(p);
-        if (!Object.hasOwn(params, name)) throw new Error(`SQL statement ${i + 1} uses unknown parameter $${name}`);
-        values[name] = params[name] as DuckDBValue;
-      }
-      if (prepared.parameterCount > 0) prepared.bind(values);
-      await prepared.run();
-    } finally {
-      prepared.destroySync();
-    }
   }
 }

@@ -1,0 +1,149 @@
+/**
+ * Pull: find every file in the landing folder, decide what tonight does with it, and archive
+ * new bytes as `raw/<source>/<sha256>.<ext>`. Never edits the landing folder; never follows a
+ * link out of it. The decision for each file travels on as a small `FoundFile`.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { copyFile, lstat, mkdir, readdir, realpath, rename, stat } from 'node:fs/promises';
+import { extname, join, sep } from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
+import { CASE_SYSTEM_LISTS, type SourceKind } from '../core/contracts/lists.js';
+import { isIsoDate } from '../core/dates.js';
+import type { FoundFile, NightInput } from '../core/night.js';
+import type { Warehouse } from './warehouse.js';
+
+export const SOURCES: readonly SourceKind[] = ['case-system', 'hr', 'audits'];
+
+/** What a file name says: its list and extract date, or why it cannot be used. */
+export function classifyName(source: SourceKind, name: string): { list: string; extractDate: string | null } | { reason: string } {
+  if (source === 'audits') {
+    if (name.startsWith('~$')) return { reason: 'an Excel lock file (the workbook was open when copied); it is not an audit workbook' };
+    const ext = extname(name).toLowerCase();
+    if (ext !== '.xlsx' && ext !== '.csv') return { reason: `audit files must be .xlsx or .csv, not "${ext || 'no extension'}"` };
+    return { list: 'audits', extractDate: null };
+  }
+  const m = /^([a-z_]+)_(\d{4}-\d{2}-\d{2})\.csv$/i.exec(name);
+  const expected = source === 'hr' ? 'workforce_YYYY-MM-DD.csv' : '<list>_YYYY-MM-DD.csv';
+  if (!m) return { reason: `file name does not match ${expected}; rename it so the list and extract date can be read` };
+  const list = m[1]!.toLowerCase();
+  const date = m[2]!;
+  const known = source === 'hr' ? ['workforce'] : CASE_SYSTEM_LISTS;
+  if (!known.includes(list)) return { reason: `"${list}" is not a known ${source} list (expected one of: ${known.join(', ')})` };
+  if (!isIsoDate(date)) return { reason: `the extract date ${date} in the file name is not a real date` };
+  return { list, extractDate: date };
+}
+
+export interface FileFacts {
+  sha256: string;
+  byteSize: number;
+  encoding: 'utf-8' | 'windows-1252';
+  hasNul: boolean;
+}
+
+/** One pass over the bytes: sha256, size, whether it is valid UTF-8, whether it holds NUL bytes. */
+export async function fileFacts(path: string): Promise<FileFacts> {
+  const hash = createHash('sha256');
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  let valid = true;
+  let hasNul = false;
+  let size = 0;
+  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+    hash.update(chunk);
+    size += chunk.length;
+    if (!hasNul && chunk.includes(0)) hasNul = true;
+    if (valid) {
+      try {
+        utf8.decode(chunk, { stream: true });
+      } catch {
+        valid = false;
+      }
+    }
+  }
+  if (valid) {
+    try {
+      utf8.decode();
+    } catch {
+      valid = false;
+    }
+  }
+  return { sha256: hash.digest('hex'), byteSize: size, encoding: valid ? 'utf-8' : 'windows-1252', hasNul };
+}
+
+async function archive(home: string, source: SourceKind, facts: FileFacts, from: string, ext: string): Promise<string> {
+  const dir = join(home, 'raw', source);
+  await mkdir(dir, { recursive: true });
+  const dest = join(dir, `${facts.sha256}${ext.toLowerCase()}`);
+  const existing = await stat(dest).catch(() => null);
+  if (existing?.size === facts.byteSize) return dest;
+  // Copy under a temporary name, then rename: a retried pull never leaves a half-copied archive.
+  const tmp = `${dest}.partial-${process.pid}`;
+  await copyFile(from, tmp);
+  await rename(tmp, dest);
+  return dest;
+}
+
+function rejected(base: Omit<FoundFile, 'status' | 'reason'>, reason: string): FoundFile {
+  return { ...base, status: 'rejected', reason };
+}
+
+export async function pullSources(w: Warehouse, input: NightInput): Promise<FoundFile[]> {
+  const landingStat = await stat(input.landing).catch(() => null);
+  if (!landingStat?.isDirectory()) {
+    throw ApplicationFailure.nonRetryable(
+      `The landing folder ${input.landing} does not exist or is not a folder. Check --landing (or the share is not mounted); nothing was loaded tonight.`,
+      'LandingMissing',
+    );
+  }
+  const landingReal = await realpath(input.landing);
+  const known = new Set(
+    (await w.rows<{ sha256: string }>('SELECT sha256 FROM meta.files')).map((r) => r.sha256),
+  );
+  const seenTonight = new Map<string, string>();
+  const found: FoundFile[] = [];
+
+  for (const source of SOURCES) {
+    const dir = join(input.landing, source);
+    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const relPath = `${source}/${entry.name}`;
+      const base = { source, list: null, relPath, name: entry.name, sha256: null, extractDate: null, byteSize: 0, rawPath: null, encoding: null } as const;
+      const full = join(dir, entry.name);
+      const info = await lstat(full);
+      let target = full;
+      if (info.isSymbolicLink()) {
+        const real = await realpath(full).catch(() => null);
+        if (!real || !(real === landingReal || real.startsWith(landingReal + sep))) {
+          found.push(rejected(base, 'a symbolic link that leads outside the landing folder; copy the file into the landing folder instead'));
+          continue;
+        }
+        target = real;
+      }
+      const targetInfo = await stat(target);
+      if (!targetInfo.isFile()) {
+        found.push(rejected(base, 'not a plain file (a folder or device); put extract files directly in the source folder'));
+        continue;
+      }
+      const named = classifyName(source, entry.name);
+      if ('reason' in named) {
+        found.push(rejected({ ...base, byteSize: targetInfo.size }, named.reason));
+        continue;
+      }
+      const facts = await fileFacts(target);
+      const described = { ...base, list: named.list, extractDate: named.extractDate, sha256: facts.sha256, byteSize: facts.byteSize, encoding: facts.encoding };
+      if (named.extractDate && named.extractDate > input.asOf) {
+        found.push({ ...described, status: 'after_as_of', reason: `extract dated ${named.extractDate}, after tonight's as-of date ${input.asOf}; left for a later night` });
+        continue;
+      }
+      const twin = seenTonight.get(facts.sha256);
+      if (known.has(facts.sha256) || twin) {
+        found.push({ ...described, status: 'already_loaded', reason: twin ? `same bytes as ${twin}` : null });
+        continue;
+      }
+      seenTonight.set(facts.sha256, relPath);
+      const rawPath = await archive(input.home, source, facts, target, extname(entry.name));
+      found.push({ ...described, rawPath, status: 'new', reason: null });
+    }
+  }
+  return found;
+}

@@ -1,0 +1,110 @@
+/**
+ * The DuckDB warehouse as activities see it: open a file, run bound SQL, read rows as JSON-safe
+ * objects (BIGINT as string → converted at the edge by the caller), run SQL files from `sql/`.
+ * One process may write a DuckDB file, so a process shares one instance per path (refcounted)
+ * rather than opening the same file twice.
+ */
+import { readFile } from 'node:fs/promises';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { projectPath } from '../core/project-root.js';
+
+export type Params = Record<string, DuckDBValue>;
+export type JsonRow = Record<string, unknown>;
+
+interface Shared {
+  instance: DuckDBInstance;
+  users: number;
+}
+const open = new Map<string, Promise<Shared>>();
+
+export class Warehouse {
+  private constructor(
+    readonly path: string,
+    readonly conn: DuckDBConnection,
+    private readonly release: () => void,
+  ) {}
+
+  static async open(path: string): Promise<Warehouse> {
+    let shared = open.get(path);
+    if (!shared) {
+      shared = DuckDBInstance.create(path).then((instance) => ({ instance, users: 0 }));
+      open.set(path, shared);
+      shared.catch(() => open.delete(path));
+    }
+    const s = await shared;
+    s.users++;
+    const conn = await s.instance.connect();
+    return new Warehouse(path, conn, () => {
+      conn.closeSync();
+      if (--s.users === 0) {
+        open.delete(path);
+        s.instance.closeSync();
+      }
+    });
+  }
+
+  /** Opens, runs `fn`, and always closes. */
+  static async with<T>(path: string, fn: (w: Warehouse) => Promise<T>): Promise<T> {
+    const w = await Warehouse.open(path);
+    try {
+      return await fn(w);
+    } finally {
+      w.close();
+    }
+  }
+
+  close(): void {
+    this.release();
+  }
+
+  async run(sql: string, params?: Params): Promise<void> {
+    await this.conn.run(sql, params);
+  }
+
+  async rows<T = JsonRow>(sql: string, params?: Params): Promise<T[]> {
+    const reader = await this.conn.runAndReadAll(sql, params);
+    return reader.getRowObjectsJson() as T[];
+  }
+
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    await this.conn.run('BEGIN TRANSACTION');
+    try {
+      const out = await fn();
+      await this.conn.run('COMMIT');
+      return out;
+    } catch (err) {
+      await this.conn.run('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** Runs a SQL file under `sql/` (several statements), binding to each only the parameters it uses. */
+  async runFile(relPath: string, params: Params = {}): Promise<void> {
+    await runScript(this.conn, await readFile(projectPath('sql', relPath), 'utf8'), params);
+  }
+}
+
+/**
+ * Runs a multi-statement SQL script, binding to each statement only the named parameters it
+ * uses. (`conn.run(sql, values)` binds values to the last statement only, and binding a name a
+ * statement does not use is an error.)
+ */
+export async function runScript(conn: DuckDBConnection, sql: string, params: Params): Promise<void> {
+  const statements = await conn.extractStatements(sql);
+  for (let i = 0; i < statements.count; i++) {
+    // Prepared one at a time, after the earlier statements ran: later ones refer to their tables.
+    const prepared = await statements.prepare(i);
+    try {
+      const values: Params = {};
+      for (let p = 1; p <= prepared.parameterCount; p++) {
+        const name = prepared.parameterName(p);
+        if (!Object.hasOwn(params, name)) throw new Error(`SQL statement ${i + 1} uses unknown parameter $${name}`);
+        values[name] = params[name] as DuckDBValue;
+      }
+      if (prepared.parameterCount > 0) prepared.bind(values);
+      await prepared.run();
+    } finally {
+      prepared.destroySync();
+    }
+  }
+}

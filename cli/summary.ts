@@ -1,0 +1,15 @@
+/** The short human summary `csc-kpi run` prints. */
+import type { NightResult } from '../core/night.js';
+
+export function formatNightSummary(r: NightResult): string {
+  const lines = [
+    `csc-kpi: night of ${r.asOf} published snapshot ${r.snapshotId}`,
+    `  files loaded ${r.filesLoaded}, rejected ${r.filesRejected}; rows loaded ${r.rowsLoaded}, rejected ${r.rowsRejected}`,
+    '',
+    ...r.kpis.map((k) => `  ${k.kpi.padEnd(34)} ${k.value === null ? 'withheld / no value' : String(k.value)}`),
+    '',
+    `  snapshot: ${r.snapshotPath}`,
+    '',
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,77 @@
+/**
+ * The small typed messages passed between the nightly workflow's steps. Paths, hashes and
+ * counts only: rows never cross the Temporal boundary.
+ */
+import type { SourceKind } from './contracts/lists.js';
+
+export interface NightInput {
+  /** The as-of date D, ISO. Computations never read the wall clock. */
+  asOf: string;
+  /** Landing folder the council drops files into. */
+  landing: string;
+  /** Home folder: raw archive, warehouse, snapshots. */
+  home: string;
+}
+
+export type FoundStatus = 'new' | 'already_loaded' | 'rejected' | 'after_as_of';
+
+/** One file found in the landing folder tonight. */
+export interface FoundFile {
+  source: SourceKind;
+  list: string | null;
+  /** Path relative to the landing folder, e.g. `case-system/referrals_2015-02-28.csv`. */
+  relPath: string;
+  name: string;
+  sha256: string | null;
+  extractDate: string | null;
+  byteSize: number;
+  /** Where the bytes were archived (absolute), when new. */
+  rawPath: string | null;
+  encoding: 'utf-8' | 'windows-1252' | null;
+  status: FoundStatus;
+  reason: string | null;
+}
+
+export interface LoadResult {
+  sha256: string;
+  status: 'loaded' | 'rejected';
+  reason: string | null;
+  rowsRead: number;
+  rowsLoaded: number;
+  rowsRejected: number;
+}
+
+export interface ComputeResult {
+  kpis: { kpi: string; value: number | null; definitionVersion: string }[];
+}
+
+export interface PublishInput extends NightInput {
+  workflowId: string;
+  runId: string;
+  /** Workflow time (deterministic), ISO instant. */
+  createdAt: string;
+  found: FoundFile[];
+}
+
+export interface PublishResult {
+  snapshotId: string;
+  path: string;
+}
+
+export interface NightResult {
+  asOf: string;
+  snapshotId: string;
+  snapshotPath: string;
+  filesLoaded: number;
+  filesRejected: number;
+  rowsLoaded: number;
+  rowsRejected: number;
+  kpis: ComputeResult['kpis'];
+}
+
+export const TASK_QUEUE = 'csc-kpi';
+
+/** One workflow per night, keyed by its as-of date, so a second start for the same night joins the first. */
+export function nightlyWorkflowId(asOf: string): string {
+  return `kpi-night-${asOf}`;
+}
