@@ -1,0 +1,49 @@
+/** `csc-kpi run` and `csc-kpi worker`. */
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import type { Logger } from 'pino';
+import { londonDate } from '../../core/dates.js';
+import { runNight } from '../run-night.js';
+import { formatNightSummary } from '../summary.js';
+import { createWorker, installRuntimeLogger } from '../worker.js';
+
+export interface HomeOpts {
+  home: string;
+  landing?: string;
+  asOf?: string;
+}
+
+/** Defaults from the spec: --home ./data, --landing <home>/landing, --as-of today in Europe/London. */
+export function nightInput(o: HomeOpts) {
+  const home = resolve(o.home);
+  return { home, landing: resolve(o.landing ?? `${home}/landing`), asOf: o.asOf ?? londonDate(new Date()) };
+}
+
+export function register(program: Command, log: Logger): void {
+  program
+    .command('run')
+    .description('run the nightly workflow once, now, and wait for it')
+    .option('--as-of <date>', 'as-of date YYYY-MM-DD (default: today in Europe/London)')
+    .option('--landing <dir>', 'landing folder (default: <home>/landing)')
+    .option('--home <dir>', 'home folder', './data')
+    .action(async (o: HomeOpts) => {
+      const result = await runNight(nightInput(o), log);
+      process.stdout.write(formatNightSummary(result));
+    });
+
+  program
+    .command('worker')
+    .description('run a long-lived worker against TEMPORAL_ADDRESS')
+    .action(async () => {
+      const address = process.env.TEMPORAL_ADDRESS;
+      if (!address) throw new Error('Set TEMPORAL_ADDRESS (host:port of the Temporal frontend) to run a worker.');
+      installRuntimeLogger(log);
+      const { worker, connection } = await createWorker({ address, namespace: process.env.TEMPORAL_NAMESPACE });
+      log.info({ address }, 'worker started');
+      try {
+        await worker.run();
+      } finally {
+        await connection.close();
+      }
+    });
+}
