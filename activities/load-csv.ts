@@ -8,7 +8,6 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
-import { listValue } from '@duckdb/node-api';
 import { contractFor } from '../core/contracts/lists.js';
 import { checkedSelect } from '../core/contracts/load-sql.js';
 import { snakeCase } from '../core/contracts/naming.js';
@@ -69,7 +68,7 @@ export async function recordFile(
   await w.run('DELETE FROM meta.files WHERE sha256 = $sha', { sha: f.sha256! });
   await w.run(
     `INSERT INTO meta.files VALUES ($sha, $source, $list, $name, $extract_date::DATE, $size, $raw, $enc, $status, $reason,
-       $read, $loaded, $rejected, $cols::VARCHAR[], nextval('meta.load_seq'), $run)`,
+       $read, $loaded, $rejected, from_json($cols, '["VARCHAR"]'), nextval('meta.load_seq'), $run)`,
     {
       sha: f.sha256!,
       source: f.source,
@@ -84,7 +83,7 @@ export async function recordFile(
       read: r.rowsRead,
       loaded: r.rowsLoaded,
       rejected: r.rowsRejected,
-      cols: listValue(columnsSeen.map(snakeCase)),
+      cols: JSON.stringify(columnsSeen.map(snakeCase)),
       run: runId,
     },
   );

@@ -5,7 +5,7 @@
  * rather than opening the same file twice.
  */
 import { readFile } from 'node:fs/promises';
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBPreparedStatement, type DuckDBValue } from '@duckdb/node-api';
 import { projectPath } from '../core/project-root.js';
 
 export type Params = Record<string, DuckDBValue>;
@@ -57,13 +57,27 @@ export class Warehouse {
     this.release();
   }
 
+  /** Runs one statement; binds only the named parameters it uses (DuckDB refuses unused names). */
   async run(sql: string, params?: Params): Promise<void> {
-    await this.conn.run(sql, params);
+    if (!params) return void (await this.conn.run(sql));
+    const prepared = await this.conn.prepare(sql);
+    try {
+      bindUsed(prepared, params);
+      await prepared.run();
+    } finally {
+      prepared.destroySync();
+    }
   }
 
   async rows<T = JsonRow>(sql: string, params?: Params): Promise<T[]> {
-    const reader = await this.conn.runAndReadAll(sql, params);
-    return reader.getRowObjectsJson() as T[];
+    if (!params) return (await this.conn.runAndReadAll(sql)).getRowObjectsJson() as T[];
+    const prepared = await this.conn.prepare(sql);
+    try {
+      bindUsed(prepared, params);
+      return (await prepared.runAndReadAll()).getRowObjectsJson() as T[];
+    } finally {
+      prepared.destroySync();
+    }
   }
 
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
@@ -84,6 +98,17 @@ export class Warehouse {
   }
 }
 
+/** Binds to a prepared statement the named parameters it uses; a missing one is an error. */
+function bindUsed(prepared: DuckDBPreparedStatement, params: Params): void {
+  const values: Params = {};
+  for (let p = 1; p <= prepared.parameterCount; p++) {
+    const name = prepared.parameterName(p);
+    if (!Object.hasOwn(params, name)) throw new Error(`SQL uses parameter $${name}, which was not given`);
+    values[name] = params[name] as DuckDBValue;
+  }
+  if (prepared.parameterCount > 0) prepared.bind(values);
+}
+
 /**
  * Runs a multi-statement SQL script, binding to each statement only the named parameters it
  * uses. (`conn.run(sql, values)` binds values to the last statement only, and binding a name a
@@ -95,13 +120,7 @@ export async function runScript(conn: DuckDBConnection, sql: string, params: Par
     // Prepared one at a time, after the earlier statements ran: later ones refer to their tables.
     const prepared = await statements.prepare(i);
     try {
-      const values: Params = {};
-      for (let p = 1; p <= prepared.parameterCount; p++) {
-        const name = prepared.parameterName(p);
-        if (!Object.hasOwn(params, name)) throw new Error(`SQL statement ${i + 1} uses unknown parameter $${name}`);
-        values[name] = params[name] as DuckDBValue;
-      }
-      if (prepared.parameterCount > 0) prepared.bind(values);
+      bindUsed(prepared, params);
       await prepared.run();
     } finally {
       prepared.destroySync();

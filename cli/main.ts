@@ -13,8 +13,16 @@ const program = new Command('csc-kpi').description('Nightly children’s social 
 // Add a command: write cli/commands/<name>.ts exporting register(program, log), list it here.
 for (const register of [registerRun]) register(program, log);
 
+/** The whole cause chain (WorkflowFailedError → ActivityFailure → ApplicationFailure), most specific last. */
+function explain(err: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause) {
+    parts.push(e instanceof Error ? e.message : String(e));
+  }
+  return parts.join('\n  caused by: ');
+}
+
 program.parseAsync(process.argv).catch((err: unknown) => {
-  const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`csc-kpi: ${message}\n`);
+  process.stderr.write(`csc-kpi: ${explain(err)}\n`);
   process.exit(1);
 });

@@ -25,7 +25,9 @@ export function installRuntimeLogger(log: Logger): void {
   Runtime.install({
     logger: new DefaultLogger(level, (entry) => {
       const fn = entry.level === 'ERROR' ? log.error : entry.level === 'WARN' ? log.warn : entry.level === 'DEBUG' || entry.level === 'TRACE' ? log.debug : log.info;
-      fn.call(log, entry.meta ?? {}, entry.message);
+      // pino serialises errors under `err`; Temporal passes them as `error`.
+      const { error, ...meta } = (entry.meta ?? {}) as Record<string, unknown>;
+      fn.call(log, error === undefined ? meta : { ...meta, err: error }, entry.message);
     }),
   });
 }
