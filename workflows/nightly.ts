@@ -6,14 +6,27 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { NightInput, NightResult } from '../core/night.js';
+import { asOfForScheduledStart } from '../core/london-time.js';
 
 const io = proxyActivities<Activities>({
   startToCloseTimeout: '30 minutes',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
 });
 
-export async function nightlyKpiWorkflow(input: NightInput): Promise<NightResult> {
+/**
+ * A schedule cannot template arguments, so a scheduled night leaves `asOf` out and takes the
+ * London date before its scheduled start time (what the schedule meant, even when backfilled).
+ */
+export function resolveAsOf(input: Omit<NightInput, 'asOf'> & { asOf?: string }): NightInput {
+  if (input.asOf) return input as NightInput;
+  const scheduled = workflowInfo().searchAttributes?.TemporalScheduledStartTime?.[0];
+  if (!(scheduled instanceof Date)) throw new Error('nightlyKpiWorkflow needs asOf unless started by a schedule');
+  return { ...input, asOf: asOfForScheduledStart(scheduled.getTime()) };
+}
+
+export async function nightlyKpiWorkflow(nightInput: Omit<NightInput, 'asOf'> & { asOf?: string }): Promise<NightResult> {
   const { workflowId, runId } = workflowInfo();
+  const input = resolveAsOf(nightInput);
   const found = await io.pullSources(input);
 
   let rowsLoaded = 0;
