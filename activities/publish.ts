@@ -1,17 +1,49 @@
 /**
- * Publish: write tonight's snapshot folder under a temporary name, validate it, rename it into
- * place, swap `latest`, update `index.json`, then hand analysts a fresh copy of the warehouse.
- * A retry of the same run finds its snapshot already published and returns it (no duplicate).
+ * Publish: write tonight's snapshot folder under a temporary name, check it (re-read metrics.json
+ * against the shipped JSON Schema and the zod contract, verify every manifest hash), rename it
+ * into place, swap `latest`, rewrite `index.json`. A reader of `latest` or `index.json` sees the
+ * previous state or the new one, never a partial snapshot.
+ *
+ * Recovery, at the start of every publish: hidden leftovers of an interrupted publish are swept;
+ * a complete snapshot folder that a killed publish renamed into place but never indexed is
+ * verified and adopted into index.json; a retry of a run that already published returns its
+ * snapshot (no duplicate) and finishes the `latest` swap if the kill came before it.
  */
-import { readFile, mkdir, writeFile, readdir } from 'node:fs/promises';
+import { readFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
 import type { PublishInput, PublishResult } from '../core/night.js';
-import { metricsFile } from '../core/metrics-contract.js';
 import { projectPath } from '../core/project-root.js';
 import { buildMetrics } from './build-metrics.js';
 import { readKpiCatalogue } from './kpi-files.js';
-import { promote, readIndex, sha256File, sweepTemporary, swapLatest, writeFileAtomic, type IndexEntry } from './snapshot-files.js';
+import {
+  exclusively,
+  fsyncTree,
+  hashFolder,
+  MANIFEST,
+  promote,
+  readIndex,
+  readManifest,
+  sweepTemporary,
+  swapLatest,
+  unindexedFolders,
+  verifySnapshotFolder,
+  writeIndex,
+  type IndexEntry,
+  type Manifest,
+} from './snapshot-files.js';
+import { writeSnapshotContents } from './snapshot-write.js';
 import type { Warehouse } from './warehouse.js';
+
+/** The points between publish steps; tests stop a publish at each one. */
+export type PublishStep = 'contents-written' | 'manifest-written' | 'checked' | 'promoted' | 'latest-swapped' | 'indexed';
+
+export interface PublishOptions {
+  /** Called after each step (tests kill or fail the publish here). */
+  after?: (step: PublishStep) => void | Promise<void>;
+  /** Told about anything recovery found and could not use. */
+  warn?: (message: string) => void;
+}
 
 export function snapshotIdFor(asOf: string, createdAt: string, runId: string): string {
   const stamp = createdAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
@@ -23,52 +55,96 @@ async function codeVersion(): Promise<string> {
   return process.env.CSC_KPI_COMMIT ? `${pkg.version}+${process.env.CSC_KPI_COMMIT}` : pkg.version;
 }
 
-export async function publishSnapshot(w: Warehouse, input: PublishInput): Promise<PublishResult> {
-  const snapshotsDir = join(input.home, 'snapshots');
-  await sweepTemporary(snapshotsDir);
-  const index = await readIndex(snapshotsDir);
-  const done = index.find((e) => e.run_id === input.runId);
-  if (done) return { snapshotId: done.snapshot_id, path: join(snapshotsDir, done.snapshot_id) };
+function indexEntry(m: IndexEntry): IndexEntry {
+  return { snapshot_id: m.snapshot_id, as_of: m.as_of, created_at: m.created_at, workflow_id: m.workflow_id, run_id: m.run_id };
+}
 
-  const defs = await readKpiCatalogue();
-  const snapshotId = snapshotIdFor(input.asOf, input.createdAt, input.runId);
-  const metrics = await buildMetrics(w, input, snapshotId, defs);
-  const tmp = join(snapshotsDir, `.tmp-${snapshotId}`);
-  await mkdir(tmp, { recursive: true });
-  await writeFile(join(tmp, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
+/** Adds complete, verified snapshot folders that index.json misses; leaves (and reports) anything else. */
+async function adoptUnindexed(snapshotsDir: string, index: IndexEntry[], warn: (m: string) => void): Promise<IndexEntry[]> {
+  const adopted: IndexEntry[] = [];
+  for (const id of await unindexedFolders(snapshotsDir, index)) {
+    const dir = join(snapshotsDir, id);
+    const { errors } = await verifySnapshotFolder(dir, id);
+    if (errors.length > 0) {
+      warn(`snapshots/${id} is not in index.json and does not verify, so it was left out: ${errors.join('; ')}`);
+      continue;
+    }
+    adopted.push(indexEntry(await readManifest(dir)));
+  }
+  if (adopted.length > 0) await writeIndex(snapshotsDir, [...index, ...adopted]);
+  return adopted.length > 0 ? readIndex(snapshotsDir) : index;
+}
 
-  const files: Record<string, string> = {};
-  for (const name of (await readdir(tmp)).sort()) files[name] = await sha256File(join(tmp, name));
-  const manifest = {
-    snapshot_id: snapshotId,
-    as_of: input.asOf,
-    created_at: input.createdAt,
-    workflow_id: input.workflowId,
-    run_id: input.runId,
-    code_version: await codeVersion(),
-    previous_snapshot_id: index[0]?.snapshot_id ?? null,
-    sources: metrics.data_quality.sources
-      .filter((s) => s.used)
-      .map((s) => ({ file: s.file, source: s.source, sha256: s.sha256, extract_date: s.extract_date, rows_loaded: s.rows_loaded, rows_rejected: s.rows_rejected })),
-    kpi_definitions: Object.fromEntries(defs.map((d) => [d.meta.id, d.version])),
-    files,
-  };
-  await writeFile(join(tmp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-
-  // Check what was written, not what was meant to be written.
-  metricsFile.parse(JSON.parse(await readFile(join(tmp, 'metrics.json'), 'utf8')));
-  const finalDir = join(snapshotsDir, snapshotId);
-  await promote(tmp, finalDir);
-  await swapLatest(snapshotsDir, snapshotId);
-  const entry: IndexEntry = { snapshot_id: snapshotId, as_of: input.asOf, created_at: input.createdAt, workflow_id: input.workflowId, run_id: input.runId };
-  await writeFileAtomic(join(snapshotsDir, 'index.json'), `${JSON.stringify([entry, ...index], null, 2)}\n`);
+async function recordInWarehouse(w: Warehouse, e: IndexEntry, path: string): Promise<void> {
   await w.run('INSERT OR REPLACE INTO meta.snapshots VALUES ($id, $as_of::DATE, $created::TIMESTAMP, $wf, $run, $path)', {
-    id: snapshotId,
-    as_of: input.asOf,
-    created: input.createdAt.replace('Z', ''),
-    wf: input.workflowId,
-    run: input.runId,
-    path: finalDir,
+    id: e.snapshot_id,
+    as_of: e.as_of,
+    created: e.created_at.replace('Z', ''),
+    wf: e.workflow_id,
+    run: e.run_id,
+    path,
   });
-  return { snapshotId, path: finalDir };
+}
+
+export async function publishSnapshot(w: Warehouse, input: PublishInput, opts: PublishOptions = {}): Promise<PublishResult> {
+  const snapshotsDir = join(input.home, 'snapshots');
+  const after = opts.after ?? (() => undefined);
+  const warn = opts.warn ?? (() => undefined);
+  return exclusively(snapshotsDir, async () => {
+    await sweepTemporary(snapshotsDir);
+    const snapshotId = snapshotIdFor(input.asOf, input.createdAt, input.runId);
+    const finalDir = join(snapshotsDir, snapshotId);
+    const wasIndexed = (await readIndex(snapshotsDir)).some((e) => e.run_id === input.runId);
+    const index = await adoptUnindexed(snapshotsDir, await readIndex(snapshotsDir), warn);
+    const mine = index.find((e) => e.run_id === input.runId);
+    if (mine) {
+      // This run published before (an activity retry). If the kill came before index.json was
+      // written, `latest` may still point at the previous snapshot: finish the swap.
+      if (!wasIndexed) await swapLatest(snapshotsDir, mine.snapshot_id);
+      await recordInWarehouse(w, mine, join(snapshotsDir, mine.snapshot_id));
+      return { snapshotId: mine.snapshot_id, path: join(snapshotsDir, mine.snapshot_id) };
+    }
+
+    const defs = await readKpiCatalogue();
+    const metrics = await buildMetrics(w, input, snapshotId, defs);
+    const tmp = join(snapshotsDir, `.tmp-${snapshotId}`);
+    await rm(tmp, { recursive: true, force: true });
+    await mkdir(tmp, { recursive: true });
+    await writeSnapshotContents(w, tmp, metrics, defs);
+    await after('contents-written');
+
+    const entry: IndexEntry = { snapshot_id: snapshotId, as_of: input.asOf, created_at: input.createdAt, workflow_id: input.workflowId, run_id: input.runId };
+    const manifest: Manifest = {
+      ...entry,
+      code_version: await codeVersion(),
+      previous_snapshot_id: index[0]?.snapshot_id ?? null,
+      sources: metrics.data_quality.sources
+        .filter((s) => s.used)
+        .map((s) => ({ file: s.file, source: s.source, sha256: s.sha256, extract_date: s.extract_date, rows_loaded: s.rows_loaded, rows_rejected: s.rows_rejected })),
+      kpi_definitions: Object.fromEntries(defs.map((d) => [d.meta.id, d.version])),
+      files: await hashFolder(tmp),
+    };
+    await writeFile(join(tmp, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+    await after('manifest-written');
+
+    // Check what was written, not what was meant to be written.
+    await fsyncTree(tmp);
+    const { errors } = await verifySnapshotFolder(tmp, snapshotId);
+    if (errors.length > 0) {
+      throw ApplicationFailure.nonRetryable(
+        `Snapshot ${snapshotId} failed its checks and was not published (left in snapshots/.tmp-${snapshotId} until the next run):\n${errors.join('\n')}`,
+        'SnapshotInvalid',
+      );
+    }
+    await after('checked');
+
+    await promote(tmp, finalDir);
+    await after('promoted');
+    await swapLatest(snapshotsDir, snapshotId);
+    await after('latest-swapped');
+    await writeIndex(snapshotsDir, [entry, ...index]);
+    await after('indexed');
+    await recordInWarehouse(w, entry, finalDir);
+    return { snapshotId, path: finalDir };
+  });
 }

@@ -87,3 +87,132 @@ export type SeriesPoint = z.infer<typeof seriesPoint>;
 export type BaselineEvent = z.infer<typeof baselineEvent>;
 export type SourceEntry = z.infer<typeof sourceEntry>;
 export type MetricsFile = z.infer<typeof metricsFile>;
+
+// ---------------------------------------------------------------------------------------------
+// The shipped JSON Schema
+
+/** Where the generated JSON Schema ships, relative to the project root. */
+export const METRICS_SCHEMA_PATH = 'schema/metrics.schema.json';
+
+/**
+ * The JSON Schema (draft 2020-12) of `metrics.json`, generated from {@link metricsFile}. The
+ * committed `schema/metrics.schema.json` must equal this (a test checks it); regenerate with
+ * `UPDATE_SCHEMA=1 npx vitest run test/snapshot-schema.test.ts`.
+ */
+export function metricsJsonSchema(): Record<string, unknown> {
+  const generated = z.toJSONSchema(metricsFile, { target: 'draft-2020-12' }) as Record<string, unknown>;
+  const { $schema, ...rest } = generated;
+  return {
+    $schema,
+    $id: 'https://csc-kpi.invalid/schema/metrics.schema.json',
+    title: 'csc-kpi metrics.json',
+    description:
+      'One published snapshot of the children’s social care KPIs (spec: outputs.md). Generated from core/metrics-contract.ts; do not edit by hand.',
+    ...rest,
+  };
+}
+
+/** The schema file's text exactly as committed. */
+export function metricsJsonSchemaText(): string {
+  return `${JSON.stringify(metricsJsonSchema(), null, 2)}\n`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The flat rows of metrics.parquet and metrics.csv
+
+/**
+ * One row per KPI per trend period: the 25 series points of every KPI. The row whose
+ * `period_end` is the as-of date has `is_current` true and carries the metric row's fields
+ * (period_start, status, baseline, comparable_with_previous, notes); on the 24 earlier points
+ * those are empty, because metrics.json states them only for the current period. KPI-wide
+ * fields (title, unit, polarity, target, definition_version) repeat on every row. `notes` is a
+ * list (a VARCHAR[] in parquet, JSON text in CSV). A current metric with no series point at
+ * as-of (never produced by the pipeline) still gets its row.
+ */
+export const FLAT_COLUMNS = [
+  'snapshot_id',
+  'as_of',
+  'kpi',
+  'title',
+  'unit',
+  'polarity',
+  'target',
+  'definition_version',
+  'period_start',
+  'period_end',
+  'is_current',
+  'value',
+  'numerator',
+  'denominator',
+  'status',
+  'comparable_with_previous',
+  'baseline_period_end',
+  'baseline_value',
+  'baseline_since',
+  'baseline_reason',
+  'notes',
+] as const;
+
+export type FlatColumn = (typeof FLAT_COLUMNS)[number];
+
+/** A metrics file, full or public (`"c"` in place of a suppressed number). */
+interface FlattenableRow {
+  kpi: string;
+  title: string;
+  unit: string;
+  polarity: string;
+  target: number | null;
+  definition_version: string;
+  period_start: string;
+  period_end: string;
+  value: number | string | null;
+  numerator: number | string | null;
+  denominator: number | string | null;
+  status: string;
+  comparable_with_previous: boolean;
+  baseline: { period_end: string; value: number | string | null; since: string; reason: string } | null;
+  notes: string[];
+}
+interface Flattenable {
+  snapshot_id: string;
+  as_of: string;
+  metrics: FlattenableRow[];
+  series: { kpi: string; period_end: string; value: number | string | null; numerator: number | string | null; denominator: number | string | null }[];
+}
+
+export type FlatRow = Record<FlatColumn, string | number | boolean | string[] | null>;
+
+export function flattenMetrics(m: Flattenable): FlatRow[] {
+  const out: FlatRow[] = [];
+  for (const r of m.metrics) {
+    const points = m.series.filter((p) => p.kpi === r.kpi).sort((a, b) => a.period_end.localeCompare(b.period_end));
+    if (!points.some((p) => p.period_end === r.period_end)) points.push({ kpi: r.kpi, period_end: r.period_end, value: r.value, numerator: r.numerator, denominator: r.denominator });
+    for (const p of points) {
+      const current = p.period_end === r.period_end;
+      out.push({
+        snapshot_id: m.snapshot_id,
+        as_of: m.as_of,
+        kpi: r.kpi,
+        title: r.title,
+        unit: r.unit,
+        polarity: r.polarity,
+        target: r.target,
+        definition_version: r.definition_version,
+        period_start: current ? r.period_start : null,
+        period_end: p.period_end,
+        is_current: current,
+        value: current ? r.value : p.value,
+        numerator: current ? r.numerator : p.numerator,
+        denominator: current ? r.denominator : p.denominator,
+        status: current ? r.status : null,
+        comparable_with_previous: current ? r.comparable_with_previous : null,
+        baseline_period_end: current ? (r.baseline?.period_end ?? null) : null,
+        baseline_value: current ? (r.baseline?.value ?? null) : null,
+        baseline_since: current ? (r.baseline?.since ?? null) : null,
+        baseline_reason: current ? (r.baseline?.reason ?? null) : null,
+        notes: current ? r.notes : null,
+      });
+    }
+  }
+  return out;
+}
