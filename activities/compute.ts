@@ -1,21 +1,45 @@
 /**
- * Compute: run every KPI file as of D for the 25 trend points into `kpi.values`, tagged with the
- * definition version and the run. Re-running for the same run replaces that run's rows.
+ * Compute: load the council's code mappings into `meta.code_mappings`, (re)create the drill-through
+ * macros (`drill.<kpi>(as_of)`, sql/drill/), then run every KPI file as of D for the 25 trend points
+ * into `kpi.values`, tagged with the definition version (file + the mappings it reads) and the run.
+ * Re-running for the same run replaces that run's rows. Only figures leave: drill-through rows
+ * (child and worker ids) stay in the warehouse.
  */
+import { readdir } from 'node:fs/promises';
 import type { ComputeResult } from '../core/night.js';
-import { readKpiCatalogue } from './kpi-files.js';
+import { projectPath } from '../core/project-root.js';
+import { readCodeMappings, readKpiCatalogue } from './kpi-files.js';
 import type { Warehouse } from './warehouse.js';
 
 export interface ComputeInput {
   asOf: string;
   workflowId: string;
   runId: string;
+  /** Code-mappings JSON (default config/code-mappings.json); tests point it elsewhere. */
+  mappingsPath?: string;
+  /** KPI catalogue folder (default sql/kpi/); tests point it at a temp copy. */
+  kpiDir?: string;
+}
+
+/** Every sql/drill/*.sql, in name order. */
+export async function drillFiles(): Promise<string[]> {
+  return (await readdir(projectPath('sql', 'drill'))).filter((f) => f.endsWith('.sql')).sort();
 }
 
 export async function computeKpis(w: Warehouse, input: ComputeInput): Promise<ComputeResult> {
-  const defs = await readKpiCatalogue();
+  const mappings = await readCodeMappings(input.mappingsPath);
+  const defs = await readKpiCatalogue({ dir: input.kpiDir, mappingsPath: input.mappingsPath });
+  const drills = await drillFiles();
   const kpis: ComputeResult['kpis'] = [];
   await w.transaction(async () => {
+    await w.runFile('meta/code_mappings.sql');
+    await w.run('DELETE FROM meta.code_mappings');
+    for (const m of mappings) {
+      await w.run('INSERT INTO meta.code_mappings VALUES ($column, $from, $to)', { column: m.column, from: m.from, to: m.to });
+    }
+    await w.run('CREATE SCHEMA IF NOT EXISTS drill');
+    for (const f of drills) await w.runFile(`drill/${f}`);
+
     await w.run('DELETE FROM kpi.values WHERE run_id = $run', { run: input.runId });
     for (const d of defs) {
       await w.run(
@@ -25,12 +49,13 @@ export async function computeKpis(w: Warehouse, input: ComputeInput): Promise<Co
          FROM (${d.sql}) k`,
         { kpi: d.meta.id, as_of: input.asOf, version: d.version, workflow_id: input.workflowId, run_id: input.runId },
       );
-      const [cur] = await w.rows<{ value: number | null }>(
-        'SELECT value FROM kpi.values WHERE run_id = $run AND kpi = $kpi AND period_end = $as_of::DATE',
-        { run: input.runId, kpi: d.meta.id, as_of: input.asOf },
-      );
-      kpis.push({ kpi: d.meta.id, value: cur?.value ?? null, definitionVersion: d.version });
     }
+    const current = await w.rows<{ kpi: string; value: number | null }>(
+      'SELECT kpi, value FROM kpi.values WHERE run_id = $run AND period_end = $as_of::DATE',
+      { run: input.runId, as_of: input.asOf },
+    );
+    const byKpi = new Map(current.map((r) => [r.kpi, r.value]));
+    for (const d of defs) kpis.push({ kpi: d.meta.id, value: byKpi.get(d.meta.id) ?? null, definitionVersion: d.version });
   });
   return { kpis };
 }

@@ -1,11 +1,20 @@
 /**
  * A KPI definition: one SQL file under sql/kpi/ whose leading block comment holds its metadata as
- * JSON. The definition version is the sha256 of the whole file (SQL and metadata): any edit is a
- * definition change. Parsing returns errors rather than throwing, so one bad file is reported,
- * not fatal.
+ * JSON, plus the council's code mappings for the coded columns it reads (config/code-mappings.json).
+ *
+ * Definition version: the sha256 of the whole file (SQL and metadata) when no code mapping touches
+ * a column the KPI reads; otherwise the sha256 of the file text followed by the canonical JSON of
+ * those mappings. Any edit of the file, or adding/removing a mapping for a column the KPI reads,
+ * is a definition change; a mapping for another column leaves the version alone.
+ *
+ * Parsing returns errors rather than throwing, so one bad file is reported, not fatal. Pure: the
+ * files are read by activities/kpi-files.ts.
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { columnMeta } from './contracts/columns.js';
+import { CONTRACTS } from './contracts/lists.js';
+import { snakeCase } from './contracts/naming.js';
 
 export const kpiMeta = z.object({
   id: z.string().regex(/^[a-z0-9_]+$/),
@@ -17,9 +26,11 @@ export const kpiMeta = z.object({
   target: z.number().nullable(),
   /** The amber bound: with polarity higher, amber when value ≥ amber; lower, when value ≤ amber. */
   amber: z.number().nullable(),
-  /** How the green bound compares: the spec says e.g. "green ≤ 26, amber < 30". */
+  /** How the amber bound compares: the spec says e.g. "green ≤ 26, amber < 30" (strict). */
   amber_strict: z.boolean().default(false),
+  /** month: period_start = 1st of E's month; trailing_12_months: the day after E − 12 months; point_in_time: E. */
   period: z.enum(['month', 'trailing_12_months', 'point_in_time']),
+  /** `<source>/<list>` (as in metrics.json data_quality) → the warehouse columns the KPI reads. */
   sources: z.record(z.string(), z.array(z.string())),
   definition: z.string(),
 });
@@ -28,12 +39,33 @@ export type KpiMeta = z.infer<typeof kpiMeta>;
 
 export interface KpiDefinition {
   meta: KpiMeta;
+  /** The SQL after the metadata block (one SELECT, `$as_of` bound). */
   sql: string;
+  /** The whole file text, metadata included. */
+  text: string;
+  /** `sha256:<hex>`: see the module comment. */
   version: string;
   file: string;
 }
 
 const HEADER = /^\s*\/\*---\s*([\s\S]*?)\s*---\*\//;
+
+const sha256 = (s: string) => `sha256:${createHash('sha256').update(s).digest('hex')}`;
+
+/** Checks that every `<source>/<list>` and column the metadata names exists in the contracts. */
+function checkSources(file: string, meta: KpiMeta): string[] {
+  const errors: string[] = [];
+  for (const [key, columns] of Object.entries(meta.sources)) {
+    const contract = [...CONTRACTS.values()].find((c) => `${c.source}/${c.list}` === key);
+    if (!contract) {
+      errors.push(`${file}: metadata sources: "${key}" is not a <source>/<list> of the contracts`);
+      continue;
+    }
+    const known = new Set(Object.keys(contract.columns).map(snakeCase));
+    for (const c of columns) if (!known.has(c)) errors.push(`${file}: metadata sources: ${key} has no column "${c}"`);
+  }
+  return errors;
+}
 
 export function parseKpiFile(file: string, text: string): { value?: KpiDefinition; errors: string[] } {
   const m = HEADER.exec(text);
@@ -48,6 +80,101 @@ export function parseKpiFile(file: string, text: string): { value?: KpiDefinitio
   if (!meta.success) return { errors: meta.error.issues.map((i) => `${file}: metadata ${i.path.join('.')}: ${i.message}`) };
   const expected = file.replace(/^.*\//, '').replace(/\.sql$/, '');
   if (meta.data.id !== expected) return { errors: [`${file}: id "${meta.data.id}" must match the file name "${expected}"`] };
-  const version = `sha256:${createHash('sha256').update(text).digest('hex')}`;
-  return { value: { meta: meta.data, sql: text.slice(m[0].length), version, file }, errors: [] };
+  const sourceErrors = checkSources(file, meta.data);
+  if (sourceErrors.length > 0) return { errors: sourceErrors };
+  return { value: { meta: meta.data, sql: text.slice(m[0].length), text, version: sha256(text), file }, errors: [] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Code mappings (spec: kpis.md "Baselines"): the council's own translation of a new code to a
+// known one, e.g. grade "Requires Improvement to be Good" → "Requires Improvement".
+
+export const codeMappingsFile = z
+  .object({
+    version: z.number().int().positive(),
+    mappings: z.array(
+      z
+        .object({
+          /** Warehouse column name (snake_case), e.g. `grade`, `audit_type`, `case_status`. */
+          column: z.string().regex(/^[a-z0-9_]+$/),
+          from: z.string().trim().min(1),
+          to: z.string().trim().min(1),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+
+export interface CodeMapping {
+  column: string;
+  from: string;
+  /** Always the known code's canonical spelling. */
+  to: string;
+}
+
+/** Coded columns a mapping may name (non-strict codes: unknown values are kept, not rejected) → known codes. */
+export function mappableColumns(): Map<string, readonly string[]> {
+  const out = new Map<string, readonly string[]>();
+  for (const c of CONTRACTS.values()) {
+    for (const [header, schema] of Object.entries(c.columns)) {
+      const m = columnMeta(schema);
+      if (m.kind === 'code' && m.codes && !m.codesAreStrict) out.set(snakeCase(header), m.codes);
+    }
+  }
+  return out;
+}
+
+/**
+ * Validates a parsed code-mappings file: the column must be a coded column, `to` a known code of
+ * it (spelled canonically in the result), `from` not already a known code, and no `from` mapped
+ * twice (compared case-insensitively, as codes are).
+ */
+export function checkCodeMappings(json: unknown, source = 'config/code-mappings.json'): { value?: CodeMapping[]; errors: string[] } {
+  const parsed = codeMappingsFile.safeParse(json);
+  if (!parsed.success) return { errors: parsed.error.issues.map((i) => `${source}: ${i.path.join('.')}: ${i.message}`) };
+  const columns = mappableColumns();
+  const errors: string[] = [];
+  const seen = new Set<string>();
+  const value: CodeMapping[] = [];
+  parsed.data.mappings.forEach((m, i) => {
+    const where = `${source}: mappings[${i}]`;
+    const codes = columns.get(m.column);
+    if (!codes) {
+      errors.push(`${where}: "${m.column}" is not a coded column that can be mapped (one of: ${[...columns.keys()].join(', ')})`);
+      return;
+    }
+    const to = codes.find((c) => c.toLowerCase() === m.to.toLowerCase());
+    if (!to) errors.push(`${where}: "to" must be a known ${m.column} (${codes.join(', ')}), not "${m.to}"`);
+    if (codes.some((c) => c.toLowerCase() === m.from.toLowerCase())) errors.push(`${where}: "${m.from}" is already a known ${m.column}; it cannot be remapped`);
+    const key = `${m.column}\u0000${m.from.toLowerCase()}`;
+    if (seen.has(key)) errors.push(`${where}: "${m.from}" is mapped twice for ${m.column}`);
+    seen.add(key);
+    if (to) value.push({ column: m.column, from: m.from, to });
+  });
+  return errors.length > 0 ? { errors } : { value, errors };
+}
+
+/** The columns a KPI reads, across all its sources. */
+export function columnsRead(meta: KpiMeta): Set<string> {
+  return new Set(Object.values(meta.sources).flat());
+}
+
+/** The mappings that are part of a KPI's definition, in canonical order. */
+export function mappingsFor(meta: KpiMeta, mappings: readonly CodeMapping[]): CodeMapping[] {
+  const read = columnsRead(meta);
+  const key = (m: CodeMapping) => `${m.column}\u0000${m.from.toLowerCase()}\u0000${m.from}`;
+  return mappings.filter((m) => read.has(m.column)).sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+/** The definition version of a KPI file under a set of code mappings (see the module comment). */
+export function definitionVersion(text: string, meta: KpiMeta, mappings: readonly CodeMapping[]): string {
+  const mine = mappingsFor(meta, mappings);
+  if (mine.length === 0) return sha256(text);
+  const canonical = JSON.stringify(mine.map((m) => ({ column: m.column, from: m.from, to: m.to })));
+  return sha256(`${text}\n${canonical}`);
+}
+
+/** The definition with its version under the given mappings. */
+export function withMappings(d: KpiDefinition, mappings: readonly CodeMapping[]): KpiDefinition {
+  return { ...d, version: definitionVersion(d.text, d.meta, mappings) };
 }

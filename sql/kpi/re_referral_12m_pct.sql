@@ -7,25 +7,29 @@
   "polarity": "lower",
   "target": 22,
   "amber": 25,
+  "amber_strict": false,
   "period": "month",
   "sources": { "case-system/referrals": ["child_unique_id", "date_of_referral"] },
-  "definition": "Referrals received in the month ending E (every referral row counts): % where the same child has another referral dated after (this date minus 12 months) and before this date. Exactly 12 months earlier does not count, nor does another referral on the same day. Computed from the referral rows, not the Annex A count column."
+  "definition": "Referrals received in the month ending E (every referral row counts): % where the same child has another referral dated after (this date minus 12 months) and before this date. Exactly 12 months earlier does not count, nor does another referral on the same day. Computed from the referral rows, not the Annex A count column. Choice: period_start is the 1st of E's month. Two rows for one child on one day are two referrals in the denominator, and neither makes the other a re-referral. Child Unique ID is matched exactly as extracted."
 }
 ---*/
+-- For each child's distinct referral dates, the latest earlier date (lag over distinct dates, so
+-- a same-day twin is never "earlier"); a referral is a re-referral when that date is after
+-- (this date − 12 months). A window, not a correlated subquery: linear in the referral rows.
 WITH referrals AS (
   SELECT child_unique_id AS child, date_of_referral AS referred
   FROM core.referrals_at($as_of)
   WHERE date_of_referral <= $as_of
 ),
+dated AS (
+  SELECT child, referred, lag(referred) OVER (PARTITION BY child ORDER BY referred) AS previous
+  FROM (SELECT DISTINCT child, referred FROM referrals)
+),
 flagged AS (
   SELECT r.referred,
-         EXISTS (
-           SELECT 1 FROM referrals earlier
-           WHERE earlier.child = r.child
-             AND earlier.referred > (r.referred - INTERVAL 12 MONTH)::DATE   -- clamped: 29 Feb − 12 months = 28 Feb
-             AND earlier.referred < r.referred                               -- same day does not count
-         ) AS is_re_referral
+         coalesce(d.previous > (r.referred - INTERVAL 12 MONTH)::DATE, false) AS is_re_referral  -- 29 Feb − 12 months = 28 Feb
   FROM referrals r
+  JOIN dated d ON d.child = r.child AND d.referred = r.referred
 )
 SELECT p.period_end,
        p.period_start,

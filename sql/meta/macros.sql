@@ -19,3 +19,27 @@ CREATE OR REPLACE MACRO ref.kpi_periods(as_of) AS TABLE
 CREATE OR REPLACE MACRO ref.div_round1(num, den) AS
   CASE WHEN den = 0 THEN NULL
        ELSE ((20 * num::HUGEINT + den::HUGEINT) // (2 * den::HUGEINT))::DOUBLE / 10 END;
+
+-- Unknown codes (spec: kpis.md "Baselines"). The one-line fix for a code the KPI cannot classify:
+-- the mapping to add to config/code-mappings.json. `known` is the list of known codes; when one of
+-- them begins the new code (e.g. "Requires Improvement to be Good") it is offered as the "to",
+-- otherwise the "to" lists the choices for the council to pick from. Never applied by itself.
+CREATE OR REPLACE MACRO ref.code_mapping_fix(column_name, code, known) AS
+  'add {"column": ' || to_json(column_name::VARCHAR)::VARCHAR
+  || ', "from": ' || to_json(code::VARCHAR)::VARCHAR
+  || ', "to": ' || to_json(coalesce(
+       list_filter(known, k -> starts_with(lower(code), lower(k)))[1],
+       '<one of: ' || array_to_string(known, ', ') || '>')::VARCHAR)::VARCHAR
+  || '} to config/code-mappings.json';
+
+-- One sentence about one unknown code in a withheld figure: which code, in which column, how many
+-- rows of the cohort carry it, since when, and the mapping that fixes it.
+CREATE OR REPLACE MACRO ref.unknown_code_note(column_name, code, n_rows, rows_noun, since_text, known) AS
+  to_json(code::VARCHAR)::VARCHAR || ' is not a known ' || column_name || ' (known: ' || array_to_string(known, ', ')
+  || '): ' || n_rows::VARCHAR || ' ' || rows_noun || ' in this period carry it, ' || since_text
+  || '. To count it, ' || ref.code_mapping_fix(column_name, code, known) || '.';
+
+-- The null_reason of a withheld figure, from its notes on each unknown code.
+CREATE OR REPLACE MACRO ref.withheld_reason(code_notes) AS
+  'Withheld: the cohort holds codes this KPI cannot classify, and leaving those rows out would publish a wrong figure. '
+  || array_to_string(code_notes, ' ');

@@ -1,0 +1,37 @@
+/*---
+{
+  "id": "turnover_rate_fte_pct",
+  "title": "Turnover of employed social workers (% of FTE)",
+  "unit": "percent",
+  "measure": "percentage",
+  "polarity": "lower",
+  "target": 15,
+  "amber": 18,
+  "amber_strict": false,
+  "period": "trailing_12_months",
+  "sources": { "hr/workforce": ["agency_worker", "fte", "role_start_date", "role_end_date"] },
+  "definition": "Employed (non-agency) rows with Role End Date in the trailing 12 months ending E: their FTE ÷ the FTE of employed rows in post at E (started on or before E and not ended, or ended after E), as a percentage. numerator = leavers' FTE, denominator = in-post FTE; computed exactly (FTE × 1000 as integers). Choice: period_start is the first day of the trailing 12 months. Every ended row counts as a leaver, as the definition reads rows: a role change inside the council (one row ends, another starts) counts too; Reason for Leaving is not read. The rate can exceed 100%."
+}
+---*/
+WITH employed AS (
+  SELECT fte, role_start_date AS started, role_end_date AS ended
+  FROM core.workforce_at($as_of)
+  WHERE NOT agency_worker AND role_start_date <= $as_of
+),
+per_period AS (
+  SELECT p.period_end,
+         p.trailing_12m_start,
+         coalesce(sum(e.fte) FILTER (WHERE e.ended BETWEEN p.trailing_12m_start AND p.period_end), 0) AS leavers_fte,
+         coalesce(sum(e.fte) FILTER (WHERE e.started <= p.period_end AND (e.ended IS NULL OR e.ended > p.period_end)), 0) AS in_post_fte
+  FROM ref.kpi_periods($as_of) p
+  LEFT JOIN employed e ON e.started <= p.period_end AND (e.ended IS NULL OR e.ended >= p.trailing_12m_start)
+  GROUP BY p.period_end, p.trailing_12m_start
+)
+SELECT period_end,
+       trailing_12m_start AS period_start,
+       leavers_fte::DOUBLE AS numerator,
+       in_post_fte::DOUBLE AS denominator,
+       ref.div_round1(100 * (1000 * leavers_fte)::HUGEINT, (1000 * in_post_fte)::HUGEINT) AS value,
+       CASE WHEN in_post_fte = 0 THEN 'No employed (non-agency) social worker was in post, so there is no turnover rate to report.' END AS null_reason
+FROM per_period
+ORDER BY period_end
