@@ -8,16 +8,22 @@ import { mkdir } from 'node:fs/promises';
 import { Context } from '@temporalio/activity';
 import type { ComputeResult, FoundFile, LoadResult, NightInput, PublishInput, PublishResult } from '../core/night.js';
 import { computeKpis } from './compute.js';
-import { loadCsv } from './load-csv.js';
+import { loadFile } from './load-file.js';
 import { migrate } from './migrate.js';
 import { publishSnapshot } from './publish.js';
 import { pullSources } from './pull.js';
 import { Warehouse } from './warehouse.js';
 import { exportWarehouse } from './export-warehouse.js';
+import { detectBaselines, type DetectBaselinesInput, type DetectBaselinesResult } from './detect-baselines.js';
+import { readKpiCatalogue } from './kpi-files.js';
 
 export interface ActivityDeps {
   /** The warehouse the night writes into; analysts get a copy at publish (default `<home>/work/warehouse.duckdb`). */
   workingWarehouse?: (home: string) => string;
+  /** The KPI catalogue folder (default sql/kpi/); tests point it at a temp copy to edit a definition. */
+  kpiDir?: string;
+  /** Manual baselines file (default config/baselines.json). */
+  baselinesConfig?: string;
 }
 
 export function workingWarehousePath(home: string): string {
@@ -44,7 +50,7 @@ export function createActivities(deps: ActivityDeps = {}) {
 
     async loadFile(input: { home: string; file: FoundFile; runId: string }): Promise<LoadResult> {
       return withWarehouse(input.home, async (w) => {
-        const r = await loadCsv(w, input.file, input.runId);
+        const r = await loadFile(w, input.file, input.runId);
         log().info('loaded file', { file: input.file.relPath, status: r.status, rowsLoaded: r.rowsLoaded, rowsRejected: r.rowsRejected });
         return r;
       });
@@ -52,15 +58,24 @@ export function createActivities(deps: ActivityDeps = {}) {
 
     async computeKpis(input: { home: string; asOf: string; workflowId: string; runId: string }): Promise<ComputeResult> {
       return withWarehouse(input.home, async (w) => {
-        const r = await computeKpis(w, input);
+        const r = await computeKpis(w, { ...input, ...(deps.kpiDir ? { kpiDir: deps.kpiDir } : {}) });
         log().info('computed KPIs', { kpis: r.kpis.length });
+        return r;
+      });
+    },
+
+    async detectBaselines(input: DetectBaselinesInput): Promise<DetectBaselinesResult> {
+      return withWarehouse(input.home, async (w) => {
+        const defs = await readKpiCatalogue(deps.kpiDir ? { dir: deps.kpiDir } : {});
+        const r = await detectBaselines(w, input, { defs, baselinesConfigPath: deps.baselinesConfig });
+        log().info('detected baseline events', { seen: r.eventsSeen, new: r.newEvents.length, baselinesStarted: r.baselinesStarted, notes: r.notes });
         return r;
       });
     },
 
     async publishSnapshot(input: PublishInput): Promise<PublishResult> {
       return withWarehouse(input.home, async (w) => {
-        const r = await publishSnapshot(w, input);
+        const r = await publishSnapshot(w, input, deps.kpiDir ? { catalogue: { dir: deps.kpiDir } } : {});
         await exportWarehouse(w, join(input.home, 'warehouse.duckdb'));
         log().info('published snapshot', { snapshotId: r.snapshotId });
         return r;

@@ -3,17 +3,27 @@
  * (typed rows that pass the contract), putting every rejected row in `meta.rejects` with its
  * line, column, value and reason. DuckDB reads and checks the rows; nothing row-sized crosses
  * into JavaScript. Idempotent: a retry first removes what an earlier attempt wrote for the file.
+ *
+ * A file that is not a CSV of its list at all (empty, binary, UTF-16, no header, wrong list,
+ * header only, truncated, an unclosed quote) is rejected whole, recorded in `meta.files` with
+ * the reason. Every other record is accounted for: rows read (counted by our own scan, not by
+ * DuckDB) = rows loaded + rows rejected, or the load fails loudly.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
-import { open, rm } from 'node:fs/promises';
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
+import { listValue } from '@duckdb/node-api';
+import { ApplicationFailure } from '@temporalio/common';
 import { contractFor } from '../core/contracts/lists.js';
 import { checkedSelect } from '../core/contracts/load-sql.js';
 import { snakeCase } from '../core/contracts/naming.js';
 import { quoteIdent as q, sqlLiteral as lit } from '../core/sql-text.js';
 import type { FoundFile, LoadResult } from '../core/night.js';
 import { matchHeader, readHeader } from './csv-header.js';
+import { scanCsv, type CsvScan } from './csv-scan.js';
 import type { Warehouse } from './warehouse.js';
 
 /** Windows-1252 → UTF-8, streamed (DuckDB reads UTF-8; Excel on a council desktop writes 1252). */
@@ -33,15 +43,45 @@ async function transcode1252(from: string, to: string): Promise<void> {
   );
 }
 
-async function looksBinary(path: string): Promise<boolean> {
+async function firstBytes(path: string, n: number): Promise<Buffer> {
   const fh = await open(path, 'r');
   try {
-    const buf = Buffer.alloc(8192);
-    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-    return buf.subarray(0, bytesRead).includes(0);
+    const buf = Buffer.alloc(n);
+    const { bytesRead } = await fh.read(buf, 0, n, 0);
+    return buf.subarray(0, bytesRead);
   } finally {
     await fh.close();
   }
+}
+
+/** What the first bytes say a non-CSV file is, for a reason a person can act on. */
+export function sniffNotCsv(head: Buffer): string | null {
+  if (head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))) {
+    return 'the file is UTF-16 text (Excel’s “Unicode Text”), not a CSV in UTF-8 or Windows-1252: save it as “CSV UTF-8” or “CSV (Comma delimited)”';
+  }
+  if (head.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) {
+    return 'not a text CSV: it is a zip file, most likely an Excel workbook saved with a .csv name; export the sheet as CSV';
+  }
+  if (head.subarray(0, 8).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]))) {
+    return 'not a text CSV: it is an old-style Excel (.xls) workbook saved with a .csv name; export the sheet as CSV';
+  }
+  if (head.subarray(0, 5).toString('latin1') === '%PDF-') return 'not a text CSV: it is a PDF document';
+  return null;
+}
+
+/** Problems of the file as a whole that the scan reveals; null when the records can be read. */
+export function wholeFileProblem(scan: CsvScan): string | null {
+  if (scan.hasNul) return 'not a text CSV (it holds binary data): is it a spreadsheet or zip saved with a .csv name?';
+  if (scan.records <= 1) {
+    return 'the file has a header row but no data rows: the extract probably failed (a full extract of a list is never empty); re-run the export';
+  }
+  if (!scan.endsWithNewline && (scan.openQuoteLine !== null || scan.lastRecordFields < scan.headerFields)) {
+    return `the file appears truncated: the last record (line ${scan.lastRecordLine}) stops part-way, with ${scan.openQuoteLine !== null ? 'a quoted value still open' : `${scan.lastRecordFields} of ${scan.headerFields} fields`} and no line break at the end; copy or export the file again`;
+  }
+  if (scan.openQuoteLine !== null) {
+    return `a double quote opened on line ${scan.openQuoteLine} is never closed, so everything after it would be one value: a value has a stray quote; quote the whole value and double any quote inside it, or export again`;
+  }
+  return null;
 }
 
 const CSV_ERROR_REASONS: Record<string, string> = {
@@ -51,11 +91,6 @@ const CSV_ERROR_REASONS: Record<string, string> = {
   'INVALID UNICODE': 'the line holds bytes that are not text in the file’s encoding',
   'LINE SIZE OVER MAXIMUM': 'the line is longer than any real record: the file is probably damaged',
 };
-
-export interface RecordedFile {
-  file: FoundFile;
-  runId: string;
-}
 
 /** Writes the meta.files row for a file (loaded or rejected whole). */
 export async function recordFile(
@@ -68,7 +103,7 @@ export async function recordFile(
   await w.run('DELETE FROM meta.files WHERE sha256 = $sha', { sha: f.sha256! });
   await w.run(
     `INSERT INTO meta.files VALUES ($sha, $source, $list, $name, $extract_date::DATE, $size, $raw, $enc, $status, $reason,
-       $read, $loaded, $rejected, from_json($cols, '["VARCHAR"]'), nextval('meta.load_seq'), $run)`,
+       $read, $loaded, $rejected, $cols::VARCHAR[], nextval('meta.load_seq'), $run)`,
     {
       sha: f.sha256!,
       source: f.source,
@@ -83,7 +118,7 @@ export async function recordFile(
       read: r.rowsRead,
       loaded: r.rowsLoaded,
       rejected: r.rowsRejected,
-      cols: JSON.stringify(columnsSeen.map(snakeCase)),
+      cols: listValue(columnsSeen.map(snakeCase)),
       run: runId,
     },
   );
@@ -95,102 +130,175 @@ async function clearFile(w: Warehouse, list: string, sha: string): Promise<void>
   await w.run('DELETE FROM meta.rejects WHERE file_sha256 = $sha', { sha });
 }
 
+/** Records a whole-file reject (and removes anything an earlier attempt loaded from the file). */
+export async function rejectFile(w: Warehouse, f: FoundFile, runId: string, reason: string): Promise<LoadResult> {
+  if (!f.sha256 || !f.list) throw new Error(`rejectFile called on a file that was not pulled: ${f.relPath}`);
+  const r = { status: 'rejected' as const, reason, rowsRead: 0, rowsLoaded: 0, rowsRejected: 0 };
+  const { list, sha256 } = f;
+  await w.transaction(async () => {
+    await clearFile(w, list, sha256);
+    await recordFile(w, f, runId, r, []);
+  });
+  return { sha256, ...r };
+}
+
+/** Scratch space outside the landing folder and the archive; removed by the caller. */
+export async function scratchDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'csc-kpi-load-'));
+}
+
 export async function loadCsv(w: Warehouse, f: FoundFile, runId: string): Promise<LoadResult> {
   if (!f.rawPath || !f.sha256 || !f.list) throw new Error(`loadCsv called on a file that was not pulled: ${f.relPath}`);
-  const contract = contractFor(f.list);
-  const sha = f.sha256;
-  const reject = async (reason: string): Promise<LoadResult> => {
-    const r = { status: 'rejected' as const, reason, rowsRead: 0, rowsLoaded: 0, rowsRejected: 0 };
-    await w.transaction(async () => {
-      await clearFile(w, contract.list, sha);
-      await recordFile(w, f, runId, r, []);
-    });
-    return { sha256: sha, ...r };
-  };
+  if (f.byteSize === 0) return rejectFile(w, f, runId, 'the file is empty (0 bytes): the extract did not run or was not copied completely');
+  const sniffed = sniffNotCsv(await firstBytes(f.rawPath, 16));
+  if (sniffed) return rejectFile(w, f, runId, sniffed);
 
-  if (f.byteSize === 0) return reject('the file is empty (0 bytes): the extract did not run or was not copied completely');
-  if (await looksBinary(f.rawPath)) return reject('not a text CSV (it holds binary data): is it a spreadsheet or zip saved with a .csv name?');
-
-  let readPath = f.rawPath;
-  const tmp = `${f.rawPath}.utf8.csv`;
-  if (f.encoding === 'windows-1252') {
-    await transcode1252(f.rawPath, tmp);
-    readPath = tmp;
-  }
+  const scratch = await scratchDir();
   try {
-    const header = await readHeader(readPath);
-    if (!header) return await reject('the file has no header row (it is blank)');
-    const match = matchHeader(contract, header);
-    if ('reason' in match) return await reject(match.reason);
+    let readPath = f.rawPath;
+    if (f.encoding === 'windows-1252') {
+      readPath = join(scratch, 'utf8.csv');
+      await transcode1252(f.rawPath, readPath);
+    }
+    return await loadCheckedCsv(w, f, runId, readPath, {});
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
 
-    const positional = match.positions.map((_, i) => `${lit(`c${i}`)}: 'VARCHAR'`).join(', ');
-    const picked = match.positions.flatMap((h, i) => (h ? [`${q(`c${i}`)} AS ${q(snakeCase(h))}`] : []));
-    const rejectsTable = `csv_rejects_${sha.slice(0, 16)}`;
-    const scanTable = `csv_scans_${sha.slice(0, 16)}`;
+export interface CheckedCsvOptions {
+  /** The sheet a workbook's rows came from (recorded with each reject). */
+  sheet?: string;
+  /** Position of a column holding each record's own line number (a workbook's sheet row). */
+  lineColumn?: number;
+}
 
-    const result = await w.transaction(async () => {
-      await clearFile(w, contract.list, sha);
-      // Stage: every record as text, in file order. Malformed records go to the rejects table.
-      await w.run(
-        `CREATE OR REPLACE TEMP TABLE stage AS
-         SELECT row_number() OVER () AS rec, ${picked.join(', ')}
-         FROM read_csv($path, header = true, all_varchar = true, columns = {${positional}},
-                       delim = ',', quote = '"', escape = '"', store_rejects = true,
-                       rejects_table = ${lit(rejectsTable)}, rejects_scan = ${lit(scanTable)},
-                       auto_detect = false, null_padding = false)`,
-        { path: readPath },
-      );
-      const csvRejects = await w.rows<{ line: string; error_type: string; csv_line: string; error_message: string }>(
-        `SELECT line, error_type, csv_line, error_message FROM ${q(rejectsTable)} ORDER BY line`,
-      );
-      // Line of a good record: rec + 1 (header), plus each malformed line at or before it.
-      // Reject i (1-based, sorted) at line r_i sits before good record k iff r_i - i <= k.
-      await w.run(`CREATE OR REPLACE TEMP TABLE bad_lines AS SELECT line::BIGINT - row_number() OVER (ORDER BY line::BIGINT) AS g, row_number() OVER (ORDER BY line::BIGINT) AS n FROM ${q(rejectsTable)}`);
-      await w.run(
-        `INSERT INTO raw.${q(contract.list)} BY NAME
-         SELECT $sha AS file_sha256,
-                s.rec + 1 + coalesce((SELECT max(n) FROM bad_lines b WHERE b.g <= s.rec), 0) AS line,
-                s.* EXCLUDE (rec)
-         FROM stage s`,
-        { sha },
-      );
-      await w.run(
-        `CREATE OR REPLACE TEMP TABLE checked AS ${checkedSelect(contract, match.present, `(SELECT * FROM raw.${q(contract.list)} WHERE file_sha256 = $sha)`)}`,
-        { sha, extract_date: f.extractDate },
-      );
-      await w.run(
-        `INSERT INTO core.${q(contract.list)} BY NAME
-         SELECT $sha AS file_sha256, $extract_date::DATE AS extract_date, * EXCLUDE (problems) FROM checked WHERE len(problems) = 0`,
-        { sha, extract_date: f.extractDate },
-      );
+/** The shared CSV path: UTF-8 text at `readPath`, checked against the file's list contract. */
+export async function loadCheckedCsv(w: Warehouse, f: FoundFile, runId: string, readPath: string, o: CheckedCsvOptions): Promise<LoadResult> {
+  const contract = contractFor(f.list!);
+  const sha = f.sha256!;
+  const header = await readHeader(readPath);
+  if (!header) return rejectFile(w, f, runId, 'the file has no header row (it is blank)');
+  const scan = await scanCsv(readPath);
+  if (scan.hasNul) return rejectFile(w, f, runId, wholeFileProblem(scan)!);
+  const match = matchHeader(contract, header);
+  if ('reason' in match) return rejectFile(w, f, runId, match.reason);
+  const problem = wholeFileProblem(scan);
+  if (problem) return rejectFile(w, f, runId, problem);
+  const rowsRead = scan.records - 1;
+
+  const positional = header.map((_, i) => `${lit(`c${i}`)}: 'VARCHAR'`).join(', ');
+  const picked = match.positions.flatMap((h, i) => (h ? [`${q(`c${i}`)} AS ${q(snakeCase(h))}`] : []));
+  const suffix = `${sha.slice(0, 16)}_${process.pid}`;
+  const rejectsTable = `csv_rejects_${suffix}`;
+  const scanTable = `csv_scans_${suffix}`;
+  const sheetLine = o.lineColumn !== undefined ? `TRY_CAST(${q(`c${o.lineColumn}`)} AS BIGINT)` : null;
+  const list = q(contract.list);
+
+  const result = await w.transaction(async () => {
+    await clearFile(w, contract.list, sha);
+    // Every record as text, in file order, straight into raw. `rec` is the record's ordinal
+    // among the good records; the physical line is fixed below when the file is irregular.
+    await w.run(
+      `INSERT INTO raw.${list} BY NAME
+       SELECT $sha AS file_sha256, ${sheetLine ?? 'row_number() OVER () + 1'} AS line, ${picked.join(', ')}
+       FROM read_csv($path, header = true, all_varchar = true, columns = {${positional}},
+                     delim = ',', quote = '"', escape = '"', store_rejects = true,
+                     rejects_table = ${lit(rejectsTable)}, rejects_scan = ${lit(scanTable)},
+                     auto_detect = false, null_padding = false)`,
+      { path: readPath, sha },
+    );
+    // One row per malformed record (DuckDB may report a record more than once).
+    await w.run(
+      `CREATE OR REPLACE TEMP TABLE csv_bad AS
+       SELECT line::BIGINT AS duck_line, arg_min(error_type, error_type) AS error_type, arg_min(csv_line, error_type) AS csv_line,
+              arg_min(error_message, error_type) AS error_message
+       FROM ${q(rejectsTable)} GROUP BY line`,
+    );
+    const [bad] = await w.rows<{ n: string }>('SELECT count(*) AS n FROM csv_bad');
+    const csvRejected = Number(bad?.n ?? 0);
+    if (sheetLine === null && (csvRejected > 0 || scan.segments.length > 0)) await fixLines(w, contract.list, sha, scan);
+    if (csvRejected > 0) {
+      if (sheetLine !== null) {
+        // Our own CSV of a sheet is well formed; if DuckDB still set a record aside, keep it without a row number.
+        await w.run('CREATE OR REPLACE TEMP TABLE csv_bad_lines AS SELECT duck_line, NULL::BIGINT AS phys FROM csv_bad');
+      }
       await w.run(
         `INSERT INTO meta.rejects
-         SELECT $sha, $name, NULL, line, p.column, p.value, p.reason
-         FROM (SELECT line, unnest(problems) AS p FROM checked WHERE len(problems) > 0)`,
-        { sha, name: f.name },
+         SELECT $sha, $name, $sheet, l.phys, NULL, b.csv_line,
+                CASE b.error_type ${Object.entries(CSV_ERROR_REASONS).map(([k, v]) => `WHEN ${lit(k)} THEN ${lit(v)}`).join(' ')}
+                  ELSE 'the line could not be read as CSV: ' || b.error_message END
+         FROM csv_bad b LEFT JOIN csv_bad_lines l USING (duck_line)`,
+        { sha, name: f.name, sheet: o.sheet ?? null },
       );
-      for (const r of csvRejects) {
-        await w.run('INSERT INTO meta.rejects VALUES ($sha, $name, NULL, $line, NULL, $raw, $reason)', {
-          sha,
-          name: f.name,
-          line: Number(r.line),
-          raw: r.csv_line,
-          reason: CSV_ERROR_REASONS[r.error_type] ?? `the line could not be read as CSV: ${r.error_message}`,
-        });
-      }
-      const [counts] = await w.rows<{ good: string; bad: string }>(
-        'SELECT count(*) FILTER (WHERE len(problems) = 0) AS good, count(*) FILTER (WHERE len(problems) > 0) AS bad FROM checked',
+    }
+
+    await w.run(
+      `CREATE OR REPLACE TEMP TABLE checked AS ${checkedSelect(contract, match.present, `(SELECT * FROM raw.${list} WHERE file_sha256 = $sha)`)}`,
+      { sha, extract_date: f.extractDate },
+    );
+    await w.run(
+      `INSERT INTO core.${list} BY NAME
+       SELECT $sha AS file_sha256, $extract_date::DATE AS extract_date, * EXCLUDE (problems, ok) FROM checked WHERE ok`,
+      { sha, extract_date: f.extractDate },
+    );
+    await w.run(
+      `INSERT INTO meta.rejects
+       SELECT $sha, $name, $sheet, line, p.column, p.value, p.reason
+       FROM (SELECT line, unnest(problems) AS p FROM checked WHERE NOT ok)`,
+      { sha, name: f.name, sheet: o.sheet ?? null },
+    );
+    const [counts] = await w.rows<{ good: string; bad: string }>(
+      'SELECT count(*) FILTER (WHERE ok) AS good, count(*) FILTER (WHERE NOT ok) AS bad FROM checked',
+    );
+    const rowsLoaded = Number(counts?.good ?? 0);
+    const rowsRejected = Number(counts?.bad ?? 0) + csvRejected;
+    if (rowsLoaded + rowsRejected !== rowsRead) {
+      throw ApplicationFailure.nonRetryable(
+        `${f.relPath}: ${rowsRead} records read but ${rowsLoaded} loaded + ${rowsRejected} rejected; rows would be lost, so the file was not loaded (a loader fault: report it with the file)`,
+        'RowsUnaccounted',
       );
-      const rowsLoaded = Number(counts?.good ?? 0);
-      const rowsRejected = Number(counts?.bad ?? 0) + csvRejects.length;
-      const r = { status: 'loaded' as const, reason: null, rowsRead: rowsLoaded + rowsRejected, rowsLoaded, rowsRejected };
-      await recordFile(w, f, runId, r, [...match.present]);
-      await w.run(`DROP TABLE IF EXISTS ${q(rejectsTable)}`);
-      await w.run(`DROP TABLE IF EXISTS ${q(scanTable)}`);
-      return r;
-    });
-    return { sha256: sha, ...result };
-  } finally {
-    if (readPath === tmp) await rm(tmp, { force: true });
-  }
+    }
+    const r = { status: 'loaded' as const, reason: null, rowsRead, rowsLoaded, rowsRejected };
+    await recordFile(w, f, runId, r, [...match.present]);
+    for (const t of [rejectsTable, scanTable, 'checked', 'csv_bad', 'csv_bad_lines', 'line_segments']) await w.run(`DROP TABLE IF EXISTS ${q(t)}`);
+    return r;
+  });
+  return { sha256: sha, ...result };
+}
+
+/**
+ * Gives every raw row of the file its physical line when the simple rule (record k on line
+ * k + 1) does not hold: malformed records DuckDB set aside, blank lines, values spanning lines.
+ * See activities/csv-scan.ts for P(k) and D(k).
+ */
+async function fixLines(w: Warehouse, list: string, sha: string, scan: CsvScan): Promise<void> {
+  const segs = [{ fromRecord: 1, extraPhysical: 0, extraDuck: 0 }, ...scan.segments];
+  const values = segs.map((s) => `(${s.fromRecord}, ${s.extraPhysical}, ${s.extraDuck})`).join(', ');
+  await w.run(
+    `CREATE OR REPLACE TEMP TABLE line_segments AS
+     SELECT k::BIGINT AS k, p::BIGINT AS p, d::BIGINT AS d, (k + 1 + d)::BIGINT AS duck_start FROM (VALUES ${values}) t(k, p, d)`,
+  );
+  // Malformed records: their ordinal k among all records, and their physical line.
+  await w.run(
+    `CREATE OR REPLACE TEMP TABLE csv_bad_lines AS
+     SELECT b.duck_line, b.duck_line - 1 - s.d AS k, b.duck_line - s.d + s.p AS phys,
+            b.duck_line - 1 - s.d - row_number() OVER (ORDER BY b.duck_line) AS g,
+            row_number() OVER (ORDER BY b.duck_line) AS n
+     FROM csv_bad b ASOF JOIN line_segments s ON b.duck_line >= s.duck_start`,
+  );
+  // Good record r (line r + 1 so far) is record k = r + (malformed records before it); then its line.
+  await w.run(
+    `UPDATE raw.${q(list)} AS t SET line = m.phys
+     FROM (
+       SELECT x.r, x.k + 1 + s.p AS phys
+       FROM (
+         SELECT g.r, g.r + coalesce(b.n, 0) AS k
+         FROM (SELECT line - 1 AS r FROM raw.${q(list)} WHERE file_sha256 = $sha) g
+         ASOF LEFT JOIN (SELECT g, max(n) AS n FROM csv_bad_lines GROUP BY g) b ON g.r > b.g
+       ) x ASOF JOIN line_segments s ON x.k >= s.k
+     ) m
+     WHERE t.file_sha256 = $sha AND t.line - 1 = m.r`,
+    { sha },
+  );
 }

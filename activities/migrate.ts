@@ -10,7 +10,7 @@ import { projectRoot } from '../core/project-root.js';
 import { loadReferenceData } from './reference-data.js';
 import type { Warehouse } from './warehouse.js';
 
-const META_FILES = ['schemas.sql', 'files.sql', 'rejects.sql', 'kpi_values.sql', 'snapshots.sql', 'macros.sql'];
+const META_FILES = ['schemas.sql', 'files.sql', 'rejects.sql', 'kpi_values.sql', 'snapshots.sql', 'baselines.sql', 'macros.sql'];
 
 /** `core.<list>_at(d)`: the rows of the newest extract of a list dated on or before d. */
 function extractAtMacro(list: string): string {
@@ -25,13 +25,15 @@ function extractAtMacro(list: string): string {
 /**
  * `core.audits_at(d)`: audit files are additive. An Audit ID in several files is taken from the
  * file whose name sorts last; a completion after d has not happened as far as a run as of d knows.
+ * A workbook edited in place (same name, new bytes) counts once: its newest load
+ * (meta.current_audit_files, sql/views/audit_duplicates.sql).
  */
 const AUDITS_AT = `CREATE OR REPLACE MACRO core.audits_at(d) AS TABLE
   SELECT * REPLACE (
       CASE WHEN completed_date <= d THEN completed_date END AS completed_date,
       CASE WHEN completed_date <= d THEN grade END AS grade)
   FROM (
-    SELECT a.* FROM core.audits a JOIN meta.files f ON f.sha256 = a.file_sha256 AND f.status = 'loaded'
+    SELECT a.* FROM core.audits a JOIN meta.current_audit_files f ON f.sha256 = a.file_sha256
     QUALIFY row_number() OVER (PARTITION BY a.audit_id ORDER BY f.file_name DESC, a.line DESC) = 1)`;
 
 export async function migrate(w: Warehouse): Promise<void> {
@@ -41,6 +43,7 @@ export async function migrate(w: Warehouse): Promise<void> {
     await w.run(coreTableDdl(c));
     if (c.source !== 'audits') await w.run(extractAtMacro(c.list));
   }
+  await w.runFile('views/audit_duplicates.sql');
   await w.run(AUDITS_AT);
   const [cal] = await w.rows<{ n: string }>(
     "SELECT count(*) AS n FROM duckdb_tables() WHERE schema_name = 'ref' AND table_name = 'calendar'",

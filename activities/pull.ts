@@ -15,6 +15,28 @@ import type { Warehouse } from './warehouse.js';
 
 export const SOURCES: readonly SourceKind[] = ['case-system', 'hr', 'audits'];
 
+/**
+ * Largest files the night accepts. A CSV extract of 10 M rows is about 1 GiB, so 2 GiB leaves
+ * room for a large council while refusing a runaway export. A QA workbook is a few hundred KB;
+ * 100 MB on disk is far beyond any real one, and its unpacked size is checked separately
+ * (activities/zip-guard.ts) before it is opened.
+ */
+export const MAX_CSV_BYTES = 2 * 1024 ** 3;
+export const MAX_XLSX_BYTES = 100 * 1024 ** 2;
+
+/**
+ * A plain file name: printable, no path separators or control characters, not hidden, not
+ * absurdly long. Anything else is refused before its bytes are read.
+ */
+export function plainNameProblem(name: string): string | null {
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(name)) return 'the file name holds control characters (such as a line break); rename it';
+  if (name.includes('/') || name.includes('\\')) return 'the file name holds a path separator; put the file directly in the source folder';
+  if (name.startsWith('.')) return 'a hidden file (its name starts with "."), not an extract; remove it from the landing folder';
+  if (Buffer.byteLength(name) > 255) return 'the file name is longer than 255 bytes; rename it';
+  return null;
+}
+
 /** What a file name says: its list and extract date, or why it cannot be used. */
 export function classifyName(source: SourceKind, name: string): { list: string; extractDate: string | null } | { reason: string } {
   if (source === 'audits') {
@@ -87,7 +109,24 @@ function rejected(base: Omit<FoundFile, 'status' | 'reason'>, reason: string): F
   return { ...base, status: 'rejected', reason };
 }
 
-export async function pullSources(w: Warehouse, input: NightInput): Promise<FoundFile[]> {
+export interface PullOptions {
+  /**
+   * Copy new files into `<home>/raw` (the night). `false` (validate) leaves `rawPath` pointing at
+   * the file in the landing folder, which is only ever read.
+   */
+  archive?: boolean;
+}
+
+function sizeProblem(name: string, size: number): string | null {
+  const xlsx = extname(name).toLowerCase() === '.xlsx';
+  const limit = xlsx ? MAX_XLSX_BYTES : MAX_CSV_BYTES;
+  if (size <= limit) return null;
+  const mb = (n: number) => `${Math.round(n / 1024 ** 2)} MB`;
+  return `the file is ${mb(size)}, over the ${mb(limit)} limit for ${xlsx ? 'a workbook' : 'a CSV extract'}; check the export (a runaway query or a wrong file) or split it`;
+}
+
+export async function pullSources(w: Warehouse, input: NightInput, options: PullOptions = {}): Promise<FoundFile[]> {
+  const doArchive = options.archive ?? true;
   const landingStat = await stat(input.landing).catch(() => null);
   if (!landingStat?.isDirectory()) {
     throw ApplicationFailure.nonRetryable(
@@ -96,8 +135,10 @@ export async function pullSources(w: Warehouse, input: NightInput): Promise<Foun
     );
   }
   const landingReal = await realpath(input.landing);
-  const known = new Set(
-    (await w.rows<{ sha256: string }>('SELECT sha256 FROM meta.files')).map((r) => r.sha256),
+  const known = new Map(
+    (await w.rows<{ sha256: string; status: string; reason: string | null; list: string | null }>(
+      'SELECT sha256, status, reason, list FROM meta.files',
+    )).map((r) => [r.sha256, r]),
   );
   const seenTonight = new Map<string, string>();
   const found: FoundFile[] = [];
@@ -108,16 +149,25 @@ export async function pullSources(w: Warehouse, input: NightInput): Promise<Foun
     for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const relPath = `${source}/${entry.name}`;
       const base = { source, list: null, relPath, name: entry.name, sha256: null, extractDate: null, byteSize: 0, rawPath: null, encoding: null } as const;
+      const badName = plainNameProblem(entry.name);
+      if (badName) {
+        found.push(rejected(base, badName));
+        continue;
+      }
       const full = join(dir, entry.name);
       const info = await lstat(full);
-      let target = full;
-      if (info.isSymbolicLink()) {
-        const real = await realpath(full).catch(() => null);
-        if (!real || !(real === landingReal || real.startsWith(landingReal + sep))) {
-          found.push(rejected(base, 'a symbolic link that leads outside the landing folder; copy the file into the landing folder instead'));
-          continue;
-        }
-        target = real;
+      // Every file must resolve inside the landing folder, whether it or its folder is the link.
+      const target = await realpath(full).catch(() => null);
+      if (!target || !(target === landingReal || target.startsWith(landingReal + sep))) {
+        found.push(
+          rejected(
+            base,
+            info.isSymbolicLink()
+              ? 'a symbolic link that leads outside the landing folder (or to nothing); copy the file into the landing folder instead'
+              : 'the file lies outside the landing folder (its source folder is a link elsewhere); copy the files into the landing folder instead',
+          ),
+        );
+        continue;
       }
       const targetInfo = await stat(target);
       if (!targetInfo.isFile()) {
@@ -129,6 +179,11 @@ export async function pullSources(w: Warehouse, input: NightInput): Promise<Foun
         found.push(rejected({ ...base, byteSize: targetInfo.size }, named.reason));
         continue;
       }
+      const tooBig = sizeProblem(entry.name, targetInfo.size);
+      if (tooBig) {
+        found.push(rejected({ ...base, list: named.list, extractDate: named.extractDate, byteSize: targetInfo.size }, tooBig));
+        continue;
+      }
       const facts = await fileFacts(target);
       const described = { ...base, list: named.list, extractDate: named.extractDate, sha256: facts.sha256, byteSize: facts.byteSize, encoding: facts.encoding };
       if (named.extractDate && named.extractDate > input.asOf) {
@@ -136,12 +191,19 @@ export async function pullSources(w: Warehouse, input: NightInput): Promise<Foun
         continue;
       }
       const twin = seenTonight.get(facts.sha256);
-      if (known.has(facts.sha256) || twin) {
+      const before = known.get(facts.sha256);
+      // The same bytes rejected whole before, as the same list: rejected again, for the same reason.
+      // (Renamed to another list, they are read afresh: a wrong name is a reason to look again.)
+      if (!twin && before?.status === 'rejected' && before.list === named.list) {
+        found.push({ ...described, status: 'rejected', reason: before.reason ?? 'rejected whole on an earlier night' });
+        continue;
+      }
+      if (twin || (before && before.status !== 'rejected')) {
         found.push({ ...described, status: 'already_loaded', reason: twin ? `same bytes as ${twin}` : null });
         continue;
       }
       seenTonight.set(facts.sha256, relPath);
-      const rawPath = await archive(input.home, source, facts, target, extname(entry.name));
+      const rawPath = doArchive ? await archive(input.home, source, facts, target, extname(entry.name)) : target;
       found.push({ ...described, rawPath, status: 'new', reason: null });
     }
   }

@@ -19,6 +19,11 @@ export interface ColumnMeta {
   codesAreStrict?: boolean;
   /** A date after the file's extract date is a row error. */
   notAfterExtract?: boolean;
+  /**
+   * An identifier of a person or case (child, worker, audit): its value stays in the warehouse
+   * and is never printed by tools that report on files (`csc-kpi validate`).
+   */
+  identifier?: boolean;
 }
 
 export type Column = z.ZodType & { readonly __column?: true };
@@ -36,11 +41,13 @@ export function columnMeta(schema: z.ZodType): ColumnMeta {
 
 interface Opts {
   required?: boolean;
+  /** The column holds an identifier of a child, worker, case or audit (see ColumnMeta.identifier). */
+  identifier?: boolean;
 }
 
 export const col = {
   text: (description: string, o: Opts = {}) =>
-    column(z.string().min(1), { kind: 'text', required: !!o.required, description, duckdbType: 'VARCHAR' }),
+    column(z.string().min(1), { kind: 'text', required: !!o.required, description, duckdbType: 'VARCHAR', identifier: !!o.identifier }),
   date: (description: string, o: Opts & { notAfterExtract?: boolean } = {}) =>
     column(z.iso.date(), {
       kind: 'date',

@@ -15,23 +15,31 @@ export interface OrderRule {
   notBefore: string;
 }
 
+/** A column whose value must not repeat within one file: the second and later rows are row errors. */
+export interface UniqueRule {
+  kind: 'unique';
+  column: string;
+}
+
+export type RowRule = OrderRule | UniqueRule;
+
 export interface ListContract {
   source: SourceKind;
   /** File prefix and `core` table name. */
   list: string;
   title: string;
   columns: Record<string, z.ZodType>;
-  rules: OrderRule[];
+  rules: RowRule[];
 }
 
 const commonCaseSystem = {
-  'Child Unique ID': col.text('The child’s identifier in the case system (sensitive: never leaves the warehouse).', { required: true }),
+  'Child Unique ID': col.text('The child’s identifier in the case system (sensitive: never leaves the warehouse).', { required: true, identifier: true }),
   Gender: col.text('Gender as recorded.'),
   Ethnicity: col.text('Ethnicity code as recorded.'),
   'Date of Birth': col.date('Date of birth (blank if unborn or unknown).'),
   'Age of Child (Years)': col.text('Age in years as extracted; -1 for an unborn child. Not used by any KPI.'),
   'Allocated Team': col.text('Team the case is allocated to, as recorded now.'),
-  'Allocated Worker': col.text('Worker ID of the allocated worker, as recorded now (same id as HR `Worker ID`).'),
+  'Allocated Worker': col.text('Worker ID of the allocated worker, as recorded now (same id as HR `Worker ID`).', { identifier: true }),
 };
 
 export const CASE_STATUSES = [
@@ -109,7 +117,7 @@ const lists: ListContract[] = [
     title: 'Care proceedings (local list)',
     columns: {
       ...commonCaseSystem,
-      'Proceedings ID': col.text('One application to court; several children can share it.', { required: true }),
+      'Proceedings ID': col.text('One application to court; several children can share it.', { required: true, identifier: true }),
       'Date Application Issued': col.date('Date the care application was issued.', { required: true, notAfterExtract: true }),
       'Date of Final Order': col.date('Date of the final order for this child (blank while open).'),
       'Final Order Type': col.text('Type of final order.'),
@@ -122,11 +130,11 @@ const lists: ListContract[] = [
     title: 'Case closures (local list)',
     columns: {
       ...commonCaseSystem,
-      'Case ID': col.text('The case closed.', { required: true }),
+      'Case ID': col.text('The case closed.', { required: true, identifier: true }),
       'Closure Date': col.date('Date the case was closed.', { required: true, notAfterExtract: true }),
-      'Closed By': col.text('Worker who closed it.'),
+      'Closed By': col.text('Worker who closed it.', { identifier: true }),
       'Manager Sign-off Date': col.date('Date a manager signed off the closure (blank if not signed off).'),
-      'Signed Off By': col.text('Manager who signed off.'),
+      'Signed Off By': col.text('Manager who signed off.', { identifier: true }),
     },
     rules: [{ kind: 'not_before', column: 'Manager Sign-off Date', notBefore: 'Closure Date' }],
   },
@@ -135,7 +143,7 @@ const lists: ListContract[] = [
     list: 'workforce',
     title: 'Social-work workforce (HR, DfE census shape)',
     columns: {
-      'Worker ID': col.text('Worker identifier, same as the case system’s `Allocated Worker`.', { required: true }),
+      'Worker ID': col.text('Worker identifier, same as the case system’s `Allocated Worker`.', { required: true, identifier: true }),
       'Org Role': col.orgRole('1 Senior Manager … 6 Qualified Without Cases.', { required: true }),
       'Agency Worker': col.flag('Paid through an agency or self-employed.', { required: true }),
       FTE: col.fte('Contracted hours ÷ standard hours, 0 < FTE ≤ 1.5.', { required: true }),
@@ -152,17 +160,19 @@ const lists: ListContract[] = [
     list: 'audits',
     title: 'Case-file audits (QA workbooks)',
     columns: {
-      'Audit ID': col.text('Audit identifier, unique per audit.', { required: true }),
-      'Child Unique ID': col.text('The child whose case was audited.', { required: true }),
+      'Audit ID': col.text('Audit identifier, unique per audit.', { required: true, identifier: true }),
+      'Child Unique ID': col.text('The child whose case was audited.', { required: true, identifier: true }),
       'Audit Type': col.code('Case File or Assessment.', AUDIT_TYPES),
       'Scheduled Date': col.date('Date the audit was due.'),
       'Completed Date': col.date('Date completed (blank if not completed).'),
-      'Auditor ID': col.text('Who audited.'),
+      'Auditor ID': col.text('Who audited.', { identifier: true }),
       'Auditor Role': col.code('Manager, QA or Peer.', AUDITOR_ROLES),
-      'Worker ID': col.text('The worker whose case was audited.'),
+      'Worker ID': col.text('The worker whose case was audited.', { identifier: true }),
       Grade: col.code('Ofsted scale grade (blank if not completed). Unknown grades are kept, not rejected.', AUDIT_GRADES),
     },
-    rules: [],
+    // Within one file an Audit ID names one audit: a repeat is a row error on the later row.
+    // Across files, core.audits_at takes the file whose name sorts last (meta.audit_duplicates).
+    rules: [{ kind: 'unique', column: 'Audit ID' }],
   },
 ];
 

@@ -15,12 +15,27 @@ export interface ColumnSql {
   header: string;
   name: string;
   meta: ColumnMeta;
+  /** The trimmed text, NULL when blank: an expression over the staged column. */
+  raw: string;
+  /** The typed value: an expression over `raw(name)` (the column of the trimmed-text layer). */
   typed: string;
-  problems: string[];
+  /** Problem checks over the typed layer, where `name` is the typed value and `rawRef(name)` the text. */
+  problems: Problem[];
 }
 
-function problem(cond: string, header: string, raw: string, reason: string): string {
-  return `CASE WHEN ${cond} THEN {'column': ${lit(header)}, 'value': ${raw}, 'reason': ${reason}} END`;
+interface Problem {
+  /** True when the row breaks the rule (never NULL). */
+  cond: string;
+  struct: string;
+}
+
+/** The column of the trimmed-text layer that holds a contract column's text. */
+export function rawRef(name: string): string {
+  return q(`${name}$raw`);
+}
+
+function problem(cond: string, header: string, raw: string, reason: string): Problem {
+  return { cond: `coalesce(${cond}, false)`, struct: `CASE WHEN ${cond} THEN {'column': ${lit(header)}, 'value': ${raw}, 'reason': ${reason}} END` };
 }
 
 function canonicalCode(x: string, codes: readonly string[]): string {
@@ -28,12 +43,20 @@ function canonicalCode(x: string, codes: readonly string[]): string {
   return `CASE lower(${x}) ${whens} ELSE ${x} END`;
 }
 
-/** The typed value and the problem checks of one column; `raw` is the trimmed text or NULL. */
+/** `dd/mm/yyyy` (one or two digit day and month) or `yyyy-mm-dd`; never `mm/dd/yyyy`, never a two-digit year. */
+export function dateSql(x: string): string {
+  return `CASE WHEN regexp_full_match(${x}, '[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}') THEN try_strptime(${x}, '%d/%m/%Y')
+    WHEN regexp_full_match(${x}, '[0-9]{4}-[0-9]{2}-[0-9]{2}') THEN try_strptime(${x}, '%Y-%m-%d') END::DATE`;
+}
+
+/** The typed value and the problem checks of one column. */
 export function columnSql(header: string, schema: Parameters<typeof columnMeta>[0], present: boolean): ColumnSql {
   const meta = columnMeta(schema);
   const name = snakeCase(header);
-  const raw = present ? `nullif(trim(${q(name)}), '')` : 'NULL::VARCHAR';
-  const problems: string[] = [];
+  const rawExpr = present ? `nullif(trim(${q(name)}), '')` : 'NULL::VARCHAR';
+  const raw = rawRef(name);
+  const v = q(name);
+  const problems: Problem[] = [];
   let typed: string;
   if (meta.required) problems.push(problem(`${raw} IS NULL`, header, raw, lit(`${header} is blank but required`)));
   switch (meta.kind) {
@@ -41,14 +64,14 @@ export function columnSql(header: string, schema: Parameters<typeof columnMeta>[
       typed = raw;
       break;
     case 'date': {
-      typed = `coalesce(try_strptime(${raw}, '%d/%m/%Y'), try_strptime(${raw}, '%Y-%m-%d'))::DATE`;
+      typed = dateSql(raw);
       problems.push(
-        problem(`${raw} IS NOT NULL AND ${typed} IS NULL`, header, raw, lit(`${header} is not a real date; write it as dd/mm/yyyy or yyyy-mm-dd`)),
+        problem(`${raw} IS NOT NULL AND ${v} IS NULL`, header, raw, lit(`${header} is not a real date; write it as dd/mm/yyyy or yyyy-mm-dd`)),
       );
       if (meta.notAfterExtract) {
         problems.push(
           problem(
-            `${typed} > $extract_date::DATE`,
+            `${v} > $extract_date::DATE`,
             header,
             raw,
             `${lit(`${header} is after the file's extract date `)} || strftime($extract_date::DATE, '%d/%m/%Y') || ${lit('; check the date or the file name')}`,
@@ -59,7 +82,7 @@ export function columnSql(header: string, schema: Parameters<typeof columnMeta>[
     }
     case 'flag':
       typed = `CASE upper(${raw}) WHEN 'Y' THEN true WHEN 'YES' THEN true WHEN 'N' THEN false WHEN 'NO' THEN false END`;
-      problems.push(problem(`${raw} IS NOT NULL AND ${typed} IS NULL`, header, raw, lit(`${header} must be Y or N (Yes/No)`)));
+      problems.push(problem(`${raw} IS NOT NULL AND ${v} IS NULL`, header, raw, lit(`${header} must be Y or N (Yes/No)`)));
       break;
     case 'code': {
       const stripped = `regexp_replace(${raw}, ${lit(LETTER_PREFIX)}, '')`;
@@ -67,18 +90,18 @@ export function columnSql(header: string, schema: Parameters<typeof columnMeta>[
       if (meta.codesAreStrict) {
         const known = (meta.codes ?? []).map((c) => lit(c)).join(', ');
         problems.push(
-          problem(`${raw} IS NOT NULL AND ${typed} NOT IN (${known})`, header, raw, lit(`${header} is not one of: ${(meta.codes ?? []).join(', ')}`)),
+          problem(`${raw} IS NOT NULL AND ${v} NOT IN (${known})`, header, raw, lit(`${header} is not one of: ${(meta.codes ?? []).join(', ')}`)),
         );
       }
       break;
     }
     case 'count':
       typed = `CASE WHEN regexp_full_match(${raw}, '[0-9]+') THEN TRY_CAST(${raw} AS INTEGER) END`;
-      problems.push(problem(`${raw} IS NOT NULL AND ${typed} IS NULL`, header, raw, lit(`${header} must be a whole number of 0 or more (or blank if unknown)`)));
+      problems.push(problem(`${raw} IS NOT NULL AND ${v} IS NULL`, header, raw, lit(`${header} must be a whole number of 0 or more (or blank if unknown)`)));
       break;
     case 'fte':
-      typed = `CASE WHEN TRY_CAST(${raw} AS DOUBLE) > 0 AND TRY_CAST(${raw} AS DOUBLE) <= 1.5 THEN TRY_CAST(${raw} AS DECIMAL(6,3)) END`;
-      problems.push(problem(`${raw} IS NOT NULL AND ${typed} IS NULL`, header, raw, lit(`${header} must be a number above 0 and at most 1.5`)));
+      typed = `CASE WHEN regexp_full_match(${raw}, '[0-9]*\\.?[0-9]+') AND TRY_CAST(${raw} AS DOUBLE) > 0 AND TRY_CAST(${raw} AS DOUBLE) <= 1.5 THEN TRY_CAST(${raw} AS DECIMAL(6,3)) END`;
+      problems.push(problem(`${raw} IS NOT NULL AND ${v} IS NULL`, header, raw, lit(`${header} must be a number above 0 and at most 1.5`)));
       break;
     case 'org_role': {
       const num = `TRY_CAST(regexp_extract(${raw}, '^([0-9]+)', 1) AS INTEGER)`;
@@ -87,7 +110,7 @@ export function columnSql(header: string, schema: Parameters<typeof columnMeta>[
       typed = `(CASE WHEN ${num} IS NULL THEN ${wordNum} WHEN ${words} = '' AND ${num} BETWEEN 1 AND 6 THEN ${num} WHEN ${num} = ${wordNum} THEN ${num} END)::TINYINT`;
       problems.push(
         problem(
-          `${raw} IS NOT NULL AND ${typed} IS NULL`,
+          `${raw} IS NOT NULL AND ${v} IS NULL`,
           header,
           raw,
           lit(`${header} must be 1–6 or its words (1 Senior Manager … 6 Qualified Without Cases), and a number and words must agree`),
@@ -96,26 +119,52 @@ export function columnSql(header: string, schema: Parameters<typeof columnMeta>[
       break;
     }
   }
-  return { header, name, meta, typed, problems };
+  return { header, name, meta, raw: rawExpr, typed, problems };
 }
 
 /**
- * SELECT over a staged table (snake_case text columns, plus `line`) giving every typed column
- * and `problems`, a list of {column, value, reason} structs: empty for a good row.
+ * SELECT over a staged table (snake_case text columns, plus `line`) giving every typed column,
+ * `ok` (the row passes every check) and `problems`, a list of {column, value, reason} structs
+ * (empty for a good row). Three layers, so each expression is computed once per row: trimmed
+ * text, typed values (and the window facts of unique rules), then the checks.
  */
 export function checkedSelect(contract: ListContract, presentHeaders: ReadonlySet<string>, stageTable: string): string {
   const cols = Object.entries(contract.columns).map(([h, s]) => columnSql(h, s, presentHeaders.has(h)));
   const byHeader = new Map(cols.map((c) => [c.header, c]));
   const problems = cols.flatMap((c) => c.problems);
+  const windows: string[] = [];
   for (const rule of contract.rules) {
     const a = byHeader.get(rule.column);
+    if (!a) throw new Error(`rule on unknown column in ${contract.list}`);
+    if (rule.kind === 'unique') {
+      const first = q(`${a.name}$first_line`);
+      windows.push(`CASE WHEN ${rawRef(a.name)} IS NOT NULL THEN min(line) OVER (PARTITION BY ${rawRef(a.name)}) END AS ${first}`);
+      problems.push(
+        problem(
+          `line > ${first}`,
+          rule.column,
+          rawRef(a.name),
+          `${lit(`${rule.column} is repeated: the same value is already on line `)} || ${first} || ${lit(' of this file (that row was kept); give each its own ID or remove the copy')}`,
+        ),
+      );
+      continue;
+    }
     const b = byHeader.get(rule.notBefore);
-    if (!a || !b) throw new Error(`rule on unknown column in ${contract.list}`);
-    const raw = presentHeaders.has(rule.column) ? `nullif(trim(${q(a.name)}), '')` : 'NULL::VARCHAR';
-    problems.push(problem(`${a.typed} < ${b.typed}`, rule.column, raw, lit(`${rule.column} is before ${rule.notBefore}`)));
+    if (!b) throw new Error(`rule on unknown column in ${contract.list}`);
+    problems.push(problem(`${q(a.name)} < ${q(b.name)}`, rule.column, rawRef(a.name), lit(`${rule.column} is before ${rule.notBefore}`)));
   }
-  const typed = cols.map((c) => `${c.typed} AS ${q(c.name)}`).join(',\n  ');
-  return `SELECT line,\n  ${typed},\n  list_filter([${problems.join(',\n    ')}], p -> p IS NOT NULL) AS problems\nFROM ${stageTable}`;
+  const layer1 = cols.map((c) => `${c.raw} AS ${rawRef(c.name)}`).join(', ');
+  const layer2 = [...cols.map((c) => `${c.typed} AS ${q(c.name)}`), ...windows].join(',\n    ');
+  const typedCols = cols.map((c) => q(c.name)).join(', ');
+  const ok = problems.length > 0 ? `NOT (${problems.map((p) => p.cond).join(' OR ')})` : 'true';
+  return `SELECT line, ${typedCols}, ok,
+  CASE WHEN ok THEN [] ELSE list_filter([${problems.map((p) => p.struct).join(',\n    ')}], p -> p IS NOT NULL) END AS problems
+FROM (
+  SELECT *, ${ok} AS ok
+  FROM (
+    SELECT *,
+    ${layer2}
+    FROM (SELECT line, ${layer1} FROM ${stageTable})))`;
 }
 
 /** DDL of the typed `core` table of a list: lineage columns, then one column per contract column. */
