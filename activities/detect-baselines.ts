@@ -1,0 +1,457 @@
+/**
+ * detectBaselines: after compute, before publish. Looks for every kind of baseline event
+ * (spec: kpis.md "Baselines and baseline changes") in tonight's warehouse, records new events,
+ * adds tonight's detections, and starts / supersedes baselines in the registry (sql/meta/
+ * baselines.sql). The deciding is pure (core/baseline-detect.ts, core/baseline-registry.ts); this
+ * file queries and writes. One transaction: a retried activity starts from a clean slate, and a
+ * re-run of a night finds its events already recorded (no duplicates, nothing re-announced).
+ */
+import { columnMeta, type ColumnMeta } from '../core/contracts/columns.js';
+import { CONTRACTS, type ListContract } from '../core/contracts/lists.js';
+import { snakeCase } from '../core/contracts/naming.js';
+import {
+  codesBetweenExtracts,
+  codesByMonth,
+  codesChangedEvent,
+  definitionChanged,
+  detectKpiLevelShift,
+  manualEvent,
+  monthOf,
+  schemaChanged,
+  type CodeCount,
+  type DetectedEvent,
+  type FileColumns,
+  type MonthlyCodeCount,
+  type ValuePoint,
+} from '../core/baseline-detect.js';
+import { baselineReason, currentOf, eventId, FIRST_PUBLISHED, sameEvent, type KnownEvent } from '../core/baseline-registry.js';
+import { BASELINES_CONFIG } from '../core/baseline-config.js';
+import type { KpiDefinition } from '../core/kpi-definition.js';
+import { quoteIdent as q } from '../core/sql-text.js';
+import { readBaselinesConfig } from './baselines-config.js';
+import { snapshotIdFor } from './publish.js';
+import type { Warehouse } from './warehouse.js';
+
+export interface DetectBaselinesInput {
+  home: string;
+  asOf: string;
+  workflowId: string;
+  runId: string;
+  /** Workflow time of the night (the snapshot's created_at): names the snapshot that announces events. */
+  createdAt: string;
+}
+
+export interface DetectBaselinesResult {
+  /** Snapshot id the events first recorded tonight will be announced in. */
+  detectedIn: string;
+  /** Events seen tonight (new or already recorded). */
+  eventsSeen: number;
+  /** Events recorded for the first time tonight. */
+  newEvents: { kpi: string; kind: string; effectivePeriod: string }[];
+  baselinesStarted: number;
+  /** KPIs the level-shift test ran on (monthly cohorts). */
+  levelShiftTested: string[];
+  /** Anything a detector could not do (too few months, no previous extract…), for the log. */
+  notes: string[];
+}
+
+export interface DetectOptions {
+  /** The catalogue compute used tonight. */
+  defs: KpiDefinition[];
+  /** config/baselines.json, or a test's copy. */
+  baselinesConfigPath?: string;
+}
+
+interface ValueRow extends ValuePoint {
+  kpi: string;
+  definition_version: string;
+}
+
+interface Coded {
+  contract: ListContract;
+  column: string;
+  meta: ColumnMeta;
+}
+
+const listOf = (source: string): ListContract | undefined => [...CONTRACTS.values()].find((c) => `${c.source}/${c.list}` === source);
+
+/** The coded columns (codes, Org Role, flags) a KPI reads, by `<source>/<list>`. */
+function codedColumns(d: KpiDefinition): Coded[] {
+  const out: Coded[] = [];
+  for (const [source, cols] of Object.entries(d.meta.sources)) {
+    const contract = listOf(source);
+    if (!contract) continue;
+    for (const [header, schema] of Object.entries(contract.columns)) {
+      const meta = columnMeta(schema);
+      if (cols.includes(snakeCase(header)) && (meta.kind === 'code' || meta.kind === 'org_role' || meta.kind === 'flag')) {
+        out.push({ contract, column: snakeCase(header), meta });
+      }
+    }
+  }
+  return out;
+}
+
+/** Known values as the warehouse holds them: flags Y/N, Org Role 1–6, codes their canonical spelling. */
+function knownCodes(c: Coded): string[] {
+  if (c.meta.kind === 'flag') return ['Y', 'N'];
+  if (c.meta.kind === 'org_role') return (c.meta.codes ?? []).map((_, i) => String(i + 1));
+  return [...(c.meta.codes ?? [])];
+}
+
+function valueExpr(c: Coded): string {
+  const col = q(c.column);
+  return c.meta.kind === 'flag' ? `CASE WHEN ${col} THEN 'Y' WHEN NOT ${col} THEN 'N' END` : `CAST(${col} AS VARCHAR)`;
+}
+
+/** The list's event date: its required date that may not be after the extract (referral date, CIN start…). */
+function eventDateExpr(contract: ListContract): string {
+  if (contract.list === 'audits') return 'coalesce(completed_date, scheduled_date)';
+  const header = Object.entries(contract.columns).find(([, s]) => {
+    const m = columnMeta(s);
+    return m.kind === 'date' && m.required && m.notAfterExtract;
+  })?.[0];
+  return header ? q(snakeCase(header)) : 'NULL::DATE';
+}
+
+interface FileRow {
+  sha256: string;
+  file_name: string;
+  extract_date: string | null;
+  columns_seen: string[] | null;
+  rows_read: string;
+  first_date?: string | null;
+}
+
+async function fileColumns(w: Warehouse, f: FileRow, date: string | null): Promise<FileColumns> {
+  const rejects = await w.rows<{ column_name: string; n: string }>(
+    'SELECT column_name, count(DISTINCT line) AS n FROM meta.rejects WHERE file_sha256 = $sha AND column_name IS NOT NULL GROUP BY column_name',
+    { sha: f.sha256 },
+  );
+  return {
+    file: f.file_name,
+    date,
+    columns: f.columns_seen ?? [],
+    rows: Number(f.rows_read),
+    rejectedRows: Object.fromEntries(rejects.map((r) => [snakeCase(r.column_name), Number(r.n)])),
+  };
+}
+
+/** The two newest loaded extracts of a list dated on or before as-of, newest first. */
+async function lastTwoExtracts(w: Warehouse, list: string, asOf: string): Promise<FileRow[]> {
+  return w.rows<FileRow>(
+    `SELECT sha256, file_name, strftime(extract_date, '%Y-%m-%d') AS extract_date, columns_seen, rows_read
+     FROM meta.files WHERE status = 'loaded' AND list = $list AND extract_date <= $as_of::DATE
+     ORDER BY extract_date DESC, load_seq DESC LIMIT 2`,
+    { list, as_of: asOf },
+  );
+}
+
+async function codeCounts(w: Warehouse, c: Coded, sha: string): Promise<CodeCount[]> {
+  const v = valueExpr(c);
+  return w.rows<CodeCount>(
+    `SELECT lower(trim(v)) AS key, min(v) AS code, count(*)::INTEGER AS rows, strftime(min(d), '%Y-%m-%d') AS first
+     FROM (SELECT ${v} AS v, ${eventDateExpr(c.contract)} AS d FROM core.${q(c.contract.list)} WHERE file_sha256 = $sha)
+     WHERE v IS NOT NULL GROUP BY 1 ORDER BY 1`,
+    { sha },
+  );
+}
+
+async function monthlyAuditCodes(w: Warehouse, c: Coded, asOf: string): Promise<MonthlyCodeCount[]> {
+  const v = valueExpr(c);
+  return w.rows<MonthlyCodeCount>(
+    `SELECT strftime(d, '%Y-%m') AS month, lower(trim(v)) AS key, min(v) AS code, count(*)::INTEGER AS rows,
+            strftime(min(d), '%Y-%m-%d') AS first
+     FROM (SELECT ${v} AS v, ${eventDateExpr(c.contract)} AS d FROM core.audits_at($as_of::DATE))
+     WHERE v IS NOT NULL AND d IS NOT NULL AND d <= $as_of::DATE GROUP BY 1, 2 ORDER BY 1, 2`,
+    { as_of: asOf },
+  );
+}
+
+/** What the detectors found tonight, before anything is recorded. */
+async function detect(
+  w: Warehouse,
+  input: DetectBaselinesInput,
+  opts: DetectOptions,
+  values: ValueRow[],
+  notes: string[],
+): Promise<{ events: DetectedEvent[]; tested: string[]; codesNow: Map<string, string[]> }> {
+  const { asOf, runId } = input;
+  const events: DetectedEvent[] = [];
+  const windowStart = monthOf(values.reduce((m, v) => (v.period_end < m ? v.period_end : m), asOf));
+
+  // definition_changed: against the previous published snapshot's figures.
+  const [prev] = await w.rows<{ snapshot_id: string; run_id: string }>(
+    'SELECT snapshot_id, run_id FROM meta.snapshots WHERE run_id <> $run ORDER BY created_at DESC LIMIT 1',
+    { run: runId },
+  );
+  if (prev) {
+    const versions = new Map(
+      (await w.rows<{ kpi: string; v: string }>('SELECT kpi, max(definition_version) AS v FROM kpi.values WHERE run_id = $run GROUP BY kpi', { run: prev.run_id })).map(
+        (r) => [r.kpi, r.v],
+      ),
+    );
+    for (const d of opts.defs) {
+      const before = versions.get(d.meta.id);
+      if (!before) continue; // a KPI new to the catalogue: its first published figure is its baseline
+      const e = definitionChanged({ kpi: d.meta.id, asOf, previousVersion: before, newVersion: d.version, previousSnapshot: prev.snapshot_id });
+      if (e) events.push(e);
+    }
+  }
+
+  // source_schema_changed and source_codes_changed, per list the catalogue reads.
+  const lists = new Map<string, KpiDefinition[]>();
+  for (const d of opts.defs) for (const s of Object.keys(d.meta.sources)) lists.set(s, [...(lists.get(s) ?? []), d]);
+  const codesNow = new Map<string, string[]>();
+  for (const [source, defs] of lists) {
+    const contract = listOf(source);
+    if (!contract) continue;
+    const coded = new Map<string, Coded>();
+    for (const d of defs) for (const c of codedColumns(d)) if (c.contract === contract) coded.set(c.column, c);
+
+    if (contract.list === 'audits') {
+      // Additive files: each file (in order of its first audit date) against all earlier ones.
+      const files = await w.rows<FileRow>(
+        `SELECT f.sha256, f.file_name, NULL AS extract_date, f.columns_seen, f.rows_read,
+                strftime(min(coalesce(a.completed_date, a.scheduled_date)), '%Y-%m-%d') AS first_date
+         FROM meta.files f LEFT JOIN core.audits a ON a.file_sha256 = f.sha256
+         WHERE f.status = 'loaded' AND f.list = 'audits'
+         GROUP BY ALL ORDER BY first_date NULLS LAST, f.file_name`,
+      );
+      let seen: { any: Set<string>; all: Set<string>; file: FileColumns } | null = null;
+      for (const f of files) {
+        if (!f.first_date || f.first_date > asOf) continue;
+        const fc = await fileColumns(w, f, f.first_date);
+        if (seen && monthOf(f.first_date) >= windowStart) {
+          for (const d of defs) {
+            const e = schemaChanged({
+              kpi: d.meta.id,
+              source,
+              kpiColumns: d.meta.sources[source] ?? [],
+              before: seen.file,
+              after: fc,
+              effectivePeriod: monthOf(f.first_date),
+              seenBefore: seen,
+            });
+            if (e) events.push(e);
+          }
+        }
+        const cols: readonly string[] = fc.columns;
+        seen = seen
+          ? { any: new Set<string>([...seen.any, ...cols]), all: new Set<string>([...seen.all].filter((c: string) => cols.includes(c))), file: fc }
+          : { any: new Set(fc.columns), all: new Set(fc.columns), file: fc };
+      }
+      for (const c of coded.values()) {
+        const rows = await monthlyAuditCodes(w, c, asOf);
+        codesNow.set(`${contract.list}.${c.column}`, [...new Set(rows.map((r) => r.code))].sort());
+        for (const change of codesByMonth({ known: knownCodes(c), rows, fromMonth: windowStart })) {
+          for (const d of defs) if (codedColumns(d).some((x) => x.column === c.column)) events.push(codesChangedEvent(d.meta.id, source, c.column, change));
+        }
+      }
+      continue;
+    }
+
+    const [now, before] = await lastTwoExtracts(w, contract.list, asOf);
+    if (!now) {
+      notes.push(`${source}: no extract loaded on or before ${asOf}`);
+      continue;
+    }
+    for (const c of coded.values()) {
+      codesNow.set(`${contract.list}.${c.column}`, (await codeCounts(w, c, now.sha256)).map((x) => x.code));
+    }
+    if (!before) {
+      notes.push(`${source}: only one extract (${now.file_name}) so far; its columns and codes are the reference from now on`);
+      continue;
+    }
+    const effectivePeriod = monthOf(now.extract_date!);
+    const fNow = await fileColumns(w, now, now.extract_date);
+    const fBefore = await fileColumns(w, before, before.extract_date);
+    for (const d of defs) {
+      const e = schemaChanged({ kpi: d.meta.id, source, kpiColumns: d.meta.sources[source] ?? [], before: fBefore, after: fNow, effectivePeriod });
+      if (e) events.push(e);
+    }
+    for (const c of coded.values()) {
+      const change = codesBetweenExtracts({
+        known: knownCodes(c),
+        before: await codeCounts(w, c, before.sha256),
+        after: await codeCounts(w, c, now.sha256),
+        beforeLabel: `extract ${before.file_name}`,
+        afterLabel: `extract ${now.file_name}`,
+        effectivePeriod,
+      });
+      if (!change) continue;
+      for (const d of defs) if (codedColumns(d).some((x) => x.column === c.column)) events.push(codesChangedEvent(d.meta.id, source, c.column, change));
+    }
+  }
+
+  // level_shift on monthly cohorts.
+  const tested: string[] = [];
+  for (const d of opts.defs) {
+    const r = detectKpiLevelShift(d.meta, values.filter((v) => v.kpi === d.meta.id), asOf);
+    if (!r.tested) continue;
+    tested.push(d.meta.id);
+    if (r.note) notes.push(`${d.meta.id}: level shift not tested: ${r.note}`);
+    if (r.event) events.push(r.event);
+  }
+
+  // manual: declared in config/baselines.json, from the night their month has come.
+  const config = await readBaselinesConfig(new Set(opts.defs.map((d) => d.meta.id)), opts.baselinesConfigPath);
+  for (const b of config.baselines) {
+    if (b.period > monthOf(asOf)) continue;
+    events.push(manualEvent({ kpi: b.kpi, period: b.period, reason: b.reason, declaredBy: b.declared_by, declaredOn: b.declared_on, file: BASELINES_CONFIG }));
+  }
+  return { events, tested, codesNow };
+}
+
+interface EventRow {
+  event_id: string;
+  kpi: string;
+  kind: DetectedEvent['kind'];
+  effective_period: string;
+  identity: string;
+  evidence: string;
+  detected_in: string;
+  periods: string[];
+}
+
+interface BaselineRow {
+  baseline_id: string;
+  seq: string;
+  kpi: string;
+  effective_period: string;
+  superseded_by: string | null;
+}
+
+export async function detectBaselines(w: Warehouse, input: DetectBaselinesInput, opts: DetectOptions): Promise<DetectBaselinesResult> {
+  const { asOf, runId, workflowId } = input;
+  const detectedIn = snapshotIdFor(asOf, input.createdAt, runId);
+  const values = (
+    await w.rows<ValueRow & { numerator: unknown; denominator: unknown; value: unknown }>(
+      `SELECT kpi, strftime(period_end, '%Y-%m-%d') AS period_end, value, numerator, denominator, definition_version
+       FROM kpi.values WHERE run_id = $run ORDER BY kpi, period_end`,
+      { run: runId },
+    )
+  ).map((r) => ({
+    ...r,
+    value: r.value === null ? null : Number(r.value),
+    numerator: r.numerator === null ? null : Number(r.numerator),
+    denominator: r.denominator === null ? null : Number(r.denominator),
+  }));
+  const missing = opts.defs.filter((d) => !values.some((v) => v.kpi === d.meta.id)).map((d) => d.meta.id);
+  if (missing.length > 0) throw new Error(`no figures computed by run ${runId} for ${missing.join(', ')}: run computeKpis first`);
+
+  const notes: string[] = [];
+  const { events, tested, codesNow } = await detect(w, input, opts, values, notes);
+  const newEvents: DetectBaselinesResult['newEvents'] = [];
+  let baselinesStarted = 0;
+
+  await w.transaction(async () => {
+    const known: (KnownEvent & { row: EventRow })[] = (
+      await w.rows<EventRow>(
+        `SELECT e.event_id, e.kpi, e.kind, e.effective_period, e.identity, e.evidence::VARCHAR AS evidence, e.detected_in,
+                list_distinct(list_concat(coalesce(list(d.effective_period) FILTER (WHERE d.effective_period IS NOT NULL), []::VARCHAR[]), [e.effective_period])) AS periods
+         FROM meta.baseline_events e LEFT JOIN meta.baseline_detections d USING (event_id) GROUP BY ALL`,
+      )
+    ).map((r): KnownEvent & { row: EventRow } => ({ eventId: r.event_id, kpi: r.kpi, kind: r.kind, identity: r.identity, periods: r.periods, row: r }));
+    const published = new Set((await w.rows<{ id: string }>('SELECT snapshot_id AS id FROM meta.snapshots')).map((r) => r.id));
+
+    for (const e of events) {
+      const evidence = JSON.stringify(e.evidence);
+      const match = sameEvent(e, known);
+      const id = match?.eventId ?? eventId(e);
+      if (!match) {
+        await w.run(
+          `INSERT INTO meta.baseline_events VALUES ($id, $kpi, $kind, $period, $identity, $evidence::JSON, $detected_in, $as_of::DATE, $wf, $run)`,
+          { id, kpi: e.kpi, kind: e.kind, period: e.effectivePeriod, identity: e.identity, evidence, detected_in: detectedIn, as_of: asOf, wf: workflowId, run: runId },
+        );
+        known.push({ eventId: id, kpi: e.kpi, kind: e.kind, identity: e.identity, periods: [e.effectivePeriod], row: { event_id: id, kpi: e.kpi, kind: e.kind, effective_period: e.effectivePeriod, identity: e.identity, evidence, detected_in: detectedIn, periods: [e.effectivePeriod] } });
+        newEvents.push({ kpi: e.kpi, kind: e.kind, effectivePeriod: e.effectivePeriod });
+      } else if (!published.has(match.row.detected_in) && match.row.detected_in !== detectedIn) {
+        // The night that first recorded it never published: tonight's snapshot announces it.
+        await w.run('UPDATE meta.baseline_events SET detected_in = $d, first_workflow_id = $wf, first_run_id = $run WHERE event_id = $id', {
+          d: detectedIn,
+          wf: workflowId,
+          run: runId,
+          id,
+        });
+        match.row.detected_in = detectedIn;
+      }
+      await w.run(
+        `INSERT OR REPLACE INTO meta.baseline_detections VALUES ($id, $as_of::DATE, $wf, $run, $period, $evidence::JSON)`,
+        { id, as_of: asOf, wf: workflowId, run: runId, period: e.effectivePeriod, evidence },
+      );
+    }
+
+    // Baselines: a first one per KPI, one per event, then mark all but the latest superseded.
+    for (const d of opts.defs) {
+      const kpi = d.meta.id;
+      const mine = values.filter((v) => v.kpi === kpi);
+      const sourceCodes = JSON.stringify(
+        Object.fromEntries(codedColumns(d).map((c) => [`${c.contract.list}.${c.column}`, codesNow.get(`${c.contract.list}.${c.column}`) ?? []])),
+      );
+      const existing = new Set(
+        (await w.rows<{ id: string }>('SELECT baseline_id AS id FROM meta.baselines WHERE kpi = $kpi', { kpi })).map((r) => r.id),
+      );
+      const start = async (baselineId: string, period: string, reason: string, eventRef: string | null): Promise<void> => {
+        if (existing.has(baselineId)) return;
+        const point = mine.find((v) => monthOf(v.period_end) === period) ?? (await earlierPoint(w, kpi, d.version, period));
+        await w.run(
+          `INSERT INTO meta.baselines VALUES ($id, nextval('meta.baseline_seq'), $kpi, $period, $period_end::DATE, $value, $version,
+             $codes::JSON, $reason, $since::DATE, $event, $as_of::DATE, $run, NULL, NULL, NULL)`,
+          {
+            id: baselineId,
+            kpi,
+            period,
+            period_end: point?.period_end ?? lastDayOf(period),
+            value: point?.value ?? null,
+            version: d.version,
+            codes: sourceCodes,
+            reason,
+            since: `${period}-01`,
+            event: eventRef,
+            as_of: asOf,
+            run: runId,
+          },
+        );
+        existing.add(baselineId);
+        baselinesStarted++;
+      };
+      if (existing.size === 0) {
+        const first = mine.find((v) => v.value !== null) ?? mine[mine.length - 1]!;
+        await start(`${kpi}:initial`, monthOf(first.period_end), FIRST_PUBLISHED, null);
+      }
+      const mineEvents = known
+        .filter((k) => k.kpi === kpi && k.row.effective_period <= monthOf(asOf))
+        .sort((a, b) => a.row.effective_period.localeCompare(b.row.effective_period) || a.kind.localeCompare(b.kind));
+      for (const k of mineEvents) {
+        await start(`${kpi}:${k.eventId}`, k.row.effective_period, baselineReason(k.kind, JSON.parse(k.row.evidence) as Record<string, unknown>), k.eventId);
+      }
+      const rows = await w.rows<BaselineRow>('SELECT baseline_id, seq, kpi, effective_period, superseded_by FROM meta.baselines WHERE kpi = $kpi', { kpi });
+      const current = currentOf(rows.map((r) => ({ ...r, baselineId: r.baseline_id, seq: Number(r.seq), effectivePeriod: r.effective_period })));
+      if (!current) continue;
+      // A baseline once replaced stays replaced (nothing added later can sort before the current one).
+      await w.run(
+        `UPDATE meta.baselines SET superseded_by = $cur, superseded_as_of = $as_of::DATE, superseded_by_run = $run
+         WHERE kpi = $kpi AND baseline_id <> $cur AND superseded_by IS NULL`,
+        { cur: current.baselineId, as_of: asOf, run: runId, kpi },
+      );
+    }
+  });
+
+  return { detectedIn, eventsSeen: events.length, newEvents, baselinesStarted, levelShiftTested: tested, notes };
+}
+
+function lastDayOf(ym: string): string {
+  const [y, m] = ym.split('-').map(Number) as [number, number];
+  return `${ym}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, '0')}`;
+}
+
+/** A baseline month outside tonight's 25 points: its figure under the same definition from an earlier night, if any. */
+async function earlierPoint(w: Warehouse, kpi: string, version: string, period: string): Promise<{ period_end: string; value: number | null } | null> {
+  const [r] = await w.rows<{ period_end: string; value: number | null }>(
+    `SELECT strftime(period_end, '%Y-%m-%d') AS period_end, value FROM kpi.values
+     WHERE kpi = $kpi AND definition_version = $v AND strftime(period_end, '%Y-%m') = $p
+     ORDER BY as_of DESC, period_end DESC LIMIT 1`,
+    { kpi, v: version, p: period },
+  );
+  return r ? { period_end: r.period_end, value: r.value === null ? null : Number(r.value) } : null;
+}
