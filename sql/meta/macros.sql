@@ -9,8 +9,9 @@ CREATE OR REPLACE MACRO ref.kpi_periods(as_of) AS TABLE
     date_trunc('month', e)::DATE AS period_start,
     (e - INTERVAL 12 MONTH + INTERVAL 1 DAY)::DATE AS trailing_12m_start
   FROM (
+    -- k = 0 is the last day of the month before D's month; k = 23 the 24th month back.
     SELECT (date_trunc('month', as_of::DATE) - INTERVAL (k) MONTH - INTERVAL 1 DAY)::DATE AS e
-    FROM range(1, 25) t(k)
+    FROM range(0, 24) t(k)
     UNION ALL SELECT as_of::DATE
   );
 
