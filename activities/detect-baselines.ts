@@ -348,8 +348,9 @@ export async function detectBaselines(w: Warehouse, input: DetectBaselinesInput,
     const known: (KnownEvent & { row: EventRow })[] = (
       await w.rows<EventRow>(
         `SELECT e.event_id, e.kpi, e.kind, e.effective_period, e.identity, e.evidence::VARCHAR AS evidence, e.detected_in,
-                list_distinct(list_concat(coalesce(list(d.effective_period) FILTER (WHERE d.effective_period IS NOT NULL), []::VARCHAR[]), [e.effective_period])) AS periods
-         FROM meta.baseline_events e LEFT JOIN meta.baseline_detections d USING (event_id) GROUP BY ALL`,
+                list_distinct(list_concat(coalesce(d.periods, []::VARCHAR[]), [e.effective_period])) AS periods
+         FROM meta.baseline_events e
+         LEFT JOIN (SELECT event_id, list(effective_period) AS periods FROM meta.baseline_detections GROUP BY event_id) d USING (event_id)`,
       )
     ).map((r): KnownEvent & { row: EventRow } => ({ eventId: r.event_id, kpi: r.kpi, kind: r.kind, identity: r.identity, periods: r.periods, row: r }));
     const published = new Set((await w.rows<{ id: string }>('SELECT snapshot_id AS id FROM meta.snapshots')).map((r) => r.id));
