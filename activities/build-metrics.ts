@@ -7,6 +7,7 @@ import { ragStatus } from '../core/rag.js';
 import type { KpiDefinition } from '../core/kpi-definition.js';
 import type { FoundFile, PublishInput } from '../core/night.js';
 import type { Warehouse } from './warehouse.js';
+import { publishedBaselines } from './baselines.js';
 
 interface ValueRow {
   kpi: string;
@@ -80,6 +81,8 @@ export async function buildMetrics(
   const metrics: MetricsFile['metrics'] = [];
   const series: MetricsFile['series'] = [];
   const gaps: MetricsFile['data_quality']['gaps'] = [];
+  // Baselines, comparability and events from the registry detectBaselines wrote (activities/baselines.ts).
+  const baselines = await publishedBaselines(w, { asOf: input.asOf, runId: input.runId, kpis: defs.map((d) => d.meta.id) });
   for (const d of defs) {
     const mine = rows.filter((r) => r.kpi === d.meta.id);
     for (const r of mine) {
@@ -106,8 +109,8 @@ export async function buildMetrics(
       target: d.meta.target,
       status: ragStatus(value, d.meta),
       definition_version: d.version,
-      baseline: null,
-      comparable_with_previous: true,
+      baseline: baselines.byKpi.get(d.meta.id)?.baseline ?? null,
+      comparable_with_previous: baselines.byKpi.get(d.meta.id)?.comparable ?? true,
       notes,
     });
   }
@@ -118,7 +121,7 @@ export async function buildMetrics(
     created_at: input.createdAt,
     metrics,
     series,
-    baseline_events: [],
+    baseline_events: baselines.events,
     data_quality: { sources: await sourceEntries(w, input.found, input.asOf), gaps },
   });
 }

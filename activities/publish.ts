@@ -15,7 +15,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { PublishInput, PublishResult } from '../core/night.js';
 import { projectPath } from '../core/project-root.js';
 import { buildMetrics } from './build-metrics.js';
-import { readKpiCatalogue } from './kpi-files.js';
+import { readKpiCatalogue, type CatalogueOptions } from './kpi-files.js';
 import {
   exclusively,
   fsyncTree,
@@ -43,6 +43,8 @@ export interface PublishOptions {
   after?: (step: PublishStep) => void | Promise<void>;
   /** Told about anything recovery found and could not use. */
   warn?: (message: string) => void;
+  /** Where the KPI catalogue is read from (default sql/kpi/); tests point it at a temp copy. */
+  catalogue?: CatalogueOptions;
 }
 
 export function snapshotIdFor(asOf: string, createdAt: string, runId: string): string {
@@ -105,7 +107,7 @@ export async function publishSnapshot(w: Warehouse, input: PublishInput, opts: P
       return { snapshotId: mine.snapshot_id, path: join(snapshotsDir, mine.snapshot_id) };
     }
 
-    const defs = await readKpiCatalogue();
+    const defs = await readKpiCatalogue(opts.catalogue);
     const metrics = await buildMetrics(w, input, snapshotId, defs);
     const tmp = join(snapshotsDir, `.tmp-${snapshotId}`);
     await rm(tmp, { recursive: true, force: true });
