@@ -1,5 +1,5 @@
 /**
- * The nightly KPI workflow: pull → load → compute → publish, orchestration only. Deterministic:
+ * The nightly KPI workflow: pull → load → compute → detect baselines → publish, orchestration only. Deterministic:
  * no IO, no wall clock (Temporal's workflow time stands in for "now" in the snapshot's
  * created_at), no rows — only paths, hashes and counts cross into it.
  */
@@ -43,11 +43,14 @@ export async function nightlyKpiWorkflow(nightInput: Omit<NightInput, 'asOf'> & 
   }
 
   const computed = await io.computeKpis({ home: input.home, asOf: input.asOf, workflowId, runId });
+  // Workflow time, fixed once: it names the snapshot, which the baseline events announce.
+  const createdAt = new Date().toISOString();
+  await io.detectBaselines({ home: input.home, asOf: input.asOf, workflowId, runId, createdAt });
   const published = await io.publishSnapshot({
     ...input,
     workflowId,
     runId,
-    createdAt: new Date().toISOString(),
+    createdAt,
     found,
   });
   return {
