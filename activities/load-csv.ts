@@ -15,7 +15,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
-import { listValue } from '@duckdb/node-api';
 import { ApplicationFailure } from '@temporalio/common';
 import { contractFor } from '../core/contracts/lists.js';
 import { checkedSelect } from '../core/contracts/load-sql.js';
@@ -103,7 +102,7 @@ export async function recordFile(
   await w.run('DELETE FROM meta.files WHERE sha256 = $sha', { sha: f.sha256! });
   await w.run(
     `INSERT INTO meta.files VALUES ($sha, $source, $list, $name, $extract_date::DATE, $size, $raw, $enc, $status, $reason,
-       $read, $loaded, $rejected, $cols::VARCHAR[], nextval('meta.load_seq'), $run)`,
+       $read, $loaded, $rejected, $cols::JSON::VARCHAR[], nextval('meta.load_seq'), $run)`,
     {
       sha: f.sha256!,
       source: f.source,
@@ -118,7 +117,7 @@ export async function recordFile(
       read: r.rowsRead,
       loaded: r.rowsLoaded,
       rejected: r.rowsRejected,
-      cols: listValue(columnsSeen.map(snakeCase)),
+      cols: JSON.stringify(columnsSeen.map(snakeCase)),
       run: runId,
     },
   );

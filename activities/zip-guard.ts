@@ -106,7 +106,7 @@ export async function checkXlsxPackage(path: string): Promise<string | null> {
       if (e.compressed === 0) continue;
       const budget = Math.min(MAX_XLSX_UNPACKED_BYTES - actual, Math.max(RATIO_FLOOR, MAX_ENTRY_RATIO * e.compressed));
       const n = e.method === 0 ? e.compressed : await inflatedSize(path, start, e.compressed, budget);
-      if (n > budget) return tooBig(`part ${e.name} unpacks to more than it declares (over ${budget} bytes)`);
+      if (n > budget) return tooBig(`part ${e.name} unpacks to over ${budget} bytes although it declares ${e.uncompressed}`);
       actual += n;
     }
   } finally {
