@@ -1,0 +1,65 @@
+/** Pure tests of KPI metadata, code-mapping validation and definition versions (no DuckDB). */
+import { describe, expect, it } from 'vitest';
+import { readKpiCatalogue } from '../activities/kpi-files.js';
+import { checkCodeMappings, definitionVersion, parseKpiFile } from '../core/kpi-definition.js';
+
+const FILE = `/*---
+{ "id": "x", "title": "X", "unit": "percent", "measure": "percentage", "polarity": "higher", "target": 1, "amber": null,
+  "period": "month", "sources": { "audits/audits": ["grade", "completed_date"] }, "definition": "d" }
+---*/
+SELECT 1`;
+
+describe('KPI definitions', () => {
+  it('the catalogue has the 16 KPIs of kpis.md, each with sources that exist in the contracts', async () => {
+    const ids = (await readKpiCatalogue()).map((d) => d.meta.id);
+    expect(ids).toEqual([
+      'agency_avg_stay_weeks', 'agency_rate_fte_pct', 'assessment_quality_good_pct', 'assessments_within_45wd_pct',
+      'audits_completed_by_managers_pct', 'audits_good_or_better_pct', 'avg_caseload', 'cin_without_plan_6wk',
+      'closures_signoff_pct', 'cp_repeat_plan_pct', 'frontline_per_manager', 'induction_completed_pct', 'plo_avg_weeks',
+      'plo_within_26_weeks_pct', 're_referral_12m_pct', 'turnover_rate_fte_pct',
+    ]);
+  });
+
+  it('rejects a source or column the contracts do not have', () => {
+    const bad = FILE.replace('"completed_date"', '"completion"').replace('audits/audits', 'audits/audits');
+    expect(parseKpiFile('sql/kpi/x.sql', bad).errors).toEqual(['sql/kpi/x.sql: metadata sources: audits/audits has no column "completion"']);
+    expect(parseKpiFile('sql/kpi/x.sql', FILE.replace('audits/audits', 'audits')).errors[0]).toMatch(/is not a <source>\/<list>/);
+  });
+
+  it('the version is the file hash until a mapping touches a column the KPI reads', () => {
+    const d = parseKpiFile('sql/kpi/x.sql', FILE).value!;
+    const plain = definitionVersion(d.text, d.meta, []);
+    expect(plain).toBe(d.version);
+    expect(definitionVersion(d.text, d.meta, [{ column: 'case_status', from: 'X', to: 'Closed episode' }])).toBe(plain);
+    const mapped = definitionVersion(d.text, d.meta, [{ column: 'grade', from: 'RI2G', to: 'Requires Improvement' }]);
+    expect(mapped).not.toBe(plain);
+    // Canonical: order of mappings does not matter.
+    const m1 = { column: 'grade', from: 'A', to: 'Good' };
+    const m2 = { column: 'grade', from: 'B', to: 'Good' };
+    expect(definitionVersion(d.text, d.meta, [m1, m2])).toBe(definitionVersion(d.text, d.meta, [m2, m1]));
+  });
+
+  it('validates code mappings: coded column, known target (canonical spelling), no remapping, no duplicates', () => {
+    expect(checkCodeMappings({ version: 1, mappings: [{ column: 'grade', from: 'RI to be good', to: 'requires improvement' }] })).toEqual({
+      value: [{ column: 'grade', from: 'RI to be good', to: 'Requires Improvement' }],
+      errors: [],
+    });
+    const bad = checkCodeMappings({
+      version: 1,
+      mappings: [
+        { column: 'fte', from: 'a', to: 'b' },
+        { column: 'grade', from: 'x', to: 'Excellent' },
+        { column: 'grade', from: 'good', to: 'Outstanding' },
+        { column: 'grade', from: 'Y', to: 'Good' },
+        { column: 'grade', from: 'y', to: 'Good' },
+      ],
+    });
+    expect(bad.value).toBeUndefined();
+    expect(bad.errors).toHaveLength(4);
+    expect(bad.errors.join('\n')).toMatch(/"fte" is not a coded column/);
+    expect(bad.errors.join('\n')).toMatch(/"to" must be a known grade/);
+    expect(bad.errors.join('\n')).toMatch(/"good" is already a known grade/);
+    expect(bad.errors.join('\n')).toMatch(/"y" is mapped twice/);
+    expect(checkCodeMappings({ version: 1 }).errors[0]).toMatch(/mappings/);
+  });
+});
