@@ -5,13 +5,18 @@
 import { Command } from 'commander';
 import { createLogger } from '../core/logger.js';
 import { register as registerRun } from './commands/run.js';
+import { register as registerSchedule } from './commands/schedule.js';
+import { register as registerBaseline } from './commands/baseline.js';
+import { register as registerValidate } from './commands/validate.js';
+import { register as registerQuery } from './commands/query.js';
+import { register as registerDictionary } from './commands/dictionary.js';
 
 process.env.TZ = 'Europe/London';
 const log = createLogger();
 const program = new Command('csc-kpi').description('Nightly children’s social care KPI pipeline');
 
 // Add a command: write cli/commands/<name>.ts exporting register(program, log), list it here.
-for (const register of [registerRun]) register(program, log);
+for (const register of [registerRun, registerSchedule, registerValidate, registerBaseline, registerQuery, registerDictionary]) register(program, log);
 
 /** The whole cause chain (WorkflowFailedError → ActivityFailure → ApplicationFailure), most specific last. */
 function explain(err: unknown): string {

@@ -3,7 +3,7 @@
  * no IO, no wall clock (Temporal's workflow time stands in for "now" in the snapshot's
  * created_at), no rows — only paths, hashes and counts cross into it.
  */
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { NightInput, NightResult } from '../core/night.js';
 import { asOfForScheduledStart } from '../core/london-time.js';
@@ -20,7 +20,7 @@ const io = proxyActivities<Activities>({
 export function resolveAsOf(input: Omit<NightInput, 'asOf'> & { asOf?: string }): NightInput {
   if (input.asOf) return input as NightInput;
   const scheduled = workflowInfo().searchAttributes?.TemporalScheduledStartTime?.[0];
-  if (!(scheduled instanceof Date)) throw new Error('nightlyKpiWorkflow needs asOf unless started by a schedule');
+  if (!(scheduled instanceof Date)) throw ApplicationFailure.nonRetryable('nightlyKpiWorkflow needs asOf unless started by a schedule', 'MissingAsOf');
   return { ...input, asOf: asOfForScheduledStart(scheduled.getTime()) };
 }
 

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { londonDate } from '../../core/dates.js';
+import { readEnvConfig } from '../../core/env-config.js';
 import { runNight } from '../run-night.js';
 import { formatNightSummary } from '../summary.js';
 import { createWorker, installRuntimeLogger } from '../worker.js';
@@ -35,10 +36,11 @@ export function register(program: Command, log: Logger): void {
     .command('worker')
     .description('run a long-lived worker against TEMPORAL_ADDRESS')
     .action(async () => {
-      const address = process.env.TEMPORAL_ADDRESS;
+      const env = readEnvConfig();
+      const address = env.TEMPORAL_ADDRESS;
       if (!address) throw new Error('Set TEMPORAL_ADDRESS (host:port of the Temporal frontend) to run a worker.');
       installRuntimeLogger(log);
-      const { worker, connection } = await createWorker({ address, namespace: process.env.TEMPORAL_NAMESPACE });
+      const { worker, connection } = await createWorker({ address, namespace: env.TEMPORAL_NAMESPACE });
       log.info({ address }, 'worker started');
       try {
         await worker.run();

@@ -1,0 +1,62 @@
+/** `csc-kpi schedule create|describe|pause|unpause|trigger|backfill` against TEMPORAL_ADDRESS. */
+import { resolve } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import type { Command } from 'commander';
+import type { Logger } from 'pino';
+import { isIsoDate } from '../../core/dates.js';
+import { backfillSchedule, describeSchedule, SCHEDULE_ID, upsertSchedule } from '../schedule.js';
+
+async function withClient<T>(fn: (c: Client) => Promise<T>): Promise<T> {
+  const address = process.env.TEMPORAL_ADDRESS;
+  if (!address) throw new Error('Set TEMPORAL_ADDRESS (host:port of the Temporal frontend) to manage the schedule.');
+  const connection = await Connection.connect({ address });
+  try {
+    return await fn(new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' }));
+  } finally {
+    await connection.close();
+  }
+}
+
+export function register(program: Command, _log: Logger): void {
+  const schedule = program.command('schedule').description('manage the nightly Temporal schedule (05:00 Europe/London)');
+  schedule
+    .command('create')
+    .description('create the nightly schedule, or update it if it exists')
+    .option('--home <dir>', 'home folder', './data')
+    .option('--landing <dir>', 'landing folder (default: <home>/landing)')
+    .action(async (o: { home: string; landing?: string }) => {
+      const home = resolve(o.home);
+      const what = await withClient((c) => upsertSchedule(c, { home, landing: resolve(o.landing ?? `${home}/landing`) }));
+      process.stdout.write(`schedule ${SCHEDULE_ID} ${what}: every day at 05:00 Europe/London, as of the day before\n`);
+    });
+  schedule.command('describe').action(async () => {
+    const d = await withClient((c) => describeSchedule(c));
+    const next = d.info.nextActionTimes.slice(0, 5).map((t) => t.toISOString());
+    process.stdout.write(
+      `${SCHEDULE_ID}: ${d.state.paused ? 'paused' : 'active'}; overlap ${d.policies.overlap}; catch-up ${d.policies.catchupWindow} ms\n` +
+        `  next runs (UTC): ${next.join(', ')}\n  recent: ${d.info.recentActions.map((a) => a.scheduledAt.toISOString()).join(', ') || 'none'}\n`,
+    );
+  });
+  schedule.command('pause').option('--note <text>', 'why', 'paused from csc-kpi').action(async (o: { note: string }) => {
+    await withClient((c) => c.schedule.getHandle(SCHEDULE_ID).pause(o.note));
+    process.stdout.write(`schedule ${SCHEDULE_ID} paused\n`);
+  });
+  schedule.command('unpause').action(async () => {
+    await withClient((c) => c.schedule.getHandle(SCHEDULE_ID).unpause());
+    process.stdout.write(`schedule ${SCHEDULE_ID} unpaused\n`);
+  });
+  schedule.command('trigger').description('run the scheduled action now').action(async () => {
+    await withClient((c) => c.schedule.getHandle(SCHEDULE_ID).trigger());
+    process.stdout.write(`schedule ${SCHEDULE_ID} triggered\n`);
+  });
+  schedule
+    .command('backfill')
+    .description('recompute the nights --from..--to (inclusive), in order, one snapshot each')
+    .requiredOption('--from <date>', 'first as-of date')
+    .requiredOption('--to <date>', 'last as-of date')
+    .action(async (o: { from: string; to: string }) => {
+      if (!isIsoDate(o.from) || !isIsoDate(o.to) || o.from > o.to) throw new Error('--from and --to must be ISO dates with from ≤ to');
+      await withClient((c) => backfillSchedule(c, o.from, o.to));
+      process.stdout.write(`backfill of nights ${o.from}..${o.to} requested\n`);
+    });
+}
