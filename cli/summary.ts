@@ -1,4 +1,5 @@
-/** The short human summary `csc-kpi run` prints. */
+/** The short human summary `csc-kpi run` prints, ending with where the committee report is. */
+import { join } from 'node:path';
 import type { NightResult } from '../core/night.js';
 
 export function formatNightSummary(r: NightResult): string {
@@ -9,6 +10,7 @@ export function formatNightSummary(r: NightResult): string {
     ...r.kpis.map((k) => `  ${k.kpi.padEnd(34)} ${k.value === null ? 'withheld / no value' : String(k.value)}`),
     '',
     `  snapshot: ${r.snapshotPath}`,
+    `  report:   ${join(r.snapshotPath, 'report.html')}`,
     '',
   ];
   return lines.join('\n');
