@@ -1,0 +1,112 @@
+/**
+ * `csc-kpi validate`: the night's pull and load checks on a landing folder, with nothing
+ * written to the user's warehouse or archive. Files are read in place (never copied, never
+ * edited) into a throwaway DuckDB in a temp folder, removed afterwards. The report names each
+ * file's fate and its first rejects by line and column; the values of identifier columns
+ * (children, workers, cases, audits) are never shown, nor a malformed line's raw text.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { columnMeta } from '../core/contracts/columns.js';
+import { CONTRACTS } from '../core/contracts/lists.js';
+import type { FoundFile } from '../core/night.js';
+import { loadFile } from './load-file.js';
+import { migrate } from './migrate.js';
+import { pullSources } from './pull.js';
+import { Warehouse } from './warehouse.js';
+
+export interface ValidatedReject {
+  sheet: string | null;
+  line: number | null;
+  column: string | null;
+  /** The raw value, or null when it is an identifier or a whole malformed line (never shown). */
+  value: string | null;
+  reason: string;
+}
+
+export interface ValidatedFile {
+  file: string;
+  list: string | null;
+  status: 'ok' | 'rejected' | 'after_as_of' | 'duplicate';
+  reason: string | null;
+  rowsRead: number;
+  rowsLoaded: number;
+  rowsRejected: number;
+  rejects: ValidatedReject[];
+}
+
+const IDENTIFIER_HEADERS = new Set(
+  [...CONTRACTS.values()].flatMap((c) => Object.entries(c.columns).filter(([, s]) => columnMeta(s).identifier).map(([h]) => h)),
+);
+
+export async function validateLanding(input: { landing: string; asOf: string; maxRejects?: number }): Promise<ValidatedFile[]> {
+  const root = await mkdtemp(join(tmpdir(), 'csc-kpi-validate-'));
+  const maxRejects = input.maxRejects ?? 5;
+  try {
+    return await Warehouse.with(join(root, 'validate.duckdb'), async (w) => {
+      await migrate(w);
+      const found = await pullSources(w, { asOf: input.asOf, landing: input.landing, home: root }, { archive: false });
+      const out: ValidatedFile[] = [];
+      for (const f of found) {
+        if (f.status !== 'new') {
+          out.push(blank(f, f.status === 'already_loaded' ? 'duplicate' : f.status, f.reason));
+          continue;
+        }
+        const r = await loadFile(w, f, 'validate');
+        const rejects = (
+          await w.rows<{ sheet: string | null; line: string | null; column_name: string | null; raw_value: string | null; reason: string }>(
+            `SELECT sheet, line, column_name, raw_value, reason FROM meta.rejects WHERE file_sha256 = $sha ORDER BY line, column_name LIMIT ${maxRejects}`,
+            { sha: f.sha256! },
+          )
+        ).map((x) => ({
+          sheet: x.sheet,
+          line: x.line === null ? null : Number(x.line),
+          column: x.column_name,
+          value: x.column_name === null || IDENTIFIER_HEADERS.has(x.column_name) ? null : x.raw_value,
+          reason: x.reason,
+        }));
+        const [rec] = await w.rows<{ reason: string | null }>('SELECT reason FROM meta.files WHERE sha256 = $sha', { sha: f.sha256! });
+        out.push({
+          file: f.relPath,
+          list: f.list,
+          status: r.status === 'loaded' ? 'ok' : 'rejected',
+          reason: rec?.reason ?? r.reason,
+          rowsRead: r.rowsRead,
+          rowsLoaded: r.rowsLoaded,
+          rowsRejected: r.rowsRejected,
+          rejects,
+        });
+      }
+      return out;
+    });
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+function blank(f: FoundFile, status: ValidatedFile['status'], reason: string | null): ValidatedFile {
+  return { file: f.relPath, list: f.list, status, reason, rowsRead: 0, rowsLoaded: 0, rowsRejected: 0, rejects: [] };
+}
+
+/** The plain-text report: one block per file. */
+export function formatValidation(files: ValidatedFile[]): string {
+  const lines: string[] = [];
+  for (const f of files) {
+    const counts = f.status === 'ok' ? `  read ${f.rowsRead}, loaded ${f.rowsLoaded}, rejected ${f.rowsRejected}` : '';
+    lines.push(`${f.status.toUpperCase().padEnd(11)} ${f.file}${f.list ? ` (${f.list})` : ''}${counts}`);
+    if (f.reason) lines.push(`            ${f.reason}`);
+    for (const r of f.rejects) {
+      const where = [r.sheet ? `sheet “${r.sheet}”` : null, r.line !== null ? `${r.sheet ? 'row' : 'line'} ${r.line}` : null, r.column ? `column “${r.column}”` : null]
+        .filter(Boolean)
+        .join(', ');
+      const value = r.value !== null ? ` (value “${r.value}”)` : '';
+      lines.push(`            - ${where}${value}: ${r.reason}`);
+    }
+    if (f.rowsRejected > f.rejects.length && f.rejects.length > 0) lines.push(`            … and more rejects (${f.rowsRejected} rows in all)`);
+  }
+  const bad = files.filter((f) => f.status === 'rejected').length;
+  const rejectedRows = files.reduce((n, f) => n + f.rowsRejected, 0);
+  lines.push('', `${files.length} file(s): ${bad} rejected whole, ${rejectedRows} row(s) rejected.`);
+  return lines.join('\n') + '\n';
+}
