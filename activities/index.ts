@@ -13,6 +13,7 @@ import { migrate } from './migrate.js';
 import { publishSnapshot } from './publish.js';
 import { pullSources } from './pull.js';
 import { Warehouse } from './warehouse.js';
+import { guarded } from './activity-guard.js';
 import { exportWarehouse } from './export-warehouse.js';
 import { detectBaselines, type DetectBaselinesInput, type DetectBaselinesResult } from './detect-baselines.js';
 import { readKpiCatalogue } from './kpi-files.js';
@@ -34,7 +35,7 @@ export function createActivities(deps: ActivityDeps = {}) {
   const whPath = deps.workingWarehouse ?? workingWarehousePath;
   const withWarehouse = async <T>(home: string, fn: (w: Warehouse) => Promise<T>): Promise<T> => {
     await mkdir(join(home, 'work'), { recursive: true });
-    return Warehouse.with(whPath(home), fn);
+    return guarded(Context.current().info.activityType, () => Warehouse.with(whPath(home), fn));
   };
   const log = () => Context.current().log;
 

@@ -10,6 +10,8 @@ import { asOfForScheduledStart } from '../core/london-time.js';
 
 const io = proxyActivities<Activities>({
   startToCloseTimeout: '30 minutes',
+  // Activities heartbeat every 5 s: a worker that dies mid-step is noticed within 30 s.
+  heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
 });
 
