@@ -52,7 +52,7 @@ async function movedRowsOfList(run: Runner, list: string, shaA: string[], shaB: 
      SELECT 'before' AS side, a.* FROM a ANTI JOIN b USING (h, k)
      UNION ALL
      SELECT 'after' AS side, b.* FROM b ANTI JOIN a USING (h, k)
-     ORDER BY side DESC, file_sha256, line`,
+     ORDER BY side DESC, file_sha256, line  -- A's rows (before) first`,
     { a: listValue(shaA), b: listValue(shaB) },
   );
   return rows.map((r) => ({
