@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { createLogger } from '../core/logger.js';
 import { register as registerRun } from './commands/run.js';
 import { register as registerSchedule } from './commands/schedule.js';
+import { register as registerSnapshots } from './commands/snapshots.js';
 import { register as registerBaseline } from './commands/baseline.js';
 import { register as registerValidate } from './commands/validate.js';
 import { register as registerQuery } from './commands/query.js';
