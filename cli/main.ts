@@ -17,7 +17,7 @@ const log = createLogger();
 const program = new Command('csc-kpi').description('Nightly children’s social care KPI pipeline');
 
 // Add a command: write cli/commands/<name>.ts exporting register(program, log), list it here.
-for (const register of [registerRun, registerSchedule, registerValidate, registerBaseline, registerQuery, registerDictionary]) register(program, log);
+for (const register of [registerRun, registerSchedule, registerValidate, registerBaseline, registerQuery, registerDictionary, registerSnapshots]) register(program, log);
 
 /** The whole cause chain (WorkflowFailedError → ActivityFailure → ApplicationFailure), most specific last. */
 function explain(err: unknown): string {
