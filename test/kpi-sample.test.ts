@@ -20,12 +20,23 @@ describe('the KPI catalogue on the committed sample', () => {
   it('computes 25 points for each of the 16 KPIs', async () => {
     const defs = await readKpiCatalogue();
     expect(defs).toHaveLength(16);
-    for (const d of defs) {
-      const s = await run.series(d.meta.id);
-      expect(s, d.meta.id).toHaveLength(25);
-      const cur = s.at(-1)!;
-      console.log(d.meta.id, cur.value, cur.numerator, cur.denominator, cur.null_reason ?? '', (cur.notes ?? []).join(' | '));
-    }
+    for (const d of defs) expect(await run.series(d.meta.id), d.meta.id).toHaveLength(25);
+  });
+
+  it('tells the seed’s story (loose bounds: the generator’s noise, not tuned figures)', async () => {
+    // fixtures/sample/README.md: proceedings ~34 weeks, ~250 children in need without a plan after
+    // six weeks, agency stays ~37 weeks, ~5 frontline FTE per first-line manager.
+    const cur = async (kpi: string) => (await run.point(kpi)).value;
+    expect(await cur('plo_avg_weeks')).toBeGreaterThan(30);
+    expect(await cur('plo_avg_weeks')).toBeLessThan(40);
+    expect(await cur('cin_without_plan_6wk')).toBeGreaterThan(200);
+    expect(await cur('cin_without_plan_6wk')).toBeLessThan(300);
+    expect(await cur('agency_avg_stay_weeks')).toBeGreaterThan(30);
+    expect(await cur('agency_avg_stay_weeks')).toBeLessThan(45);
+    expect(await cur('frontline_per_manager')).toBeGreaterThan(4);
+    expect(await cur('frontline_per_manager')).toBeLessThan(6);
+    // Early in the series, proceedings took far longer (~57 weeks).
+    expect((await run.series('plo_avg_weeks'))[0]!.value).toBeGreaterThan(45);
   });
 
   it('drill-through adds up to every current figure', async () => {
@@ -36,7 +47,6 @@ describe('the KPI catalogue on the committed sample', () => {
     const t0 = performance.now();
     await computeKpis(run.warehouse, { asOf: '2015-02-28', workflowId: 'timing', runId: 'timing' });
     const ms = performance.now() - t0;
-    console.log(`compute: ${ms.toFixed(0)} ms`);
     expect(ms).toBeLessThan(1500);
   });
 });
