@@ -25,6 +25,18 @@ import { matchHeader, readHeader } from './csv-header.js';
 import { scanCsv, type CsvScan } from './csv-scan.js';
 import type { Warehouse } from './warehouse.js';
 
+/** Milliseconds spent in each step of the loader, summed over calls (read by the benchmark). */
+export const loadStepMs = new Map<string, number>();
+
+async function step<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  const t0 = performance.now();
+  try {
+    return await fn();
+  } finally {
+    loadStepMs.set(name, (loadStepMs.get(name) ?? 0) + performance.now() - t0);
+  }
+}
+
 /** Windows-1252 → UTF-8, streamed (DuckDB reads UTF-8; Excel on a council desktop writes 1252). */
 async function transcode1252(from: string, to: string): Promise<void> {
   const decoder = new TextDecoder('windows-1252');
@@ -178,7 +190,7 @@ export async function loadCheckedCsv(w: Warehouse, f: FoundFile, runId: string, 
   const sha = f.sha256!;
   const header = await readHeader(readPath);
   if (!header) return rejectFile(w, f, runId, 'the file has no header row (it is blank)');
-  const scan = await scanCsv(readPath);
+  const scan = await step('scan (Node byte pass)', () => scanCsv(readPath));
   if (scan.hasNul) return rejectFile(w, f, runId, wholeFileProblem(scan)!);
   const match = matchHeader(contract, header);
   if ('reason' in match) return rejectFile(w, f, runId, match.reason);
@@ -195,10 +207,10 @@ export async function loadCheckedCsv(w: Warehouse, f: FoundFile, runId: string, 
   const list = q(contract.list);
 
   const result = await w.transaction(async () => {
-    await clearFile(w, contract.list, sha);
+    await step('clear earlier attempt', () => clearFile(w, contract.list, sha));
     // Every record as text, in file order, straight into raw. `rec` is the record's ordinal
     // among the good records; the physical line is fixed below when the file is irregular.
-    await w.run(
+    await step('read_csv → raw', () => w.run(
       `INSERT INTO raw.${list} BY NAME
        SELECT $sha AS file_sha256, ${sheetLine ?? 'row_number() OVER () + 1'} AS line, ${picked.join(', ')}
        FROM read_csv($path, header = true, all_varchar = true, columns = {${positional}},
@@ -206,7 +218,7 @@ export async function loadCheckedCsv(w: Warehouse, f: FoundFile, runId: string, 
                      rejects_table = ${lit(rejectsTable)}, rejects_scan = ${lit(scanTable)},
                      auto_detect = false, null_padding = false)`,
       { path: readPath, sha },
-    );
+    ));
     // One row per malformed record (DuckDB may report a record more than once).
     await w.run(
       `CREATE OR REPLACE TEMP TABLE csv_bad AS
@@ -216,7 +228,7 @@ export async function loadCheckedCsv(w: Warehouse, f: FoundFile, runId: string, 
     );
     const [bad] = await w.rows<{ n: string }>('SELECT count(*) AS n FROM csv_bad');
     const csvRejected = Number(bad?.n ?? 0);
-    if (sheetLine === null && (csvRejected > 0 || scan.segments.length > 0)) await fixLines(w, contract.list, sha, scan);
+    if (sheetLine === null && (csvRejected > 0 || scan.segments.length > 0)) await step('line fix-up', () => fixLines(w, contract.list, sha, scan));
     if (csvRejected > 0) {
       if (sheetLine !== null) {
         // Our own CSV of a sheet is well formed; if DuckDB still set a record aside, keep it without a row number.
@@ -232,15 +244,15 @@ export async function loadCheckedCsv(w: Warehouse, f: FoundFile, runId: string, 
       );
     }
 
-    await w.run(
+    await step('contract checks → checked', () => w.run(
       `CREATE OR REPLACE TEMP TABLE checked AS ${checkedSelect(contract, match.present, `(SELECT * FROM raw.${list} WHERE file_sha256 = $sha)`)}`,
       { sha, extract_date: f.extractDate },
-    );
-    await w.run(
+    ));
+    await step('checked → core', () => w.run(
       `INSERT INTO core.${list} BY NAME
        SELECT $sha AS file_sha256, $extract_date::DATE AS extract_date, * EXCLUDE (problems, ok) FROM checked WHERE ok`,
       { sha, extract_date: f.extractDate },
-    );
+    ));
     await w.run(
       `INSERT INTO meta.rejects
        SELECT $sha, $name, $sheet, line, p.column, p.value, p.reason
