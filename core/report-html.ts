@@ -67,10 +67,15 @@ function formatNumber(n: number): string {
 
 const SUPPRESSED_TEXT = 'c (suppressed: a small number)';
 
-/** A figure with its unit: 34.1 weeks, 82.5%, 250 children. Null and "c" are handled by callers. */
+/** Units that are a kind of number, not a word to print after it ("254", not "254 count"). */
+function isBareNumber(unit: string): boolean {
+  return /^(count|ratio|number)?$/i.test(unit.trim());
+}
+
+/** A figure with its unit: 34.1 weeks, 82.5%, 250 children, 254. Null and "c" are handled by callers. */
 function withUnit(n: number, unit: string): string {
   if (isPercent(unit)) return `${formatNumber(n)}%`;
-  return unit.trim() === '' ? formatNumber(n) : `${formatNumber(n)} ${unit}`;
+  return isBareNumber(unit) ? formatNumber(n) : `${formatNumber(n)} ${unit}`;
 }
 
 function showNum(n: Num, unit = ''): string {
@@ -123,8 +128,19 @@ function reasonsFor(m: Report, row: Row): string[] {
   return row.notes.length > 0 ? row.notes : ['no reason was recorded in the snapshot'];
 }
 
+/** The first sentence of a reason (the summary table gives the gist; the KPI's section gives it all). */
+function firstSentence(text: string): string {
+  const m = /^.*?[.!?](?=\s|$)/.exec(text.trim());
+  return m ? m[0] : sentence(text);
+}
+
 function valueText(m: Report, row: Row): string {
-  if (row.value === null) return `Not available — ${reasonsFor(m, row).join(' ')}`;
+  if (row.value === null) {
+    const reasons = reasonsFor(m, row);
+    const gist = firstSentence(reasons[0] ?? '');
+    const more = reasons.length > 1 || gist !== sentence(reasons[0] ?? '') ? ' Details in its section.' : '';
+    return `Not available — ${gist}${more}`;
+  }
   return showNum(row.value, row.unit);
 }
 
@@ -477,7 +493,10 @@ function kpiSection(m: Report, row: Row, i: number, opts: ReportOptions): string
     `<div><dt>Comparable</dt><dd>${esc(comparableText(row))}</dd></div>`,
     '</dl>',
   ];
-  if (row.notes.length > 0) parts.push('<h3>Notes</h3>', `<ul class="notes">${row.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>`);
+  // A withheld figure's reason is already given as its value: do not repeat it as a note.
+  const shown = row.value === null ? new Set(reasonsFor(m, row)) : new Set<string>();
+  const notes = row.notes.filter((n) => !shown.has(n));
+  if (notes.length > 0) parts.push('<h3>Notes</h3>', `<ul class="notes">${notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>`);
   parts.push(
     '<h3>Trend over 25 months</h3>',
     `<figure>${trendChart(row, pts, events, `${id}-chart`)}</figure>`,
@@ -521,6 +540,12 @@ table.data th, table.data td { border: 1px solid #6b6b6b; padding: .3rem .5rem; 
 table.data thead th { background: #e8edf4; }
 table.data .num { text-align: right; font-variant-numeric: tabular-nums; }
 table.data.series-table { font-size: .85rem; }
+table.data.summary { table-layout: fixed; }
+table.summary thead th:nth-child(1) { width: 27%; }
+table.summary thead th:nth-child(2) { width: 25%; }
+table.summary thead th:nth-child(3) { width: 11%; }
+table.summary thead th:nth-child(4) { width: 24%; }
+table.summary thead th:nth-child(5) { width: 13%; }
 .status { display: inline-block; padding: .1rem .45rem; border-radius: 3px; border: 1px solid currentColor; font-weight: 600; }
 .status-green { background: #e3f2e6; color: #14532d; }
 .status-amber { background: #fff1cc; color: #5c3d00; }
@@ -536,7 +561,7 @@ svg.chart { width: 100%; max-width: 50rem; height: auto; font-family: inherit; }
 svg .grid { stroke: #d9d9d9; stroke-width: 1; }
 svg .axis { stroke: #4d4d4d; stroke-width: 1; }
 svg .tick { font-size: 12px; fill: #333333; }
-svg .label { font-size: 12px; fill: #1a1a1a; font-weight: 600; }
+svg .label { font-size: 12px; fill: #1a1a1a; font-weight: 600; paint-order: stroke; stroke: #ffffff; stroke-width: 4px; stroke-linejoin: round; }
 svg .series { fill: none; stroke: #1d3f6e; stroke-width: 2.5; }
 svg .point { fill: #1d3f6e; }
 svg .target { stroke: #a3290f; stroke-width: 2; stroke-dasharray: 7 5; }
@@ -565,6 +590,14 @@ footer { border-top: 1px solid #8a8a8a; margin-top: 2rem; padding-top: .75rem; p
 }
 `;
 
+const LONDON_TIME = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', dateStyle: 'long', timeStyle: 'short' });
+
+/** 2015-03-01T02:14:09Z → "1 March 2015 at 02:14 (London time)": the instant in the snapshot, never the wall clock. */
+function producedAt(instant: string): string {
+  const t = Date.parse(instant);
+  return Number.isNaN(t) ? instant : `${LONDON_TIME.format(t)} (London time)`;
+}
+
 /** The whole committee report as one HTML document. */
 export function renderReport(m: Report, opts: ReportOptions = {}): string {
   const withheld = m.metrics.filter((r) => r.value === null).length;
@@ -588,7 +621,7 @@ export function renderReport(m: Report, opts: ReportOptions = {}): string {
     '<header>',
     "<h1>Children's social care performance report</h1>",
     `<p class="meta">Figures as of <strong>${esc(formatDate(m.as_of))}</strong>.</p>`,
-    `<p class="meta">Snapshot <code>${esc(m.snapshot_id)}</code>, produced ${esc(m.created_at)}.</p>`,
+    `<p class="meta">Produced ${esc(producedAt(m.created_at))} · snapshot <code>${esc(m.snapshot_id)}</code>.</p>`,
     '</header>',
     '<main>',
     '<section aria-labelledby="summary-h">',

@@ -224,6 +224,25 @@ describe('renderReport', () => {
     expect(html).toContain('Case file audits graded Good or better (%): Withheld');
   });
 
+  it('reads as words for a committee: counts without a unit word, the production time in London time, a withheld reason given once', () => {
+    const m = sample();
+    const cin = m.metrics.find((r) => r.kpi === 'cin_without_plan_6wk');
+    if (cin) cin.unit = 'count';
+    const audits = m.metrics.find((r) => r.kpi === 'audits_good_or_better_pct');
+    const reason = 'Withheld: a new grade. Map it in config/code-mappings.json.';
+    if (audits) audits.notes = [reason, 'Another note.'];
+    m.data_quality.gaps = [{ kpi: 'audits_good_or_better_pct', reason }];
+    const page = renderReport(m);
+    expect(page).toContain('<strong class="value">250</strong>');
+    expect(page).not.toContain('250 count');
+    // 02:14 UTC on 1 March is 02:14 in London (GMT); the summer would show BST.
+    expect(page).toContain('Produced 1 March 2015 at 02:14 (London time)');
+    // The summary gives the first sentence; the section gives the whole reason once, then the other notes.
+    expect(page).toContain('<td>Not available — Withheld: a new grade. Details in its section.</td>');
+    expect(page.split(reason)).toHaveLength(3); // once in the section's value, once in the data-gaps appendix
+    expect(page).toContain('<li>Another note.</li>');
+  });
+
   it('renders the public variant with "c" in place of small numbers', () => {
     const pub = renderReport(suppressForPublic(sample()));
     expect(pub).toContain('c (suppressed: a small number)');
@@ -280,7 +299,7 @@ describe('report accessibility in headless chromium (axe-core, WCAG 2.1 A/AA)', 
   }
 
   it('has no WCAG 2.1 A/AA violations and loads nothing from outside the page', async () => {
-    const { violations, requests, pdfPages } = await audit(renderReport(sample(), { kpiDefinitions: DEFINITIONS }), process.env.REPORT_SCREENSHOT);
+    const { violations, requests, pdfPages } = await audit(renderReport(sample(), { kpiDefinitions: DEFINITIONS }));
     expect(violations).toEqual([]);
     expect(requests.filter((u) => !u.startsWith('about:') && !u.startsWith('data:'))).toEqual([]);
     // Printed as committee papers: the summary, then each of the 4 KPIs and the 2 appendices on a new page.

@@ -7,6 +7,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
 import { createActivities, workingWarehousePath } from '../../activities/index.js';
 import { exportWarehouse } from '../../activities/export-warehouse.js';
 import { publishSnapshot, type PublishOptions, type PublishStep } from '../../activities/publish.js';
@@ -37,7 +38,7 @@ export interface NightSpec {
 /** Pull, load, compute and detect for one night; returns what publish needs. */
 export async function prepareNight(n: NightSpec): Promise<PublishInput> {
   const acts = createActivities();
-  const env = new MockActivityEnvironment();
+  const env = new MockActivityEnvironment(undefined, { logger: new DefaultLogger('WARN') });
   const workflowId = `test-night-${n.runId}`;
   const input = { asOf: n.asOf, landing: n.landing, home: n.home };
   const found = (await env.run(acts.pullSources, input)) as FoundFile[];
