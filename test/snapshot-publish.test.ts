@@ -189,11 +189,28 @@ describe('a published snapshot folder', () => {
   });
 });
 
+/**
+ * The child: loads the TypeScript sources through Vite (a vitest dependency) the way vitest does,
+ * publishes, and SIGKILLs itself right after the named step (test/helpers/snapshot-night.ts).
+ * argv: <path of a JSON PublishInput> <step>. Exit code 3 means the step never came.
+ */
+const CHILD = `
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'vite';
+const [inputPath, step] = process.argv.slice(1);
+const server = await createServer({ root: process.cwd(), configFile: false, logLevel: 'error', appType: 'custom', server: { middlewareMode: true, hmr: false, ws: false } });
+const night = await server.ssrLoadModule('/test/helpers/snapshot-night.ts');
+await night.publishAndDieAfter(JSON.parse(await readFile(inputPath, 'utf8')), step);
+process.stderr.write('publish finished without reaching step ' + step + '\\n');
+await server.close();
+process.exit(3);
+`;
+
 /** Runs the publish of `input` in a child process that SIGKILLs itself right after `step`. */
 async function publishKilledAfter(input: PublishInput, step: PublishStep): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
   const inputPath = join(input.home, `publish-input-${step}.json`);
   await writeFile(inputPath, JSON.stringify(input));
-  const child = spawn(process.execPath, [projectPath('test', 'helpers', 'publish-child.mjs'), inputPath, step], {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', CHILD, inputPath, step], {
     cwd: projectPath(),
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, LOG_LEVEL: 'silent' },

@@ -2,7 +2,7 @@
  * A night run through the real activities without Temporal (MockActivityEnvironment gives them
  * their context): pull → load → compute → detect baselines, then publish with test hooks. The
  * snapshot tests use it, in process and in a child process that is killed mid-publish
- * (test/helpers/publish-child.mjs).
+ * (test/snapshot-publish.test.ts).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
