@@ -76,7 +76,7 @@ export function createActivities(deps: ActivityDeps = {}) {
 
     async publishSnapshot(input: PublishInput): Promise<PublishResult> {
       return withWarehouse(input.home, async (w) => {
-        const r = await publishSnapshot(w, input, deps.kpiDir ? { catalogue: { dir: deps.kpiDir } } : {});
+        const r = await publishSnapshot(w, input, { ...(deps.kpiDir ? { catalogue: { dir: deps.kpiDir } } : {}), warn: (m) => log().warn(m) });
         await exportWarehouse(w, join(input.home, 'warehouse.duckdb'));
         log().info('published snapshot', { snapshotId: r.snapshotId });
         return r;
