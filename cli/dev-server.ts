@@ -25,8 +25,8 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
-export async function startDevServer(opts: { dbFile?: string } = {}): Promise<DevServer> {
-  const [port, httpPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
+export async function startDevServer(opts: { dbFile?: string; port?: number } = {}): Promise<DevServer> {
+  const [port, httpPort, metricsPort] = [opts.port ?? (await freePort()), await freePort(), await freePort()];
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--http-port', String(httpPort),
     '--metrics-port', String(metricsPort), '--headless', '--log-level', 'error'];
   if (opts.dbFile) args.push('--db-filename', opts.dbFile);

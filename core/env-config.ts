@@ -9,6 +9,8 @@ const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'host:port, e.g. temporal
 export const envConfig = z.object({
   TEMPORAL_ADDRESS: hostPort.optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /** The task queue the worker polls and `run` starts on (default csc-kpi). */
+  CSC_KPI_TASK_QUEUE: z.string().min(1).default('csc-kpi'),
   CSC_KPI_HOME: z.string().min(1).optional(),
   CSC_KPI_LANDING: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

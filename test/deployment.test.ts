@@ -20,7 +20,7 @@ describe('deployment', () => {
   });
 
   it('environment settings are validated with the variable named', () => {
-    expect(readEnvConfig({ TEMPORAL_ADDRESS: 'temporal:7233' })).toMatchObject({ TEMPORAL_ADDRESS: 'temporal:7233', TEMPORAL_NAMESPACE: 'default', LOG_LEVEL: 'info' });
+    expect(readEnvConfig({ TEMPORAL_ADDRESS: 'temporal:7233' })).toMatchObject({ TEMPORAL_ADDRESS: 'temporal:7233', TEMPORAL_NAMESPACE: 'default', LOG_LEVEL: 'info', CSC_KPI_TASK_QUEUE: 'csc-kpi' });
     expect(() => readEnvConfig({ TEMPORAL_ADDRESS: 'temporal' })).toThrow(/TEMPORAL_ADDRESS: host:port/);
     expect(() => readEnvConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
   });

@@ -40,7 +40,7 @@ export function register(program: Command, log: Logger): void {
       const address = env.TEMPORAL_ADDRESS;
       if (!address) throw new Error('Set TEMPORAL_ADDRESS (host:port of the Temporal frontend) to run a worker.');
       installRuntimeLogger(log);
-      const { worker, connection } = await createWorker({ address, namespace: env.TEMPORAL_NAMESPACE });
+      const { worker, connection } = await createWorker({ address, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.CSC_KPI_TASK_QUEUE });
       log.info({ address }, 'worker started');
       try {
         await worker.run();
