@@ -75,3 +75,13 @@ export const TASK_QUEUE = 'csc-kpi';
 export function nightlyWorkflowId(asOf: string): string {
   return `kpi-night-${asOf}`;
 }
+
+/** The nightly workflow's `progress` query. */
+export interface NightProgress {
+  stage: 'pull' | 'load' | 'compute' | 'detect' | 'publish' | 'done';
+  filesToLoad: number;
+  filesDone: number;
+  rowsLoaded: number;
+  rowsRejected: number;
+  snapshotId: string | null;
+}

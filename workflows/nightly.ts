@@ -3,9 +3,9 @@
  * no IO, no wall clock (Temporal's workflow time stands in for "now" in the snapshot's
  * created_at), no rows — only paths, hashes and counts cross into it.
  */
-import { ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, defineQuery, proxyActivities, setHandler, upsertMemo, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import type { NightInput, NightResult } from '../core/night.js';
+import type { NightInput, NightProgress, NightResult } from '../core/night.js';
 import { asOfForScheduledStart } from '../core/london-time.js';
 
 const io = proxyActivities<Activities>({
@@ -26,28 +26,39 @@ export function resolveAsOf(input: Omit<NightInput, 'asOf'> & { asOf?: string })
   return { ...input, asOf: asOfForScheduledStart(scheduled.getTime()) };
 }
 
+/** Where the night is, for `csc-kpi run`'s progress display and anyone watching in the Temporal UI. */
+export const progressQuery = defineQuery<NightProgress>('progress');
+
 export async function nightlyKpiWorkflow(nightInput: Omit<NightInput, 'asOf'> & { asOf?: string }): Promise<NightResult> {
   const { workflowId, runId } = workflowInfo();
   const input = resolveAsOf(nightInput);
+  const progress: NightProgress = { stage: 'pull', filesToLoad: 0, filesDone: 0, rowsLoaded: 0, rowsRejected: 0, snapshotId: null };
+  setHandler(progressQuery, () => progress);
+  upsertMemo({ asOf: input.asOf });
   const found = await io.pullSources(input);
 
-  let rowsLoaded = 0;
-  let rowsRejected = 0;
   let filesLoaded = 0;
   let filesRejected = found.filter((f) => f.status === 'rejected').length;
+  const toLoad = found.filter((f) => f.status === 'new');
+  progress.stage = 'load';
+  progress.filesToLoad = toLoad.length;
   // One file at a time: DuckDB has a single writer, and a night's files are few.
-  for (const file of found.filter((f) => f.status === 'new')) {
+  for (const file of toLoad) {
     const r = await io.loadFile({ home: input.home, file, runId });
     if (r.status === 'loaded') filesLoaded++;
     else filesRejected++;
-    rowsLoaded += r.rowsLoaded;
-    rowsRejected += r.rowsRejected;
+    progress.filesDone++;
+    progress.rowsLoaded += r.rowsLoaded;
+    progress.rowsRejected += r.rowsRejected;
   }
 
+  progress.stage = 'compute';
   const computed = await io.computeKpis({ home: input.home, asOf: input.asOf, workflowId, runId });
   // Workflow time, fixed once: it names the snapshot, which the baseline events announce.
   const createdAt = new Date().toISOString();
+  progress.stage = 'detect';
   await io.detectBaselines({ home: input.home, asOf: input.asOf, workflowId, runId, createdAt });
+  progress.stage = 'publish';
   const published = await io.publishSnapshot({
     ...input,
     workflowId,
@@ -55,14 +66,17 @@ export async function nightlyKpiWorkflow(nightInput: Omit<NightInput, 'asOf'> & 
     createdAt,
     found,
   });
+  progress.stage = 'done';
+  progress.snapshotId = published.snapshotId;
+  upsertMemo({ asOf: input.asOf, snapshotId: published.snapshotId });
   return {
     asOf: input.asOf,
     snapshotId: published.snapshotId,
     snapshotPath: published.path,
     filesLoaded,
     filesRejected,
-    rowsLoaded,
-    rowsRejected,
+    rowsLoaded: progress.rowsLoaded,
+    rowsRejected: progress.rowsRejected,
     kpis: computed.kpis,
   };
 }
