@@ -1,141 +1,185 @@
 /**
- * `npm run bench`: how fast the loader takes a large council's case-system extracts, against
- * bare DuckDB reading the same files into the same tables, in the same run.
+ * `npm run bench` (issue 8): the whole night at regional scale against bare DuckDB, in one run.
  *
- *   (a) ours: pull (sha256, UTF-8 check, archive copy; of every file in the landing folder) then
- *       every case-system file through
- *       the loader (scan, read_csv → raw, contract checks → core / meta.rejects);
- *   (b) bare: DuckDB's typed read_csv of each file (contract column types, dd/mm/yyyy dates,
- *       store_rejects so a bad value does not stop it) inserted into core.<list>.
+ * For each size (≈1 M and ≈10 M case-system rows, plus workforce extracts at the same scale and
+ * the audit workbooks; bench/dataset.ts), on the same cached landing folder:
+ *   (b) bare DuckDB: typed read_csv of every CSV into its table + the same KPI SQL (bench/bare.ts);
+ *   (a) the full nightly workflow through Temporal on a fresh home (bench/night.ts);
+ *   (c) the quiet night: the next day on the same home, no new files (bench/night.ts).
+ * Each side runs in a child process of its own, so its memory is its own: the tree's resident
+ * memory (the child, and for (a) the Temporal dev server) is sampled every 100 ms, and each
+ * process's VmHWM is read at the end. Prints the table and writes bench-results.json.
  *
- * Data: the fixture generator at a scale giving about BENCH_ROWS (default 1 M) case-system rows,
- * cached in ./bench-data/scale-<n> (git-ignored). Prints rows/s, the ratio, where our time goes,
- * and peak RSS; writes bench-results.json.
+ * BENCH_SIZES=1m (or 10m) runs one size only.
  */
-import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { columnMeta } from '../core/contracts/columns.js';
-import { contractFor } from '../core/contracts/lists.js';
-import { snakeCase } from '../core/contracts/naming.js';
-import { quoteIdent as q, sqlLiteral as lit } from '../core/sql-text.js';
-import { readHeader } from '../activities/csv-header.js';
-import { loadFile } from '../activities/load-file.js';
-import { loadStepMs } from '../activities/load-csv.js';
-import { migrate } from '../activities/migrate.js';
-import { pullSources } from '../activities/pull.js';
-import { Warehouse } from '../activities/warehouse.js';
-import { generateLanding } from '../fixtures/generator/generate.js';
+import { fork } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { operatingCharacteristicsReport } from '../core/baseline-power.js';
+import { bare, type BareResult } from './bare.js';
+import { dataset, type Dataset } from './dataset.js';
+import { machine, sampleTreeRss, treeHighWaterMb } from './measure.js';
+import { nights, type NightsResult } from './night.js';
 
-const ROWS_AT_SCALE_1 = 71_500; // case-system rows (both extracts) the generator writes at scale 1
-const AS_OF = '2015-02-28';
+const SIZES = [
+  { label: '1m', rows: 1_000_000 },
+  { label: '10m', rows: 10_000_000 },
+] as const;
 
-async function dataset(targetRows: number): Promise<{ landing: string; scale: number }> {
-  const scale = Math.max(1, Math.round(targetRows / ROWS_AT_SCALE_1));
-  const landing = resolve('bench-data', `scale-${scale}`);
-  const done = join(landing, '.complete');
-  if (!existsSync(done)) {
-    console.log(`generating ~${targetRows.toLocaleString()} case-system rows (scale ${scale}) in ${landing} …`);
-    await rm(landing, { recursive: true, force: true });
-    const t0 = performance.now();
-    await generateLanding({ out: landing, asOf: AS_OF, scale });
-    await writeFile(done, new Date().toISOString());
-    console.log(`  generated in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+interface Phase<T> {
+  value: T;
+  /** Peak of the sampled resident memory of the child's process tree. */
+  sampledPeakMb: number;
+  /** Sum of VmHWM over the child's tree, read by the child at its end. */
+  highWaterMb: number;
+}
+
+type PhaseName = 'bare' | 'night';
+
+async function runPhase(name: PhaseName, label: string): Promise<{ value: unknown; highWaterMb: number }> {
+  const size = SIZES.find((s) => s.label === label)!;
+  const data = await dataset(size.label, size.rows);
+  if (name === 'bare') {
+    const value = await bare(data);
+    return { value, highWaterMb: treeHighWaterMb(process.pid) };
   }
-  return { landing, scale };
+  const value = await nights(data);
+  return { value, highWaterMb: value.highWaterMb };
 }
 
-async function caseFiles(landing: string): Promise<string[]> {
-  return (await readdir(join(landing, 'case-system'))).filter((n) => n.endsWith('.csv')).sort();
-}
-
-async function ours(landing: string): Promise<{ rows: number; rejected: number; pullMs: number; loadMs: number }> {
-  const root = await mkdtemp(join(tmpdir(), 'csc-kpi-bench-a-'));
-  try {
-    return await Warehouse.with(join(root, 'w.duckdb'), async (w) => {
-      await migrate(w);
-      const t0 = performance.now();
-      const found = await pullSources(w, { asOf: AS_OF, landing, home: join(root, 'home') });
-      const t1 = performance.now();
-      let rows = 0;
-      let rejected = 0;
-      for (const f of found.filter((x) => x.status === 'new' && x.source === 'case-system')) {
-        const r = await loadFile(w, f, 'bench');
-        if (r.status !== 'loaded') throw new Error(`${f.relPath} rejected: ${r.reason}`);
-        rows += r.rowsRead;
-        rejected += r.rowsRejected;
-      }
-      const t2 = performance.now();
-      const refused = found.filter((x) => x.status === 'rejected');
-      if (refused.length > 0) throw new Error(`pull refused ${refused.map((x) => `${x.relPath}: ${x.reason}`).join('; ')}`);
-      return { rows, rejected, pullMs: t1 - t0, loadMs: t2 - t1 };
+function phase<T>(name: PhaseName, label: string): Promise<Phase<T>> {
+  const child = fork(fileURLToPath(import.meta.url), ['--phase', name, label], { execArgv: ['--expose-gc'], stdio: 'inherit' });
+  const sampler = sampleTreeRss(child.pid!);
+  let message: { value: T; highWaterMb: number } | undefined;
+  child.on('message', (m) => (message = m as typeof message));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const sampledPeakMb = sampler.stop();
+      if (code === 0 && message) resolve({ value: message.value, highWaterMb: message.highWaterMb, sampledPeakMb });
+      else reject(new Error(`bench phase ${name} ${label} exited with ${code}`));
     });
-  } finally {
-    await rm(root, { recursive: true, force: true });
+  });
+}
+
+/** Reads every file once so both sides start with the landing folder in the page cache. */
+async function warm(data: Dataset): Promise<void> {
+  for (const rel of data.files) {
+    for await (const _ of createReadStream(join(data.landing, rel), { highWaterMark: 1 << 22 })) void _;
   }
 }
 
-async function bare(landing: string): Promise<{ rows: number; ms: number }> {
-  const root = await mkdtemp(join(tmpdir(), 'csc-kpi-bench-b-'));
-  try {
-    return await Warehouse.with(join(root, 'w.duckdb'), async (w) => {
-      await migrate(w);
-      let rows = 0;
-      const t0 = performance.now();
-      for (const name of await caseFiles(landing)) {
-        const path = join(landing, 'case-system', name);
-        const m = /^(.+)_(\d{4}-\d{2}-\d{2})\.csv$/.exec(name)!;
-        const contract = contractFor(m[1]!);
-        const header = (await readHeader(path)) ?? [];
-        const byKey = new Map(Object.keys(contract.columns).map((h) => [h.toLowerCase(), h]));
-        const cols = header.map((h, i) => {
-          const c = byKey.get(h.trim().toLowerCase());
-          return { pos: `c${i}`, header: c, type: c ? columnMeta(contract.columns[c]!).duckdbType : 'VARCHAR' };
-        });
-        const types = cols.map((c) => `${lit(c.pos)}: ${lit(c.type === 'BOOLEAN' || c.type === 'TINYINT' ? 'VARCHAR' : c.type)}`).join(', ');
-        const picked = cols.filter((c) => c.header).map((c) => `${q(c.pos)} AS ${q(snakeCase(c.header!))}`);
-        const reader = await w.conn.runAndReadAll(
-          `INSERT INTO core.${q(contract.list)} BY NAME
-           SELECT 'bench' AS file_sha256, ${lit(m[2]!)}::DATE AS extract_date, 0 AS line, ${picked.join(', ')}
-           FROM read_csv(${lit(path)}, header = true, columns = {${types}}, dateformat = '%d/%m/%Y', store_rejects = true, auto_detect = false)`,
-        );
-        rows += Number(reader.getRows()[0]?.[0] ?? 0);
-      }
-      return { rows, ms: performance.now() - t0 };
-    });
-  } finally {
-    await rm(root, { recursive: true, force: true });
+const s = (ms: number): string => (ms / 1000).toFixed(2);
+const n = (x: number): string => Math.round(x).toLocaleString('en-GB');
+
+interface SizeResult {
+  label: string;
+  scale: number;
+  rows: number;
+  a: Phase<NightsResult>;
+  b: Phase<BareResult>;
+}
+
+function report(results: SizeResult[]): { lines: string[]; json: Record<string, unknown> } {
+  const m = machine();
+  const lines = [
+    `csc-kpi bench, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC — ${m.cpu}, nproc ${m.nproc}, ${m.memGb} GB RAM, Node ${m.node}, DuckDB 1.5.6`,
+    '',
+    '| size | rows read | (a) night s | (a) rows/s | (b) bare s | (b) rows/s | (a)/(b) | (c) quiet night s | peak RSS MB (a) | peak RSS MB (b) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  const json: Record<string, unknown> = { date: new Date().toISOString(), machine: m, nproc: m.nproc };
+  for (const r of results) {
+    const a = r.a.value.night;
+    const q = r.a.value.quiet;
+    const peakA = Math.max(r.a.sampledPeakMb, r.a.highWaterMb);
+    const peakB = Math.max(r.b.sampledPeakMb, r.b.highWaterMb);
+    const ratio = a.ms / r.b.value.ms;
+    lines.push(
+      `| ${r.label} (scale ${r.scale}) | ${n(r.rows)} | ${s(a.ms)} | ${n((r.rows / a.ms) * 1000)} | ${s(r.b.value.ms)} | ${n((r.rows / r.b.value.ms) * 1000)} | ${ratio.toFixed(2)} | ${s(q.ms)} | ${n(peakA)} | ${n(peakB)} |`,
+    );
+    json[`ratio_${r.label}`] = ratio;
+    json[`rows_${r.label}`] = r.rows;
+    json[`night_s_${r.label}`] = a.ms / 1000;
+    json[`bare_s_${r.label}`] = r.b.value.ms / 1000;
+    json[`quiet_night_s_${r.label}`] = q.ms / 1000;
+    json[`peak_rss_mb_${r.label}`] = peakA;
+    json[`peak_rss_mb_bare_${r.label}`] = peakB;
+    json[`detail_${r.label}`] = {
+      scale: r.scale,
+      night: { activities: a.activities, loadSteps: a.loadSteps, rowsLoaded: a.result.rowsLoaded, rowsRejected: a.result.rowsRejected },
+      quiet: { activities: q.activities },
+      bare: r.b.value,
+      memory: { a: { sampledPeakMb: r.a.sampledPeakMb, highWaterMb: r.a.highWaterMb }, b: { sampledPeakMb: r.b.sampledPeakMb, highWaterMb: r.b.highWaterMb } },
+    };
   }
+  const big = results.find((r) => r.label === '10m');
+  const small = results.find((r) => r.label === '1m');
+  if (big && small) {
+    json.scale_10m_over_1m = big.a.value.night.ms / small.a.value.night.ms;
+    lines.push('', `(a) at 10 M ÷ (a) at 1 M: ${(json.scale_10m_over_1m as number).toFixed(2)} (rows ×${(big.rows / small.rows).toFixed(2)})`);
+  }
+  const worst = big ?? small!;
+  json.quiet_night_s = worst.a.value.quiet.ms / 1000;
+  json.peak_rss_mb_10m = big ? json.peak_rss_mb_10m : null;
+  for (const r of results) {
+    const a = r.a.value.night;
+    const q = r.a.value.quiet;
+    const act = (x: Record<string, number>) => Object.entries(x).map(([k, v]) => `${k} ${s(v)}`).join(', ');
+    lines.push('', `${r.label}: (a) activities (wall s): ${act(a.activities)}`);
+    lines.push(`${r.label}: (a) loader steps (s, summed over files): ${act(a.loadSteps)}`);
+    lines.push(`${r.label}: (c) quiet night activities (wall s): ${act(q.activities)}`);
+    lines.push(`${r.label}: (b) bare: read_csv ${s(r.b.value.readMs)} s, KPI SQL ${s(r.b.value.computeMs)} s`);
+    const compute = a.activities.computeKpis ?? 0;
+    const load = (a.activities.loadFile ?? 0) + (a.activities.pullSources ?? 0);
+    lines.push(`${r.label}: compute of all 16 KPIs with their 25-point series ${s(compute)} s (pull + load ${s(load)} s: ${((100 * compute) / load).toFixed(0)}%)`);
+  }
+  return { lines, json };
 }
 
 async function main(): Promise<void> {
-  const target = Number(process.env.BENCH_ROWS ?? 1_000_000);
-  const { landing, scale } = await dataset(target);
-  const b = await bare(landing);
-  globalThis.gc?.();
-  const a = await ours(landing);
-  const fmt = (n: number) => Math.round(n).toLocaleString('en-GB');
-  const oursMs = a.pullMs + a.loadMs;
-  console.log(`\ncase-system rows: ${fmt(a.rows)} (scale ${scale}); our rejects: ${fmt(a.rejected)}; bare DuckDB rows inserted: ${fmt(b.rows)}`);
-  console.log(`(b) bare DuckDB typed read_csv → core: ${(b.ms / 1000).toFixed(2)} s  ${fmt((a.rows / b.ms) * 1000)} rows/s`);
-  console.log(`(a) ours, load only:                    ${(a.loadMs / 1000).toFixed(2)} s  ${fmt((a.rows / a.loadMs) * 1000)} rows/s  ratio ${(a.loadMs / b.ms).toFixed(2)}×`);
-  console.log(`(a) ours, pull + load:                  ${(oursMs / 1000).toFixed(2)} s  ${fmt((a.rows / oursMs) * 1000)} rows/s  ratio ${(oursMs / b.ms).toFixed(2)}×`);
-  console.log(`    pull (sha256 + UTF-8 check + archive copy): ${(a.pullMs / 1000).toFixed(2)} s`);
-  for (const [k, v] of [...loadStepMs.entries()].sort((x, y) => y[1] - x[1])) console.log(`    ${k.padEnd(28)} ${(v / 1000).toFixed(2)} s`);
-  const peakMb = process.resourceUsage().maxRSS / 1024;
-  console.log(`peak RSS ${fmt(peakMb)} MB`);
-  await writeFile(
-    'bench-results.json',
-    JSON.stringify(
-      { rows: a.rows, scale, bareMs: b.ms, pullMs: a.pullMs, loadMs: a.loadMs, ratioLoad: a.loadMs / b.ms, ratioPullLoad: oursMs / b.ms, steps: Object.fromEntries(loadStepMs), peakRssMb: peakMb },
-      null,
-      2,
-    ) + '\n',
-  );
+  const wanted = (process.env.BENCH_SIZES ?? '1m,10m').split(',');
+  const sizes = SIZES.filter((x) => wanted.includes(x.label));
+  const results: SizeResult[] = [];
+  for (const size of sizes) {
+    const data = await dataset(size.label, size.rows);
+    await warm(data);
+    const b = await phase<BareResult>('bare', size.label);
+    console.log(`${size.label}: (b) bare DuckDB ${s(b.value.ms)} s`);
+    const a = await phase<NightsResult>('night', size.label);
+    console.log(`${size.label}: (a) night ${s(a.value.night.ms)} s, (c) quiet night ${s(a.value.quiet.ms)} s`);
+    const rows = a.value.night.result.rowsLoaded + a.value.night.result.rowsRejected;
+    results.push({ label: size.label, scale: data.scale, rows, a, b });
+  }
+  const { lines, json } = report(results);
+  const oc = operatingCharacteristicsReport({ seed: 20150228, runs: 2000 });
+  const stable = oc.scenarios.filter((x) => x.name.startsWith('stable'));
+  const steps = oc.scenarios.filter((x) => x.locatedRate !== null);
+  json.changepoint = {
+    false_alarm_rate_max: Math.max(...stable.map((x) => x.fireRate)),
+    power: Object.fromEntries(steps.map((x) => [x.name, { fires: x.fireRate, within_1_month: x.locatedRate }])),
+    scenarios: oc.scenarios,
+    oracle: oc.oracle,
+  };
+  lines.push('', ...oc.lines);
+  console.log(`\n${lines.join('\n')}`);
+  await writeFile('bench-results.json', `${JSON.stringify({ ...json, table: lines }, null, 2)}\n`);
+  console.log('\nwrote bench-results.json');
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.stack : err);
-  process.exit(1);
-});
+const at = process.argv.indexOf('--phase');
+if (at >= 0) {
+  runPhase(process.argv[at + 1] as PhaseName, process.argv[at + 2]!)
+    .then((r) => process.send!(r, () => process.exit(0)))
+    .catch((err: unknown) => {
+      console.error(err instanceof Error ? err.stack : err);
+      process.exit(1);
+    });
+} else {
+  main().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.stack : err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,131 @@
+/**
+ * (b) The bare DuckDB baseline: what the night would cost with no pipeline around it. Every CSV
+ * of the landing folder is read by DuckDB's typed `read_csv` straight into its `core` table
+ * (contract column types; each date column read as text and turned into a DATE by one strptime
+ * with the format its file uses — dd/mm/yyyy or yyyy-mm-dd, decided from the first values — so
+ * every row is read), then the same KPI SQL runs over it (computeKpis: all 16 KPIs, 25 points).
+ *
+ * Not in it: hashing, archiving, validation, rejects, line numbers, the raw layer, baselines,
+ * snapshots, Temporal. Windows-1252 files (the HR extract) are transcoded first, as DuckDB
+ * cannot read them; audit workbooks (.xlsx, a few hundred KB that do not grow with scale) are
+ * left out, as DuckDB cannot read them here.
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { parse } from 'csv-parse/sync';
+import { columnMeta } from '../core/contracts/columns.js';
+import { contractFor } from '../core/contracts/lists.js';
+import { snakeCase } from '../core/contracts/naming.js';
+import { quoteIdent as q, sqlLiteral as lit } from '../core/sql-text.js';
+import { computeKpis } from '../activities/compute.js';
+import { migrate } from '../activities/migrate.js';
+import { Warehouse } from '../activities/warehouse.js';
+import { AS_OF, type Dataset } from './dataset.js';
+
+export interface BareResult {
+  rows: number;
+  readMs: number;
+  computeMs: number;
+  ms: number;
+}
+
+async function transcode1252(from: string, to: string): Promise<void> {
+  const decoder = new TextDecoder('windows-1252');
+  await pipeline(
+    createReadStream(from),
+    new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        done(null, Buffer.from(decoder.decode(chunk, { stream: true }), 'utf8'));
+      },
+      flush(done) {
+        done(null, Buffer.from(decoder.decode(), 'utf8'));
+      },
+    }),
+    createWriteStream(to),
+  );
+}
+
+/** The header and the first records of a CSV (for column names and each date column's format). */
+async function head(path: string): Promise<string[][]> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(256 * 1024);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    const text = buf.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '');
+    return parse(text.slice(0, text.lastIndexOf('\n') + 1), { relax_column_count: true }) as string[][];
+  } finally {
+    await fh.close();
+  }
+}
+
+function dateFormat(records: string[][], i: number): string {
+  const v = records.slice(1).map((r) => r[i]?.trim() ?? '').find((x) => x !== '');
+  return v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? '%Y-%m-%d' : '%d/%m/%Y';
+}
+
+/** The typed INSERT … SELECT FROM read_csv of one file into core.<list>. */
+async function insertSql(path: string, list: string, sha: string, extractDate: string | null): Promise<string> {
+  const contract = contractFor(list);
+  const records = await head(path);
+  const byKey = new Map(Object.keys(contract.columns).map((h) => [h.toLowerCase(), h]));
+  const types: string[] = [];
+  const picked: string[] = [];
+  (records[0] ?? []).forEach((h, i) => {
+    const header = byKey.get(h.trim().toLowerCase());
+    const pos = `c${i}`;
+    const meta = header ? columnMeta(contract.columns[header]!) : null;
+    const type = meta && ['DATE', 'BOOLEAN', 'TINYINT'].includes(meta.duckdbType) ? 'VARCHAR' : (meta?.duckdbType ?? 'VARCHAR');
+    types.push(`${lit(pos)}: ${lit(type)}`);
+    if (!header || !meta) return;
+    let expr = q(pos);
+    if (meta.duckdbType === 'DATE') expr = `try_strptime(${q(pos)}, ${lit(dateFormat(records, i))})::DATE`;
+    else if (meta.duckdbType === 'BOOLEAN') expr = `TRY_CAST(${q(pos)} AS BOOLEAN)`;
+    else if (meta.duckdbType === 'TINYINT') expr = `TRY_CAST(split_part(${q(pos)}, ' ', 1) AS TINYINT)`;
+    picked.push(`${expr} AS ${q(snakeCase(header))}`);
+  });
+  return `INSERT INTO core.${q(list)} BY NAME
+    SELECT ${lit(sha)} AS file_sha256, ${extractDate ? `${lit(extractDate)}::DATE` : 'NULL::DATE'} AS extract_date, 0 AS line, ${picked.join(', ')}
+    FROM read_csv(${lit(path)}, header = true, columns = {${types.join(', ')}}, auto_detect = false, store_rejects = true)`;
+}
+
+export async function bare(data: Dataset): Promise<BareResult> {
+  const root = await mkdtemp(join(tmpdir(), 'csc-kpi-bench-bare-'));
+  try {
+    return await Warehouse.with(join(root, 'bare.duckdb'), async (w) => {
+      await migrate(w); // tables, macros and the calendar: set-up, not timed
+      let rows = 0;
+      let seq = 0;
+      const t0 = performance.now();
+      for (const rel of data.files.filter((f) => f.endsWith('.csv'))) {
+        const [source, name] = rel.split('/') as [string, string];
+        const m = /^(.+)_(\d{4}-\d{2}-\d{2})\.csv$/.exec(name);
+        const list = source === 'audits' ? 'audits' : m![1]!;
+        const extractDate = source === 'audits' ? null : m![2]!;
+        let path = join(data.landing, rel);
+        if (source === 'hr') {
+          const utf8 = join(root, `${name}.utf8.csv`);
+          await transcode1252(path, utf8);
+          path = utf8;
+        }
+        const sha = `bare-${++seq}`;
+        const reader = await w.conn.runAndReadAll(await insertSql(path, list, sha, extractDate));
+        rows += Number(reader.getRows()[0]?.[0] ?? 0);
+        // So the KPI macros (core.<list>_at) find the extract.
+        await w.run(
+          `INSERT INTO meta.files VALUES ($sha, $source, $list, $name, $d::DATE, 0, NULL, 'utf-8', 'loaded', NULL, 0, 0, 0, [], nextval('meta.load_seq'), 'bare')`,
+          { sha, source, list, name, d: extractDate },
+        );
+      }
+      const t1 = performance.now();
+      await computeKpis(w, { asOf: AS_OF, workflowId: 'bare', runId: 'bare' });
+      const t2 = performance.now();
+      return { rows, readMs: t1 - t0, computeMs: t2 - t1, ms: t2 - t0 };
+    });
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}
