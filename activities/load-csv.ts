@@ -244,26 +244,41 @@ export async function loadCheckedCsv(w: Warehouse, f: FoundFile, runId: string, 
       );
     }
 
-    await step('contract checks → checked', () => w.run(
-      `CREATE OR REPLACE TEMP TABLE checked AS ${checkedSelect(contract, match.present, `(SELECT * FROM raw.${list} WHERE file_sha256 = $sha)`)}`,
-      { sha, extract_date: f.extractDate },
-    ));
-    await step('checked → core', () => w.run(
+    // The checks in one pass straight into core: no intermediate table. Rows that fail stay out.
+    const [ins] = await step('contract checks → core', () => w.rows<{ Count: string }>(
       `INSERT INTO core.${list} BY NAME
-       SELECT $sha AS file_sha256, $extract_date::DATE AS extract_date, * EXCLUDE (problems, ok) FROM checked WHERE ok`,
+       SELECT $sha AS file_sha256, $extract_date::DATE AS extract_date, * EXCLUDE (problems, ok)
+       FROM (${checkedSelect(contract, match.present, `(SELECT * FROM raw.${list} WHERE file_sha256 = $sha)`)})
+       WHERE ok`,
       { sha, extract_date: f.extractDate },
     ));
-    await w.run(
-      `INSERT INTO meta.rejects
-       SELECT $sha, $name, $sheet, line, p.column, p.value, p.reason
-       FROM (SELECT line, unnest(problems) AS p FROM checked WHERE NOT ok)`,
-      { sha, name: f.name, sheet: o.sheet ?? null },
-    );
-    const [counts] = await w.rows<{ good: string; bad: string }>(
-      'SELECT count(*) FILTER (WHERE ok) AS good, count(*) FILTER (WHERE NOT ok) AS bad FROM checked',
-    );
-    const rowsLoaded = Number(counts?.good ?? 0);
-    const rowsRejected = Number(counts?.bad ?? 0) + csvRejected;
+    const rowsLoaded = Number(ins?.Count ?? 0);
+    let checkRejected = 0;
+    if (rowsLoaded + csvRejected !== rowsRead) {
+      // Some rows failed a check: their problems, from the rows that did not reach core (all
+      // rows of the file when a rule looks across rows, such as a unique ID).
+      const acrossRows = contract.rules.some((r) => r.kind === 'unique');
+      const stage = acrossRows
+        ? `(SELECT * FROM raw.${list} WHERE file_sha256 = $sha)`
+        : `(SELECT r.* FROM (SELECT * FROM raw.${list} WHERE file_sha256 = $sha) r
+            ANTI JOIN (SELECT line FROM core.${list} WHERE file_sha256 = $sha) c ON r.line = c.line)`;
+      await step('rejected rows → meta.rejects', async () => {
+        await w.run(
+          `CREATE OR REPLACE TEMP TABLE checked_bad AS
+           SELECT line, problems FROM (${checkedSelect(contract, match.present, stage)}) WHERE NOT ok`,
+          { sha, extract_date: f.extractDate },
+        );
+        await w.run(
+          `INSERT INTO meta.rejects
+           SELECT $sha, $name, $sheet, line, p.column, p.value, p.reason
+           FROM (SELECT line, unnest(problems) AS p FROM checked_bad)`,
+          { sha, name: f.name, sheet: o.sheet ?? null },
+        );
+      });
+      const [bad] = await w.rows<{ n: string }>('SELECT count(*) AS n FROM checked_bad');
+      checkRejected = Number(bad?.n ?? 0);
+    }
+    const rowsRejected = checkRejected + csvRejected;
     if (rowsLoaded + rowsRejected !== rowsRead) {
       throw ApplicationFailure.nonRetryable(
         `${f.relPath}: ${rowsRead} records read but ${rowsLoaded} loaded + ${rowsRejected} rejected; rows would be lost, so the file was not loaded (a loader fault: report it with the file)`,
@@ -272,7 +287,7 @@ export async function loadCheckedCsv(w: Warehouse, f: FoundFile, runId: string, 
     }
     const r = { status: 'loaded' as const, reason: null, rowsRead, rowsLoaded, rowsRejected };
     await recordFile(w, f, runId, r, [...match.present]);
-    for (const t of [rejectsTable, scanTable, 'checked', 'csv_bad', 'csv_bad_lines', 'line_segments']) await w.run(`DROP TABLE IF EXISTS ${q(t)}`);
+    for (const t of [rejectsTable, scanTable, 'checked_bad', 'csv_bad', 'csv_bad_lines', 'line_segments']) await w.run(`DROP TABLE IF EXISTS ${q(t)}`);
     return r;
   });
   return { sha256: sha, ...result };
