@@ -42,7 +42,53 @@ export interface CsvScan {
   segments: LineSegment[];
 }
 
-export async function scanCsv(path: string): Promise<CsvScan> {
+/** Counts the fields of one record fed in pieces (its bytes before its line feed), by the scan's rules. */
+class FieldCounter {
+  fields = 1;
+  private inQuote = false;
+  private quoteSeen = false;
+  private fieldStart = true;
+
+  feed(s: Buffer, from: number, to: number): this {
+    for (let i = from; i < to; i++) {
+      const b = s[i]!;
+      if (this.inQuote) {
+        if (this.quoteSeen) {
+          this.quoteSeen = false;
+          if (b === QUOTE) continue;
+          this.inQuote = false;
+        } else {
+          if (b === QUOTE) this.quoteSeen = true;
+          continue;
+        }
+      }
+      if (b === COMMA) {
+        this.fields++;
+        this.fieldStart = true;
+      } else if (b !== CR) {
+        if (b === QUOTE && this.fieldStart) this.inQuote = true;
+        this.fieldStart = false;
+      }
+    }
+    return this;
+  }
+}
+
+/** Line feeds in `buf` from `from` (inclusive) to `to` (exclusive). */
+function countLf(buf: Buffer, from: number, to: number): number {
+  let count = 0;
+  for (let p = buf.indexOf(LF, from); p !== -1 && p < to; p = buf.indexOf(LF, p + 1)) count++;
+  return count;
+}
+
+/**
+ * The scan. Byte by byte for the header record; after it, the bytes between the structural ones
+ * are skipped with `Buffer.indexOf` (memchr): a record costs a search for its line feed and for
+ * the next quote, and a quoted value a search for its closing quote. Field counts are only
+ * needed for the header and the last record, so the last record's bytes are remembered (as
+ * slices of the chunks, not copies) and counted at the end.
+ */
+export async function scanCsv(path: string, opts: { chunkBytes?: number } = {}): Promise<CsvScan> {
   let bytes = 0;
   let hasNul = false;
   let line = 1; // physical line of the current byte
@@ -51,10 +97,9 @@ export async function scanCsv(path: string): Promise<CsvScan> {
   let quoteSeen = false; // in a quoted value, the previous byte was a quote (closing or first of "")
   let fieldStart = true;
   let recordEmpty = true; // nothing but CR since the record began
-  let fields = 1;
+  let fields = 1; // counted for the header only
   let records = 0;
   let headerFields = 0;
-  let lastRecordFields = 0;
   let lastRecordLine = 0;
   let recordLine = 1;
   let extraDuck = 0;
@@ -64,16 +109,24 @@ export async function scanCsv(path: string): Promise<CsvScan> {
   const segments: LineSegment[] = [];
   let segP = 0;
   let segD = 0;
+  // The current record starts at `recStart` in this chunk, or in an earlier chunk when `spanning`
+  // holds the count of its earlier pieces.
+  let recStart = 0;
+  let spanning: FieldCounter | null = null;
+  // The last non-blank record ended so far: its field count, or where its bytes are (one chunk).
+  let lastFields: number | null = null;
+  let lastChunk: Buffer | null = null;
+  let lastStart = 0;
+  let lastEnd = 0;
 
-  const endRecord = (): void => {
+  const endRecord = (): boolean => {
     if (recordEmpty) {
       // A blank line: DuckDB skips it but counts it as a line.
       extraDuck++;
-      return;
+      return false;
     }
     records++;
     if (records === 1) headerFields = fields;
-    lastRecordFields = fields;
     lastRecordLine = recordLine;
     // recordLine = records + P  (records counts the header as record 1, data record k is records - 1)
     const k = records - 1;
@@ -84,66 +137,136 @@ export async function scanCsv(path: string): Promise<CsvScan> {
       segP = p;
       segD = d;
     }
+    return true;
   };
 
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+  /** After a record's line feed at `at`: the next record starts at `at + 1`. */
+  const newRecord = (at: number): void => {
+    line++;
+    recordLine = line;
+    extraDuckAtStart = extraDuck;
+    fieldStart = true;
+    recordEmpty = true;
+    spanning = null;
+    recStart = at + 1;
+  };
+
+  for await (const chunk of createReadStream(path, { highWaterMark: opts.chunkBytes ?? 1 << 20 }) as AsyncIterable<Buffer>) {
     let i = 0;
     if (first) {
       first = false;
       if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) i = 3;
     }
+    recStart = i;
     bytes += chunk.length;
     if (!hasNul && chunk.includes(0)) hasNul = true;
     const n = chunk.length;
-    for (; i < n; i++) {
-      const b = chunk[i]!;
+    let nextQuote = chunk.indexOf(QUOTE, i);
+    if (nextQuote === -1) nextQuote = n;
+
+    while (i < n) {
       if (inQuote) {
         if (quoteSeen) {
           quoteSeen = false;
-          if (b === QUOTE) continue; // "" inside quotes
-          inQuote = false; // the previous quote closed the value; handle b below as unquoted
-        } else if (b === QUOTE) {
-          quoteSeen = true;
-          continue;
-        } else {
-          if (b === LF) {
-            line++;
+          if (chunk[i] === QUOTE) {
+            i++; // "" inside quotes
+            continue;
           }
+          inQuote = false; // the previous quote closed the value; read on unquoted
           continue;
         }
+        const close = chunk.indexOf(QUOTE, i);
+        const end = close === -1 ? n : close;
+        line += countLf(chunk, i, end);
+        if (close === -1) {
+          i = n;
+          break;
+        }
+        quoteSeen = true;
+        i = close + 1;
+        continue;
       }
-      if (b === LF) {
-        endRecord();
-        line++;
-        recordLine = line;
-        extraDuckAtStart = extraDuck;
-        fieldStart = true;
-        recordEmpty = true;
-        fields = 1;
-      } else if (b === COMMA) {
-        fields++;
-        fieldStart = true;
+
+      if (records === 0) {
+        // The header, byte by byte (it is where the field count matters).
+        const b = chunk[i]!;
+        if (b === LF) {
+          if (endRecord()) lastFields = fields;
+          newRecord(i);
+        } else if (b === COMMA) {
+          fields++;
+          fieldStart = true;
+          recordEmpty = false;
+        } else if (b !== CR) {
+          if (b === QUOTE && fieldStart) {
+            inQuote = true;
+            quoteOpenLine = line;
+          }
+          fieldStart = false;
+          recordEmpty = false;
+        }
+        i++;
+        continue;
+      }
+
+      // Unquoted bytes up to the next line feed or quote, whichever comes first.
+      if (nextQuote < i) {
+        nextQuote = chunk.indexOf(QUOTE, i);
+        if (nextQuote === -1) nextQuote = n;
+      }
+      let lf = chunk.indexOf(LF, i);
+      if (lf === -1) lf = n;
+      const end = Math.min(lf, nextQuote);
+      // Only the last byte that is not CR decides fieldStart; any such byte makes the record non-blank.
+      let last = end - 1;
+      while (last >= i && chunk[last] === CR) last--;
+      if (last >= i) {
         recordEmpty = false;
-      } else if (b === CR) {
-        // part of CRLF, or ignored
-      } else {
-        if (b === QUOTE && fieldStart) {
+        fieldStart = chunk[last] === COMMA;
+      }
+      if (end === n) {
+        i = n;
+        break;
+      }
+      if (end === nextQuote) {
+        if (fieldStart) {
           inQuote = true;
           quoteOpenLine = line;
         }
         fieldStart = false;
         recordEmpty = false;
+        i = end + 1;
+        continue;
       }
+      // A line feed outside quotes ends the record.
+      if (endRecord()) {
+        if (spanning) {
+          lastFields = spanning.feed(chunk, recStart, lf).fields;
+        } else {
+          lastFields = null;
+          lastChunk = chunk;
+          lastStart = recStart;
+          lastEnd = lf;
+        }
+      }
+      newRecord(lf);
+      i = lf + 1;
     }
+    // The record in progress goes on into the next chunk: count what it has so far.
+    if (records > 0 && recStart < n) spanning = (spanning ?? new FieldCounter()).feed(chunk, recStart, n);
+    recStart = 0;
     if (n > 0) lastByte = chunk[n - 1]!;
   }
   if (inQuote && quoteSeen) inQuote = false; // the file ended right after a closing quote
   const openQuoteLine = inQuote ? quoteOpenLine : null;
   const endsWithNewline = lastByte === LF;
-  if (!endsWithNewline && !inQuote) endRecord();
-  else if (!endsWithNewline && inQuote) {
+  const pending = (): number => (records === 1 ? fields : (spanning?.fields ?? 1));
+  let lastRecordFields = records === 0 ? 0 : (lastFields ?? new FieldCounter().feed(lastChunk!, lastStart, lastEnd).fields);
+  if (!endsWithNewline && !inQuote) {
+    if (endRecord()) lastRecordFields = pending();
+  } else if (!endsWithNewline && inQuote) {
     records++;
-    lastRecordFields = fields;
+    lastRecordFields = pending();
     lastRecordLine = recordLine;
   }
   return { bytes, hasNul, records, headerFields, lastRecordFields, lastRecordLine, endsWithNewline, openQuoteLine, segments };

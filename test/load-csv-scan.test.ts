@@ -1,0 +1,193 @@
+/**
+ * The CSV scan (activities/csv-scan.ts) skips ahead with Buffer.indexOf instead of reading every
+ * byte in JavaScript. It must agree exactly with the byte-by-byte scan it replaced (kept below as
+ * the reference): on the irregular files a council sends — quotes, "" escapes, values spanning
+ * lines, blank and CR-only lines, CRLF, a BOM, truncation, unclosed quotes, NUL bytes — and with
+ * every chunk boundary (chunks of 1 to 7 bytes as well as the default 1 MiB).
+ */
+import { createReadStream } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { scanCsv, type CsvScan, type LineSegment } from '../activities/csv-scan.js';
+
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const LF = 0x0a;
+const CR = 0x0d;
+
+/** The byte-by-byte scan as it was before the fast path (the reference). */
+async function referenceScan(path: string): Promise<CsvScan> {
+  let bytes = 0;
+  let hasNul = false;
+  let line = 1; // physical line of the current byte
+  let inQuote = false;
+  let quoteOpenLine = 0;
+  let quoteSeen = false; // in a quoted value, the previous byte was a quote (closing or first of "")
+  let fieldStart = true;
+  let recordEmpty = true; // nothing but CR since the record began
+  let fields = 1;
+  let records = 0;
+  let headerFields = 0;
+  let lastRecordFields = 0;
+  let lastRecordLine = 0;
+  let recordLine = 1;
+  let extraDuck = 0;
+  let extraDuckAtStart = 0;
+  let lastByte = -1;
+  let first = true;
+  const segments: LineSegment[] = [];
+  let segP = 0;
+  let segD = 0;
+
+  const endRecord = (): void => {
+    if (recordEmpty) {
+      // A blank line: DuckDB skips it but counts it as a line.
+      extraDuck++;
+      return;
+    }
+    records++;
+    if (records === 1) headerFields = fields;
+    lastRecordFields = fields;
+    lastRecordLine = recordLine;
+    // recordLine = records + P  (records counts the header as record 1, data record k is records - 1)
+    const k = records - 1;
+    const p = recordLine - records;
+    const d = extraDuckAtStart;
+    if (k >= 1 && (p !== segP || d !== segD)) {
+      segments.push({ fromRecord: k, extraPhysical: p, extraDuck: d });
+      segP = p;
+      segD = d;
+    }
+  };
+
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    let i = 0;
+    if (first) {
+      first = false;
+      if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) i = 3;
+    }
+    bytes += chunk.length;
+    if (!hasNul && chunk.includes(0)) hasNul = true;
+    const n = chunk.length;
+    for (; i < n; i++) {
+      const b = chunk[i]!;
+      if (inQuote) {
+        if (quoteSeen) {
+          quoteSeen = false;
+          if (b === QUOTE) continue; // "" inside quotes
+          inQuote = false; // the previous quote closed the value; handle b below as unquoted
+        } else if (b === QUOTE) {
+          quoteSeen = true;
+          continue;
+        } else {
+          if (b === LF) {
+            line++;
+          }
+          continue;
+        }
+      }
+      if (b === LF) {
+        endRecord();
+        line++;
+        recordLine = line;
+        extraDuckAtStart = extraDuck;
+        fieldStart = true;
+        recordEmpty = true;
+        fields = 1;
+      } else if (b === COMMA) {
+        fields++;
+        fieldStart = true;
+        recordEmpty = false;
+      } else if (b === CR) {
+        // part of CRLF, or ignored
+      } else {
+        if (b === QUOTE && fieldStart) {
+          inQuote = true;
+          quoteOpenLine = line;
+        }
+        fieldStart = false;
+        recordEmpty = false;
+      }
+    }
+    if (n > 0) lastByte = chunk[n - 1]!;
+  }
+  if (inQuote && quoteSeen) inQuote = false; // the file ended right after a closing quote
+  const openQuoteLine = inQuote ? quoteOpenLine : null;
+  const endsWithNewline = lastByte === LF;
+  if (!endsWithNewline && !inQuote) endRecord();
+  else if (!endsWithNewline && inQuote) {
+    records++;
+    lastRecordFields = fields;
+    lastRecordLine = recordLine;
+  }
+  return { bytes, hasNul, records, headerFields, lastRecordFields, lastRecordLine, endsWithNewline, openQuoteLine, segments };
+}
+
+const CASES: Record<string, string> = {
+  plain: 'a,b,c\n1,2,3\n4,5,6\n',
+  crlf: 'a,b,c\r\n1,2,3\r\n4,5,6\r\n',
+  bom: '\uFEFFa,b\n1,2\n',
+  'no final newline': 'a,b,c\n1,2,3\n4,5,6',
+  truncated: 'a,b,c\n1,2,3\n4,5',
+  'quoted values': 'a,b,c\n"x, y",2,"3"\n"say ""hi""",5,6\n',
+  'value spanning lines': 'a,b,c\n"line one\nline two",2,3\n4,5,6\n',
+  'blank lines': 'a,b\n\n1,2\n\r\n\n3,4\n\n',
+  'blank lines before header': '\n\na,b\n1,2\n',
+  'unclosed quote': 'a,b\n1,"2\n3,4\n',
+  'stray quote mid-value': 'a,b\n1,5" tall\n3,4\n',
+  'quote after CR': 'a,b\n1,\r"x\ny"\n3,4\n',
+  'ends after closing quote': 'a,b\n1,"2"',
+  'ends inside quotes after a quote': 'a,b\n1,"2""',
+  'header only': 'a,b,c\n',
+  'header only no newline': 'a,b,c',
+  'quoted header': '"a\nx",b\n1,2\n',
+  nul: 'a,b\n1,\u00002\n',
+  'cr only lines': 'a,b\r\r\n1,2\r\n\r\r\n3,4\n',
+  'quote then text': 'a,b\n"x"y,2\n3,4\n',
+  empty: '',
+};
+
+function randomCsv(seed: number): string {
+  let x = seed;
+  const rnd = (n: number): number => {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    return x % n;
+  };
+  const pieces = ['a', 'bc', ',', ',', '"', '""', '\n', '\r\n', '\r', ' ', 'x y', '\n\n'];
+  let s = rnd(2) ? 'h1,h2,h3\n' : '';
+  const len = rnd(80);
+  for (let i = 0; i < len; i++) s += pieces[rnd(pieces.length)];
+  return s;
+}
+
+describe('the CSV scan', () => {
+  it('agrees with the byte-by-byte reference on irregular files, at every chunk size', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'csc-kpi-scan-'));
+    const inputs = { ...CASES };
+    for (let k = 0; k < 300; k++) inputs[`random ${k}`] = randomCsv(k + 1);
+    let checked = 0;
+    for (const [name, text] of Object.entries(inputs)) {
+      const path = join(dir, `${checked}.csv`);
+      await writeFile(path, text);
+      const want = await referenceScan(path);
+      for (const chunkBytes of [1, 2, 3, 5, 7, 1 << 20]) {
+        expect({ name, chunkBytes, scan: await scanCsv(path, { chunkBytes }) }).toEqual({ name, chunkBytes, scan: want });
+      }
+      checked++;
+    }
+    expect(checked).toBe(Object.keys(CASES).length + 300);
+  });
+
+  it('counts the records and lines of a large regular file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'csc-kpi-scan-'));
+    const path = join(dir, 'big.csv');
+    const rows = Array.from({ length: 50_000 }, (_, i) => `C${i},"Team, ${i % 7}",01/02/2015,${i % 3 === 0 ? '"two\nlines"' : 'x'}`);
+    await writeFile(path, `id,team,date,note\r\n${rows.join('\r\n')}\r\n`);
+    const scan = await scanCsv(path, { chunkBytes: 4096 });
+    expect(scan).toEqual(await referenceScan(path));
+    expect(scan.records).toBe(50_001);
+    expect(scan.lastRecordFields).toBe(4);
+  });
+});
