@@ -4,7 +4,8 @@
  * link out of it. The decision for each file travels on as a small `FoundFile`.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
+import { createReadStream, type BigIntStats } from 'node:fs';
 import { copyFile, lstat, mkdir, readdir, realpath, rename, stat } from 'node:fs/promises';
 import { extname, join, sep } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
@@ -63,33 +64,87 @@ export interface FileFacts {
   hasNul: boolean;
 }
 
-/** One pass over the bytes: sha256, size, whether it is valid UTF-8, whether it holds NUL bytes. */
+/** Where the last complete UTF-8 sequence of `b` ends (a sequence cut by the chunk's end is left over). */
+function completeUtf8End(b: Buffer): number {
+  const n = b.length;
+  for (let j = n - 1; j >= 0 && j >= n - 4; j--) {
+    const c = b[j]!;
+    if ((c & 0xc0) === 0x80) continue; // a continuation byte: look further back for the lead
+    const need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+    return j + need > n ? j : n;
+  }
+  return n;
+}
+
+/**
+ * One pass over the bytes: sha256, size, whether it is valid UTF-8 (checked chunk by chunk with
+ * `isUtf8`, no text decoded; a sequence split by a chunk boundary is checked whole), whether it
+ * holds NUL bytes.
+ */
 export async function fileFacts(path: string): Promise<FileFacts> {
   const hash = createHash('sha256');
-  const utf8 = new TextDecoder('utf-8', { fatal: true });
   let valid = true;
   let hasNul = false;
   let size = 0;
-  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+  let carry: Buffer | null = null;
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
     hash.update(chunk);
     size += chunk.length;
     if (!hasNul && chunk.includes(0)) hasNul = true;
     if (valid) {
-      try {
-        utf8.decode(chunk, { stream: true });
-      } catch {
-        valid = false;
-      }
+      const bytes: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
+      const end = completeUtf8End(bytes);
+      valid = isUtf8(bytes.subarray(0, end));
+      carry = end < bytes.length ? Buffer.from(bytes.subarray(end)) : null;
     }
   }
-  if (valid) {
-    try {
-      utf8.decode();
-    } catch {
-      valid = false;
-    }
-  }
+  if (carry) valid = false; // the file ends inside a sequence
   return { sha256: hash.digest('hex'), byteSize: size, encoding: valid ? 'utf-8' : 'windows-1252', hasNul };
+}
+
+/** A file's facts as the warehouse recorded them, keyed by its stat (meta.landing_stats). */
+interface StatRow {
+  real_path: string;
+  byte_size: string;
+  mtime_ns: string;
+  ctime_ns: string;
+  inode: string;
+  sha256: string;
+  encoding: 'utf-8' | 'windows-1252';
+  has_nul: boolean;
+}
+
+/** How long a file must have been left alone before it was hashed for its stat to stand for its bytes. */
+const SETTLED_NS = 2_000_000_000n;
+
+/**
+ * The facts of a file, from meta.landing_stats when its stat (size, mtime, ctime, inode) is the
+ * one recorded, otherwise read from its bytes and recorded (when the file was settled: not
+ * modified within the last few seconds before, nor while, it was read).
+ */
+async function cachedFileFacts(w: Warehouse, known: Map<string, StatRow>, path: string): Promise<FileFacts> {
+  const before: BigIntStats = await stat(path, { bigint: true });
+  const row = known.get(path);
+  if (
+    row &&
+    row.byte_size === String(before.size) &&
+    row.mtime_ns === String(before.mtimeNs) &&
+    row.ctime_ns === String(before.ctimeNs) &&
+    row.inode === String(before.ino)
+  ) {
+    return { sha256: row.sha256, byteSize: Number(before.size), encoding: row.encoding, hasNul: row.has_nul };
+  }
+  const startedNs = BigInt(Date.now()) * 1_000_000n;
+  const facts = await fileFacts(path);
+  const after = await stat(path, { bigint: true });
+  const unchanged = after.size === before.size && after.mtimeNs === before.mtimeNs && after.ctimeNs === before.ctimeNs && after.ino === before.ino;
+  if (unchanged && facts.byteSize === Number(after.size) && after.mtimeNs < startedNs - SETTLED_NS && after.ctimeNs < startedNs - SETTLED_NS) {
+    await w.run(
+      `INSERT OR REPLACE INTO meta.landing_stats VALUES ($path, $size, $mtime, $ctime, $ino, $sha, $enc, $nul, now()::TIMESTAMP)`,
+      { path, size: after.size, mtime: after.mtimeNs, ctime: after.ctimeNs, ino: after.ino, sha: facts.sha256, enc: facts.encoding, nul: facts.hasNul },
+    );
+  }
+  return facts;
 }
 
 async function archive(home: string, source: SourceKind, facts: FileFacts, from: string, ext: string): Promise<string> {
@@ -140,6 +195,9 @@ export async function pullSources(w: Warehouse, input: NightInput, options: Pull
       'SELECT sha256, status, reason, list FROM meta.files',
     )).map((r) => [r.sha256, r]),
   );
+  const landingStats = new Map(
+    (await w.rows<StatRow>('SELECT * EXCLUDE (hashed_at) FROM meta.landing_stats')).map((r) => [r.real_path, r]),
+  );
   const seenTonight = new Map<string, string>();
   const found: FoundFile[] = [];
 
@@ -184,7 +242,7 @@ export async function pullSources(w: Warehouse, input: NightInput, options: Pull
         found.push(rejected({ ...base, list: named.list, extractDate: named.extractDate, byteSize: targetInfo.size }, tooBig));
         continue;
       }
-      const facts = await fileFacts(target);
+      const facts = await cachedFileFacts(w, landingStats, target);
       const described = { ...base, list: named.list, extractDate: named.extractDate, sha256: facts.sha256, byteSize: facts.byteSize, encoding: facts.encoding };
       if (named.extractDate && named.extractDate > input.asOf) {
         found.push({ ...described, status: 'after_as_of', reason: `extract dated ${named.extractDate}, after tonight's as-of date ${input.asOf}; left for a later night` });

@@ -1,0 +1,73 @@
+/**
+ * Pull's reading of a landing file: the UTF-8 check across chunk boundaries (a character split
+ * by the 1 MiB chunk edge is whole, a byte that is not UTF-8 is found wherever it falls, a file
+ * ending mid-character is not UTF-8), and the stat cache (meta.landing_stats): an unchanged file
+ * is not hashed again, a file whose bytes change — even to the same size with its modification
+ * time put back — is, and a file modified just now is never trusted to its timestamp.
+ */
+import { realpath, stat, utimes } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { fileFacts } from '../activities/pull.js';
+import { Warehouse } from '../activities/warehouse.js';
+import { pullAndLoad, put, query, tempNight } from './helpers/landing.js';
+
+const MIB = 1 << 20;
+const REF_HEADER = 'Child Unique ID,Gender,Ethnicity,Date of Birth,Age of Child (Years),Allocated Team,Allocated Worker,Date of referral,Referral Source,Referral NFA?';
+
+describe('the UTF-8 check', () => {
+  it('holds across chunk boundaries', async () => {
+    const t = await tempNight();
+    const euro = Buffer.from('€', 'utf8'); // 3 bytes
+    for (const offset of [1, 2]) {
+      // The euro sign straddles the first chunk's end by `offset` bytes.
+      const p = await put(t, `audits/split-${offset}.csv`, Buffer.concat([Buffer.alloc(MIB - 3 + offset, 'a'), euro, Buffer.from('\n')]));
+      expect((await fileFacts(p)).encoding).toBe('utf-8');
+    }
+    const cp1252 = await put(t, 'audits/quote.csv', Buffer.concat([Buffer.alloc(MIB - 1, 'a'), Buffer.from([0x93, 0x61, 0x94, 0x0a])]));
+    expect((await fileFacts(cp1252)).encoding).toBe('windows-1252');
+    const cut = await put(t, 'audits/cut.csv', Buffer.concat([Buffer.alloc(100, 'a'), euro.subarray(0, 2)]));
+    expect((await fileFacts(cut)).encoding).toBe('windows-1252');
+    const nul = await put(t, 'audits/nul.csv', Buffer.concat([Buffer.alloc(MIB + 5, 'a'), Buffer.from([0])]));
+    expect(await fileFacts(nul)).toMatchObject({ encoding: 'utf-8', hasNul: true, byteSize: MIB + 6 });
+  });
+});
+
+describe('the stat cache', () => {
+  it('uses the recorded facts of an unchanged file, re-reads a changed one, never records a file modified just now', async () => {
+    const t = await tempNight();
+    const past = new Date('2015-03-01T06:00:00Z');
+    const rows = (id: string) => [REF_HEADER, `${id},F,W,,,T,W1,01/02/2015,Police,N`].join('\n') + '\n';
+    const p = await put(t, 'case-system/referrals_2015-02-28.csv', rows('C1'));
+    await utimes(p, past, past);
+
+    // Written (its change time is now) moments ago: read, but not recorded.
+    const first = await pullAndLoad(t, '2015-02-28', 'run-1');
+    expect(first.found.map((f) => f.status)).toEqual(['new']);
+    expect(await query(t, 'SELECT * FROM meta.landing_stats')).toEqual([]);
+
+    // A recorded stat that matches is believed without reading the bytes (here: a made-up hash).
+    const made = 'f'.repeat(64);
+    const st = await stat(p, { bigint: true });
+    const real = await realpath(p);
+    await Warehouse.with(t.warehouse, (w) =>
+      w.run(`INSERT INTO meta.landing_stats VALUES ($p, $size, $m, $c, $i, $sha, 'utf-8', false, now()::TIMESTAMP)`, {
+        p: real,
+        size: st.size,
+        m: st.mtimeNs,
+        c: st.ctimeNs,
+        i: st.ino,
+        sha: made,
+      }),
+    );
+    const second = await pullAndLoad(t, '2015-02-28', 'run-2');
+    expect(second.found.map((f) => f.sha256)).toEqual([made]);
+
+    // Same size, modification time put back, different bytes: the change time gives it away.
+    await put(t, 'case-system/referrals_2015-02-28.csv', rows('C9'));
+    await utimes(p, past, past);
+    const third = await pullAndLoad(t, '2015-02-28', 'run-3');
+    expect(third.found[0]!.sha256).not.toBe(made);
+    expect(third.found[0]!.sha256).not.toBe(first.found[0]!.sha256);
+    expect(third.loads.get(third.found[0]!.relPath)).toMatchObject({ status: 'loaded', rowsLoaded: 1 });
+  });
+});
