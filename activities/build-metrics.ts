@@ -30,12 +30,20 @@ function published(d: KpiDefinition, r: ValueRow): { numerator: number | null; d
   };
 }
 
-/** The file each list uses tonight: the newest loaded extract dated on or before as-of. */
-async function usedFiles(w: Warehouse, asOf: string): Promise<Set<string>> {
+/**
+ * The files whose rows feed tonight's figures. An extract list: its newest loaded extract dated
+ * on or before as-of. Audits (additive): each audit file with at least one row in
+ * `core.audits_at(as-of)` — the newest load of each workbook name (meta.current_audit_files: an
+ * older version of a workbook edited in place is not used), and not a file every one of whose
+ * Audit IDs is taken from a file whose name sorts later (meta.audit_duplicates).
+ */
+export async function usedFiles(w: Warehouse, asOf: string): Promise<Set<string>> {
   const rows = await w.rows<{ sha256: string }>(
     `SELECT sha256 FROM meta.files
-     WHERE status = 'loaded' AND (source = 'audits' OR extract_date <= $as_of::DATE)
-     QUALIFY source = 'audits' OR row_number() OVER (PARTITION BY list ORDER BY extract_date DESC, load_seq DESC) = 1`,
+     WHERE status = 'loaded' AND source <> 'audits' AND extract_date <= $as_of::DATE
+     QUALIFY row_number() OVER (PARTITION BY list ORDER BY extract_date DESC, load_seq DESC) = 1
+     UNION
+     SELECT DISTINCT file_sha256 AS sha256 FROM core.audits_at($as_of::DATE)`,
     { as_of: asOf },
   );
   return new Set(rows.map((r) => r.sha256));

@@ -5,6 +5,8 @@
  * baselines.sql). The deciding is pure (core/baseline-detect.ts, core/baseline-registry.ts); this
  * file queries and writes. One transaction: a retried activity starts from a clean slate, and a
  * re-run of a night finds its events already recorded (no duplicates, nothing re-announced).
+ * Codes are compared over each KPI's own cohort (metadata `filters`; `cohortFor` in
+ * core/baseline-detect.ts, `cohortWhere` here; docs/baselines.md).
  */
 import { columnMeta, type ColumnMeta } from '../core/contracts/columns.js';
 import { CONTRACTS, type ListContract } from '../core/contracts/lists.js';
@@ -13,12 +15,15 @@ import {
   codesBetweenExtracts,
   codesByMonth,
   codesChangedEvent,
+  cohortFor,
   definitionChanged,
+  foldCode,
   detectKpiLevelShift,
   manualEvent,
   monthOf,
   schemaChanged,
   type CodeCount,
+  type Cohort,
   type DetectedEvent,
   type FileColumns,
   type MonthlyCodeCount,
@@ -146,26 +151,77 @@ async function lastTwoExtracts(w: Warehouse, list: string, asOf: string): Promis
   );
 }
 
-async function codeCounts(w: Warehouse, c: Coded, sha: string): Promise<CodeCount[]> {
+/**
+ * The row condition of a KPI's cohort (core/baseline-detect.ts `cohortFor`): per filter column,
+ * its value after the council's code mappings (ref.map_code, as the KPI SQL reads it) is one of
+ * the cohort's codes, or — not blank — outside the known codes (it may be a cohort code renamed).
+ * Identifiers quoted; the column names, cohort codes and known codes bound as parameters.
+ */
+function cohortWhere(contract: ListContract, cohort: Cohort, params: Record<string, string>): string {
+  const parts = Object.entries(cohort).map(([column, values], i) => {
+    const header = Object.keys(contract.columns).find((h) => snakeCase(h) === column);
+    if (header === undefined) throw new Error(`cohort filter: ${contract.list} has no column "${column}"`);
+    const known = columnMeta(contract.columns[header]!).codes ?? [];
+    params[`cohort_col_${i}`] = column;
+    const bind = (prefix: string, xs: readonly string[]): string =>
+      xs.map((x, j) => ((params[`${prefix}_${i}_${j}`] = foldCode(x)), `$${prefix}_${i}_${j}`)).join(', ');
+    const v = `lower(trim(ref.map_code($cohort_col_${i}, CAST(${q(column)} AS VARCHAR))))`;
+    const unknown = known.length > 0 ? ` OR (${q(column)} IS NOT NULL AND ${v} NOT IN (${bind('cohort_known', known)}))` : '';
+    return `(${v} IN (${bind('cohort_in', values)})${unknown})`;
+  });
+  return parts.length > 0 ? parts.join(' AND ') : 'TRUE';
+}
+
+async function codeCounts(w: Warehouse, c: Coded, sha: string, cohort: Cohort): Promise<CodeCount[]> {
   const v = valueExpr(c);
+  const params: Record<string, string> = { sha };
   return w.rows<CodeCount>(
     `SELECT lower(trim(v)) AS key, min(v) AS code, count(*)::INTEGER AS rows, strftime(min(d), '%Y-%m-%d') AS first
-     FROM (SELECT ${v} AS v, ${eventDateExpr(c.contract)} AS d FROM core.${q(c.contract.list)} WHERE file_sha256 = $sha)
+     FROM (SELECT ${v} AS v, ${eventDateExpr(c.contract)} AS d FROM core.${q(c.contract.list)}
+           WHERE file_sha256 = $sha AND ${cohortWhere(c.contract, cohort, params)})
      WHERE v IS NOT NULL GROUP BY 1 ORDER BY 1`,
-    { sha },
+    params,
   );
 }
 
-async function monthlyAuditCodes(w: Warehouse, c: Coded, asOf: string): Promise<MonthlyCodeCount[]> {
+async function monthlyAuditCodes(w: Warehouse, c: Coded, asOf: string, cohort: Cohort): Promise<MonthlyCodeCount[]> {
   const v = valueExpr(c);
+  const params: Record<string, string> = { as_of: asOf };
   return w.rows<MonthlyCodeCount>(
     `SELECT strftime(d, '%Y-%m') AS month, lower(trim(v)) AS key, min(v) AS code, count(*)::INTEGER AS rows,
             strftime(min(d), '%Y-%m-%d') AS first
-     FROM (SELECT ${v} AS v, ${eventDateExpr(c.contract)} AS d FROM core.audits_at($as_of::DATE))
+     FROM (SELECT ${v} AS v, ${eventDateExpr(c.contract)} AS d FROM core.audits_at($as_of::DATE)
+           WHERE ${cohortWhere(c.contract, cohort, params)})
      WHERE v IS NOT NULL AND d IS NOT NULL AND d <= $as_of::DATE GROUP BY 1, 2 ORDER BY 1, 2`,
-    { as_of: asOf },
+    params,
   );
 }
+
+/** One comparison of codes: a coded column over one cohort, and the KPIs that read it so. */
+interface CodeGroup {
+  coded: Coded;
+  cohort: Cohort;
+  defs: KpiDefinition[];
+}
+
+/** The code comparisons a list needs: KPIs reading the same column over the same cohort share one. */
+function codeGroups(source: string, contract: ListContract, defs: readonly KpiDefinition[]): CodeGroup[] {
+  const groups = new Map<string, CodeGroup>();
+  for (const d of defs) {
+    for (const c of codedColumns(d)) {
+      if (c.contract !== contract) continue;
+      const cohort = cohortFor(d.meta, source, c.column);
+      const key = JSON.stringify([c.column, Object.entries(cohort).map(([k, vs]) => [k, vs.map(foldCode)])]);
+      const g = groups.get(key) ?? { coded: c, cohort, defs: [] };
+      g.defs.push(d);
+      groups.set(key, g);
+    }
+  }
+  return [...groups.values()];
+}
+
+/** Key of `codesNow`: a KPI's codes of one column over its cohort. */
+const codesKey = (kpi: string, list: string, column: string): string => `${kpi}|${list}.${column}`;
 
 /** What the detectors found tonight, before anything is recorded. */
 async function detect(
@@ -205,8 +261,7 @@ async function detect(
   for (const [source, defs] of lists) {
     const contract = listOf(source);
     if (!contract) continue;
-    const coded = new Map<string, Coded>();
-    for (const d of defs) for (const c of codedColumns(d)) if (c.contract === contract) coded.set(c.column, c);
+    const groups = codeGroups(source, contract, defs);
 
     if (contract.list === 'audits') {
       // Additive files: each file (in order of its first audit date) against all earlier ones.
@@ -240,11 +295,12 @@ async function detect(
           ? { any: new Set<string>([...seen.any, ...cols]), all: new Set<string>([...seen.all].filter((c: string) => cols.includes(c))), file: fc }
           : { any: new Set(fc.columns), all: new Set(fc.columns), file: fc };
       }
-      for (const c of coded.values()) {
-        const rows = await monthlyAuditCodes(w, c, asOf);
-        codesNow.set(`${contract.list}.${c.column}`, [...new Set(rows.map((r) => r.code))].sort());
+      for (const { coded: c, cohort, defs: readers } of groups) {
+        const rows = await monthlyAuditCodes(w, c, asOf, cohort);
+        const codes = [...new Set(rows.map((r) => r.code))].sort();
+        for (const d of readers) codesNow.set(codesKey(d.meta.id, contract.list, c.column), codes);
         for (const change of codesByMonth({ known: knownCodes(c), rows, fromMonth: windowStart })) {
-          for (const d of defs) if (codedColumns(d).some((x) => x.column === c.column)) events.push(codesChangedEvent(d.meta.id, source, c.column, change));
+          for (const d of readers) events.push(codesChangedEvent(d.meta.id, source, c.column, change, cohort));
         }
       }
       continue;
@@ -255,8 +311,9 @@ async function detect(
       notes.push(`${source}: no extract loaded on or before ${asOf}`);
       continue;
     }
-    for (const c of coded.values()) {
-      codesNow.set(`${contract.list}.${c.column}`, (await codeCounts(w, c, now.sha256)).map((x) => x.code));
+    for (const { coded: c, cohort, defs: readers } of groups) {
+      const codes = (await codeCounts(w, c, now.sha256, cohort)).map((x) => x.code);
+      for (const d of readers) codesNow.set(codesKey(d.meta.id, contract.list, c.column), codes);
     }
     if (!before) {
       notes.push(`${source}: only one extract (${now.file_name}) so far; its columns and codes are the reference from now on`);
@@ -269,17 +326,17 @@ async function detect(
       const e = schemaChanged({ kpi: d.meta.id, source, kpiColumns: d.meta.sources[source] ?? [], before: fBefore, after: fNow, effectivePeriod });
       if (e) events.push(e);
     }
-    for (const c of coded.values()) {
+    for (const { coded: c, cohort, defs: readers } of groups) {
       const change = codesBetweenExtracts({
         known: knownCodes(c),
-        before: await codeCounts(w, c, before.sha256),
-        after: await codeCounts(w, c, now.sha256),
+        before: await codeCounts(w, c, before.sha256, cohort),
+        after: await codeCounts(w, c, now.sha256, cohort),
         beforeLabel: `extract ${before.file_name}`,
         afterLabel: `extract ${now.file_name}`,
         effectivePeriod,
       });
       if (!change) continue;
-      for (const d of defs) if (codedColumns(d).some((x) => x.column === c.column)) events.push(codesChangedEvent(d.meta.id, source, c.column, change));
+      for (const d of readers) events.push(codesChangedEvent(d.meta.id, source, c.column, change, cohort));
     }
   }
 
@@ -387,7 +444,7 @@ export async function detectBaselines(w: Warehouse, input: DetectBaselinesInput,
       const kpi = d.meta.id;
       const mine = values.filter((v) => v.kpi === kpi);
       const sourceCodes = JSON.stringify(
-        Object.fromEntries(codedColumns(d).map((c) => [`${c.contract.list}.${c.column}`, codesNow.get(`${c.contract.list}.${c.column}`) ?? []])),
+        Object.fromEntries(codedColumns(d).map((c) => [`${c.contract.list}.${c.column}`, codesNow.get(codesKey(d.meta.id, c.contract.list, c.column)) ?? []])),
       );
       const existing = new Set(
         (await w.rows<{ id: string }>('SELECT baseline_id AS id FROM meta.baselines WHERE kpi = $kpi', { kpi })).map((r) => r.id),

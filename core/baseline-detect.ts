@@ -266,8 +266,39 @@ export function codesByMonth(o: { known: readonly string[]; rows: readonly Month
   return [...changes.values()].sort((a, b) => a.effectivePeriod.localeCompare(b.effectivePeriod));
 }
 
+/** A KPI's cohort on one list for comparing codes: filter column → the codes of its rows (as the metadata spells them, sorted). */
+export type Cohort = Readonly<Record<string, readonly string[]>>;
+
+/**
+ * The rows whose codes of `column` are compared for a KPI: its cohort filter on the list
+ * (metadata `filters`), without `column` itself. A filter restricts the *other* columns' rows —
+ * a new grade used only on Case File audits is no news to the Assessment audit KPI — but a new
+ * code in the filter column itself must still be noticed by every KPI that reads that column
+ * (a renamed audit type might be the KPI's own type), so that column is compared over all rows.
+ * The SQL (activities/detect-baselines.ts) also keeps rows whose filter column holds a value
+ * outside the known scale after the code mappings: such a row may belong to the cohort under a
+ * new name (the KPI withholds its figure for it), so its other codes count too. Blank values of
+ * a filter column are outside the cohort, as the KPIs leave them out.
+ */
+export function cohortFor(meta: Pick<KpiMeta, 'filters'>, source: string, column: string): Cohort {
+  const f = meta.filters?.[source] ?? {};
+  return Object.fromEntries(
+    Object.entries(f)
+      .filter(([c]) => c !== column)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([c, values]) => [c, sortCodes(new Map(values.map((v) => [foldCode(v), v.trim()])).values())]),
+  );
+}
+
+/** "audit_type Case File (or a value outside the known audit_type codes)", for evidence summaries. */
+export function describeCohort(cohort: Cohort): string {
+  return Object.entries(cohort)
+    .map(([c, values]) => `${c} ${values.join(' or ')} (or a value outside the known ${c} codes)`)
+    .join(' and ');
+}
+
 /** The event a code change makes for one KPI, with evidence naming every code, its rows and first date. */
-export function codesChangedEvent(kpi: string, source: string, column: string, c: CodeChange): DetectedEvent {
+export function codesChangedEvent(kpi: string, source: string, column: string, c: CodeChange, cohort: Cohort = {}): DetectedEvent {
   const newCodes = c.newCodes.map((n) => n.code);
   const vanished = c.vanished.map((v) => v.code);
   const parts = [
@@ -289,7 +320,8 @@ export function codesChangedEvent(kpi: string, source: string, column: string, c
       old_codes: c.oldCodes,
       codes_now: c.codesNow,
       compared: c.compared,
-      summary: `${source} ${column}: ${parts.join('; ')} (compared ${c.compared}).`,
+      ...(Object.keys(cohort).length > 0 ? { cohort } : {}),
+      summary: `${source} ${column}: ${parts.join('; ')} (compared ${c.compared}${Object.keys(cohort).length > 0 ? `, rows with ${describeCohort(cohort)}` : ''}).`,
     },
   };
 }

@@ -7,6 +7,10 @@
  * those mappings. Any edit of the file, or adding/removing a mapping for a column the KPI reads,
  * is a definition change; a mapping for another column leaves the version alone.
  *
+ * Optional `filters` name the KPI's cohort per source (coded column → known codes), for the
+ * baseline detector's code comparison (docs/baselines.md); they are part of the file, so part of
+ * the version, and are checked against the contracts like `sources`.
+ *
  * Parsing returns errors rather than throwing, so one bad file is reported, not fatal. Pure: the
  * files are read by activities/kpi-files.ts.
  */
@@ -32,6 +36,14 @@ export const kpiMeta = z.object({
   period: z.enum(['month', 'trailing_12_months', 'point_in_time']),
   /** `<source>/<list>` (as in metrics.json data_quality) → the warehouse columns the KPI reads. */
   sources: z.record(z.string(), z.array(z.string())),
+  /**
+   * Optional cohort filter per `<source>/<list>`: coded column → the known codes of the rows the
+   * KPI counts, e.g. `{"audits/audits": {"audit_type": ["Assessment"]}}`. Read by the baseline
+   * detector only (source_codes_changed compares a column's codes over the KPI's own rows; see
+   * docs/baselines.md): the SQL still does the filtering. The column must be one the KPI reads
+   * (in `sources`) and a coded column whose codes are known; the values must be known codes.
+   */
+  filters: z.record(z.string(), z.record(z.string(), z.array(z.string().trim().min(1)).min(1))).optional(),
   definition: z.string(),
 });
 
@@ -63,6 +75,29 @@ function checkSources(file: string, meta: KpiMeta): string[] {
     }
     const known = new Set(Object.keys(contract.columns).map(snakeCase));
     for (const c of columns) if (!known.has(c)) errors.push(`${file}: metadata sources: ${key} has no column "${c}"`);
+  }
+  for (const [key, filter] of Object.entries(meta.filters ?? {})) {
+    const read = meta.sources[key];
+    if (!read) {
+      errors.push(`${file}: metadata filters: "${key}" is not one of the KPI's sources`);
+      continue;
+    }
+    const contract = [...CONTRACTS.values()].find((c) => `${c.source}/${c.list}` === key)!;
+    for (const [column, values] of Object.entries(filter)) {
+      const header = Object.keys(contract.columns).find((h) => snakeCase(h) === column);
+      const m = header === undefined ? undefined : columnMeta(contract.columns[header]!);
+      if (!read.includes(column)) {
+        errors.push(`${file}: metadata filters: ${key} column "${column}" is not among the columns the KPI reads (sources)`);
+      } else if (!m || m.kind !== 'code' || !m.codes) {
+        errors.push(`${file}: metadata filters: ${key} column "${column}" is not a coded column with known codes`);
+      } else {
+        for (const v of values) {
+          if (!m.codes.some((c) => c.toLowerCase() === v.toLowerCase())) {
+            errors.push(`${file}: metadata filters: "${v}" is not a known ${column} (${m.codes.join(', ')})`);
+          }
+        }
+      }
+    }
   }
   return errors;
 }

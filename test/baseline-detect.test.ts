@@ -31,40 +31,50 @@ describe('the seed scenario: assessment quality 18% → 90% from July 2014, then
     // The Case File audits stay at ~35%: no level shift there.
     expect(m.baseline_events.some((e) => e.kpi === 'audits_good_or_better_pct' && e.kind === 'level_shift')).toBe(false);
 
-    // source_codes_changed naming the new label, for both audit KPIs (both read the grade column).
-    for (const kpi of AUDIT_KPIS) {
-      const codes = m.baseline_events.find((e) => e.kpi === kpi && e.kind === 'source_codes_changed');
-      expect(codes, kpi).toBeDefined();
-      expect(codes!.effective_period).toBe('2015-01');
-      expect(codes!.evidence.column).toBe('grade');
-      expect(codes!.evidence.new_codes).toEqual(['Requires Improvement to be Good']);
-      // Every "Requires Improvement" became the new label, so the old one vanished too.
-      expect(codes!.evidence.vanished_codes).toEqual(['Requires Improvement']);
-      const n = (codes!.evidence.rows_with_new_code as Record<string, number>)['Requires Improvement to be Good'];
-      expect(n).toBeGreaterThan(10);
-      expect((codes!.evidence.first_seen as Record<string, string>)['Requires Improvement to be Good']).toMatch(/^2015-01-/);
-      expect(codes!.evidence.old_codes).toEqual(['Good', 'Inadequate', 'Outstanding', 'Requires Improvement']);
-    }
+    // source_codes_changed naming the new label for the Case File KPI. Each KPI's codes are
+    // compared over its own cohort (metadata filters): in this data no Assessment audit of
+    // January–February 2015 carries the new label (at ~90% good few are graded anything else),
+    // so the Assessment KPI has no event naming it.
+    const codes = m.baseline_events.find((e) => e.kpi === 'audits_good_or_better_pct' && e.kind === 'source_codes_changed');
+    expect(codes).toBeDefined();
+    expect(codes!.effective_period).toBe('2015-01');
+    expect(codes!.evidence.column).toBe('grade');
+    expect(codes!.evidence.new_codes).toEqual(['Requires Improvement to be Good']);
+    // Every "Requires Improvement" became the new label, so the old one vanished too.
+    expect(codes!.evidence.vanished_codes).toEqual(['Requires Improvement']);
+    const n = (codes!.evidence.rows_with_new_code as Record<string, number>)['Requires Improvement to be Good'];
+    expect(n).toBeGreaterThan(10);
+    expect((codes!.evidence.first_seen as Record<string, string>)['Requires Improvement to be Good']).toMatch(/^2015-01-/);
+    expect(codes!.evidence.old_codes).toEqual(['Good', 'Inadequate', 'Outstanding', 'Requires Improvement']);
+    expect(codes!.evidence.cohort).toEqual({ audit_type: ['Case File'] });
+    const aqCodes = m.baseline_events.filter((e) => e.kpi === 'assessment_quality_good_pct' && e.kind === 'source_codes_changed');
+    expect(aqCodes.flatMap((e) => e.evidence.new_codes as string[])).toEqual([]);
 
-    // Baselines: assessment quality's is the latest event (the January code change), its value
-    // January's figure (withheld if January's assessment audits carry the unmapped new label),
-    // not comparable (new events tonight).
-    const aq = m.metrics.find((r) => r.kpi === 'assessment_quality_good_pct')!;
-    const jan = m.series.find((s) => s.kpi === 'assessment_quality_good_pct' && s.period_end === '2015-01-31')!;
-    expect(aq.comparable_with_previous).toBe(false);
-    expect(aq.baseline).toEqual({ period_end: '2015-01-31', value: jan.value, since: '2015-01-01', reason: expect.any(String) });
-    expect(aq.baseline!.reason).toMatch(/^source codes changed: audits\/audits grade: new code "Requires Improvement to be Good"/);
+    // Baselines: the Case File KPI's is the January code change, its value January's figure
+    // (withheld: January's Case File audits carry the unmapped new label), not comparable (new
+    // events tonight).
+    const cf = m.metrics.find((r) => r.kpi === 'audits_good_or_better_pct')!;
+    const jan = m.series.find((s) => s.kpi === 'audits_good_or_better_pct' && s.period_end === '2015-01-31')!;
+    expect(jan.value).toBeNull();
+    expect(cf.comparable_with_previous).toBe(false);
+    expect(cf.baseline).toEqual({ period_end: '2015-01-31', value: null, since: '2015-01-01', reason: expect.any(String) });
+    expect(cf.baseline!.reason).toMatch(/^source codes changed: audits\/audits grade: new code "Requires Improvement to be Good"/);
 
-    const registry = await rows<{ baseline_id: string; effective_period: string; superseded_by: string | null; reason: string }>(
+    const registry = await rows<{ kpi: string; baseline_id: string; effective_period: string; superseded_by: string | null; reason: string }>(
       t,
-      "SELECT baseline_id, effective_period, superseded_by, reason FROM meta.baselines WHERE kpi = 'assessment_quality_good_pct' ORDER BY seq",
+      'SELECT kpi, baseline_id, effective_period, superseded_by, reason FROM meta.baselines ORDER BY kpi, seq',
     );
-    // First published figure (the first month of the window), then the shift, then the codes change.
-    expect(registry.map((r) => r.reason.split(':')[0])).toEqual(['first published figure', 'level shift', 'source codes changed']);
-    expect(registry[0]!.effective_period).toBe('2013-02'); // series as of 2015-02-28: 2013-02-28 … 2015-01-31, 2015-02-28
-    expect(registry.filter((r) => r.superseded_by === null)).toHaveLength(1);
-    expect(registry[2]!.superseded_by).toBeNull();
-    expect(registry[0]!.superseded_by).toBe(registry[2]!.baseline_id);
+    const cfRegistry = registry.filter((r) => r.kpi === 'audits_good_or_better_pct');
+    // First published figure (the first month of the window), then the codes change.
+    expect(cfRegistry.map((r) => r.reason.split(':')[0])).toEqual(['first published figure', 'source codes changed']);
+    expect(cfRegistry[0]!.effective_period).toBe('2013-02'); // series as of 2015-02-28: 2013-02-28 … 2015-01-31, 2015-02-28
+    expect(cfRegistry[1]!.superseded_by).toBeNull();
+    expect(cfRegistry[0]!.superseded_by).toBe(cfRegistry[1]!.baseline_id);
+    const aqRegistry = registry.filter((r) => r.kpi === 'assessment_quality_good_pct');
+    expect(aqRegistry[0]!.reason).toBe('first published figure');
+    expect(aqRegistry.map((r) => r.reason.split(':')[0])).toContain('level shift');
+    expect(aqRegistry.filter((r) => r.superseded_by === null)).toHaveLength(1);
+    expect(m.metrics.find((r) => r.kpi === 'assessment_quality_good_pct')!.comparable_with_previous).toBe(false);
 
     // A re-run of the same night: nothing new, the same events, the same flags.
     const again = await night(t, '2015-02-28');
@@ -103,6 +113,49 @@ describe('the seed scenario: assessment quality 18% → 90% from July 2014, then
     expect(aq.baseline!.value).toBe(metrics.series.find((s) => s.period_end === aq.baseline!.period_end)!.value);
     expect(aq.baseline!.reason).toMatch(/^level shift: Assessment audits graded good or better \(%\) stepped from/);
     expect(aq.comparable_with_previous).toBe(false);
+  });
+});
+
+describe('source_codes_changed over each KPI\'s own cohort (metadata filters)', () => {
+  const CODE_KPIS = [...AUDIT_KPIS, 'audits_completed_by_managers_pct'];
+  const codeEvents = (m: { baseline_events: { kpi: string; kind: string; evidence: Record<string, unknown> }[] }) =>
+    m.baseline_events.filter((e) => e.kind === 'source_codes_changed').map((e) => [e.kpi, e.evidence.column, e.evidence.new_codes, e.evidence.vanished_codes]);
+
+  it('a new grade label used only on Case File audits is an event for the Case File KPI, not the Assessment one', async () => {
+    const t = await baselineNight(CODE_KPIS);
+    // No level shift (steady grades in both types), the new label on Case File audits only.
+    await putFiles(t, 'audits', auditFiles({ newGradeFrom: '2015-01', newGradeTypes: ['Case File'], stepAt: '2099-01', seed: 5 }));
+    const { metrics } = await night(t, '2015-02-28');
+    expect(codeEvents(metrics)).toEqual([
+      ['audits_good_or_better_pct', 'grade', ['Requires Improvement to be Good'], ['Requires Improvement']],
+    ]);
+    const e = metrics.baseline_events.find((x) => x.kind === 'source_codes_changed')!;
+    expect(e.effective_period).toBe('2015-01');
+    expect(e.evidence.cohort).toEqual({ audit_type: ['Case File'] });
+    expect(e.evidence.summary).toMatch(/rows with audit_type Case File \(or a value outside the known audit_type codes\)\)\.$/);
+    // Only Case File rows were compared: no Assessment audit carries the new label.
+    expect(e.evidence.codes_now).toEqual(['Good', 'Inadequate', 'Outstanding', 'Requires Improvement to be Good']);
+    // The Assessment KPI's baseline records its own cohort's codes, without the Case File label.
+    const [aq] = await rows<{ codes: string }>(
+      t,
+      "SELECT source_codes::VARCHAR AS codes FROM meta.baselines WHERE kpi = 'assessment_quality_good_pct' AND superseded_by IS NULL",
+    );
+    expect(JSON.parse(aq!.codes)['audits.grade']).toEqual(['Good', 'Inadequate', 'Outstanding', 'Requires Improvement']);
+    expect(metrics.metrics.find((r) => r.kpi === 'assessment_quality_good_pct')!.value).not.toBeNull();
+  });
+
+  it('a new label in a filter column itself still fires for every KPI that reads the column', async () => {
+    const t = await baselineNight(CODE_KPIS);
+    await putFiles(t, 'audits', auditFiles({ renamedType: { type: 'Case File', as: 'Case File Review', from: '2015-01' }, stepAt: '2099-01', seed: 5 }));
+    const { metrics } = await night(t, '2015-02-28');
+    // Both audit-type KPIs read audit_type (filtered on it, but compared over all rows); the
+    // managers KPI does not read it. The renamed Case File audits stay in the Case File cohort
+    // (an unknown type may be the KPI's own), so no grade changes in either.
+    expect(codeEvents(metrics)).toEqual([
+      ['assessment_quality_good_pct', 'audit_type', ['Case File Review'], ['Case File']],
+      ['audits_good_or_better_pct', 'audit_type', ['Case File Review'], ['Case File']],
+    ]);
+    expect(metrics.baseline_events.find((x) => x.kind === 'source_codes_changed')!.evidence.cohort).toBeUndefined();
   });
 });
 

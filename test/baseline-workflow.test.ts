@@ -26,7 +26,7 @@ describe('baseline events through nightlyKpiWorkflow', () => {
   });
 
   it('publishes detected events in metrics.json and the report, and a definition edit the next night', async () => {
-    const t = await baselineNight(['assessment_quality_good_pct', 're_referral_12m_pct']);
+    const t = await baselineNight(['assessment_quality_good_pct', 'audits_good_or_better_pct', 're_referral_12m_pct']);
     await putFiles(t, 'audits', auditFiles({ newGradeFrom: '2015-01' }));
     await putFiles(t, 'case-system', { 'referrals_2015-02-28.csv': referralsExtract('2015-02-28') });
 
@@ -50,11 +50,13 @@ describe('baseline events through nightlyKpiWorkflow', () => {
     const m1 = await read(first.snapshotPath);
     const kinds = m1.baseline_events.map((e) => `${e.kpi}/${e.kind}`);
     expect(kinds).toContain('assessment_quality_good_pct/level_shift');
-    expect(kinds).toContain('assessment_quality_good_pct/source_codes_changed');
+    // The new label is on Case File audits in this data: an event for the Case File KPI (codes are
+    // compared over each KPI's own cohort).
+    expect(kinds).toContain('audits_good_or_better_pct/source_codes_changed');
     const shift = m1.baseline_events.find((e) => e.kind === 'level_shift')!;
     expect(['2014-06', '2014-07', '2014-08']).toContain(shift.effective_period);
     expect(shift.detected_in).toBe(first.snapshotId);
-    const codes = m1.baseline_events.find((e) => e.kind === 'source_codes_changed')!;
+    const codes = m1.baseline_events.find((e) => e.kind === 'source_codes_changed' && e.kpi === 'audits_good_or_better_pct')!;
     expect(codes.evidence.new_codes).toEqual(['Requires Improvement to be Good']);
     expect(m1.metrics.find((r) => r.kpi === 'assessment_quality_good_pct')!.comparable_with_previous).toBe(false);
     const report = await readFile(join(first.snapshotPath, 'report.html'), 'utf8');

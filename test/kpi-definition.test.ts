@@ -26,6 +26,27 @@ describe('KPI definitions', () => {
     expect(parseKpiFile('sql/kpi/x.sql', FILE.replace('audits/audits', 'audits')).errors[0]).toMatch(/is not a <source>\/<list>/);
   });
 
+  it('checks cohort filters: a source and coded column the KPI reads, known codes', () => {
+    const withFilters = (f: string) => FILE.replace('"definition": "d"', `"filters": ${f}, "definition": "d"`);
+    const ok = parseKpiFile('sql/kpi/x.sql', withFilters('{ "audits/audits": { "grade": ["good", "Outstanding"] } }'));
+    expect(ok.errors).toEqual([]);
+    expect(ok.value!.meta.filters).toEqual({ 'audits/audits': { grade: ['good', 'Outstanding'] } });
+    const errors = (f: string) => parseKpiFile('sql/kpi/x.sql', withFilters(f)).errors;
+    expect(errors('{ "case-system/referrals": { "referral_source": ["Police"] } }')).toEqual([
+      'sql/kpi/x.sql: metadata filters: "case-system/referrals" is not one of the KPI\'s sources',
+    ]);
+    expect(errors('{ "audits/audits": { "audit_type": ["Assessment"] } }')).toEqual([
+      'sql/kpi/x.sql: metadata filters: audits/audits column "audit_type" is not among the columns the KPI reads (sources)',
+    ]);
+    expect(errors('{ "audits/audits": { "completed_date": ["2015-01-01"] } }')).toEqual([
+      'sql/kpi/x.sql: metadata filters: audits/audits column "completed_date" is not a coded column with known codes',
+    ]);
+    expect(errors('{ "audits/audits": { "grade": ["Requires Improvement to be Good"] } }')).toEqual([
+      'sql/kpi/x.sql: metadata filters: "Requires Improvement to be Good" is not a known grade (Outstanding, Good, Requires Improvement, Inadequate)',
+    ]);
+    expect(errors('{ "audits/audits": { "grade": [] } }')[0]).toMatch(/metadata filters\.audits\/audits\.grade: /);
+  });
+
   it('the version is the file hash until a mapping touches a column the KPI reads', () => {
     const d = parseKpiFile('sql/kpi/x.sql', FILE).value!;
     const plain = definitionVersion(d.text, d.meta, []);

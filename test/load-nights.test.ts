@@ -7,13 +7,15 @@
  */
 import { cp } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { buildMetrics } from '../activities/build-metrics.js';
+import { buildMetrics, usedFiles } from '../activities/build-metrics.js';
 import { Warehouse } from '../activities/warehouse.js';
 import { validateLanding, formatValidation } from '../activities/validate.js';
 import { pullAndLoad, put, query, tempNight, type TempNight } from './helpers/landing.js';
 
 const REF_HEADER = 'Child Unique ID,Gender,Ethnicity,Date of Birth,Age of Child (Years),Allocated Team,Allocated Worker,Date of referral,Referral Source,Referral NFA?';
 const CIN_HEADER = ' child unique id ,CIN START DATE,cin closure date,Primary Need Code,Reason for Closure,Case Status,Local Notes';
+const AUDIT_HEADER = 'Audit ID,Child Unique ID,Audit Type,Scheduled Date,Completed Date,Auditor ID,Auditor Role,Worker ID,Grade';
+const auditCsv = (...rows: string[]) => [AUDIT_HEADER, ...rows].join('\n') + '\n';
 
 async function fingerprint(t: TempNight): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
@@ -100,6 +102,52 @@ describe('across nights', () => {
       ['workforce_2015-02-28.csv', 'already_loaded', true, 720, 0],
     ]);
     expect(metrics.data_quality.sources[0]!.reason).toBe(cpReason);
+  });
+
+  it('data_quality.sources `used`: an audit workbook edited in place counts once (its newest load), a file wholly superseded by a later one not at all', async () => {
+    const t = await tempNight();
+    const v1 = auditCsv('A1,C1,Case File,02/01/2015,10/01/2015,W1,Manager,W9,Good', 'A2,C2,Assessment,03/01/2015,,W1,Manager,W9,');
+    const v2 = auditCsv('A1,C1,Case File,02/01/2015,10/01/2015,W1,Manager,W9,Good', 'A2,C2,Assessment,03/01/2015,20/02/2015,W1,Manager,W9,Inadequate', 'A4,C4,Case File,05/03/2015,,W2,QA,W9,');
+    await put(t, 'audits/QA_audits_2015_Q1.csv', v1);
+    await put(t, 'audits/QA_audits_2014_Q4.csv', auditCsv('A3,C3,Case File,01/12/2014,15/12/2014,W1,Peer,W9,Good'));
+    // A copy holding only A3, which QA_audits_2014_Q4.csv (its name sorts later) also holds: none of its rows count.
+    await put(t, 'audits/QA_audits_2014_Q3_copy.csv', auditCsv('A3,C3,Case File,01/12/2014,14/12/2014,W1,Peer,W9,Good'));
+    const sources = async (asOf: string, runId: string, found: Awaited<ReturnType<typeof pullAndLoad>>['found']) =>
+      (
+        await Warehouse.with(t.warehouse, (w) =>
+          buildMetrics(w, { asOf, landing: t.landing, home: t.home, workflowId: 'wf', runId, createdAt: `${asOf}T02:00:00Z`, found }, 'snap', []),
+        )
+      ).data_quality.sources.map((s) => [s.file, s.status, s.used, s.rows_loaded]);
+
+    const first = await pullAndLoad(t, '2015-02-28', 'run-1');
+    const v1Sha = first.found.find((f) => f.name === 'QA_audits_2015_Q1.csv')!.sha256!;
+    expect(await sources('2015-02-28', 'run-1', first.found)).toEqual([
+      ['QA_audits_2014_Q3_copy.csv', 'loaded', false, 1],
+      ['QA_audits_2014_Q4.csv', 'loaded', true, 1],
+      ['QA_audits_2015_Q1.csv', 'loaded', true, 2],
+    ]);
+
+    // The council edits the Q1 workbook in place: same name, new bytes. Tonight the folder holds
+    // only the new version, so it alone is found; the old version's rows feed nothing any more.
+    await put(t, 'audits/QA_audits_2015_Q1.csv', v2);
+    const second = await pullAndLoad(t, '2015-03-31', 'run-2');
+    const v2Sha = second.found.find((f) => f.name === 'QA_audits_2015_Q1.csv')!.sha256!;
+    expect(v2Sha).not.toBe(v1Sha);
+    expect(await sources('2015-03-31', 'run-2', second.found)).toEqual([
+      ['QA_audits_2014_Q3_copy.csv', 'already_loaded', false, 1],
+      ['QA_audits_2014_Q4.csv', 'already_loaded', true, 1],
+      ['QA_audits_2015_Q1.csv', 'loaded', true, 3],
+    ]);
+    // The decision itself, old version included: only the newest load of the workbook is used.
+    const used = await Warehouse.with(t.warehouse, (w) => usedFiles(w, '2015-03-31'));
+    expect(used.has(v2Sha)).toBe(true);
+    expect(used.has(v1Sha)).toBe(false);
+    expect(await query(t, "SELECT audit_id, grade FROM core.audits_at('2015-03-31'::DATE) ORDER BY audit_id")).toEqual([
+      { audit_id: 'A1', grade: 'Good' },
+      { audit_id: 'A2', grade: 'Inadequate' },
+      { audit_id: 'A3', grade: 'Good' },
+      { audit_id: 'A4', grade: null },
+    ]);
   });
 
   it('validate reports the same without touching a warehouse, and prints no identifiers', async () => {

@@ -79,6 +79,9 @@ function kpiSection(d: KpiDefinition): string {
   const sources = Object.entries(m.sources)
     .map(([s, cols]) => `\`${s}\` (${cols.map((c) => `\`${c}\``).join(', ')})`)
     .join('; ');
+  const filters = Object.entries(m.filters ?? {})
+    .flatMap(([s, f]) => Object.entries(f).map(([c, values]) => `\`${s}\` \`${c}\` ${values.join(' or ')}`))
+    .join('; ');
   return [
     `### \`${m.id}\` — ${m.title}`,
     '',
@@ -88,6 +91,9 @@ function kpiSection(d: KpiDefinition): string {
     `- Polarity: ${m.polarity} is better; target: ${m.target ?? 'none'}; RAG: ${rag(d)}`,
     `- Period: ${PERIOD[m.period]}`,
     `- Sources: ${sources}`,
+    ...(filters
+      ? [`- Cohort (metadata \`filters\`; the baseline detector compares codes over these rows, plus rows whose filter column holds an unknown code): ${filters}`]
+      : []),
     `- Definition file: \`${d.file}\`; drill-through: \`SELECT * FROM drill.${m.id}(DATE 'YYYY-MM-DD')\``,
   ].join('\n');
 }

@@ -40,6 +40,10 @@ export interface AuditStory {
   caseFileGood?: number;
   /** From this month every "Requires Improvement" is written "Requires Improvement to be Good". */
   newGradeFrom?: string | null;
+  /** The audit types the new grade label is used on (default both). */
+  newGradeTypes?: string[];
+  /** From `from` (YYYY-MM), audits of type `type` are written `as` (a renamed audit type). */
+  renamedType?: { type: string; as: string; from: string } | null;
 }
 
 function months(from: string, to: string): { y: number; m: number; ym: string }[] {
@@ -78,6 +82,8 @@ export function auditFiles(story: AuditStory = {}): Map<string, string> {
     caseFiles: [18, 24] as [number, number],
     caseFileGood: 0.35,
     newGradeFrom: null as string | null,
+    newGradeTypes: ['Assessment', 'Case File'],
+    renamedType: null as AuditStory['renamedType'],
     ...story,
   };
   const rng = mulberry32(s.seed);
@@ -86,8 +92,9 @@ export function auditFiles(story: AuditStory = {}): Map<string, string> {
   for (const { y, m, ym } of months(s.from, s.to)) {
     const file = `QA_audits_${y}_Q${Math.floor((m - 1) / 3) + 1}.csv`;
     const rows = files.get(file) ?? [];
-    const newLabel = s.newGradeFrom !== null && ym >= s.newGradeFrom;
     const add = (type: string, n: number, p: number): void => {
+      const newLabel = s.newGradeFrom !== null && ym >= s.newGradeFrom && s.newGradeTypes.includes(type);
+      const written = s.renamedType && s.renamedType.type === type && ym >= s.renamedType.from ? s.renamedType.as : type;
       const good = binomial(rng, n, p);
       for (let i = 0; i < n; i++) {
         const day = intBetween(rng, 5, 26);
@@ -95,7 +102,7 @@ export function auditFiles(story: AuditStory = {}): Map<string, string> {
           [
             `AUD${String(id).padStart(6, '0')}`,
             `C${String(intBetween(rng, 1, 9999)).padStart(6, '0')}`,
-            type,
+            written,
             dmy(y, m, day - 3),
             dmy(y, m, day),
             `W${String(intBetween(rng, 1, 40)).padStart(4, '0')}`,
