@@ -109,8 +109,8 @@ function report(results: SizeResult[]): { lines: string[]; json: Record<string, 
     json[`peak_rss_mb_bare_${r.label}`] = peakB;
     json[`detail_${r.label}`] = {
       scale: r.scale,
-      night: { activities: a.activities, loadSteps: a.loadSteps, rowsLoaded: a.result.rowsLoaded, rowsRejected: a.result.rowsRejected },
-      quiet: { activities: q.activities },
+      night: { activities: a.activities, loadSteps: a.loadSteps, computeSteps: a.computeSteps, rowsLoaded: a.result.rowsLoaded, rowsRejected: a.result.rowsRejected },
+      quiet: { activities: q.activities, computeSteps: q.computeSteps },
       bare: r.b.value,
       memory: { a: { sampledPeakMb: r.a.sampledPeakMb, highWaterMb: r.a.highWaterMb }, b: { sampledPeakMb: r.b.sampledPeakMb, highWaterMb: r.b.highWaterMb } },
     };
@@ -172,7 +172,7 @@ async function main(): Promise<void> {
 const at = process.argv.indexOf('--phase');
 if (at >= 0) {
   runPhase(process.argv[at + 1] as PhaseName, process.argv[at + 2]!)
-    .then((r) => process.send!(r, () => process.exit(0)))
+    .then((r) => (process.send ? process.send(r, () => process.exit(0)) : console.log(JSON.stringify(r, null, 2))))
     .catch((err: unknown) => {
       console.error(err instanceof Error ? err.stack : err);
       process.exit(1);

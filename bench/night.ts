@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
+import { computeStepMs } from '../activities/compute.js';
 import { loadStepMs } from '../activities/load-csv.js';
 import { startDevServer } from '../cli/dev-server.js';
 import { startOrJoinNight } from '../cli/run-night.js';
@@ -30,6 +31,8 @@ export interface NightTiming {
   activities: Record<string, number>;
   /** The loader's steps (activities/load-csv.ts), summed over files. */
   loadSteps: Record<string, number>;
+  /** Each KPI's SQL (activities/compute.ts). */
+  computeSteps: Record<string, number>;
 }
 
 export interface NightsResult {
@@ -78,10 +81,11 @@ export async function nights(data: Dataset): Promise<NightsResult> {
       const run = async (asOf: string): Promise<NightTiming> => {
         activityMs.clear();
         loadStepMs.clear();
+        computeStepMs.clear();
         const t0 = performance.now();
         const result = await startOrJoinNight(client, { asOf, landing: data.landing, home }, taskQueue);
         const ms = performance.now() - t0;
-        return { ms, result, activities: Object.fromEntries(activityMs), loadSteps: Object.fromEntries(loadStepMs) };
+        return { ms, result, activities: Object.fromEntries(activityMs), loadSteps: Object.fromEntries(loadStepMs), computeSteps: Object.fromEntries(computeStepMs) };
       };
       const out = await worker.runUntil(async () => {
         const night = await run(AS_OF);
