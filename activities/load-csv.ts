@@ -23,7 +23,7 @@ import { quoteIdent as q, sqlLiteral as lit } from '../core/sql-text.js';
 import type { FoundFile, LoadResult } from '../core/night.js';
 import { matchHeader, readHeader } from './csv-header.js';
 import { scanCsv, type CsvScan } from './csv-scan.js';
-import { Warehouse } from './warehouse.js';
+import type { Warehouse } from './warehouse.js';
 
 /** Milliseconds spent in each step of the loader, summed over calls (read by the benchmark). */
 export const loadStepMs = new Map<string, number>();
@@ -217,20 +217,9 @@ export async function loadCheckedCsv(w: Warehouse, f: FoundFile, runId: string, 
      FROM (${checkedSelect(contract, match.present, stage)})
      WHERE ok`;
 
-  // A retry starts clean: what an earlier attempt wrote, and its record (so a retry that fails
-  // part-way leaves the file unrecorded, to be loaded again, never recorded without its rows).
-  await step('clear earlier attempt', () => w.transaction(async () => {
-    await clearFile(w, contract.list, sha);
-    await w.run('DELETE FROM meta.files WHERE sha256 = $sha', { sha });
-  }));
-  // A regular CSV (one line per record, no blank lines) is checked into core straight from the
-  // file on a second connection while the first writes raw: the two writes share the cores.
-  // Its lines are record + 1, as raw's are, unless DuckDB sets a malformed record aside; then
-  // it is rolled back and core is filled from raw after the line fix-up, as for any other file.
-  const side = o.lineColumn === undefined && scan.segments.length === 0 ? coreBeside(w.path, intoCore(`(SELECT row_number() OVER () + 1 AS line, ${picked.join(', ')} FROM ${reader(`csv_rejects2_${suffix}`, `csv_scans2_${suffix}`)})`), { path: readPath, sha, extract_date: f.extractDate }) : null;
-
   let tCommit = 0;
   const result = await w.transaction(async () => {
+    await step('clear earlier attempt', () => clearFile(w, contract.list, sha));
     // Every record as text, in file order, straight into raw. `rec` is the record's ordinal
     // among the good records; the physical line is fixed below when the file is irregular.
     await step('read_csv → raw', () => w.run(
@@ -266,15 +255,12 @@ export async function loadCheckedCsv(w: Warehouse, f: FoundFile, runId: string, 
       );
     }
 
-    let rowsLoaded = side ? await side.finish(csvRejected === 0) : null;
-    if (rowsLoaded === null) {
-      // The checks in one pass straight into core: no intermediate table. Rows that fail stay out.
-      const [ins] = await step('contract checks → core', () => w.rows<{ Count: string }>(
-        intoCore(`(SELECT * FROM raw.${list} WHERE file_sha256 = $sha)`),
-        { sha, extract_date: f.extractDate },
-      ));
-      rowsLoaded = Number(ins?.Count ?? 0);
-    }
+    // The checks in one pass straight into core: no intermediate table. Rows that fail stay out.
+    const [ins] = await step('contract checks → core', () => w.rows<{ Count: string }>(
+      intoCore(`(SELECT * FROM raw.${list} WHERE file_sha256 = $sha)`),
+      { sha, extract_date: f.extractDate },
+    ));
+    const rowsLoaded = Number(ins?.Count ?? 0);
     let checkRejected = 0;
     if (rowsLoaded + csvRejected !== rowsRead) {
       // Some rows failed a check: their problems, from the rows that did not reach core (all
@@ -314,57 +300,9 @@ export async function loadCheckedCsv(w: Warehouse, f: FoundFile, runId: string, 
     });
     tCommit = performance.now();
     return r;
-  }).finally(() => side?.finish(false));
+  });
   loadStepMs.set('commit', (loadStepMs.get('commit') ?? 0) + performance.now() - tCommit);
   return { sha256: sha, ...result };
-}
-
-interface CoreBeside {
-  /**
-   * Waits for the insert; commits it and gives the rows it loaded when `keep`, otherwise rolls it
-   * back and gives null. Idempotent: later calls give the first answer.
-   */
-  finish(keep: boolean): Promise<number | null>;
-}
-
-/** Starts the checked insert into core from the file itself, on a connection of its own, uncommitted. */
-function coreBeside(path: string, sql: string, params: { path: string; sha: string; extract_date: string | null }): CoreBeside {
-  const started = (async () => {
-    const w2 = await Warehouse.open(path);
-    try {
-      await w2.run('BEGIN TRANSACTION');
-      const [ins] = await step('contract checks → core (beside raw)', () => w2.rows<{ Count: string }>(sql, params));
-      return { w2, count: Number(ins?.Count ?? 0) };
-    } catch (err) {
-      await w2.run('ROLLBACK').catch(() => undefined);
-      w2.close();
-      throw err;
-    }
-  })();
-  let answer: Promise<number | null> | null = null;
-  return {
-    finish(keep) {
-      answer ??= started.then(
-        async ({ w2, count }) => {
-          try {
-            if (!keep) {
-              await w2.run('ROLLBACK');
-              return null;
-            }
-            await w2.run('COMMIT');
-            return count;
-          } finally {
-            w2.close();
-          }
-        },
-        (err: unknown) => {
-          if (keep) throw err;
-          return null;
-        },
-      );
-      return answer;
-    },
-  };
 }
 
 /**
