@@ -70,7 +70,7 @@ export const col = {
   count: (description: string, o: Opts = {}) =>
     column(z.number().int().min(0), { kind: 'count', required: !!o.required, description, duckdbType: 'INTEGER' }),
   fte: (description: string, o: Opts = {}) =>
-    column(z.number().gt(0).lte(1.5), { kind: 'fte', required: !!o.required, description, duckdbType: 'DECIMAL(6,3)' }),
+    column(z.number().gt(0).lte(1.5), { kind: 'fte', required: !!o.required, description, duckdbType: 'DECIMAL(18,12)' }),
   orgRole: (description: string, o: Opts = {}) =>
     column(z.number().int().min(1).max(6), {
       kind: 'org_role',

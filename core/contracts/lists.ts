@@ -89,11 +89,12 @@ const lists: ListContract[] = [
     columns: {
       ...commonCaseSystem,
       'CIN Start Date': col.date('Start of the CIN episode.', { required: true, notAfterExtract: true }),
-      'CIN Closure Date': col.date('End of the CIN episode (blank while open).'),
+      // sources.md: a closure date after the extract date is a row error (it has not happened yet).
+      'CIN Closure Date': col.date('End of the CIN episode (blank while open).', { notAfterExtract: true }),
       'Primary Need Code': col.code('Primary need code N0–N9.', ['N0', 'N1', 'N2', 'N3', 'N4', 'N5', 'N6', 'N7', 'N8', 'N9']),
       'Reason for Closure': col.code('Reason for closure RC1–RC9.', ['RC1', 'RC2', 'RC3', 'RC4', 'RC5', 'RC6', 'RC7', 'RC8', 'RC9']),
       'Case Status': col.code('Case status as recorded now (Annex A a–e).', CASE_STATUSES),
-      'CIN Plan Start Date': col.date('Local extension: date the child in need plan started (blank if none).'),
+      'CIN Plan Start Date': col.date('Local extension: date the child in need plan started (blank if none).', { notAfterExtract: true }),
     },
     rules: [{ kind: 'not_before', column: 'CIN Closure Date', notBefore: 'CIN Start Date' }],
   },
@@ -136,7 +137,8 @@ const lists: ListContract[] = [
       'Manager Sign-off Date': col.date('Date a manager signed off the closure (blank if not signed off).'),
       'Signed Off By': col.text('Manager who signed off.', { identifier: true }),
     },
-    rules: [{ kind: 'not_before', column: 'Manager Sign-off Date', notBefore: 'Closure Date' }],
+    // No order rule on the sign-off: sources.md makes only "an end or closure date before its start" a row error.
+    rules: [],
   },
   {
     source: 'hr',

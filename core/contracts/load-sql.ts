@@ -101,7 +101,7 @@ export function columnSql(header: string, schema: Parameters<typeof columnMeta>[
       problems.push(problem(`${raw} IS NOT NULL AND ${v} IS NULL`, header, raw, lit(`${header} must be a whole number of 0 or more (or blank if unknown)`)));
       break;
     case 'fte':
-      typed = `CASE WHEN regexp_full_match(${raw}, '[0-9]*\\.?[0-9]+') AND TRY_CAST(${raw} AS DOUBLE) > 0 AND TRY_CAST(${raw} AS DOUBLE) <= 1.5 THEN TRY_CAST(${raw} AS DECIMAL(6,3)) END`;
+      typed = `CASE WHEN regexp_full_match(${raw}, '[0-9]*\\.?[0-9]+') AND TRY_CAST(${raw} AS DOUBLE) > 0 AND TRY_CAST(${raw} AS DOUBLE) <= 1.5 THEN TRY_CAST(${raw} AS DECIMAL(18,12)) END`;
       problems.push(problem(`${raw} IS NOT NULL AND ${v} IS NULL`, header, raw, lit(`${header} must be a number above 0 and at most 1.5`)));
       break;
     case 'org_role': {

@@ -10,7 +10,7 @@
   "amber_strict": false,
   "period": "point_in_time",
   "sources": { "hr/workforce": ["agency_worker", "fte", "role_start_date", "role_end_date"] },
-  "definition": "At E, all in-post rows (Org Role 1–6; in post = role started on or before E and not ended, or ended after E; a role ending on E is a leaver): agency FTE ÷ total FTE, as a percentage. numerator = agency FTE, denominator = total FTE; computed exactly (FTE × 1000 as integers). Choice: period_start = period_end (a state at E). A worker with two in-post rows counts both rows' FTE."
+  "definition": "At E, all in-post rows (Org Role 1–6; in post = role started on or before E and not ended, or ended after E; a role ending on E is a leaver): agency FTE ÷ total FTE, as a percentage. numerator = agency FTE, denominator = total FTE; computed exactly (FTE as stored, to 12 decimal places, in integer units). Choice: period_start = period_end (a state at E). A worker with two in-post rows counts both rows' FTE."
 }
 ---*/
 WITH in_post AS (
@@ -29,7 +29,7 @@ SELECT p.period_end,
        p.period_end AS period_start,
        coalesce(t.agency_fte, 0)::DOUBLE AS numerator,
        coalesce(t.total_fte, 0)::DOUBLE AS denominator,
-       ref.div_round1(100 * (1000 * coalesce(t.agency_fte, 0))::HUGEINT, (1000 * coalesce(t.total_fte, 0))::HUGEINT) AS value,
+       ref.div_round1(100 * ref.fte_units(coalesce(t.agency_fte, 0)), ref.fte_units(coalesce(t.total_fte, 0))) AS value,
        CASE WHEN coalesce(t.total_fte, 0) = 0 THEN 'Nobody was in post, so there is no agency rate to report.' END AS null_reason
 FROM ref.kpi_periods($as_of) p
 LEFT JOIN totals t ON t.period_end = p.period_end

@@ -13,7 +13,7 @@
     "case-system/children_in_need": ["child_unique_id", "allocated_worker", "cin_start_date", "cin_closure_date"],
     "hr/workforce": ["worker_id", "fte", "role_start_date", "role_end_date"]
   },
-  "definition": "At E: distinct children with a CIN episode open at E (started on or before E, not closed or closed after E) allocated to a worker who is in post at E (a role started on or before E and not ended, or ended after E; a role ending on E is a leaver), divided by the summed FTE of the in-post rows of the workers who hold at least one such case. numerator = children, denominator = summed FTE; computed exactly (FTE × 1000 as integers). Allocated Worker is the value in the extract, as recorded now. Choice: period_start = period_end (a state at E). Every in-post row of such a worker counts, whatever its Org Role. Children whose worker is blank or not in post at E are left out. A child open to two in-post workers counts once. Allocated Worker is matched to Worker ID exactly as extracted."
+  "definition": "At E: distinct children with a CIN episode open at E (started on or before E, not closed or closed after E) allocated to a worker who is in post at E (a role started on or before E and not ended, or ended after E; a role ending on E is a leaver), divided by the summed FTE of the in-post rows of the workers who hold at least one such case. numerator = children, denominator = summed FTE; computed exactly (FTE as stored, to 12 decimal places, in integer units). Allocated Worker is the value in the extract, as recorded now. Choice: period_start = period_end (a state at E). Every in-post row of such a worker counts, whatever its Org Role. Children whose worker is blank or not in post at E are left out. A child open to two in-post workers counts once. Allocated Worker is matched to Worker ID exactly as extracted."
 }
 ---*/
 WITH episodes AS (
@@ -46,7 +46,7 @@ SELECT p.period_end,
        p.period_end AS period_start,
        coalesce(c.children, 0) AS numerator,
        coalesce(f.fte, 0)::DOUBLE AS denominator,
-       ref.div_round1(1000 * coalesce(c.children, 0), (1000 * coalesce(f.fte, 0))::HUGEINT) AS value,
+       ref.div_round1(ref.fte_units(1) * coalesce(c.children, 0), ref.fte_units(coalesce(f.fte, 0))) AS value,
        CASE WHEN coalesce(c.children, 0) = 0
             THEN 'No child with an open CIN episode was allocated to a worker in post, so there is no caseload to report.' END AS null_reason
 FROM ref.kpi_periods($as_of) p

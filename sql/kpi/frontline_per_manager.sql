@@ -10,7 +10,7 @@
   "amber_strict": false,
   "period": "point_in_time",
   "sources": { "hr/workforce": ["org_role", "fte", "role_start_date", "role_end_date"] },
-  "definition": "At E: FTE of in-post Org Role 4 (Senior Practitioner) and 5 (Case Holder) rows ÷ FTE of in-post Org Role 3 (First Line Manager) rows (in post = started on or before E and not ended, or ended after E). numerator = frontline FTE, denominator = manager FTE; computed exactly (FTE × 1000 as integers). Choice: period_start = period_end (a state at E). Agency and employed rows both count. Org Role is validated on load (1–6), so it has no unknown codes."
+  "definition": "At E: FTE of in-post Org Role 4 (Senior Practitioner) and 5 (Case Holder) rows ÷ FTE of in-post Org Role 3 (First Line Manager) rows (in post = started on or before E and not ended, or ended after E). numerator = frontline FTE, denominator = manager FTE; computed exactly (FTE as stored, to 12 decimal places, in integer units). Choice: period_start = period_end (a state at E). Agency and employed rows both count. Org Role is validated on load (1–6), so it has no unknown codes."
 }
 ---*/
 WITH in_post AS (
@@ -30,7 +30,7 @@ SELECT p.period_end,
        p.period_end AS period_start,
        coalesce(t.frontline_fte, 0)::DOUBLE AS numerator,
        coalesce(t.manager_fte, 0)::DOUBLE AS denominator,
-       ref.div_round1((1000 * coalesce(t.frontline_fte, 0))::HUGEINT, (1000 * coalesce(t.manager_fte, 0))::HUGEINT) AS value,
+       ref.div_round1(ref.fte_units(coalesce(t.frontline_fte, 0)), ref.fte_units(coalesce(t.manager_fte, 0))) AS value,
        CASE WHEN coalesce(t.manager_fte, 0) = 0 THEN 'No first-line manager (Org Role 3) was in post, so there is no ratio to report.' END AS null_reason
 FROM ref.kpi_periods($as_of) p
 LEFT JOIN totals t ON t.period_end = p.period_end

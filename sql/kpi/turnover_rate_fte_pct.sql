@@ -10,7 +10,7 @@
   "amber_strict": false,
   "period": "trailing_12_months",
   "sources": { "hr/workforce": ["agency_worker", "fte", "role_start_date", "role_end_date"] },
-  "definition": "Employed (non-agency) rows with Role End Date in the trailing 12 months ending E: their FTE ÷ the FTE of employed rows in post at E (started on or before E and not ended, or ended after E), as a percentage. numerator = leavers' FTE, denominator = in-post FTE; computed exactly (FTE × 1000 as integers). Choice: period_start is the first day of the trailing 12 months. Every ended row counts as a leaver, as the definition reads rows: a role change inside the council (one row ends, another starts) counts too; Reason for Leaving is not read. The rate can exceed 100%."
+  "definition": "Employed (non-agency) rows with Role End Date in the trailing 12 months ending E: their FTE ÷ the FTE of employed rows in post at E (started on or before E and not ended, or ended after E), as a percentage. numerator = leavers' FTE, denominator = in-post FTE; computed exactly (FTE as stored, to 12 decimal places, in integer units). Choice: period_start is the first day of the trailing 12 months. Every ended row counts as a leaver, as the definition reads rows: a role change inside the council (one row ends, another starts) counts too; Reason for Leaving is not read. The rate can exceed 100%."
 }
 ---*/
 WITH employed AS (
@@ -31,7 +31,7 @@ SELECT period_end,
        trailing_12m_start AS period_start,
        leavers_fte::DOUBLE AS numerator,
        in_post_fte::DOUBLE AS denominator,
-       ref.div_round1(100 * (1000 * leavers_fte)::HUGEINT, (1000 * in_post_fte)::HUGEINT) AS value,
+       ref.div_round1(100 * ref.fte_units(leavers_fte), ref.fte_units(in_post_fte)) AS value,
        CASE WHEN in_post_fte = 0 THEN 'No employed (non-agency) social worker was in post, so there is no turnover rate to report.' END AS null_reason
 FROM per_period
 ORDER BY period_end

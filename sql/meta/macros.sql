@@ -44,3 +44,7 @@ CREATE OR REPLACE MACRO ref.unknown_code_note(column_name, code, n_rows, rows_no
 CREATE OR REPLACE MACRO ref.withheld_reason(code_notes) AS
   'Withheld: the cohort holds codes this KPI cannot classify, and leaving those rows out would publish a wrong figure. '
   || array_to_string(code_notes, ' ');
+
+-- FTE (DECIMAL(18,12) in core) as an exact integer count of 10^-12 FTE, so FTE sums and ratios are
+-- rounded once, at publication, and never lose the council's own decimals (7.5 of 37 hours = 0.2027…).
+CREATE OR REPLACE MACRO ref.fte_units(x) AS (x * 1000000000000)::HUGEINT;
