@@ -38,7 +38,7 @@ async function step<T>(name: string, fn: () => Promise<T>): Promise<T> {
 }
 
 /** Windows-1252 → UTF-8, streamed (DuckDB reads UTF-8; Excel on a council desktop writes 1252). */
-async function transcode1252(from: string, to: string): Promise<void> {
+export async function transcode1252(from: string, to: string): Promise<void> {
   const decoder = new TextDecoder('windows-1252');
   await pipeline(
     createReadStream(from),

@@ -10,12 +10,9 @@
  * cannot read them; audit workbooks (.xlsx, a few hundred KB that do not grow with scale) are
  * left out, as DuckDB cannot read them here.
  */
-import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse/sync';
 import { columnMeta } from '../core/contracts/columns.js';
 import { contractFor } from '../core/contracts/lists.js';
@@ -24,6 +21,7 @@ import { quoteIdent as q, sqlLiteral as lit } from '../core/sql-text.js';
 import { computeKpis } from '../activities/compute.js';
 import { migrate } from '../activities/migrate.js';
 import { Warehouse } from '../activities/warehouse.js';
+import { transcode1252 } from '../activities/load-csv.js';
 import { AS_OF, type Dataset } from './dataset.js';
 
 export interface BareResult {
@@ -31,22 +29,6 @@ export interface BareResult {
   readMs: number;
   computeMs: number;
   ms: number;
-}
-
-async function transcode1252(from: string, to: string): Promise<void> {
-  const decoder = new TextDecoder('windows-1252');
-  await pipeline(
-    createReadStream(from),
-    new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        done(null, Buffer.from(decoder.decode(chunk, { stream: true }), 'utf8'));
-      },
-      flush(done) {
-        done(null, Buffer.from(decoder.decode(), 'utf8'));
-      },
-    }),
-    createWriteStream(to),
-  );
 }
 
 /** The header and the first records of a CSV (for column names and each date column's format). */
