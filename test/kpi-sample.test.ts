@@ -43,10 +43,16 @@ describe('the KPI catalogue on the committed sample', () => {
     for (const d of await readKpiCatalogue()) await expectDrillMatches(run, d.meta.id);
   });
 
-  it('computes all 16 KPIs × 25 points in well under a second', async () => {
-    const t0 = performance.now();
-    await computeKpis(run.warehouse, { asOf: '2015-02-28', workflowId: 'timing', runId: 'timing' });
-    const ms = performance.now() - t0;
-    expect(ms).toBeLessThan(1500);
+  // Speed is measured by `npm run bench`, not here; this checks that computing is repeatable.
+  it('computes the same 16 × 25 figures again under another run', async () => {
+    for (const runId of ['again-1', 'again-2']) await computeKpis(run.warehouse, { asOf: '2015-02-28', workflowId: 'again', runId });
+    const figures = (runId: string) =>
+      run.warehouse.rows(
+        'SELECT kpi, period_end, value, numerator, denominator, definition_version FROM kpi.values WHERE run_id = $run ORDER BY kpi, period_end',
+        { run: runId },
+      );
+    const [a, b] = [await figures('again-1'), await figures('again-2')];
+    expect(a).toHaveLength(16 * 25);
+    expect(b).toEqual(a);
   });
 });
