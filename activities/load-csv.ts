@@ -220,31 +220,14 @@ export async function loadCheckedCsv(w: Warehouse, f: FoundFile, runId: string, 
   let tCommit = 0;
   const result = await w.transaction(async () => {
     await step('clear earlier attempt', () => clearFile(w, contract.list, sha));
-    // Every record as text, in file order, straight into raw. A record's line is first its
-    // ordinal among the good records + 1 (fixed below when the file is irregular). It is not
-    // numbered by a window in the insert (row_number() OVER () makes the read and the write run
-    // in one ordered stream: about a third slower at 1 M records) but from the rows' ids once they
-    // are in: one insert appends in file order, so the ids of the file's rows run on without a gap.
+    // Every record as text, in file order, straight into raw. `rec` is the record's ordinal
+    // among the good records; the physical line is fixed below when the file is irregular.
     await step('read_csv → raw', () => w.run(
       `INSERT INTO raw.${list} BY NAME
-       SELECT $sha AS file_sha256, ${sheetLine ?? '0'} AS line, ${picked.join(', ')}
+       SELECT $sha AS file_sha256, ${sheetLine ?? 'row_number() OVER () + 1'} AS line, ${picked.join(', ')}
        FROM ${reader(rejectsTable, scanTable)}`,
       { path: readPath, sha },
     ));
-    if (sheetLine === null) {
-      await step('line from row id', async () => {
-        const [ids] = await w.rows<{ lo: string | null; hi: string | null; n: string }>(
-          `SELECT min(rowid) AS lo, max(rowid) AS hi, count(*) AS n FROM raw.${list} WHERE file_sha256 = $sha`,
-          { sha },
-        );
-        const n = Number(ids?.n ?? 0);
-        if (n === 0) return;
-        if (BigInt(ids!.hi!) - BigInt(ids!.lo!) + 1n !== BigInt(n)) {
-          throw ApplicationFailure.nonRetryable(`${f.relPath}: the rows read are not one run of row ids, so their line numbers cannot be given (a loader fault: report it with the file)`, 'LinesUnknown');
-        }
-        await w.run(`UPDATE raw.${list} SET line = rowid - $lo::BIGINT + 2 WHERE file_sha256 = $sha`, { sha, lo: ids!.lo! });
-      });
-    }
     // One row per malformed record (DuckDB may report a record more than once).
     const tBad = performance.now();
     await w.run(
