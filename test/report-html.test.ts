@@ -1,11 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seriesPeriodEnds } from '../core/dates.js';
 import { metricsFile, type MetricsFile, type SeriesPoint } from '../core/metrics-contract.js';
 import { escapeHtml, renderReport } from '../core/report-html.js';
 import { suppressForPublic } from '../core/suppression.js';
+import { axeViolations, launchChromium } from './helpers/axe-chromium.js';
 
 const AS_OF = '2015-02-28';
 const ENDS = seriesPeriodEnds(AS_OF);
@@ -250,26 +249,16 @@ describe('renderReport', () => {
   });
 });
 
-const CHROMIUM = '/usr/bin/chromium';
-
 describe('report accessibility in headless chromium (axe-core, WCAG 2.1 A/AA)', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: the report accessibility test needs Debian's chromium. Install it with "apt-get install -y chromium".`);
-    }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
   });
-
-  const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
   async function audit(html: string, screenshot?: string): Promise<{ violations: unknown[]; requests: string[]; pdfPages: number }> {
     // The page's own CSP forbids scripts; bypass it only so the test can inject axe.
@@ -280,16 +269,7 @@ describe('report accessibility in headless chromium (axe-core, WCAG 2.1 A/AA)', 
       page.on('request', (r) => requests.push(r.url()));
       await page.setContent(html, { waitUntil: 'load' });
       if (screenshot) await page.screenshot({ path: screenshot, fullPage: true });
-      await page.addScriptTag({ content: axeSource });
-      const result = await page.evaluate(async () => {
-        // Runs in the browser; the project's tsconfig has no DOM lib, hence the casts.
-        const g = globalThis as unknown as { document: unknown; axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: unknown[] }> } };
-        const r = await g.axe.run(g.document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-        return r.violations.map((v) => {
-          const x = v as { id: string; help: string; nodes: { target: unknown; failureSummary?: string }[] };
-          return { id: x.id, help: x.help, nodes: x.nodes.map((n) => ({ target: n.target, failure: n.failureSummary })) };
-        });
-      });
+      const result = await axeViolations(page);
       const pdf = await page.pdf({ format: 'A4', preferCSSPageSize: true });
       const pdfPages = pdf.toString('latin1').match(/\/Type\s*\/Page(?!s)/g)?.length ?? 0;
       return { violations: result, requests, pdfPages };

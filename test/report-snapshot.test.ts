@@ -9,22 +9,19 @@
  * run: `node bin/csc-kpi.js run --landing fixtures/sample/landing --as-of 2015-02-28 --home /tmp/x`),
  * else of this test's report.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectPath } from '../core/project-root.js';
 import { runNight, writeReferrals } from './helpers/snapshot-night.js';
+import { axeViolations, launchChromium, type AxeViolation } from './helpers/axe-chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 interface Audit {
-  violations: { id: string; help: string; nodes: { target: unknown; failure?: string }[] }[];
+  violations: AxeViolation[];
   foreignRequests: string[];
   headings: string[];
 }
@@ -34,13 +31,7 @@ describe('the published report.html in headless Chromium with axe-core (WCAG 2.1
   let snapshot: string;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: the report accessibility test needs Debian's chromium. Install it with "apt-get install -y chromium".`);
-    }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
     const root = await mkdtemp(join(tmpdir(), 'csc-kpi-report-'));
     const landing = join(root, 'landing');
     await writeReferrals(landing, '2015-02-28', [
@@ -77,16 +68,7 @@ describe('the published report.html in headless Chromium with axe-core (WCAG 2.1
         await page.screenshot({ path: screenshot, fullPage: false });
       }
       const headings = await page.locator('h1, h2').allInnerTexts();
-      await page.addScriptTag({ content: axeSource });
-      const violations = await page.evaluate(async () => {
-        // Runs in the browser; the project's tsconfig has no DOM lib, hence the casts.
-        const g = globalThis as unknown as { document: unknown; axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: unknown[] }> } };
-        const r = await g.axe.run(g.document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-        return r.violations.map((v) => {
-          const x = v as { id: string; help: string; nodes: { target: unknown; failureSummary?: string }[] };
-          return { id: x.id, help: x.help, nodes: x.nodes.map((n) => ({ target: n.target, failure: n.failureSummary })) };
-        });
-      });
+      const violations = await axeViolations(page);
       return { violations, foreignRequests, headings };
     } finally {
       await context.close();
