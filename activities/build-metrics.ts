@@ -9,7 +9,8 @@ import type { FoundFile, PublishInput } from '../core/night.js';
 import type { Warehouse } from './warehouse.js';
 import { publishedBaselines } from './baselines.js';
 
-interface ValueRow {
+/** One row of kpi.values as publishing reads it. */
+export interface ValueRow {
   kpi: string;
   period_start: string;
   period_end: string;

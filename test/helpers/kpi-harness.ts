@@ -7,6 +7,7 @@
  * every contract column, blanks where a row says nothing.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import type { ValueRow } from '../../activities/build-metrics.js';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect } from 'vitest';
@@ -34,15 +35,7 @@ export function csvOf(list: string, rows: Row[]): string {
   return [headers.join(','), ...rows.map((r) => headers.map((h) => cell(r[snakeCase(h)])).join(','))].join('\r\n') + '\r\n';
 }
 
-export interface KpiValue {
-  kpi: string;
-  period_start: string;
-  period_end: string;
-  value: number | null;
-  numerator: number | null;
-  denominator: number | null;
-  null_reason: string | null;
-  notes: string[] | null;
+export interface KpiValue extends ValueRow {
   definition_version: string;
 }
 
