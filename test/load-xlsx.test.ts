@@ -37,8 +37,8 @@ describe('audit workbooks', () => {
     expect(x.status).toBe('loaded');
     expect(x.rowsRead).toBeGreaterThan(50);
     expect({ ...x, sha256: '' }).toEqual({ ...c, sha256: '' });
-    const fromXlsx = await query(t, `SELECT line, ${COLS} FROM core.audits WHERE file_sha256 = '${x.sha256}' ORDER BY line`);
-    const fromCsv = await query(t, `SELECT line, ${COLS} FROM core.audits WHERE file_sha256 = '${c.sha256}' ORDER BY line`);
+    const fromXlsx = await query(t, `SELECT line, ${COLS} FROM core.audits WHERE file_sha256 = $sha ORDER BY line`, { sha: x.sha256! });
+    const fromCsv = await query(t, `SELECT line, ${COLS} FROM core.audits WHERE file_sha256 = $sha ORDER BY line`, { sha: c.sha256! });
     expect(fromXlsx).toEqual(fromCsv);
     // Every ID is in both files: the CSV's name sorts last, so its rows are used and each duplicate reported.
     const [dups] = await query<{ n: string; kept: string }>(t, 'SELECT count(*) AS n, min(kept_file) AS kept FROM meta.audit_duplicates');

@@ -29,8 +29,8 @@ async function landingWith(rows: number): Promise<{ landing: string; home: strin
   // Synthetic referrals: child C<i mod 40000>, dates spread over 2014.
   await conn.run(
     `COPY (SELECT 'C' || (i % 40000) AS "Child Unique ID", strftime(DATE '2014-01-01' + (i % 365)::INTEGER, '%d/%m/%Y') AS "Date of referral", 'N' AS "Referral NFA?"
-           FROM range($n) t(i)) TO '${join(landing, 'case-system', 'referrals_2015-01-31.csv')}' (HEADER)`,
-    { n: rows },
+           FROM range($n) t(i)) TO $path (HEADER)`,
+    { n: rows, path: join(landing, 'case-system', 'referrals_2015-01-31.csv') },
   );
   conn.closeSync();
   inst.closeSync();

@@ -90,7 +90,7 @@ async function expectFileRejected(files: Record<string, string | Buffer>, rel: s
   const load = n.loads.get(rel);
   if (load) {
     expect(load).toMatchObject({ status: 'rejected', reason, rowsRead: 0, rowsLoaded: 0, rowsRejected: 0 });
-    const [rec] = await query<{ status: string; reason: string }>(t, `SELECT status, reason FROM meta.files WHERE sha256 = '${f!.sha256}'`);
+    const [rec] = await query<{ status: string; reason: string }>(t, 'SELECT status, reason FROM meta.files WHERE sha256 = $sha', { sha: f!.sha256! });
     expect(rec).toEqual({ status: 'rejected', reason });
   } else {
     expect(f).toMatchObject({ status: 'rejected', reason });
@@ -120,14 +120,16 @@ async function expectRowRejects(
   expect(counts.loaded + rejectedRows).toBe(counts.read);
   const got = await query<{ line: string; column_name: string | null; reason: string; sheet: string | null }>(
     t,
-    `SELECT line, column_name, reason, sheet FROM meta.rejects WHERE file_name = '${rel.split('/')[1]}' ORDER BY line, column_name`,
+    'SELECT line, column_name, reason, sheet FROM meta.rejects WHERE file_name = $name ORDER BY line, column_name',
+    { name: rel.split('/')[1]! },
   );
   expect(got.map((g) => ({ line: Number(g.line), column: g.column_name, reason: g.reason, ...(g.sheet ? { sheet: g.sheet } : {}) }))).toEqual(
     [...rejects].sort((a, b) => a.line - b.line || String(a.column).localeCompare(String(b.column))),
   );
   const ids = await query<{ id: string }>(
     t,
-    `SELECT ${goodIds.column} AS id FROM core.${goodIds.table} WHERE file_sha256 = '${n.found.find((f) => f.relPath === rel)!.sha256}' ORDER BY line`,
+    `SELECT ${goodIds.column} AS id FROM core.${goodIds.table} WHERE file_sha256 = $sha ORDER BY line`,
+    { sha: n.found.find((f) => f.relPath === rel)!.sha256! },
   );
   expect(ids.map((x) => x.id)).toEqual(goodIds.ids);
   return { t, n };

@@ -107,8 +107,8 @@ describe('a published snapshot folder', () => {
     const db = await DuckDBInstance.create(':memory:');
     const conn = await db.connect();
     const pq = join(r.path, 'metrics.parquet').replaceAll("'", "''");
-    const rows = (await conn.runAndReadAll(`SELECT kpi, strftime(period_end, '%Y-%m-%d') AS period_end, is_current, value, numerator, denominator, status FROM read_parquet('${pq}') ORDER BY kpi, period_end`)).getRowObjectsJson();
-    const [{ n }] = (await conn.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM read_parquet('${pq}')`)).getRowObjectsJson() as [{ n: number }];
+    const rows = (await conn.runAndReadAll(`SELECT kpi, strftime(period_end, '%Y-%m-%d') AS period_end, is_current, value, numerator, denominator, status FROM read_parquet($pq) ORDER BY kpi, period_end`, { pq })).getRowObjectsJson();
+    const [{ n }] = (await conn.runAndReadAll('SELECT count(*)::INTEGER AS n FROM read_parquet($pq)', { pq })).getRowObjectsJson() as [{ n: number }];
     conn.closeSync();
     db.closeSync();
     expect(n).toBe(25 * m.metrics.length);

@@ -9,7 +9,7 @@ import type { FoundFile, LoadResult } from '../../core/night.js';
 import { loadFile } from '../../activities/load-file.js';
 import { migrate } from '../../activities/migrate.js';
 import { pullSources } from '../../activities/pull.js';
-import { Warehouse } from '../../activities/warehouse.js';
+import { Warehouse, type Params } from '../../activities/warehouse.js';
 
 export interface TempNight {
   root: string;
@@ -47,6 +47,6 @@ export async function pullAndLoad(t: TempNight, asOf: string, runId = 'test-run'
   });
 }
 
-export async function query<T = Record<string, unknown>>(t: TempNight, sql: string): Promise<T[]> {
-  return Warehouse.with(t.warehouse, (w) => w.rows<T>(sql));
+export async function query<T = Record<string, unknown>>(t: TempNight, sql: string, params?: Params): Promise<T[]> {
+  return Warehouse.with(t.warehouse, (w) => w.rows<T>(sql, params));
 }
