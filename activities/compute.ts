@@ -2,13 +2,18 @@
  * Compute: load the council's code mappings into `meta.code_mappings`, (re)create the drill-through
  * macros (`drill.<kpi>(as_of)`, sql/drill/), then run every KPI file as of D for the 25 trend points
  * into `kpi.values`, tagged with the definition version (file + the mappings it reads) and the run.
+ * Points an earlier run computed from the same files under the same definition are copied rather
+ * than computed again, where that cannot change them (activities/kpi-reuse.ts).
  * Re-running for the same run replaces that run's rows. Only figures leave: drill-through rows
  * (child and worker ids) stay in the warehouse.
  */
 import { readdir } from 'node:fs/promises';
 import type { ComputeResult } from '../core/night.js';
 import { projectPath } from '../core/project-root.js';
+import { reusability } from '../core/kpi-reuse.js';
+import type { KpiDefinition } from '../core/kpi-definition.js';
 import { readCodeMappings, readKpiCatalogue } from './kpi-files.js';
+import { copyPoints, earlierRunWithSameInputs, onlyPointsAfter, ReuseLookups } from './kpi-reuse.js';
 import type { Warehouse } from './warehouse.js';
 
 /** Milliseconds spent on each KPI (and on the set-up), summed over calls (read by the benchmark). */
@@ -26,6 +31,57 @@ export interface ComputeInput {
   mappingsPath?: string;
   /** KPI catalogue folder (default sql/kpi/); tests point it at a temp copy. */
   kpiDir?: string;
+  /** Copy points from an earlier run where that cannot change them (default true); false computes all 25. */
+  reuse?: boolean;
+}
+
+async function computeInto(w: Warehouse, d: KpiDefinition, input: ComputeInput): Promise<void> {
+  await w.run(
+    `INSERT INTO kpi.values BY NAME
+     SELECT $kpi AS kpi, $as_of::DATE AS as_of, $version AS definition_version,
+            $workflow_id AS workflow_id, $run_id AS run_id, k.*
+     FROM (${d.sql}) k`,
+    { kpi: d.meta.id, as_of: input.asOf, version: d.version, workflow_id: input.workflowId, run_id: input.runId },
+  );
+}
+
+/** Computes one KPI's 25 points into kpi.values, copying those an earlier run can vouch for; returns how many were copied. */
+async function computeKpi(w: Warehouse, d: KpiDefinition, input: ComputeInput, lookups: ReuseLookups): Promise<number> {
+  const plan = reusability(d);
+  if (!plan.reusable) {
+    await computeInto(w, d, input);
+    return 0;
+  }
+  const kpi = d.meta.id;
+  const inputs = await lookups.inputsOf(plan.lists, input.asOf);
+  const earlier = input.reuse === false ? null : await earlierRunWithSameInputs(w, { kpi, version: d.version, inputs, asOf: input.asOf, runId: input.runId });
+  let copied = 0;
+  if (earlier && !(await lookups.factsDatedBetween(plan.lists, earlier.asOf, input.asOf))) {
+    copied = await copyPoints(w, { kpi, asOf: input.asOf, workflowId: input.workflowId, runId: input.runId }, earlier);
+    await onlyPointsAfter(w, earlier.asOf, () => computeInto(w, d, input));
+    const [n] = await w.rows<{ got: string; want: string }>(
+      `SELECT (SELECT count(*) FROM kpi.values WHERE run_id = $run AND kpi = $kpi) AS got, (SELECT count(*) FROM ref.kpi_periods($as_of::DATE)) AS want`,
+      { run: input.runId, kpi, as_of: input.asOf },
+    );
+    if (n?.got !== n?.want) {
+      // Not every point was covered (the earlier run lacked some): compute them all instead.
+      await w.run('DELETE FROM kpi.values WHERE run_id = $run AND kpi = $kpi', { run: input.runId, kpi });
+      await computeInto(w, d, input);
+      copied = 0;
+    }
+  } else {
+    await computeInto(w, d, input);
+  }
+  await w.run('INSERT INTO meta.kpi_inputs VALUES ($run, $kpi, $as_of::DATE, $version, $inputs, $from, $copied)', {
+    run: input.runId,
+    kpi,
+    as_of: input.asOf,
+    version: d.version,
+    inputs,
+    from: copied > 0 ? earlier!.runId : null,
+    copied,
+  });
+  return copied;
 }
 
 /** Every sql/drill/*.sql, in name order. */
@@ -38,6 +94,7 @@ export async function computeKpis(w: Warehouse, input: ComputeInput): Promise<Co
   const defs = await readKpiCatalogue({ dir: input.kpiDir, mappingsPath: input.mappingsPath });
   const drills = await drillFiles();
   const kpis: ComputeResult['kpis'] = [];
+  let pointsReused = 0;
   await w.transaction(async () => {
     const t0 = performance.now();
     await w.runFile('meta/code_mappings.sql');
@@ -49,16 +106,12 @@ export async function computeKpis(w: Warehouse, input: ComputeInput): Promise<Co
     for (const f of drills) await w.runFile(`drill/${f}`);
 
     await w.run('DELETE FROM kpi.values WHERE run_id = $run', { run: input.runId });
+    await w.run('DELETE FROM meta.kpi_inputs WHERE run_id = $run', { run: input.runId });
     timed('(mappings, drill macros)', t0);
+    const lookups = new ReuseLookups(w);
     for (const d of defs) {
       const t1 = performance.now();
-      await w.run(
-        `INSERT INTO kpi.values BY NAME
-         SELECT $kpi AS kpi, $as_of::DATE AS as_of, $version AS definition_version,
-                $workflow_id AS workflow_id, $run_id AS run_id, k.*
-         FROM (${d.sql}) k`,
-        { kpi: d.meta.id, as_of: input.asOf, version: d.version, workflow_id: input.workflowId, run_id: input.runId },
-      );
+      pointsReused += await computeKpi(w, d, input, lookups);
       timed(d.meta.id, t1);
     }
     const current = await w.rows<{ kpi: string; value: number | null }>(
@@ -68,5 +121,5 @@ export async function computeKpis(w: Warehouse, input: ComputeInput): Promise<Co
     const byKpi = new Map(current.map((r) => [r.kpi, r.value]));
     for (const d of defs) kpis.push({ kpi: d.meta.id, value: byKpi.get(d.meta.id) ?? null, definitionVersion: d.version });
   });
-  return { kpis };
+  return { kpis, pointsReused };
 }

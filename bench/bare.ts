@@ -103,7 +103,7 @@ export async function bare(data: Dataset): Promise<BareResult> {
         );
       }
       const t1 = performance.now();
-      await computeKpis(w, { asOf: AS_OF, workflowId: 'bare', runId: 'bare' });
+      await computeKpis(w, { asOf: AS_OF, workflowId: 'bare', runId: 'bare', reuse: false });
       const t2 = performance.now();
       return { rows, readMs: t1 - t0, computeMs: t2 - t1, ms: t2 - t0 };
     });

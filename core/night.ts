@@ -43,6 +43,8 @@ export interface LoadResult {
 
 export interface ComputeResult {
   kpis: { kpi: string; value: number | null; definitionVersion: string }[];
+  /** Points copied from an earlier run instead of computed (activities/kpi-reuse.ts). */
+  pointsReused?: number;
 }
 
 export interface PublishInput extends NightInput {

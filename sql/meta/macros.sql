@@ -13,7 +13,10 @@ CREATE OR REPLACE MACRO ref.kpi_periods(as_of) AS TABLE
     SELECT (date_trunc('month', as_of::DATE) - INTERVAL (k) MONTH - INTERVAL 1 DAY)::DATE AS e
     FROM range(0, 24) t(k)
     UNION ALL SELECT as_of::DATE
-  );
+  )
+  -- Unset (NULL) on every connection but one computing only the points a night could not reuse
+  -- from an earlier one (activities/kpi-reuse.ts): then only the points after that date.
+  WHERE getvariable('csc_kpi_points_after') IS NULL OR e > getvariable('csc_kpi_points_after')::DATE;
 
 -- num ÷ den to one decimal place, half away from zero, in exact integer arithmetic (no binary
 -- floating-point surprises at .x5); both non-negative. NULL when den is 0: an empty cohort.

@@ -1,0 +1,111 @@
+/**
+ * Reusing an earlier night's figures (see core/kpi-reuse.ts for when a KPI may). A quiet night —
+ * no new files, as-of one day on — would otherwise recompute 25 points per KPI of which 24 are
+ * the same; at regional scale that is most of the night. A point E is copied from an earlier run
+ * as of D1 to tonight's run as of D2 only when all of these hold:
+ *   - the KPI reads as-of only in the ways core/kpi-reuse.ts allows;
+ *   - same definition version (SQL, metadata and code mappings);
+ *   - the same files feed it (for each list: tonight's extract; for audits: every current workbook);
+ *   - no fact in those files that may be dated after its extract is dated after D1 and on or before D2;
+ *   - E ≤ D1.
+ * Points after D1 are computed as usual. `meta.kpi_inputs` records, per run and KPI, the files
+ * read and which run the copied points came from.
+ */
+import { datesThatCanBeLater } from '../core/kpi-reuse.js';
+import { quoteIdent as q } from '../core/sql-text.js';
+import type { Warehouse } from './warehouse.js';
+
+/**
+ * The two facts a reuse rests on, per list, looked up once per compute (several KPIs read the
+ * same list): which file(s) feed it as of a date, and whether any of their facts that may be
+ * dated after the extract fall in a span of days.
+ */
+export class ReuseLookups {
+  private readonly files = new Map<string, Promise<string | string[] | null>>();
+  private readonly later = new Map<string, Promise<boolean>>();
+
+  constructor(private readonly w: Warehouse) {}
+
+  /** The files a KPI reads as of D, as a stable JSON text: `{"<list>": sha256 | [sha256, …]}`. */
+  async inputsOf(lists: readonly string[], asOf: string): Promise<string> {
+    const out: Record<string, string | string[] | null> = {};
+    for (const list of lists) out[list] = await this.memo(this.files, `${list}|${asOf}`, () => this.filesOf(list, asOf));
+    return JSON.stringify(out);
+  }
+
+  /** Is any fact in the files read as of `upTo` dated after `after` and on or before `upTo`? */
+  async factsDatedBetween(lists: readonly string[], after: string, upTo: string): Promise<boolean> {
+    for (const list of lists) {
+      if (await this.memo(this.later, `${list}|${after}|${upTo}`, () => this.listFactsBetween(list, after, upTo))) return true;
+    }
+    return false;
+  }
+
+  private memo<T>(cache: Map<string, Promise<T>>, key: string, fn: () => Promise<T>): Promise<T> {
+    let hit = cache.get(key);
+    if (!hit) cache.set(key, (hit = fn()));
+    return hit;
+  }
+
+  private async filesOf(list: string, asOf: string): Promise<string | string[] | null> {
+    if (list === 'audits') {
+      return (await this.w.rows<{ sha256: string }>('SELECT sha256 FROM meta.current_audit_files ORDER BY sha256')).map((r) => r.sha256);
+    }
+    // The same choice as core.<list>_at(d) (activities/migrate.ts).
+    const [r] = await this.w.rows<{ sha256: string }>(
+      `SELECT sha256 FROM meta.files WHERE list = $list AND status = 'loaded' AND extract_date <= $as_of::DATE
+       ORDER BY extract_date DESC, load_seq DESC LIMIT 1`,
+      { list, as_of: asOf },
+    );
+    return r?.sha256 ?? null;
+  }
+
+  private async listFactsBetween(list: string, after: string, upTo: string): Promise<boolean> {
+    const columns = datesThatCanBeLater(list);
+    if (columns.length === 0) return false;
+    const rows =
+      list === 'audits'
+        ? 'core.audits a SEMI JOIN meta.current_audit_files f ON f.sha256 = a.file_sha256'
+        : `core.${q(`${list}_at`)}($up_to::DATE)`;
+    const between = columns.map((c) => `(${q(c)} > $after::DATE AND ${q(c)} <= $up_to::DATE)`).join(' OR ');
+    const [r] = await this.w.rows<{ n: string }>(`SELECT count(*) AS n FROM ${rows} WHERE ${between}`, { after, up_to: upTo });
+    return Number(r?.n ?? 0) > 0;
+  }
+}
+
+/** The latest earlier run of this KPI under the same definition that read the same files, if any. */
+export async function earlierRunWithSameInputs(
+  w: Warehouse,
+  k: { kpi: string; version: string; inputs: string; asOf: string; runId: string },
+): Promise<{ runId: string; asOf: string } | null> {
+  const [r] = await w.rows<{ run_id: string; as_of: string }>(
+    `SELECT run_id, strftime(as_of, '%Y-%m-%d') AS as_of FROM meta.kpi_inputs
+     WHERE kpi = $kpi AND definition_version = $version AND inputs = $inputs AND as_of <= $as_of::DATE AND run_id <> $run
+     ORDER BY as_of DESC, run_id LIMIT 1`,
+    { kpi: k.kpi, version: k.version, inputs: k.inputs, as_of: k.asOf, run: k.runId },
+  );
+  return r ? { runId: r.run_id, asOf: r.as_of } : null;
+}
+
+/** Copies the earlier run's points E ≤ its as-of that are among tonight's points; returns how many. */
+export async function copyPoints(w: Warehouse, k: { kpi: string; asOf: string; workflowId: string; runId: string }, from: { runId: string; asOf: string }): Promise<number> {
+  const [r] = await w.rows<{ Count: string }>(
+    `INSERT INTO kpi.values BY NAME
+     SELECT * REPLACE ($as_of::DATE AS as_of, $workflow_id AS workflow_id, $run_id AS run_id)
+     FROM kpi.values
+     WHERE run_id = $from_run AND kpi = $kpi AND period_end <= $from_as_of::DATE
+       AND period_end IN (SELECT period_end FROM ref.kpi_periods($as_of::DATE))`,
+    { as_of: k.asOf, workflow_id: k.workflowId, run_id: k.runId, from_run: from.runId, kpi: k.kpi, from_as_of: from.asOf },
+  );
+  return Number(r?.Count ?? 0);
+}
+
+/** Runs `fn` with ref.kpi_periods limited to the points after `after` (sql/meta/macros.sql). */
+export async function onlyPointsAfter<T>(w: Warehouse, after: string, fn: () => Promise<T>): Promise<T> {
+  await w.run('SET VARIABLE csc_kpi_points_after = $after::DATE', { after });
+  try {
+    return await fn();
+  } finally {
+    await w.run('RESET VARIABLE csc_kpi_points_after');
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * Reusing an earlier night's points (activities/kpi-reuse.ts, core/kpi-reuse.ts). The rule a
+ * reuse must never break: a night that copies points gets exactly the figures of a night that
+ * computes all 25. Checked over a run of as-of dates on the sample (quiet nights, month ends, a
+ * new month), with a fact dated after the extract (a sign-off the day after as-of: it changes a
+ * past point, so that KPI must not reuse), and with a new extract arriving (no reuse for its
+ * list). Each test also checks that reuse really happened where it may, so it cannot pass by
+ * computing everything.
+ */
+import { cp, readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { computeKpis } from '../activities/compute.js';
+import { readKpiCatalogue } from '../activities/kpi-files.js';
+import { Warehouse } from '../activities/warehouse.js';
+import { reusability } from '../core/kpi-reuse.js';
+import { pullAndLoad, put, query, tempNight, type TempNight } from './helpers/landing.js';
+
+const SAMPLE = 'fixtures/sample/landing';
+
+async function sampleNight(edit?: (t: TempNight) => Promise<void>): Promise<TempNight> {
+  const t = await tempNight();
+  await cp(SAMPLE, t.landing, { recursive: true });
+  if (edit) await edit(t);
+  await pullAndLoad(t, '2015-02-28');
+  return t;
+}
+
+async function compute(t: TempNight, asOf: string, runId: string, reuse: boolean): Promise<void> {
+  await Warehouse.with(t.warehouse, (w) => computeKpis(w, { asOf, workflowId: 'reuse-test', runId, reuse }));
+}
+
+/** A run's figures, without the run's own ids. */
+async function figures(t: TempNight, runId: string): Promise<unknown[]> {
+  return query(
+    t,
+    `SELECT kpi, strftime(as_of, '%Y-%m-%d') AS as_of, strftime(period_start, '%Y-%m-%d') AS period_start,
+            strftime(period_end, '%Y-%m-%d') AS period_end, value, numerator, denominator, null_reason, notes, definition_version
+     FROM kpi.values WHERE run_id = $run ORDER BY kpi, period_end`,
+    { run: runId },
+  );
+}
+
+async function reused(t: TempNight, runId: string): Promise<Record<string, number>> {
+  const rows = await query<{ kpi: string; points_reused: number }>(t, 'SELECT kpi, points_reused FROM meta.kpi_inputs WHERE run_id = $run ORDER BY kpi', { run: runId });
+  return Object.fromEntries(rows.map((r) => [r.kpi, Number(r.points_reused)]));
+}
+
+const REUSABLE = [
+  'agency_avg_stay_weeks',
+  'agency_rate_fte_pct',
+  'assessment_quality_good_pct',
+  'assessments_within_45wd_pct',
+  'audits_completed_by_managers_pct',
+  'audits_good_or_better_pct',
+  'avg_caseload',
+  'closures_signoff_pct',
+  'cp_repeat_plan_pct',
+  'frontline_per_manager',
+  'induction_completed_pct',
+  'plo_avg_weeks',
+  'plo_within_26_weeks_pct',
+  're_referral_12m_pct',
+  'turnover_rate_fte_pct',
+];
+
+describe('which KPIs may reuse earlier points', () => {
+  it('every catalogue KPI but cin_without_plan_6wk (it reads every CIN extract and meta.files for first-seen codes)', async () => {
+    const defs = await readKpiCatalogue();
+    expect(defs.filter((d) => reusability(d).reusable).map((d) => d.meta.id)).toEqual(REUSABLE);
+    expect(reusability(defs.find((d) => d.meta.id === 'cin_without_plan_6wk')!)).toEqual({
+      reusable: false,
+      why: 'it reads core.children_in_need (not through core.<list>_at($as_of))',
+    });
+  });
+
+  it.each([
+    ['arithmetic before the cut-off', 'SELECT 1 FROM core.workforce_at($as_of) WHERE role_start_date + 30 <= $as_of', /other than as a cut-off/],
+    ['arithmetic after the cut-off', 'SELECT 1 FROM core.workforce_at($as_of) WHERE role_end_date <= $as_of - 7', /other than as a cut-off/],
+    ['as-of on the left', 'SELECT 1 FROM core.workforce_at($as_of) WHERE $as_of >= role_end_date', /other than as a cut-off/],
+    ['as-of compared with a non-date', 'SELECT 1 FROM core.workforce_at($as_of) WHERE fte <= $as_of', /other than as a cut-off/],
+    ['a list read without _at', 'SELECT 1 FROM core.workforce WHERE role_end_date <= $as_of', /reads core\.workforce/],
+    ['a meta table', 'SELECT 1 FROM core.workforce_at($as_of) JOIN meta.files ON true', /reads meta\.files/],
+    ['the clock', 'SELECT 1 FROM core.workforce_at($as_of) WHERE role_end_date <= current_date', /current_date/],
+    ['a file', "SELECT 1 FROM core.workforce_at($as_of), read_csv('x.csv')", /read_csv/],
+  ])('not with %s', (_name, sql, why) => {
+    const r = reusability({ sql });
+    expect(r.reusable).toBe(false);
+    expect(!r.reusable && r.why).toMatch(why);
+  });
+
+  it('with cut-offs inside functions and CASE, and comments that mention as-of', () => {
+    const sql = `-- uses $as_of + 1 only in this comment
+      SELECT bool_or(manager_sign_off_date <= $as_of), CASE WHEN c.date_of_final_order <= $as_of THEN 1 END
+      FROM core.case_closures_at($as_of) JOIN ref.kpi_periods($as_of) p ON true JOIN core.care_proceedings_at($as_of) c ON true`;
+    expect(reusability({ sql })).toEqual({ reusable: true, lists: ['care_proceedings', 'case_closures'] });
+  });
+});
+
+describe('a night that reuses gets the figures of a night that computes everything', () => {
+  it('quiet nights across a month end and into a new month', async () => {
+    const t = await sampleNight();
+    await compute(t, '2015-02-28', 'night-0228', true);
+    expect(await reused(t, 'night-0228')).toEqual(Object.fromEntries(REUSABLE.map((k) => [k, 0]))); // nothing earlier to reuse
+    for (const asOf of ['2015-03-01', '2015-03-02', '2015-03-31', '2015-04-01']) {
+      await compute(t, asOf, `reuse-${asOf}`, true);
+      await compute(t, asOf, `full-${asOf}`, false);
+      expect(await figures(t, `reuse-${asOf}`), asOf).toEqual(await figures(t, `full-${asOf}`));
+    }
+    // 2015-03-01 after 2015-02-28: 24 of its 25 points (the 24 month ends to February) were computed last night.
+    expect(await reused(t, 'reuse-2015-03-01')).toEqual(Object.fromEntries(REUSABLE.map((k) => [k, 24])));
+    // 2015-04-01 after 2015-03-31: the 24 month ends from April 2013 to March 2015.
+    expect(await reused(t, 'reuse-2015-04-01')).toEqual(Object.fromEntries(REUSABLE.map((k) => [k, 24])));
+  }, 120_000);
+
+  it('a fact dated after last night changes a past point, so that KPI computes again', async () => {
+    // A February closure signed off on 1 March 2015, the day after the extract (allowed: a
+    // sign-off date is not checked against the extract date). As of 28 February it is not
+    // signed off; as of 1 March it is, for February's point too (kpis.md: dates between E and D count).
+    let closure = '';
+    const t = await sampleNight(async (n) => {
+      const path = 'case-system/case_closures_2015-02-28.csv';
+      const lines = (await readFile(`${SAMPLE}/${path}`, 'utf8')).split('\n');
+      const i = lines.findIndex((l) => /,\d\d\/02\/2015,W\d+,,$/.test(l));
+      closure = lines[i]!.split(',')[7]!;
+      lines[i] = lines[i]!.replace(/,,$/, ',01/03/2015,W0001');
+      await put(n, path, lines.join('\n'));
+    });
+    expect(closure).toMatch(/^E\d+$/);
+    await compute(t, '2015-02-28', 'night-0228', true);
+    await compute(t, '2015-03-01', 'reuse-0301', true);
+    await compute(t, '2015-03-01', 'full-0301', false);
+    expect(await figures(t, 'reuse-0301')).toEqual(await figures(t, 'full-0301'));
+    const r = await reused(t, 'reuse-0301');
+    expect(r.closures_signoff_pct).toBe(0);
+    expect(r.re_referral_12m_pct).toBe(24);
+    // The February point really moved by one signed-off closure: a copy would have been wrong.
+    const feb = await query<{ run_id: string; numerator: number }>(
+      t,
+      `SELECT run_id, numerator FROM kpi.values WHERE kpi = 'closures_signoff_pct' AND period_end = DATE '2015-02-28' AND run_id IN ('night-0228', 'full-0301') ORDER BY run_id`,
+    );
+    expect(feb.map((x) => x.run_id)).toEqual(['full-0301', 'night-0228']);
+    expect(Number(feb[0]!.numerator)).toBe(Number(feb[1]!.numerator) + 1);
+  }, 120_000);
+
+  it('a new extract of one list: that list’s KPIs compute again, the others reuse', async () => {
+    const t = await sampleNight();
+    await compute(t, '2015-02-28', 'night-0228', true);
+    // March's extract: February's less its last record (new bytes, so a new file).
+    const referrals = (await readFile(`${SAMPLE}/case-system/referrals_2015-02-28.csv`, 'utf8')).trimEnd().split('\n');
+    await put(t, 'case-system/referrals_2015-03-01.csv', referrals.slice(0, -1).join('\n') + '\n');
+    await pullAndLoad(t, '2015-03-01');
+    await compute(t, '2015-03-01', 'reuse-0301', true);
+    await compute(t, '2015-03-01', 'full-0301', false);
+    expect(await figures(t, 'reuse-0301')).toEqual(await figures(t, 'full-0301'));
+    const r = await reused(t, 'reuse-0301');
+    expect(r.re_referral_12m_pct).toBe(0);
+    expect(r.avg_caseload).toBe(24);
+  }, 120_000);
+});
