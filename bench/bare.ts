@@ -32,7 +32,7 @@ export interface BareResult {
 }
 
 /** The header and the first records of a CSV (for column names and each date column's format). */
-async function head(path: string): Promise<string[][]> {
+export async function head(path: string): Promise<string[][]> {
   const fh = await open(path, 'r');
   try {
     const buf = Buffer.alloc(256 * 1024);
@@ -44,7 +44,7 @@ async function head(path: string): Promise<string[][]> {
   }
 }
 
-function dateFormat(records: string[][], i: number): string {
+export function dateFormat(records: string[][], i: number): string {
   const v = records.slice(1).map((r) => r[i]?.trim() ?? '').find((x) => x !== '');
   return v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? '%Y-%m-%d' : '%d/%m/%Y';
 }

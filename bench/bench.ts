@@ -5,7 +5,8 @@
  * the audit workbooks; bench/dataset.ts), on the same cached landing folder:
  *   (b) bare DuckDB: typed read_csv of every CSV into its table + the same KPI SQL (bench/bare.ts);
  *   (a) the full nightly workflow through Temporal on a fresh home (bench/night.ts);
- *   (c) the quiet night: the next day on the same home, no new files (bench/night.ts).
+ *   (c) the quiet night: the next day on the same home, no new files (bench/night.ts);
+ *   (d) the spec's raw and core layers and nothing else, a floor for (a) (bench/layers.ts).
  * Each side runs in a child process of its own, so its memory is its own: the tree's resident
  * memory (the child, and for (a) the Temporal dev server) is sampled every 100 ms, and each
  * process's VmHWM is read at the end. Prints the table and writes bench-results.json.
@@ -20,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { operatingCharacteristicsReport } from '../core/baseline-power.js';
 import { bare, type BareResult } from './bare.js';
 import { dataset, type Dataset } from './dataset.js';
+import { layers } from './layers.js';
 import { machine, sampleTreeRss, treeHighWaterMb } from './measure.js';
 import { nights, type NightsResult } from './night.js';
 
@@ -36,13 +38,13 @@ interface Phase<T> {
   highWaterMb: number;
 }
 
-type PhaseName = 'bare' | 'night';
+type PhaseName = 'bare' | 'layers' | 'night';
 
 async function runPhase(name: PhaseName, label: string): Promise<{ value: unknown; highWaterMb: number }> {
   const size = SIZES.find((s) => s.label === label)!;
   const data = await dataset(size.label, size.rows);
-  if (name === 'bare') {
-    const value = await bare(data);
+  if (name === 'bare' || name === 'layers') {
+    const value = await (name === 'bare' ? bare : layers)(data);
     return { value, highWaterMb: treeHighWaterMb(process.pid) };
   }
   const value = await nights(data);
@@ -80,6 +82,7 @@ interface SizeResult {
   rows: number;
   a: Phase<NightsResult>;
   b: Phase<BareResult>;
+  d: Phase<BareResult>;
 }
 
 function report(results: SizeResult[]): { lines: string[]; json: Record<string, unknown> } {
@@ -87,8 +90,8 @@ function report(results: SizeResult[]): { lines: string[]; json: Record<string, 
   const lines = [
     `csc-kpi bench, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC — ${m.cpu}, nproc ${m.nproc}, ${m.memGb} GB RAM, Node ${m.node}, DuckDB 1.5.6`,
     '',
-    '| size | rows read | (a) night s | (a) rows/s | (b) bare s | (b) rows/s | (a)/(b) | (c) quiet night s | peak RSS MB (a) | peak RSS MB (b) |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| size | rows read | (a) night s | (a) rows/s | (b) bare s | (b) rows/s | (a)/(b) | (c) quiet night s | (d) two layers s | (d)/(b) | peak RSS MB (a) | peak RSS MB (b) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   const json: Record<string, unknown> = { date: new Date().toISOString(), machine: m, nproc: m.nproc };
   for (const r of results) {
@@ -97,9 +100,12 @@ function report(results: SizeResult[]): { lines: string[]; json: Record<string, 
     const peakA = Math.max(r.a.sampledPeakMb, r.a.highWaterMb);
     const peakB = Math.max(r.b.sampledPeakMb, r.b.highWaterMb);
     const ratio = a.ms / r.b.value.ms;
+    const floor = r.d.value.ms / r.b.value.ms;
     lines.push(
-      `| ${r.label} (scale ${r.scale}) | ${n(r.rows)} | ${s(a.ms)} | ${n((r.rows / a.ms) * 1000)} | ${s(r.b.value.ms)} | ${n((r.rows / r.b.value.ms) * 1000)} | ${ratio.toFixed(2)} | ${s(q.ms)} | ${n(peakA)} | ${n(peakB)} |`,
+      `| ${r.label} (scale ${r.scale}) | ${n(r.rows)} | ${s(a.ms)} | ${n((r.rows / a.ms) * 1000)} | ${s(r.b.value.ms)} | ${n((r.rows / r.b.value.ms) * 1000)} | ${ratio.toFixed(2)} | ${s(q.ms)} | ${s(r.d.value.ms)} | ${floor.toFixed(2)} | ${n(peakA)} | ${n(peakB)} |`,
     );
+    json[`layers_s_${r.label}`] = r.d.value.ms / 1000;
+    json[`layers_over_bare_${r.label}`] = floor;
     json[`ratio_${r.label}`] = ratio;
     json[`rows_${r.label}`] = r.rows;
     json[`night_s_${r.label}`] = a.ms / 1000;
@@ -112,6 +118,7 @@ function report(results: SizeResult[]): { lines: string[]; json: Record<string, 
       night: { activities: a.activities, loadSteps: a.loadSteps, computeSteps: a.computeSteps, rowsLoaded: a.result.rowsLoaded, rowsRejected: a.result.rowsRejected },
       quiet: { activities: q.activities, computeSteps: q.computeSteps },
       bare: r.b.value,
+      layers: r.d.value,
       memory: { a: { sampledPeakMb: r.a.sampledPeakMb, highWaterMb: r.a.highWaterMb }, b: { sampledPeakMb: r.b.sampledPeakMb, highWaterMb: r.b.highWaterMb } },
     };
   }
@@ -132,6 +139,7 @@ function report(results: SizeResult[]): { lines: string[]; json: Record<string, 
     lines.push(`${r.label}: (a) loader steps (s, summed over files): ${act(a.loadSteps)}`);
     lines.push(`${r.label}: (c) quiet night activities (wall s): ${act(q.activities)}`);
     lines.push(`${r.label}: (b) bare: read_csv ${s(r.b.value.readMs)} s, KPI SQL ${s(r.b.value.computeMs)} s`);
+    lines.push(`${r.label}: (d) two layers: read_csv → raw → core ${s(r.d.value.readMs)} s, KPI SQL ${s(r.d.value.computeMs)} s`);
     const compute = a.activities.computeKpis ?? 0;
     const load = (a.activities.loadFile ?? 0) + (a.activities.pullSources ?? 0);
     lines.push(`${r.label}: compute of all 16 KPIs with their 25-point series ${s(compute)} s (pull + load ${s(load)} s: ${((100 * compute) / load).toFixed(0)}%)`);
@@ -148,10 +156,12 @@ async function main(): Promise<void> {
     await warm(data);
     const b = await phase<BareResult>('bare', size.label);
     console.log(`${size.label}: (b) bare DuckDB ${s(b.value.ms)} s`);
+    const d = await phase<BareResult>('layers', size.label);
+    console.log(`${size.label}: (d) two layers, nothing else ${s(d.value.ms)} s`);
     const a = await phase<NightsResult>('night', size.label);
     console.log(`${size.label}: (a) night ${s(a.value.night.ms)} s, (c) quiet night ${s(a.value.quiet.ms)} s`);
     const rows = a.value.night.result.rowsLoaded + a.value.night.result.rowsRejected;
-    results.push({ label: size.label, scale: data.scale, rows, a, b });
+    results.push({ label: size.label, scale: data.scale, rows, a, b, d });
   }
   const { lines, json } = report(results);
   const oc = operatingCharacteristicsReport({ seed: 20150228, runs: 2000 });

@@ -45,6 +45,7 @@
  * the levels, the likelihood falls only ~1.8 per month away from the true month against noise
  * of ~1.9, and the best month strays beyond ±1 about a fifth of the time.
  */
+import { DEFAULT_THRESHOLDS } from './changepoint-thresholds.js';
 import { binomial, intBetween, mulberry32, normal, poisson, type Rng } from './random.js';
 
 export type SeriesPoint =
@@ -385,12 +386,15 @@ const thresholdCache = new Map<string, number>();
 /**
  * Critical value for a series of `months` usable months: the (1 − alpha) quantile of the
  * max-over-splits F statistic on stable Gaussian series (seeded, 100 000 runs, memoised), the
- * worst case over dispersion for the φ-scaled binomial/Poisson statistic.
+ * worst case over dispersion for the φ-scaled binomial/Poisson statistic. The defaults' values
+ * for 6–36 months are tabled (core/changepoint-thresholds.ts).
  */
 export function levelShiftThreshold(months: number, opts: { minSegment?: number; alpha?: number } = {}): number {
   const minSegment = opts.minSegment ?? DEFAULTS.minSegment;
   const alpha = opts.alpha ?? DEFAULTS.alpha;
   const key = `${months}/${minSegment}/${alpha}`;
+  const tabled = minSegment === 3 && alpha === 0.02 ? DEFAULT_THRESHOLDS[months] : undefined;
+  if (tabled !== undefined) return tabled;
   let t = thresholdCache.get(key);
   if (t === undefined) {
     t = simulateNullThreshold(months, { minSegment, alpha, runs: 100_000, seed: 0x5eed0000 + months * 64 + minSegment });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_THRESHOLDS } from '../core/changepoint-thresholds.js';
 import {
   detectLevelShift,
   levelShiftThreshold,
@@ -189,6 +190,14 @@ describe('calibration', () => {
     const again = simulateNullThreshold(25, { minSegment: 3, alpha: 0.02, runs: 40_000, seed: 4242 });
     expect(Math.abs(again - t25)).toBeLessThan(0.6);
     expect(levelShiftThreshold(12)).toBeGreaterThan(t25); // fewer months, noisier dispersion estimate
+  });
+
+  it('the tabled thresholds are the Monte Carlo re-run, to the last bit', () => {
+    for (const [months, tabled] of Object.entries(DEFAULT_THRESHOLDS)) {
+      const m = Number(months);
+      expect(simulateNullThreshold(m, { minSegment: 3, alpha: 0.02, runs: 100_000, seed: 0x5eed0000 + m * 64 + 3 }), `${m} months`).toBe(tabled);
+    }
+    expect(Object.keys(DEFAULT_THRESHOLDS).map(Number)).toEqual(Array.from({ length: 31 }, (_, i) => i + 6));
   });
 
   it('operating characteristics on 1,000 simulated 25-month series per scenario', () => {

@@ -1,0 +1,39 @@
+/**
+ * levelShiftThreshold (core/changepoint.ts) for the default settings (minSegment 3, alpha 0.02),
+ * 6 to 36 months: simulateNullThreshold's values with its seeds, written down so that a night
+ * does not spend over a second re-running the Monte Carlo each time a worker process starts.
+ * test/changepoint.test.ts re-derives every entry and requires it to be equal to the last bit.
+ */
+export const DEFAULT_THRESHOLDS: Readonly<Record<number, number>> = {
+  6: 14.00045449193267,
+  7: 16.09347627151027,
+  8: 15.93406268470959,
+  9: 15.763102946311427,
+  10: 15.075475129179841,
+  11: 14.728766796443233,
+  12: 14.456314577716226,
+  13: 14.011511836531268,
+  14: 13.763665109143652,
+  15: 13.54801536096824,
+  16: 13.314166843862285,
+  17: 13.04521215481067,
+  18: 13.091225312584285,
+  19: 13.013605330005921,
+  20: 12.750073119058214,
+  21: 12.675987336980535,
+  22: 12.679373276259735,
+  23: 12.54699101063094,
+  24: 12.533768672956821,
+  25: 12.575717154901868,
+  26: 12.36519857200479,
+  27: 12.293328196857606,
+  28: 12.296963127400405,
+  29: 12.327945928062327,
+  30: 12.294303732944183,
+  31: 12.281650980891573,
+  32: 12.199226266524644,
+  33: 12.12104443524613,
+  34: 12.146513799723698,
+  35: 12.138816657062915,
+  36: 12.070974546017194,
+};
