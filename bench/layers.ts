@@ -2,7 +2,8 @@
  * (d) The spec's two layers and nothing else: how close to bare DuckDB any pipeline can come
  * while keeping `raw` (every value as text, with its line; spec outputs.md "The warehouse") and
  * `core` (typed). Per CSV, as bare does it (bench/bare.ts): `read_csv` as text into raw with
- * `row_number()` lines, then raw → core with the same typed casts as (b), then the same KPI SQL.
+ * lines from the appended rows' ids (as the loader does), then raw → core with the same typed casts
+ * as (b), then the same KPI SQL.
  *
  * Not in it, though the night does them: hashing and archiving, the CSV scan, any check of a
  * value against the contract, rejects, baselines, snapshots, Temporal. So (d) ÷ (b) is a floor
@@ -65,12 +66,19 @@ export async function layers(data: Dataset): Promise<BareResult> {
         const records = await head(path);
         const positional = header.map((_, i) => `${lit(`c${i}`)}: 'VARCHAR'`).join(', ');
         const picked = match.positions.flatMap((h, i) => (h ? [{ header: h, pos: i }] : []));
-        await w.run(
-          `INSERT INTO raw.${q(list)} BY NAME
-           SELECT $sha AS file_sha256, row_number() OVER () + 1 AS line, ${picked.map((p) => `${q(`c${p.pos}`)} AS ${q(snakeCase(p.header))}`).join(', ')}
-           FROM read_csv($path, header = true, all_varchar = true, columns = {${positional}}, auto_detect = false)`,
-          { sha, path },
-        );
+        // Lines as the loader numbers them: from the appended rows' ids, in the insert's transaction.
+        await w.transaction(async () => {
+          await w.run(
+            `INSERT INTO raw.${q(list)} BY NAME
+             SELECT $sha AS file_sha256, 0 AS line, ${picked.map((p) => `${q(`c${p.pos}`)} AS ${q(snakeCase(p.header))}`).join(', ')}
+             FROM read_csv($path, header = true, all_varchar = true, columns = {${positional}}, auto_detect = false)`,
+            { sha, path },
+          );
+          await w.run(
+            `UPDATE raw.${q(list)} SET line = rowid - (SELECT min(rowid) FROM raw.${q(list)} WHERE file_sha256 = $sha) + 2 WHERE file_sha256 = $sha`,
+            { sha },
+          );
+        });
         const [ins] = await w.rows<{ Count: string }>(
           `INSERT INTO core.${q(list)} BY NAME
            SELECT file_sha256, $extract_date::DATE AS extract_date, line,

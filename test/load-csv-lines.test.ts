@@ -1,9 +1,9 @@
 /**
  * Line numbers on a file big enough for DuckDB to read in parallel (about 36 MB: several 8 MB
- * scan ranges and row groups). The loader numbers raw rows with row_number() over read_csv
- * (activities/load-csv.ts), which gives physical lines only if the rows arrive in file order.
- * Every record here carries its own physical line in its ID, so any row out of order, any gap
- * or any shift after an irregular record shows as a mismatch.
+ * scan ranges and row groups). The loader numbers raw rows from the ids they were appended with
+ * (activities/load-csv.ts, linesFromRowIds), which holds only if one INSERT … SELECT from
+ * read_csv appends in file order. Every record here carries its own physical line in its ID, so
+ * any row out of order, any gap or any shift after an irregular record shows as a mismatch.
  */
 import { describe, expect, it } from 'vitest';
 import { pullAndLoad, put, query, tempNight } from './helpers/landing.js';

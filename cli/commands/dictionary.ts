@@ -122,6 +122,7 @@ export function renderDataDictionary(defs: KpiDefinition[]): string {
     '| `meta.rejects` | Every problem with every rejected row: file, line, column, value, reason |',
     '| `meta.code_mappings` | The council\'s code mappings (config/code-mappings.json): column_name, from_code, to_code |',
     '| `meta.snapshots` | Every published snapshot |',
+    '| `meta.kpi_inputs` | Per run and KPI whose points may be reused: the input files it read (JSON), and the earlier run its reused points were copied from, with how many |',
     '| `meta.landing_stats` | Pull\'s stat cache: each landing file\'s real path, size, modification and change times, inode, and the sha256 and encoding read from its bytes (an unchanged file is not read again) |',
     '| `ref.calendar`, `ref.bank_holidays` | Working-day calendar and England and Wales bank holidays |',
     '| `drill.<kpi>(as_of)` | Table macro per KPI: the cohort behind the figure for the period ending as_of, with `in_numerator` |',
