@@ -25,8 +25,8 @@ function extractAtMacro(list: string): string {
 /**
  * `core.audits_at(d)`: audit files are additive. An Audit ID in several files is taken from the
  * file whose name sorts last; a completion after d has not happened as far as a run as of d knows.
- * A workbook edited in place (same name, new bytes) counts once: its newest load
- * (meta.current_audit_files, sql/views/audit_duplicates.sql).
+ * Only the workbooks in the landing folder at the last pull count, as they are now: one edited
+ * in place (same name, new bytes) counts once (meta.current_audit_files, sql/views/audit_duplicates.sql).
  */
 const AUDITS_AT = `CREATE OR REPLACE MACRO core.audits_at(d) AS TABLE
   SELECT * REPLACE (

@@ -265,5 +265,19 @@ export async function pullSources(w: Warehouse, input: NightInput, options: Pull
       found.push({ ...described, rawPath, status: 'new', reason: null });
     }
   }
+  await recordAuditFolder(w, found);
   return found;
+}
+
+/**
+ * The audit files in the folder tonight (sources.md: "every audit file in the folder contributes
+ * its rows"), for meta.current_audit_files: a workbook taken out stops counting, and one put
+ * back to an earlier version counts as it is now, even though those bytes were loaded before.
+ */
+async function recordAuditFolder(w: Warehouse, found: readonly FoundFile[]): Promise<void> {
+  const inFolder = [...new Set(found.filter((f) => f.source === 'audits' && f.sha256 && (f.status === 'new' || f.status === 'already_loaded')).map((f) => f.sha256!))];
+  await w.transaction(async () => {
+    await w.run('DELETE FROM meta.audit_files_in_folder');
+    for (const sha256 of inFolder) await w.run('INSERT INTO meta.audit_files_in_folder VALUES ($sha)', { sha: sha256 });
+  });
 }

@@ -5,7 +5,8 @@
  * a file rejected whole stays rejected with its reason, and every file found is accounted for
  * in metrics.json's data_quality.sources (built by the real build-metrics).
  */
-import { cp } from 'node:fs/promises';
+import { cp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildMetrics, usedFiles } from '../activities/build-metrics.js';
 import { Warehouse } from '../activities/warehouse.js';
@@ -148,6 +149,27 @@ describe('across nights', () => {
       { audit_id: 'A3', grade: 'Good' },
       { audit_id: 'A4', grade: null },
     ]);
+
+    // The council puts the Q1 workbook back as it was: bytes loaded on night 1, so it is found as
+    // already loaded, and it counts as it is now (sources.md: every audit file in the folder).
+    await put(t, 'audits/QA_audits_2015_Q1.csv', v1);
+    const third = await pullAndLoad(t, '2015-03-31', 'run-3');
+    expect(third.found.find((f) => f.name === 'QA_audits_2015_Q1.csv')).toMatchObject({ status: 'already_loaded', sha256: v1Sha });
+    const usedThird = await Warehouse.with(t.warehouse, (w) => usedFiles(w, '2015-03-31'));
+    expect([usedThird.has(v1Sha), usedThird.has(v2Sha)]).toEqual([true, false]);
+    const audits = (asOf: string) =>
+      query(t, `SELECT audit_id, grade, strftime(completed_date, '%d/%m/%Y') AS completed FROM core.audits_at($d::DATE) ORDER BY audit_id`, { d: asOf });
+    expect(await audits('2015-03-31')).toEqual([
+      { audit_id: 'A1', grade: 'Good', completed: '10/01/2015' },
+      { audit_id: 'A2', grade: null, completed: null },
+      { audit_id: 'A3', grade: 'Good', completed: '15/12/2014' },
+    ]);
+
+    // The 2014 Q4 workbook is taken out of the folder: it stops counting, and A3 now comes from
+    // the copy, the only file left that holds it.
+    await rm(join(t.landing, 'audits/QA_audits_2014_Q4.csv'));
+    await pullAndLoad(t, '2015-03-31', 'run-4');
+    expect((await audits('2015-03-31')).find((a) => a.audit_id === 'A3')).toEqual({ audit_id: 'A3', grade: 'Good', completed: '14/12/2014' });
   });
 
   it('validate reports the same without touching a warehouse, and prints no identifiers', async () => {

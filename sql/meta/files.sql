@@ -19,3 +19,10 @@ CREATE TABLE IF NOT EXISTS meta.files (
   load_seq      BIGINT NOT NULL,
   loaded_by_run VARCHAR
 );
+
+-- meta.audit_files_in_folder: the audit files (by sha256) in the landing folder at the last pull.
+-- Audit files are additive and count while they are in the folder (sources.md); see
+-- meta.current_audit_files (sql/views/audit_duplicates.sql).
+CREATE TABLE IF NOT EXISTS meta.audit_files_in_folder (
+  sha256 VARCHAR NOT NULL
+);

@@ -1,9 +1,13 @@
--- meta.current_audit_files: the loaded audit files that count. A workbook edited in place (same
--- name, new bytes) is one file: only its newest load counts, so a row deleted from it goes too.
+-- meta.current_audit_files: the loaded audit files that count: those in the landing folder at
+-- the last pull (sources.md: "every audit file in the folder contributes its rows"). A workbook
+-- taken out of the folder stops counting; one edited in place (same name, new bytes) counts as
+-- it is now, so a row deleted from it goes too, and so does one put back to an earlier version.
+-- Should one name still appear twice, its newest load counts.
 CREATE OR REPLACE VIEW meta.current_audit_files AS
-SELECT * FROM meta.files
-WHERE source = 'audits' AND status = 'loaded'
-QUALIFY row_number() OVER (PARTITION BY file_name ORDER BY load_seq DESC) = 1;
+SELECT * FROM meta.files f
+WHERE f.source = 'audits' AND f.status = 'loaded'
+  AND f.sha256 IN (SELECT sha256 FROM meta.audit_files_in_folder)
+QUALIFY row_number() OVER (PARTITION BY f.file_name ORDER BY f.load_seq DESC) = 1;
 
 -- meta.audit_duplicates: each copy of an Audit ID that is NOT used because the same ID is in an
 -- audit file whose name sorts later (core.audits_at takes that one). Always current: a view over
