@@ -36,8 +36,8 @@ function published(d: KpiDefinition, r: ValueRow): { numerator: number | null; d
  * on or before as-of. Audits (additive): each audit file with at least one row in
  * `core.audits_at(as-of)` — the workbooks in the folder at the last pull, as they are now
  * (meta.current_audit_files: an older version of a workbook edited in place is not used), and
- * not a file every one of whose
- * Audit IDs is taken from a file whose name sorts later (meta.audit_duplicates).
+ * not a file every one of whose Audit IDs is taken from a file whose name sorts later
+ * (meta.audit_duplicates).
  */
 export async function usedFiles(w: Warehouse, asOf: string): Promise<Set<string>> {
   const rows = await w.rows<{ sha256: string }>(
