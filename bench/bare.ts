@@ -74,11 +74,25 @@ async function insertSql(path: string, list: string, sha: string, extractDate: s
     FROM read_csv(${lit(path)}, header = true, columns = {${types.join(', ')}}, auto_detect = false, store_rejects = true)`;
 }
 
-export async function bare(data: Dataset): Promise<BareResult> {
-  const root = await mkdtemp(join(tmpdir(), 'csc-kpi-bench-bare-'));
+/** One CSV of the landing folder as a baseline sees it (the HR extract already transcoded to UTF-8). */
+export interface BaselineFile {
+  rel: string;
+  path: string;
+  list: string;
+  extractDate: string | null;
+  sha: string;
+}
+
+/**
+ * A baseline's frame: a fresh warehouse (tables, macros and calendar set up, not timed), then,
+ * timed, `loadOne` for every CSV with its meta.files row (so the KPI macros find the extract),
+ * then the KPI SQL.
+ */
+export async function timeBaseline(data: Dataset, label: string, loadOne: (w: Warehouse, f: BaselineFile) => Promise<number>): Promise<BareResult> {
+  const root = await mkdtemp(join(tmpdir(), `csc-kpi-bench-${label}-`));
   try {
-    return await Warehouse.with(join(root, 'bare.duckdb'), async (w) => {
-      await migrate(w); // tables, macros and the calendar: set-up, not timed
+    return await Warehouse.with(join(root, `${label}.duckdb`), async (w) => {
+      await migrate(w);
       let rows = 0;
       let seq = 0;
       const t0 = performance.now();
@@ -93,21 +107,26 @@ export async function bare(data: Dataset): Promise<BareResult> {
           await transcode1252(path, utf8);
           path = utf8;
         }
-        const sha = `bare-${++seq}`;
-        const reader = await w.conn.runAndReadAll(await insertSql(path, list, sha, extractDate));
-        rows += Number(reader.getRows()[0]?.[0] ?? 0);
-        // So the KPI macros (core.<list>_at) find the extract.
+        const sha = `${label}-${++seq}`;
+        rows += await loadOne(w, { rel, path, list, extractDate, sha });
         await w.run(
-          `INSERT INTO meta.files VALUES ($sha, $source, $list, $name, $d::DATE, 0, NULL, 'utf-8', 'loaded', NULL, 0, 0, 0, [], nextval('meta.load_seq'), 'bare')`,
-          { sha, source, list, name, d: extractDate },
+          `INSERT INTO meta.files VALUES ($sha, $source, $list, $name, $d::DATE, 0, NULL, 'utf-8', 'loaded', NULL, 0, 0, 0, [], nextval('meta.load_seq'), $label)`,
+          { sha, source, list, name, d: extractDate, label },
         );
       }
       const t1 = performance.now();
-      await computeKpis(w, { asOf: AS_OF, workflowId: 'bare', runId: 'bare', reuse: false });
+      await computeKpis(w, { asOf: AS_OF, workflowId: label, runId: label, reuse: false });
       const t2 = performance.now();
       return { rows, readMs: t1 - t0, computeMs: t2 - t1, ms: t2 - t0 };
     });
   } finally {
     await rm(root, { recursive: true, force: true });
   }
+}
+
+export async function bare(data: Dataset): Promise<BareResult> {
+  return timeBaseline(data, 'bare', async (w, f) => {
+    const reader = await w.conn.runAndReadAll(await insertSql(f.path, f.list, f.sha, f.extractDate));
+    return Number(reader.getRows()[0]?.[0] ?? 0);
+  });
 }
