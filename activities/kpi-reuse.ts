@@ -9,8 +9,11 @@
  *   - no fact in those files that may be dated after its extract is dated after D1 and on or before D2;
  *   - E ≤ D1.
  * Points after D1 are computed as usual. `meta.kpi_inputs` records, per run and KPI, the files
- * read and which run the copied points came from.
+ * read and which run the copied points came from. The shared SQL every KPI leans on but its
+ * definition version does not cover (the ref and core macros, the meta views, the calendar and
+ * bank holidays) is part of the inputs too: a release that changes any of it computes afresh.
  */
+import { createHash } from 'node:crypto';
 import { datesThatCanBeLater } from '../core/kpi-reuse.js';
 import { quoteIdent as q } from '../core/sql-text.js';
 import type { Warehouse } from './warehouse.js';
@@ -23,14 +26,33 @@ import type { Warehouse } from './warehouse.js';
 export class ReuseLookups {
   private readonly files = new Map<string, Promise<string | string[] | null>>();
   private readonly later = new Map<string, Promise<boolean>>();
+  private shared: Promise<string> | null = null;
 
   constructor(private readonly w: Warehouse) {}
 
-  /** The files a KPI reads as of D, as a stable JSON text: `{"<list>": sha256 | [sha256, …]}`. */
+  /**
+   * What a KPI's points are computed from as of D, as a stable JSON text: the file(s) of each
+   * list it reads (`{"<list>": sha256 | [sha256, …]}`) and `"(shared SQL)"`, a hash of the shared SQL.
+   */
   async inputsOf(lists: readonly string[], asOf: string): Promise<string> {
     const out: Record<string, string | string[] | null> = {};
     for (const list of lists) out[list] = await this.memo(this.files, `${list}|${asOf}`, () => this.filesOf(list, asOf));
+    out['(shared SQL)'] = await (this.shared ??= this.sharedSql());
     return JSON.stringify(out);
+  }
+
+  /** sha256 of the macros in ref and core, the views in meta, and the calendar with its bank holidays, as they are in the warehouse. */
+  private async sharedSql(): Promise<string> {
+    const [r] = await this.w.rows<{ macros: string | null; views: string | null; holidays: string | null; calendar: string | null }>(
+      `SELECT
+         (SELECT string_agg(schema_name || '.' || function_name || ' ' || macro_definition, chr(10) ORDER BY schema_name, function_name, macro_definition)
+          FROM duckdb_functions() WHERE schema_name IN ('ref', 'core') AND function_type IN ('macro', 'table_macro')) AS macros,
+         (SELECT string_agg(schema_name || '.' || view_name || ' ' || sql, chr(10) ORDER BY schema_name, view_name)
+          FROM duckdb_views() WHERE NOT internal AND schema_name = 'meta') AS views,
+         (SELECT string_agg(h::VARCHAR, chr(10) ORDER BY h::VARCHAR) FROM ref.bank_holidays h) AS holidays,
+         (SELECT md5(string_agg(c::VARCHAR, chr(10) ORDER BY c::VARCHAR)) FROM ref.calendar c) AS calendar`,
+    );
+    return createHash('sha256').update(JSON.stringify(r ?? null)).digest('hex');
   }
 
   /** Is any fact in the files read as of `upTo` dated after `after` and on or before `upTo`? */

@@ -144,6 +144,17 @@ describe('a night that reuses gets the figures of a night that computes everythi
     expect(Number(feb[0]!.numerator)).toBe(Number(feb[1]!.numerator) + 1);
   }, 120_000);
 
+  it('a release that changes the shared SQL (a ref macro here) computes every point afresh', async () => {
+    const t = await sampleNight();
+    await compute(t, '2015-02-28', 'night-0228', true);
+    // The same result by another expression (DuckDB keeps the parsed macro, so a mere respelling
+    // would be no change at all); no KPI file changes, so no definition version does.
+    await Warehouse.with(t.warehouse, (w) => w.run('CREATE OR REPLACE MACRO ref.fte_units(x) AS (x * 1000000000000)::HUGEINT + 0'));
+    expect(await reuseAndCheck(t, '2015-03-01')).toEqual(Object.fromEntries(REUSABLE.map((k) => [k, 0])));
+    // And the night after, under the new macro, reuses again.
+    expect(await reuseAndCheck(t, '2015-03-02')).toEqual(Object.fromEntries(REUSABLE.map((k) => [k, 24])));
+  }, 120_000);
+
   it('a new extract of one list: that list’s KPIs compute again, the others reuse', async () => {
     const t = await sampleNight();
     await compute(t, '2015-02-28', 'night-0228', true);
