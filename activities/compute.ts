@@ -13,7 +13,7 @@ import { projectPath } from '../core/project-root.js';
 import { reusability } from '../core/kpi-reuse.js';
 import type { KpiDefinition } from '../core/kpi-definition.js';
 import { readCodeMappings, readKpiCatalogue } from './kpi-files.js';
-import { copyPoints, earlierRunWithSameInputs, onlyPointsAfter, ReuseLookups } from './kpi-reuse.js';
+import { copyPoints, earlierRunWithSameInputs, hasEveryPoint, onlyPointsAfter, ReuseLookups } from './kpi-reuse.js';
 import type { Warehouse } from './warehouse.js';
 
 /** Milliseconds spent on each KPI (and on the set-up), summed over calls (read by the benchmark). */
@@ -56,15 +56,11 @@ async function computeKpi(w: Warehouse, d: KpiDefinition, input: ComputeInput, l
   const inputs = await lookups.inputsOf(plan.lists, input.asOf);
   const earlier = input.reuse === false ? null : await earlierRunWithSameInputs(w, { kpi, version: d.version, inputs, asOf: input.asOf, runId: input.runId });
   let copied = 0;
-  if (earlier && !(await lookups.factsDatedBetween(plan.lists, earlier.asOf, input.asOf))) {
+  if (earlier && !(await lookups.factsDatedBetween(plan.lists, plan.cutoffColumns, earlier.asOf, input.asOf))) {
     copied = await copyPoints(w, { kpi, asOf: input.asOf, workflowId: input.workflowId, runId: input.runId }, earlier);
     await onlyPointsAfter(w, earlier.asOf, () => computeInto(w, d, input));
-    const [n] = await w.rows<{ got: string; want: string }>(
-      `SELECT (SELECT count(*) FROM kpi.values WHERE run_id = $run AND kpi = $kpi) AS got, (SELECT count(*) FROM ref.kpi_periods($as_of::DATE)) AS want`,
-      { run: input.runId, kpi, as_of: input.asOf },
-    );
-    if (n?.got !== n?.want) {
-      // Not every point was covered (the earlier run lacked some): compute them all instead.
+    if (!(await hasEveryPoint(w, { kpi, asOf: input.asOf, runId: input.runId }))) {
+      // Tonight's points are not exactly covered (the earlier run lacked some): compute them all instead.
       await w.run('DELETE FROM kpi.values WHERE run_id = $run AND kpi = $kpi', { run: input.runId, kpi });
       await computeInto(w, d, input);
       copied = 0;
@@ -91,7 +87,7 @@ export async function drillFiles(): Promise<string[]> {
 
 export async function computeKpis(w: Warehouse, input: ComputeInput): Promise<ComputeResult> {
   const mappings = await readCodeMappings(input.mappingsPath);
-  const defs = await readKpiCatalogue({ dir: input.kpiDir, mappingsPath: input.mappingsPath });
+  const defs = await readKpiCatalogue({ dir: input.kpiDir, mappings });
   const drills = await drillFiles();
   const kpis: ComputeResult['kpis'] = [];
   let pointsReused = 0;

@@ -31,11 +31,13 @@ export interface CatalogueOptions {
   dir?: string;
   /** Path of the code-mappings JSON (default config/code-mappings.json). */
   mappingsPath?: string;
+  /** The mappings already read (so one night reads the file once and versions match what it loads). */
+  mappings?: readonly CodeMapping[];
 }
 
 export async function readKpiCatalogue(opts: CatalogueOptions | string = {}): Promise<KpiDefinition[]> {
-  const { dir = projectPath('sql', 'kpi'), mappingsPath } = typeof opts === 'string' ? { dir: opts } : opts;
-  const mappings = await readCodeMappings(mappingsPath);
+  const { dir = projectPath('sql', 'kpi'), mappingsPath, mappings: given } = typeof opts === 'string' ? { dir: opts } : opts;
+  const mappings = given ?? (await readCodeMappings(mappingsPath));
   const files = (await readdir(dir)).filter((f) => f.endsWith('.sql')).sort();
   const defs: KpiDefinition[] = [];
   const errors: string[] = [];

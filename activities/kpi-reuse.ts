@@ -6,22 +6,29 @@
  *   - the KPI reads as-of only in the ways core/kpi-reuse.ts allows;
  *   - same definition version (SQL, metadata and code mappings);
  *   - the same files feed it (for each list: tonight's extract; for audits: every current workbook);
- *   - no fact in those files that may be dated after its extract is dated after D1 and on or before D2;
+ *   - no value in those files of a date column the KPI cuts off at as-of (and that may be dated
+ *     after its extract) is dated after D1 and on or before D2;
  *   - E ≤ D1.
  * Points after D1 are computed as usual. `meta.kpi_inputs` records, per run and KPI, the files
- * read and which run the copied points came from. The shared SQL every KPI leans on but its
- * definition version does not cover (the ref and core macros, the meta views, the calendar and
- * bank holidays) is part of the inputs too: a release that changes any of it computes afresh.
+ * read and which run the copied points came from. What every KPI leans on but its definition
+ * version does not cover is part of the inputs too — the release (package version and
+ * CSC_KPI_COMMIT), the DuckDB version, the SQL files under sql/meta, sql/views and
+ * sql/reference, the macros and views as they are in the warehouse, the calendar, and the
+ * column contracts — so a release or an engine upgrade computes afresh.
  */
 import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { columnMeta } from '../core/contracts/columns.js';
+import { CONTRACTS } from '../core/contracts/lists.js';
 import { datesThatCanBeLater } from '../core/kpi-reuse.js';
+import { projectPath } from '../core/project-root.js';
 import { quoteIdent as q } from '../core/sql-text.js';
 import type { Warehouse } from './warehouse.js';
 
 /**
- * The two facts a reuse rests on, per list, looked up once per compute (several KPIs read the
- * same list): which file(s) feed it as of a date, and whether any of their facts that may be
- * dated after the extract fall in a span of days.
+ * The facts a reuse rests on, looked up once per compute (several KPIs read the same list):
+ * which file(s) feed a list as of a date, what the shared SQL is, and whether any value of some
+ * date columns that may be dated after the extract falls in a span of days.
  */
 export class ReuseLookups {
   private readonly files = new Map<string, Promise<string | string[] | null>>();
@@ -41,26 +48,42 @@ export class ReuseLookups {
     return JSON.stringify(out);
   }
 
-  /** sha256 of the macros in ref and core, the views in meta, and the calendar with its bank holidays, as they are in the warehouse. */
+  /**
+   * Does any file read as of `upTo` hold, in one of `cutoffColumns` (the date columns the KPI cuts
+   * off at as-of), a value dated after `after` and on or before `upTo`? For audits, Completed
+   * Date always counts: core.audits_at(d) cuts it off at d.
+   */
+  async factsDatedBetween(lists: readonly string[], cutoffColumns: readonly string[], after: string, upTo: string): Promise<boolean> {
+    for (const list of lists) {
+      const compared = new Set(list === 'audits' ? [...cutoffColumns, 'completed_date'] : cutoffColumns);
+      const columns = datesThatCanBeLater(list).filter((c) => compared.has(c));
+      if (columns.length === 0) continue;
+      if (await this.memo(this.later, `${list}|${columns.join(',')}|${after}|${upTo}`, () => this.listFactsBetween(list, columns, after, upTo))) return true;
+    }
+    return false;
+  }
+
+  /** sha256 of the release, the engine, the shared SQL (as files and as installed), the calendar and the contracts. */
   private async sharedSql(): Promise<string> {
-    const [r] = await this.w.rows<{ macros: string | null; views: string | null; holidays: string | null; calendar: string | null }>(
+    const [r] = await this.w.rows<Record<string, string | null>>(
       `SELECT
-         (SELECT string_agg(schema_name || '.' || function_name || ' ' || macro_definition, chr(10) ORDER BY schema_name, function_name, macro_definition)
+         version() AS duckdb,
+         (SELECT string_agg(schema_name || '.' || function_name || ' ' || coalesce(macro_definition, '') || ' ' || parameters::VARCHAR, chr(10)
+                 ORDER BY schema_name, function_name, macro_definition)
           FROM duckdb_functions() WHERE schema_name IN ('ref', 'core') AND function_type IN ('macro', 'table_macro')) AS macros,
          (SELECT string_agg(schema_name || '.' || view_name || ' ' || sql, chr(10) ORDER BY schema_name, view_name)
           FROM duckdb_views() WHERE NOT internal AND schema_name = 'meta') AS views,
          (SELECT string_agg(h::VARCHAR, chr(10) ORDER BY h::VARCHAR) FROM ref.bank_holidays h) AS holidays,
          (SELECT md5(string_agg(c::VARCHAR, chr(10) ORDER BY c::VARCHAR)) FROM ref.calendar c) AS calendar`,
     );
-    return createHash('sha256').update(JSON.stringify(r ?? null)).digest('hex');
-  }
-
-  /** Is any fact in the files read as of `upTo` dated after `after` and on or before `upTo`? */
-  async factsDatedBetween(lists: readonly string[], after: string, upTo: string): Promise<boolean> {
-    for (const list of lists) {
-      if (await this.memo(this.later, `${list}|${after}|${upTo}`, () => this.listFactsBetween(list, after, upTo))) return true;
+    const hash = createHash('sha256').update(JSON.stringify(r ?? null));
+    const pkg = JSON.parse(await readFile(projectPath('package.json'), 'utf8')) as { version: string };
+    hash.update(`${pkg.version}+${process.env.CSC_KPI_COMMIT ?? ''}`);
+    for (const dir of ['meta', 'views', 'reference']) {
+      for (const f of (await readdir(projectPath('sql', dir))).sort()) hash.update(`${dir}/${f}\n${await readFile(projectPath('sql', dir, f), 'utf8')}`);
     }
-    return false;
+    hash.update(JSON.stringify([...CONTRACTS.values()].map((c) => [c.list, Object.entries(c.columns).map(([h, col]) => [h, columnMeta(col)])])));
+    return hash.digest('hex');
   }
 
   private memo<T>(cache: Map<string, Promise<T>>, key: string, fn: () => Promise<T>): Promise<T> {
@@ -82,9 +105,7 @@ export class ReuseLookups {
     return r?.sha256 ?? null;
   }
 
-  private async listFactsBetween(list: string, after: string, upTo: string): Promise<boolean> {
-    const columns = datesThatCanBeLater(list);
-    if (columns.length === 0) return false;
+  private async listFactsBetween(list: string, columns: readonly string[], after: string, upTo: string): Promise<boolean> {
     const rows =
       list === 'audits'
         ? 'core.audits a SEMI JOIN meta.current_audit_files f ON f.sha256 = a.file_sha256'
@@ -109,6 +130,19 @@ export async function earlierRunWithSameInputs(
   return r ? { runId: r.run_id, asOf: r.as_of } : null;
 }
 
+/** Does the run hold this KPI's points for exactly tonight's 25 trend points? */
+export async function hasEveryPoint(w: Warehouse, k: { kpi: string; asOf: string; runId: string }): Promise<boolean> {
+  const [r] = await w.rows<{ missing: string; got: string; want: string }>(
+    `SELECT
+       (SELECT count(*) FROM (SELECT period_end FROM ref.kpi_periods($as_of::DATE)
+                              EXCEPT SELECT period_end FROM kpi.values WHERE run_id = $run AND kpi = $kpi)) AS missing,
+       (SELECT count(*) FROM kpi.values WHERE run_id = $run AND kpi = $kpi) AS got,
+       (SELECT count(*) FROM ref.kpi_periods($as_of::DATE)) AS want`,
+    { as_of: k.asOf, run: k.runId, kpi: k.kpi },
+  );
+  return r?.missing === '0' && r.got === r.want;
+}
+
 /** Copies the earlier run's points E ≤ its as-of that are among tonight's points; returns how many. */
 export async function copyPoints(w: Warehouse, k: { kpi: string; asOf: string; workflowId: string; runId: string }, from: { runId: string; asOf: string }): Promise<number> {
   const [r] = await w.rows<{ Count: string }>(
@@ -128,6 +162,7 @@ export async function onlyPointsAfter<T>(w: Warehouse, after: string, fn: () => 
   try {
     return await fn();
   } finally {
-    await w.run('RESET VARIABLE csc_kpi_points_after');
+    // Best effort: after a failed statement the transaction refuses it, and the error to see is fn's.
+    await w.run('RESET VARIABLE csc_kpi_points_after').catch(() => undefined);
   }
 }

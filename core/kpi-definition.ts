@@ -102,6 +102,18 @@ function checkSources(file: string, meta: KpiMeta): string[] {
   return errors;
 }
 
+/**
+ * Every column the SQL maps codes of (`ref.map_code('<column>', …)`) must be one the metadata
+ * says the KPI reads: the definition version takes in the mappings of exactly those columns.
+ */
+function checkMappedColumns(file: string, meta: KpiMeta, sql: string): string[] {
+  const read = new Set(Object.values(meta.sources).flat());
+  return [...sql.matchAll(/\bref\.map_code\s*\(\s*'([^']*)'/g)]
+    .map((x) => x[1]!)
+    .filter((c) => !read.has(c))
+    .map((c) => `${file}: the SQL maps codes of "${c}" (ref.map_code) but metadata sources does not list that column, so its mappings would not be part of the definition version`);
+}
+
 export function parseKpiFile(file: string, text: string): { value?: KpiDefinition; errors: string[] } {
   const m = HEADER.exec(text);
   if (!m) return { errors: [`${file}: no /*--- {metadata} ---*/ header block`] };
@@ -115,7 +127,7 @@ export function parseKpiFile(file: string, text: string): { value?: KpiDefinitio
   if (!meta.success) return { errors: meta.error.issues.map((i) => `${file}: metadata ${i.path.join('.')}: ${i.message}`) };
   const expected = file.replace(/^.*\//, '').replace(/\.sql$/, '');
   if (meta.data.id !== expected) return { errors: [`${file}: id "${meta.data.id}" must match the file name "${expected}"`] };
-  const sourceErrors = checkSources(file, meta.data);
+  const sourceErrors = [...checkSources(file, meta.data), ...checkMappedColumns(file, meta.data, text.slice(m[0].length))];
   if (sourceErrors.length > 0) return { errors: sourceErrors };
   return { value: { meta: meta.data, sql: text.slice(m[0].length), text, version: sha256(text), file }, errors: [] };
 }

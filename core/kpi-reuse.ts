@@ -16,7 +16,14 @@ import { CONTRACTS } from './contracts/lists.js';
 import { snakeCase } from './contracts/naming.js';
 import type { KpiDefinition } from './kpi-definition.js';
 
-export type Reusability = { reusable: true; lists: string[] } | { reusable: false; why: string };
+export type Reusability =
+  | {
+      reusable: true;
+      lists: string[];
+      /** The date columns it cuts off at as-of (`<column> <= $as_of`): only their values can move a past point. */
+      cutoffColumns: string[];
+    }
+  | { reusable: false; why: string };
 
 /** Snake-case names of every date column in the contracts: the columns a cut-off may compare. */
 const DATE_COLUMNS = new Set(
@@ -25,49 +32,86 @@ const DATE_COLUMNS = new Set(
 
 const AT_CALL = /\bcore\.([a-z_]+)_at\s*\(\s*\$as_of\s*\)/g;
 const PERIODS_CALL = /\bref\.kpi_periods\s*\(\s*\$as_of\s*\)/g;
-const SCHEMA_REF = /\b(core|meta|kpi|raw|drill|main|temp|information_schema|pg_catalog)\s*\.\s*([a-z_]+)/gi;
-const FORBIDDEN = /\b(read_[a-z_]+|glob|now|current_date|current_timestamp|today|get_current_time|getvariable|random|uuid|gen_random_uuid)\s*\(|\bcurrent_date\b|\bcurrent_timestamp\b/i;
+const SCHEMA_REF = /\b(core|meta|kpi|raw|drill|main|temp|information_schema|pg_catalog)\s*\.\s*([a-z_]+)/i;
+/** The clock, randomness, session state and files: a KPI calling any of these is never reused. */
+const FORBIDDEN_CALL = /\b(read_\w+|glob|\w*current\w*|\w*timestamp\w*|localtime|now|today|random|setseed|uuid|gen_random_uuid|getvariable|current_setting|epoch\w*)\s*\(/i;
+const FORBIDDEN_WORD = /\b(current_date|current_time|current_timestamp|localtime|localtimestamp)\b/i;
 const OPERATOR = /[+\-*/%|]/;
 
-/** Strips `--` and block comments (metadata included), so words in them do not count. */
-function withoutComments(sql: string): string {
-  return sql.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/--[^\n]*/g, ' ');
+/**
+ * The SQL with comments blanked and string literals emptied (`'…'` → `''`), so that neither can
+ * hide or fake what the checks look for. Quoted names (`"…"`) are kept and reported.
+ */
+export function sqlSkeleton(sql: string): { text: string; quotedNames: boolean } {
+  let out = '';
+  let quotedNames = false;
+  for (let i = 0; i < sql.length; ) {
+    const two = sql.slice(i, i + 2);
+    if (two === '--') {
+      const end = sql.indexOf('\n', i);
+      i = end < 0 ? sql.length : end;
+      out += ' ';
+    } else if (two === '/*') {
+      const end = sql.indexOf('*/', i + 2);
+      i = end < 0 ? sql.length : end + 2;
+      out += ' ';
+    } else if (sql[i] === "'") {
+      let j = i + 1;
+      while (j < sql.length && !(sql[j] === "'" && sql[j + 1] !== "'")) j += sql[j] === "'" ? 2 : 1;
+      i = j + 1;
+      out += "''";
+    } else {
+      if (sql[i] === '"') quotedNames = true;
+      out += sql[i];
+      i++;
+    }
+  }
+  return { text: out, quotedNames };
 }
 
-/** Is the `$as_of` at `at` (index in `sql`) a plain cut-off `<date column> <= $as_of`? */
-function isCutoff(sql: string, at: number): boolean {
+/** If the `$as_of` at `at` (index in `sql`) is a plain cut-off `<date column> <= $as_of`, that column. */
+function cutoffColumn(sql: string, at: number): string | null {
   const head = sql.slice(0, at);
   const m = /((?:[a-z_]\w*\.)?([a-z_]\w*))\s*<=\s*$/i.exec(head);
-  if (!m) return false;
+  if (!m) return null;
   const column = m[2]!.toLowerCase();
-  if (!DATE_COLUMNS.has(column) && column !== 'extract_date') return false;
+  if (!DATE_COLUMNS.has(column) && column !== 'extract_date') return null;
   const lead = head.slice(0, m.index).trimEnd().slice(-1);
-  if (OPERATOR.test(lead) || lead === '.') return false; // e.g. `start + role_end_date <= $as_of`
+  if (OPERATOR.test(lead) || lead === '.' || lead === '>') return null; // e.g. `start + role_end_date <= $as_of`
   const trail = sql.slice(at + '$as_of'.length).trimStart();
-  if (trail.startsWith('::') || OPERATOR.test(trail.charAt(0))) return false; // e.g. `<= $as_of - 7`
-  return true;
+  if (trail.startsWith('::') || OPERATOR.test(trail.charAt(0))) return null; // e.g. `<= $as_of - 7`
+  return column;
 }
 
 export function reusability(def: Pick<KpiDefinition, 'sql'>): Reusability {
-  const sql = withoutComments(def.sql);
-  const forbidden = FORBIDDEN.exec(sql);
-  if (forbidden) return { reusable: false, why: `it calls ${forbidden[0].replace(/\s*\($/, '')}()` };
+  const { text: sql, quotedNames } = sqlSkeleton(def.sql);
+  const no = (why: string): Reusability => ({ reusable: false, why });
+  if (quotedNames) return no('it uses a quoted name ("…"), which these checks do not read');
+  const forbidden = FORBIDDEN_CALL.exec(sql) ?? FORBIDDEN_WORD.exec(sql);
+  if (forbidden) return no(`it calls ${forbidden[0].replace(/\s*\($/, '')}${forbidden[0].endsWith('(') ? '()' : ''}`);
+  if (/\b(from|join)\s*''/i.test(sql)) return no('it reads a file named in a string');
+  if (sql.includes('->')) return no('it uses a lambda (x -> …), whose parameters these checks do not follow');
+  if (/\bover\s*\([^)]*period_/i.test(sql)) return no('a window runs across trend points, so one point depends on others');
+  const aliased = new RegExp(`\\bas\\s+(${[...DATE_COLUMNS].join('|')})\\b`, 'i').exec(sql);
+  if (aliased) return no(`it names a derived value ${aliased[1]}, like a date column`);
   const lists = new Set<string>();
   for (const m of sql.matchAll(AT_CALL)) lists.add(m[1]!);
-  for (const l of lists) if (!CONTRACTS.has(l)) return { reusable: false, why: `core.${l}_at is not a list of the contracts` };
+  for (const l of lists) if (!CONTRACTS.has(l)) return no(`core.${l}_at is not a list of the contracts`);
   // Every schema-qualified name must be a `core.<list>_at($as_of)` call (ref.* is reference data and macros).
   const rest = sql.replace(AT_CALL, ' ').replace(PERIODS_CALL, ' ');
   const other = SCHEMA_REF.exec(rest);
-  SCHEMA_REF.lastIndex = 0;
-  if (other) return { reusable: false, why: `it reads ${other[1]}.${other[2]} (not through core.<list>_at($as_of))` };
+  if (other) return no(`it reads ${other[1]}.${other[2]} (not through core.<list>_at($as_of))`);
+  const cutoffs = new Set<string>();
   for (const m of rest.matchAll(/\$as_of\b/g)) {
-    if (!isCutoff(rest, m.index)) {
+    const column = cutoffColumn(rest, m.index);
+    if (!column) {
       const around = rest.slice(Math.max(0, m.index - 40), m.index + 12).replace(/\s+/g, ' ').trim();
-      return { reusable: false, why: `it uses $as_of other than as a cut-off on a date column: "${around}"` };
+      return no(`it uses $as_of other than as a cut-off on a date column: "${around}"`);
     }
+    if (column !== 'extract_date') cutoffs.add(column);
   }
-  if (lists.size === 0) return { reusable: false, why: 'it reads no list through core.<list>_at($as_of)' };
-  return { reusable: true, lists: [...lists].sort() };
+  if (lists.size === 0) return no('it reads no list through core.<list>_at($as_of)');
+  return { reusable: true, lists: [...lists].sort(), cutoffColumns: [...cutoffs].sort() };
 }
 
 /**

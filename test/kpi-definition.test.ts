@@ -20,6 +20,14 @@ describe('KPI definitions', () => {
     ]);
   });
 
+  it('rejects mapping the codes of a column the metadata does not say the KPI reads', () => {
+    const sql = (column: string) => FILE.replace('SELECT 1', `SELECT ref.map_code('${column}', grade) FROM core.audits_at($as_of)`);
+    expect(parseKpiFile('sql/kpi/x.sql', sql('grade')).errors).toEqual([]);
+    expect(parseKpiFile('sql/kpi/x.sql', sql('audit_type')).errors).toEqual([
+      'sql/kpi/x.sql: the SQL maps codes of "audit_type" (ref.map_code) but metadata sources does not list that column, so its mappings would not be part of the definition version',
+    ]);
+  });
+
   it('rejects a source or column the contracts do not have', () => {
     const bad = FILE.replace('"completed_date"', '"completion"').replace('audits/audits', 'audits/audits');
     expect(parseKpiFile('sql/kpi/x.sql', bad).errors).toEqual(['sql/kpi/x.sql: metadata sources: audits/audits has no column "completion"']);

@@ -90,6 +90,14 @@ describe('which KPIs may reuse earlier points', () => {
     ['a meta table', 'SELECT 1 FROM core.workforce_at($as_of) JOIN meta.files ON true', /reads meta\.files/],
     ['the clock', 'SELECT 1 FROM core.workforce_at($as_of) WHERE role_end_date <= current_date', /current_date/],
     ['a file', "SELECT 1 FROM core.workforce_at($as_of), read_csv('x.csv')", /read_csv/],
+    ['a file named in a string', "SELECT 1 FROM core.workforce_at($as_of) JOIN 'x.csv' ON true", /a file named in a string/],
+    ['another clock', 'SELECT get_current_timestamp() FROM core.workforce_at($as_of)', /get_current_timestamp\(\)/],
+    ['a block comment opened inside a line comment', "-- audits/*.xlsx\nSELECT 1 FROM core.workforce_at($as_of) WHERE role_end_date <= $as_of - 7 -- */", /other than as a cut-off/],
+    ['a string holding a comment marker', "SELECT 'n/a -- x' FROM meta.files", /reads meta\.files/],
+    ['a quoted name', 'SELECT 1 FROM core."workforce" WHERE role_end_date <= $as_of', /quoted name/],
+    ['a derived value named like a date column', 'SELECT 1 FROM (SELECT role_start_date + 30 AS role_end_date FROM core.workforce_at($as_of)) WHERE role_end_date <= $as_of', /derived value role_end_date/],
+    ['a lambda', 'SELECT list_filter([role_end_date], x -> x <= $as_of) FROM core.workforce_at($as_of)', /lambda/],
+    ['a window across trend points', 'SELECT lag(n) OVER (ORDER BY p.period_end) FROM ref.kpi_periods($as_of) p, core.workforce_at($as_of)', /across trend points/],
   ])('not with %s', (_name, sql, why) => {
     const r = reusability({ sql });
     expect(r.reusable).toBe(false);
@@ -100,7 +108,7 @@ describe('which KPIs may reuse earlier points', () => {
     const sql = `-- uses $as_of + 1 only in this comment
       SELECT bool_or(manager_sign_off_date <= $as_of), CASE WHEN c.date_of_final_order <= $as_of THEN 1 END
       FROM core.case_closures_at($as_of) JOIN ref.kpi_periods($as_of) p ON true JOIN core.care_proceedings_at($as_of) c ON true`;
-    expect(reusability({ sql })).toEqual({ reusable: true, lists: ['care_proceedings', 'case_closures'] });
+    expect(reusability({ sql })).toEqual({ reusable: true, lists: ['care_proceedings', 'case_closures'], cutoffColumns: ['date_of_final_order', 'manager_sign_off_date'] });
   });
 });
 
@@ -117,7 +125,7 @@ describe('a night that reuses gets the figures of a night that computes everythi
     expect(reusedOn['2015-04-01']).toEqual(Object.fromEntries(REUSABLE.map((k) => [k, 24])));
   }, 120_000);
 
-  it('a fact dated after last night changes a past point, so that KPI computes again', async () => {
+  it('a fact dated after last night changes a past point, so that KPI computes again (and only a date it cuts off at counts)', async () => {
     // A February closure signed off on 1 March 2015, the day after the extract (allowed: a
     // sign-off date is not checked against the extract date). As of 28 February it is not
     // signed off; as of 1 March it is, for February's point too (kpis.md: dates between E and D count).
@@ -129,12 +137,21 @@ describe('a night that reuses gets the figures of a night that computes everythi
       closure = lines[i]!.split(',')[7]!;
       lines[i] = lines[i]!.replace(/,,$/, ',01/03/2015,W0001');
       await put(n, path, lines.join('\n'));
+      // And an unborn child due on 1 March in the CIN extract: no KPI cuts off at Date of Birth,
+      // so it stops nothing from being reused.
+      const cinPath = 'case-system/children_in_need_2015-02-28.csv';
+      const cin = (await readFile(`${SAMPLE}/${cinPath}`, 'utf8')).split('\n');
+      const fields = cin[1]!.split(',');
+      fields[3] = '01/03/2015';
+      cin[1] = fields.join(',');
+      await put(n, cinPath, cin.join('\n'));
     });
     expect(closure).toMatch(/^E\d+$/);
     await compute(t, '2015-02-28', 'night-0228', true);
     const r = await reuseAndCheck(t, '2015-03-01');
     expect(r.closures_signoff_pct).toBe(0);
     expect(r.re_referral_12m_pct).toBe(24);
+    expect(r.avg_caseload).toBe(24);
     // The February point really moved by one signed-off closure: a copy would have been wrong.
     const feb = await query<{ run_id: string; numerator: number }>(
       t,
