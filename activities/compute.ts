@@ -53,10 +53,10 @@ async function computeKpi(w: Warehouse, d: KpiDefinition, input: ComputeInput, l
     return 0;
   }
   const kpi = d.meta.id;
-  const inputs = await lookups.inputsOf(plan.lists, input.asOf);
+  const inputs = await lookups.inputsOf(plan, input.asOf);
   const earlier = input.reuse === false ? null : await earlierRunWithSameInputs(w, { kpi, version: d.version, inputs, asOf: input.asOf, runId: input.runId });
   let copied = 0;
-  if (earlier && !(await lookups.factsDatedBetween(plan.lists, plan.cutoffColumns, earlier.asOf, input.asOf))) {
+  if (earlier && !(await lookups.factsDatedBetween(plan, earlier.asOf, input.asOf))) {
     copied = await copyPoints(w, { kpi, asOf: input.asOf, workflowId: input.workflowId, runId: input.runId }, earlier);
     await onlyPointsAfter(w, earlier.asOf, () => computeInto(w, d, input));
     if (!(await hasEveryPoint(w, { kpi, asOf: input.asOf, runId: input.runId }))) {

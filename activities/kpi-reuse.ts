@@ -20,10 +20,12 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { columnMeta } from '../core/contracts/columns.js';
 import { CONTRACTS } from '../core/contracts/lists.js';
-import { datesThatCanBeLater } from '../core/kpi-reuse.js';
+import { datesThatCanBeLater, type Reusability } from '../core/kpi-reuse.js';
 import { projectPath } from '../core/project-root.js';
 import { quoteIdent as q } from '../core/sql-text.js';
 import type { Warehouse } from './warehouse.js';
+
+export type ReusePlan = Extract<Reusability, { reusable: true }>;
 
 /**
  * The facts a reuse rests on, looked up once per compute (several KPIs read the same list):
@@ -39,26 +41,41 @@ export class ReuseLookups {
 
   /**
    * What a KPI's points are computed from as of D, as a stable JSON text: the file(s) of each
-   * list it reads (`{"<list>": sha256 | [sha256, …]}`) and `"(shared SQL)"`, a hash of the shared SQL.
+   * list it reads (`{"<list>": sha256 | [sha256, …]}`: tonight's extract, or every extract on or
+   * before D for a list it reads whole), every loaded file when it reads meta.files, and
+   * `"(shared SQL)"`, a hash of what all KPIs lean on.
    */
-  async inputsOf(lists: readonly string[], asOf: string): Promise<string> {
+  async inputsOf(plan: ReusePlan, asOf: string): Promise<string> {
     const out: Record<string, string | string[] | null> = {};
-    for (const list of lists) out[list] = await this.memo(this.files, `${list}|${asOf}`, () => this.filesOf(list, asOf));
+    for (const list of plan.lists) {
+      const whole = plan.wholeLists.includes(list);
+      out[list] = await this.memo(this.files, `${list}|${whole}|${asOf}`, () => this.filesOf(list, whole, asOf));
+    }
+    if (plan.readsFileList) {
+      out['(meta.files)'] = await this.memo(this.files, `(meta.files)|${asOf}`, async () =>
+        (await this.w.rows<{ sha256: string }>(
+          `SELECT sha256 FROM meta.files WHERE status = 'loaded' AND (extract_date IS NULL OR extract_date <= $as_of::DATE) ORDER BY sha256`,
+          { as_of: asOf },
+        )).map((r) => r.sha256),
+      );
+    }
     out['(shared SQL)'] = await (this.shared ??= this.sharedSql());
     return JSON.stringify(out);
   }
 
   /**
-   * Does any file read as of `upTo` hold, in one of `cutoffColumns` (the date columns the KPI cuts
-   * off at as-of), a value dated after `after` and on or before `upTo`? For audits, Completed
-   * Date always counts: core.audits_at(d) cuts it off at d.
+   * Does any file read as of `upTo` hold, in one of the date columns the KPI cuts off at as-of,
+   * a value dated after `after` and on or before `upTo`? For audits, Completed Date always
+   * counts: core.audits_at(d) cuts it off at d.
    */
-  async factsDatedBetween(lists: readonly string[], cutoffColumns: readonly string[], after: string, upTo: string): Promise<boolean> {
-    for (const list of lists) {
-      const compared = new Set(list === 'audits' ? [...cutoffColumns, 'completed_date'] : cutoffColumns);
+  async factsDatedBetween(plan: ReusePlan, after: string, upTo: string): Promise<boolean> {
+    for (const list of plan.lists) {
+      const whole = plan.wholeLists.includes(list);
+      const compared = new Set(list === 'audits' ? [...plan.cutoffColumns, 'completed_date'] : plan.cutoffColumns);
       const columns = datesThatCanBeLater(list).filter((c) => compared.has(c));
       if (columns.length === 0) continue;
-      if (await this.memo(this.later, `${list}|${columns.join(',')}|${after}|${upTo}`, () => this.listFactsBetween(list, columns, after, upTo))) return true;
+      const key = `${list}|${whole}|${columns.join(',')}|${after}|${upTo}`;
+      if (await this.memo(this.later, key, () => this.listFactsBetween(list, whole, columns, after, upTo))) return true;
     }
     return false;
   }
@@ -92,9 +109,15 @@ export class ReuseLookups {
     return hit;
   }
 
-  private async filesOf(list: string, asOf: string): Promise<string | string[] | null> {
+  private async filesOf(list: string, whole: boolean, asOf: string): Promise<string | string[] | null> {
     if (list === 'audits') {
       return (await this.w.rows<{ sha256: string }>('SELECT sha256 FROM meta.current_audit_files ORDER BY sha256')).map((r) => r.sha256);
+    }
+    if (whole) {
+      return (await this.w.rows<{ sha256: string }>(
+        `SELECT sha256 FROM meta.files WHERE list = $list AND status = 'loaded' AND extract_date <= $as_of::DATE ORDER BY sha256`,
+        { list, as_of: asOf },
+      )).map((r) => r.sha256);
     }
     // The same choice as core.<list>_at(d) (activities/migrate.ts).
     const [r] = await this.w.rows<{ sha256: string }>(
@@ -105,11 +128,13 @@ export class ReuseLookups {
     return r?.sha256 ?? null;
   }
 
-  private async listFactsBetween(list: string, columns: readonly string[], after: string, upTo: string): Promise<boolean> {
+  private async listFactsBetween(list: string, whole: boolean, columns: readonly string[], after: string, upTo: string): Promise<boolean> {
     const rows =
       list === 'audits'
         ? 'core.audits a SEMI JOIN meta.current_audit_files f ON f.sha256 = a.file_sha256'
-        : `core.${q(`${list}_at`)}($up_to::DATE)`;
+        : whole
+          ? `core.${q(list)} c SEMI JOIN meta.files f ON f.sha256 = c.file_sha256 AND f.status = 'loaded' AND f.extract_date <= $up_to::DATE`
+          : `core.${q(`${list}_at`)}($up_to::DATE)`;
     const between = columns.map((c) => `(${q(c)} > $after::DATE AND ${q(c)} <= $up_to::DATE)`).join(' OR ');
     const [r] = await this.w.rows<{ n: string }>(`SELECT count(*) AS n FROM ${rows} WHERE ${between}`, { after, up_to: upTo });
     return Number(r?.n ?? 0) > 0;

@@ -8,8 +8,10 @@
  * dated after D1 and on or before D2 — which the night checks in the data.
  *
  * This module decides, from the SQL text alone, whether a KPI reads D only in those ways. It
- * is deliberately narrow: anything else (another schema, a list read without `_at`, arithmetic
- * on `$as_of`, the clock, a file read) makes the KPI ineligible, and it is computed in full.
+ * is deliberately narrow: anything else (another schema, arithmetic on `$as_of`, the clock, a
+ * file read) makes the KPI ineligible, and it is computed in full. A KPI may also read a list
+ * whole (`core.<list>`, every extract) and `meta.files`: its inputs are then every extract on
+ * or before D, and every loaded file.
  */
 import { columnMeta } from './contracts/columns.js';
 import { CONTRACTS } from './contracts/lists.js';
@@ -19,7 +21,12 @@ import type { KpiDefinition } from './kpi-definition.js';
 export type Reusability =
   | {
       reusable: true;
+      /** Every list it reads. */
       lists: string[];
+      /** The lists it reads whole (`core.<list>`: every extract), not only tonight's extract. */
+      wholeLists: string[];
+      /** It reads meta.files (which files were loaded, with their extract dates). */
+      readsFileList: boolean;
       /** The date columns it cuts off at as-of (`<column> <= $as_of`): only their values can move a past point. */
       cutoffColumns: string[];
     }
@@ -32,7 +39,7 @@ const DATE_COLUMNS = new Set(
 
 const AT_CALL = /\bcore\.([a-z_]+)_at\s*\(\s*\$as_of\s*\)/g;
 const PERIODS_CALL = /\bref\.kpi_periods\s*\(\s*\$as_of\s*\)/g;
-const SCHEMA_REF = /\b(core|meta|kpi|raw|drill|main|temp|information_schema|pg_catalog)\s*\.\s*([a-z_]+)/i;
+const SCHEMA_REF = /\b(core|meta|kpi|raw|drill|main|temp|information_schema|pg_catalog)\s*\.\s*([a-z_]+)/gi;
 /** The clock, randomness, session state and files: a KPI calling any of these is never reused. */
 const FORBIDDEN_CALL = /\b(read_\w+|glob|\w*current\w*|\w*timestamp\w*|localtime|now|today|random|setseed|uuid|gen_random_uuid|getvariable|current_setting|epoch\w*)\s*\(/i;
 const FORBIDDEN_WORD = /\b(current_date|current_time|current_timestamp|localtime|localtimestamp)\b/i;
@@ -97,10 +104,18 @@ export function reusability(def: Pick<KpiDefinition, 'sql'>): Reusability {
   const lists = new Set<string>();
   for (const m of sql.matchAll(AT_CALL)) lists.add(m[1]!);
   for (const l of lists) if (!CONTRACTS.has(l)) return no(`core.${l}_at is not a list of the contracts`);
-  // Every schema-qualified name must be a `core.<list>_at($as_of)` call (ref.* is reference data and macros).
+  // Every other schema-qualified name must be a list read whole (`core.<list>`: its key is then
+  // every extract on or before as-of) or meta.files; ref.* is reference data and macros.
   const rest = sql.replace(AT_CALL, ' ').replace(PERIODS_CALL, ' ');
-  const other = SCHEMA_REF.exec(rest);
-  if (other) return no(`it reads ${other[1]}.${other[2]} (not through core.<list>_at($as_of))`);
+  const wholeLists = new Set<string>();
+  let readsFileList = false;
+  for (const m of rest.matchAll(SCHEMA_REF)) {
+    const [schema, name] = [m[1]!.toLowerCase(), m[2]!.toLowerCase()];
+    if (schema === 'core' && CONTRACTS.has(name)) wholeLists.add(name);
+    else if (schema === 'meta' && name === 'files') readsFileList = true;
+    else return no(`it reads ${m[1]}.${m[2]} (only core.<list>_at($as_of), core.<list> and meta.files can be keyed)`);
+  }
+  for (const l of wholeLists) lists.add(l);
   const cutoffs = new Set<string>();
   for (const m of rest.matchAll(/\$as_of\b/g)) {
     const column = cutoffColumn(rest, m.index);
@@ -111,7 +126,7 @@ export function reusability(def: Pick<KpiDefinition, 'sql'>): Reusability {
     if (column !== 'extract_date') cutoffs.add(column);
   }
   if (lists.size === 0) return no('it reads no list through core.<list>_at($as_of)');
-  return { reusable: true, lists: [...lists].sort(), cutoffColumns: [...cutoffs].sort() };
+  return { reusable: true, lists: [...lists].sort(), wholeLists: [...wholeLists].sort(), readsFileList, cutoffColumns: [...cutoffs].sort() };
 }
 
 /**

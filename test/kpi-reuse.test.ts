@@ -61,6 +61,7 @@ const REUSABLE = [
   'audits_completed_by_managers_pct',
   'audits_good_or_better_pct',
   'avg_caseload',
+  'cin_without_plan_6wk',
   'closures_signoff_pct',
   'cp_repeat_plan_pct',
   'frontline_per_manager',
@@ -72,12 +73,15 @@ const REUSABLE = [
 ];
 
 describe('which KPIs may reuse earlier points', () => {
-  it('every catalogue KPI but cin_without_plan_6wk (it reads every CIN extract and meta.files for first-seen codes)', async () => {
+  it('every catalogue KPI; cin_without_plan_6wk keyed on every CIN extract and every loaded file (it reads them for first-seen codes)', async () => {
     const defs = await readKpiCatalogue();
     expect(defs.filter((d) => reusability(d).reusable).map((d) => d.meta.id)).toEqual(REUSABLE);
     expect(reusability(defs.find((d) => d.meta.id === 'cin_without_plan_6wk')!)).toEqual({
-      reusable: false,
-      why: 'it reads core.children_in_need (not through core.<list>_at($as_of))',
+      reusable: true,
+      lists: ['children_in_need'],
+      wholeLists: ['children_in_need'],
+      readsFileList: true,
+      cutoffColumns: ['cin_start_date'],
     });
   });
 
@@ -86,14 +90,15 @@ describe('which KPIs may reuse earlier points', () => {
     ['arithmetic after the cut-off', 'SELECT 1 FROM core.workforce_at($as_of) WHERE role_end_date <= $as_of - 7', /other than as a cut-off/],
     ['as-of on the left', 'SELECT 1 FROM core.workforce_at($as_of) WHERE $as_of >= role_end_date', /other than as a cut-off/],
     ['as-of compared with a non-date', 'SELECT 1 FROM core.workforce_at($as_of) WHERE fte <= $as_of', /other than as a cut-off/],
-    ['a list read without _at', 'SELECT 1 FROM core.workforce WHERE role_end_date <= $as_of', /reads core\.workforce/],
-    ['a meta table', 'SELECT 1 FROM core.workforce_at($as_of) JOIN meta.files ON true', /reads meta\.files/],
+    ['a raw table', 'SELECT 1 FROM raw.workforce WHERE role_end_date <= $as_of', /reads raw\.workforce/],
+    ['a list macro called at another date', 'SELECT 1 FROM core.workforce_at(DATE \'2015-01-31\')', /reads core\.workforce_at/],
+    ['a meta table other than files', 'SELECT 1 FROM core.workforce_at($as_of) JOIN meta.rejects ON true', /reads meta\.rejects/],
     ['the clock', 'SELECT 1 FROM core.workforce_at($as_of) WHERE role_end_date <= current_date', /current_date/],
     ['a file', "SELECT 1 FROM core.workforce_at($as_of), read_csv('x.csv')", /read_csv/],
     ['a file named in a string', "SELECT 1 FROM core.workforce_at($as_of) JOIN 'x.csv' ON true", /a file named in a string/],
     ['another clock', 'SELECT get_current_timestamp() FROM core.workforce_at($as_of)', /get_current_timestamp\(\)/],
     ['a block comment opened inside a line comment', "-- audits/*.xlsx\nSELECT 1 FROM core.workforce_at($as_of) WHERE role_end_date <= $as_of - 7 -- */", /other than as a cut-off/],
-    ['a string holding a comment marker', "SELECT 'n/a -- x' FROM meta.files", /reads meta\.files/],
+    ['a string holding a comment marker', "SELECT 'n/a -- x' FROM core.workforce_at($as_of), meta.rejects", /reads meta\.rejects/],
     ['a quoted name', 'SELECT 1 FROM core."workforce" WHERE role_end_date <= $as_of', /quoted name/],
     ['a derived value named like a date column', 'SELECT 1 FROM (SELECT role_start_date + 30 AS role_end_date FROM core.workforce_at($as_of)) WHERE role_end_date <= $as_of', /derived value role_end_date/],
     ['a lambda', 'SELECT list_filter([role_end_date], x -> x <= $as_of) FROM core.workforce_at($as_of)', /lambda/],
@@ -108,7 +113,13 @@ describe('which KPIs may reuse earlier points', () => {
     const sql = `-- uses $as_of + 1 only in this comment
       SELECT bool_or(manager_sign_off_date <= $as_of), CASE WHEN c.date_of_final_order <= $as_of THEN 1 END
       FROM core.case_closures_at($as_of) JOIN ref.kpi_periods($as_of) p ON true JOIN core.care_proceedings_at($as_of) c ON true`;
-    expect(reusability({ sql })).toEqual({ reusable: true, lists: ['care_proceedings', 'case_closures'], cutoffColumns: ['date_of_final_order', 'manager_sign_off_date'] });
+    expect(reusability({ sql })).toEqual({
+      reusable: true,
+      lists: ['care_proceedings', 'case_closures'],
+      wholeLists: [],
+      readsFileList: false,
+      cutoffColumns: ['date_of_final_order', 'manager_sign_off_date'],
+    });
   });
 });
 
@@ -182,5 +193,18 @@ describe('a night that reuses gets the figures of a night that computes everythi
     const r = await reuseAndCheck(t, '2015-03-01');
     expect(r.re_referral_12m_pct).toBe(0);
     expect(r.avg_caseload).toBe(24);
+    // cin_without_plan_6wk reads meta.files (the first extract each unknown status appeared in): a new file of any list counts.
+    expect(r.cin_without_plan_6wk).toBe(0);
+  }, 120_000);
+
+  it('a late, older CIN extract: tonight’s extract is unchanged, but the KPI that reads every extract computes again', async () => {
+    const t = await sampleNight();
+    await compute(t, '2015-02-28', 'night-0228', true);
+    const cin = (await readFile(`${SAMPLE}/case-system/children_in_need_2015-01-31.csv`, 'utf8')).trimEnd().split('\n');
+    await put(t, 'case-system/children_in_need_2015-01-15.csv', cin.slice(0, -1).join('\n') + '\n');
+    await pullAndLoad(t, '2015-03-01');
+    const r = await reuseAndCheck(t, '2015-03-01');
+    expect(r.cin_without_plan_6wk).toBe(0);
+    expect(r.avg_caseload).toBe(24); // it reads tonight's CIN extract only, which is still 28 February's
   }, 120_000);
 });
