@@ -183,14 +183,18 @@ describe('a night that reuses gets the figures of a night that computes everythi
     expect(await reuseAndCheck(t, '2015-03-02')).toEqual(Object.fromEntries(REUSABLE.map((k) => [k, 24])));
   }, 120_000);
 
-  it('a new extract of one list: that list’s KPIs compute again, the others reuse', async () => {
+  /** Night 28 February, then a new file `to` (the sample's `from` less its last record: new bytes), then 1 March both ways. */
+  async function afterNewFile(from: string, to: string): Promise<Record<string, number>> {
     const t = await sampleNight();
     await compute(t, '2015-02-28', 'night-0228', true);
-    // March's extract: February's less its last record (new bytes, so a new file).
-    const referrals = (await readFile(`${SAMPLE}/case-system/referrals_2015-02-28.csv`, 'utf8')).trimEnd().split('\n');
-    await put(t, 'case-system/referrals_2015-03-01.csv', referrals.slice(0, -1).join('\n') + '\n');
+    const lines = (await readFile(`${SAMPLE}/case-system/${from}`, 'utf8')).trimEnd().split('\n');
+    await put(t, `case-system/${to}`, lines.slice(0, -1).join('\n') + '\n');
     await pullAndLoad(t, '2015-03-01');
-    const r = await reuseAndCheck(t, '2015-03-01');
+    return reuseAndCheck(t, '2015-03-01');
+  }
+
+  it('a new extract of one list: that list’s KPIs compute again, the others reuse', async () => {
+    const r = await afterNewFile('referrals_2015-02-28.csv', 'referrals_2015-03-01.csv');
     expect(r.re_referral_12m_pct).toBe(0);
     expect(r.avg_caseload).toBe(24);
     // cin_without_plan_6wk reads meta.files (the first extract each unknown status appeared in): a new file of any list counts.
@@ -198,12 +202,7 @@ describe('a night that reuses gets the figures of a night that computes everythi
   }, 120_000);
 
   it('a late, older CIN extract: tonight’s extract is unchanged, but the KPI that reads every extract computes again', async () => {
-    const t = await sampleNight();
-    await compute(t, '2015-02-28', 'night-0228', true);
-    const cin = (await readFile(`${SAMPLE}/case-system/children_in_need_2015-01-31.csv`, 'utf8')).trimEnd().split('\n');
-    await put(t, 'case-system/children_in_need_2015-01-15.csv', cin.slice(0, -1).join('\n') + '\n');
-    await pullAndLoad(t, '2015-03-01');
-    const r = await reuseAndCheck(t, '2015-03-01');
+    const r = await afterNewFile('children_in_need_2015-01-31.csv', 'children_in_need_2015-01-15.csv');
     expect(r.cin_without_plan_6wk).toBe(0);
     expect(r.avg_caseload).toBe(24); // it reads tonight's CIN extract only, which is still 28 February's
   }, 120_000);
