@@ -49,6 +49,17 @@ export function dateFormat(records: string[][], i: number): string {
   return v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? '%Y-%m-%d' : '%d/%m/%Y';
 }
 
+/** Types DuckDB's CSV reader is not given (read as text, typed by an expression): see textToTyped. */
+const TYPED_BY_EXPRESSION = ['DATE', 'BOOLEAN', 'TINYINT'];
+
+/** The expression typing a text column to a DATE, BOOLEAN or TINYINT contract type; null for other types. */
+export function textToTyped(duckdbType: string, column: string, dateFormatOfFile: string): string | null {
+  if (duckdbType === 'DATE') return `try_strptime(${column}, ${lit(dateFormatOfFile)})::DATE`;
+  if (duckdbType === 'BOOLEAN') return `TRY_CAST(${column} AS BOOLEAN)`;
+  if (duckdbType === 'TINYINT') return `TRY_CAST(split_part(${column}, ' ', 1) AS TINYINT)`;
+  return null;
+}
+
 /** The typed INSERT … SELECT FROM read_csv of one file into core.<list>. */
 async function insertSql(path: string, list: string, sha: string, extractDate: string | null): Promise<string> {
   const contract = contractFor(list);
@@ -60,13 +71,10 @@ async function insertSql(path: string, list: string, sha: string, extractDate: s
     const header = byKey.get(h.trim().toLowerCase());
     const pos = `c${i}`;
     const meta = header ? columnMeta(contract.columns[header]!) : null;
-    const type = meta && ['DATE', 'BOOLEAN', 'TINYINT'].includes(meta.duckdbType) ? 'VARCHAR' : (meta?.duckdbType ?? 'VARCHAR');
+    const type = meta && TYPED_BY_EXPRESSION.includes(meta.duckdbType) ? 'VARCHAR' : (meta?.duckdbType ?? 'VARCHAR');
     types.push(`${lit(pos)}: ${lit(type)}`);
     if (!header || !meta) return;
-    let expr = q(pos);
-    if (meta.duckdbType === 'DATE') expr = `try_strptime(${q(pos)}, ${lit(dateFormat(records, i))})::DATE`;
-    else if (meta.duckdbType === 'BOOLEAN') expr = `TRY_CAST(${q(pos)} AS BOOLEAN)`;
-    else if (meta.duckdbType === 'TINYINT') expr = `TRY_CAST(split_part(${q(pos)}, ' ', 1) AS TINYINT)`;
+    const expr = textToTyped(meta.duckdbType, q(pos), dateFormat(records, i)) ?? q(pos);
     picked.push(`${expr} AS ${q(snakeCase(header))}`);
   });
   return `INSERT INTO core.${q(list)} BY NAME

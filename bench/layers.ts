@@ -14,23 +14,15 @@ import { columnMeta } from '../core/contracts/columns.js';
 import { contractFor } from '../core/contracts/lists.js';
 import { snakeCase } from '../core/contracts/naming.js';
 import { quoteIdent as q, sqlLiteral as lit } from '../core/sql-text.js';
-import { dateFormat, head, timeBaseline, type BareResult } from './bare.js';
+import { dateFormat, head, textToTyped, timeBaseline, type BareResult } from './bare.js';
 import type { Dataset } from './dataset.js';
 
-/** The typed value of a raw column, as (b) types it. */
+/** The typed value of a raw column, as (b) types it (the types (b)'s CSV reader casts, by a cast). */
 function typed(list: string, header: string, format: string): string {
   const meta = columnMeta(contractFor(list).columns[header]!);
   const c = q(snakeCase(header));
-  switch (meta.duckdbType) {
-    case 'VARCHAR':
-      return c;
-    case 'DATE':
-      return `try_strptime(${c}, ${lit(format)})::DATE`;
-    case 'TINYINT':
-      return `TRY_CAST(split_part(${c}, ' ', 1) AS TINYINT)`;
-    default:
-      return `TRY_CAST(${c} AS ${meta.duckdbType})`;
-  }
+  if (meta.duckdbType === 'VARCHAR') return c;
+  return textToTyped(meta.duckdbType, c, format) ?? `TRY_CAST(${c} AS ${meta.duckdbType})`;
 }
 
 export async function layers(data: Dataset): Promise<BareResult> {
