@@ -136,6 +136,8 @@ export async function tightenHome(home: string, landing?: string): Promise<Tight
   };
   await narrow(home, '', homeStat.mode, true);
   await walk(home, '');
+  out.tightened.sort();
+  out.failed.sort();
   return out;
 }
 
