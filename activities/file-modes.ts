@@ -12,7 +12,7 @@
  * folder (by default inside the home) is never touched: it belongs to whoever delivers the files.
  */
 import { chmod, lstat, mkdir, readdir, realpath, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 
 export const PRIVATE_DIR = 0o700;
 export const PRIVATE_FILE = 0o600;
@@ -143,11 +143,6 @@ export async function tightenHome(home: string, landing?: string): Promise<Tight
 
 /** One log line's worth of a tightening: the first few paths and how many more. */
 export function describePaths(paths: string[], shown = 5): string {
-  const head = paths.slice(0, shown).map((p) => p.split(sep).join('/'));
-  return paths.length > shown ? `${head.join(', ')} and ${paths.length - shown} more` : head.join(', ');
-}
-
-/** `path` relative to `home`, `/`-separated (for wantedMode). */
-export function relToHome(home: string, path: string): string {
-  return relative(home, path).split(sep).join('/');
+  const head = paths.slice(0, shown).join(', ');
+  return paths.length > shown ? `${head} and ${paths.length - shown} more` : head;
 }
