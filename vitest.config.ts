@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 // Workflow tests start a real Temporal dev server and bundle workflow code, so give them room;
-// TZ is pinned so no test can depend on the machine's zone.
+// TZ is pinned so no test can depend on the machine's zone, and the signing key is emptied so none
+// depends on a key in the shell (tests that sign pass their own).
 process.env.TZ = 'Europe/London';
 
 export default defineConfig({
@@ -10,6 +11,6 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 180_000,
     pool: 'forks',
-    env: { TZ: 'Europe/London', LOG_LEVEL: 'silent' },
+    env: { TZ: 'Europe/London', LOG_LEVEL: 'silent', CSC_KPI_SIGNING_KEY: '' },
   },
 });

@@ -4,8 +4,9 @@
  * step and returns a small summary.
  */
 import { join } from 'node:path';
-import { mkdir } from 'node:fs/promises';
 import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { readSigningKey } from '../core/env-config.js';
 import type { ComputeResult, FoundFile, LoadResult, NightInput, PublishInput, PublishResult } from '../core/night.js';
 import { computeKpis } from './compute.js';
 import { loadFile } from './load-file.js';
@@ -17,6 +18,7 @@ import { guarded } from './activity-guard.js';
 import { exportWarehouse } from './export-warehouse.js';
 import { detectBaselines, type DetectBaselinesInput, type DetectBaselinesResult } from './detect-baselines.js';
 import { readKpiCatalogue } from './kpi-files.js';
+import { describePaths, homeDir, privateDir, sealDuckDbFiles, tightenHome } from './file-modes.js';
 
 export interface ActivityDeps {
   /** The warehouse the night writes into; analysts get a copy at publish (default `<home>/work/warehouse.duckdb`). */
@@ -25,6 +27,8 @@ export interface ActivityDeps {
   kpiDir?: string;
   /** Manual baselines file (default config/baselines.json). */
   baselinesConfig?: string;
+  /** The manifest signing key; `undefined` reads CSC_KPI_SIGNING_KEY at publish, `null` publishes unsigned. */
+  signingKey?: string | null;
 }
 
 export function workingWarehousePath(home: string): string {
@@ -34,13 +38,50 @@ export function workingWarehousePath(home: string): string {
 export function createActivities(deps: ActivityDeps = {}) {
   const whPath = deps.workingWarehouse ?? workingWarehousePath;
   const withWarehouse = async <T>(home: string, fn: (w: Warehouse) => Promise<T>): Promise<T> => {
-    await mkdir(join(home, 'work'), { recursive: true });
-    return guarded(Context.current().info.activityType, () => Warehouse.with(whPath(home), fn));
+    await homeDir(home);
+    await privateDir(join(home, 'work'));
+    const path = whPath(home);
+    return guarded(Context.current().info.activityType, () =>
+      Warehouse.with(path, async (w) => {
+        // DuckDB makes the file and its log with the process umask: owner-only once they exist.
+        await sealDuckDbFiles(path);
+        try {
+          return await fn(w);
+        } finally {
+          await sealDuckDbFiles(path);
+        }
+      }),
+    );
   };
   const log = () => Context.current().log;
 
+  /** A home made by an earlier version may be readable by others: narrow it before the night touches it. */
+  const tightenAtNightStart = async (input: NightInput): Promise<void> => {
+    const { tightened, failed } = await tightenHome(input.home, input.landing);
+    if (tightened.length > 0) {
+      log().warn(`home folder tightened: ${tightened.length} paths other accounts could read or enter are now owner-only (${describePaths(tightened)})`, {
+        tightened: tightened.length,
+      });
+    }
+    if (failed.length > 0) {
+      log().warn(`home folder: ${failed.length} paths could not be made owner-only (owned by another account?): ${describePaths(failed)}; chown them to the account the worker runs as`, {
+        failed: failed.length,
+      });
+    }
+  };
+
+  const signingKey = (): string | null => {
+    if (deps.signingKey !== undefined) return deps.signingKey;
+    try {
+      return readSigningKey();
+    } catch (e) {
+      throw ApplicationFailure.nonRetryable(`${(e as Error).message}. Fix the worker's environment and re-run the night.`, 'BadSettings');
+    }
+  };
+
   return {
     async pullSources(input: NightInput): Promise<FoundFile[]> {
+      await tightenAtNightStart(input);
       return withWarehouse(input.home, async (w) => {
         await migrate(w);
         const found = await pullSources(w, input);
@@ -75,8 +116,13 @@ export function createActivities(deps: ActivityDeps = {}) {
     },
 
     async publishSnapshot(input: PublishInput): Promise<PublishResult> {
+      const key = signingKey();
       return withWarehouse(input.home, async (w) => {
-        const r = await publishSnapshot(w, input, { ...(deps.kpiDir ? { catalogue: { dir: deps.kpiDir } } : {}), warn: (m) => log().warn(m) });
+        const r = await publishSnapshot(w, input, {
+          ...(deps.kpiDir ? { catalogue: { dir: deps.kpiDir } } : {}),
+          signingKey: key,
+          warn: (m) => log().warn(m),
+        });
         await exportWarehouse(w, join(input.home, 'warehouse.duckdb'));
         log().info('published snapshot', { snapshotId: r.snapshotId });
         return r;

@@ -8,13 +8,19 @@
  * a complete snapshot folder that a killed publish renamed into place but never indexed is
  * verified and adopted into index.json; a retry of a run that already published returns its
  * snapshot (no duplicate) and finishes the `latest` swap if the kill came before it.
+ *
+ * Custody: the folder is written owner-only and given its published modes (activities/file-modes.ts)
+ * just before the rename; with a signing key, manifest.sig signs manifest.json's bytes
+ * (core/manifest-signature.ts), and recovery adopts only folders that verify under that key.
  */
-import { readFile, mkdir, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import type { PublishInput, PublishResult } from '../core/night.js';
 import { projectPath } from '../core/project-root.js';
+import { signatureInfo, signManifest, SIGNATURE_FILE } from '../core/manifest-signature.js';
 import { buildMetrics } from './build-metrics.js';
+import { applySnapshotModes, privateDir, PRIVATE_FILE } from './file-modes.js';
 import { readKpiCatalogue, type CatalogueOptions } from './kpi-files.js';
 import {
   exclusively,
@@ -45,6 +51,8 @@ export interface PublishOptions {
   warn?: (message: string) => void;
   /** Where the KPI catalogue is read from (default sql/kpi/); tests point it at a temp copy. */
   catalogue?: CatalogueOptions;
+  /** CSC_KPI_SIGNING_KEY: signs manifest.json; without it the snapshot is published unsigned (and `warn` says so). */
+  signingKey?: string | null;
 }
 
 export function snapshotIdFor(asOf: string, createdAt: string, runId: string): string {
@@ -62,11 +70,11 @@ function indexEntry(m: IndexEntry): IndexEntry {
 }
 
 /** Adds complete, verified snapshot folders that index.json misses; leaves (and reports) anything else. */
-async function adoptUnindexed(snapshotsDir: string, index: IndexEntry[], warn: (m: string) => void): Promise<IndexEntry[]> {
+async function adoptUnindexed(snapshotsDir: string, index: IndexEntry[], key: string | null, warn: (m: string) => void): Promise<IndexEntry[]> {
   const adopted: IndexEntry[] = [];
   for (const id of await unindexedFolders(snapshotsDir, index)) {
     const dir = join(snapshotsDir, id);
-    const { errors } = await verifySnapshotFolder(dir, id);
+    const { errors } = await verifySnapshotFolder(dir, id, key);
     if (errors.length > 0) {
       warn(`snapshots/${id} is not in index.json and does not verify, so it was left out: ${errors.join('; ')}`);
       continue;
@@ -92,12 +100,13 @@ export async function publishSnapshot(w: Warehouse, input: PublishInput, opts: P
   const snapshotsDir = join(input.home, 'snapshots');
   const after = opts.after ?? (() => undefined);
   const warn = opts.warn ?? (() => undefined);
+  const key = opts.signingKey ?? null;
   return exclusively(snapshotsDir, async () => {
     await sweepTemporary(snapshotsDir);
     const snapshotId = snapshotIdFor(input.asOf, input.createdAt, input.runId);
     const finalDir = join(snapshotsDir, snapshotId);
     const wasIndexed = (await readIndex(snapshotsDir)).some((e) => e.run_id === input.runId);
-    const index = await adoptUnindexed(snapshotsDir, await readIndex(snapshotsDir), warn);
+    const index = await adoptUnindexed(snapshotsDir, await readIndex(snapshotsDir), key, warn);
     const mine = index.find((e) => e.run_id === input.runId);
     if (mine) {
       // This run published before (an activity retry). If the kill came before index.json was
@@ -111,7 +120,7 @@ export async function publishSnapshot(w: Warehouse, input: PublishInput, opts: P
     const metrics = await buildMetrics(w, input, snapshotId, defs);
     const tmp = join(snapshotsDir, `.tmp-${snapshotId}`);
     await rm(tmp, { recursive: true, force: true });
-    await mkdir(tmp, { recursive: true });
+    await privateDir(tmp);
     await writeSnapshotContents(w, tmp, metrics, defs);
     await after('contents-written');
 
@@ -125,13 +134,17 @@ export async function publishSnapshot(w: Warehouse, input: PublishInput, opts: P
         .map((s) => ({ file: s.file, source: s.source, sha256: s.sha256, extract_date: s.extract_date, rows_loaded: s.rows_loaded, rows_rejected: s.rows_rejected })),
       kpi_definitions: Object.fromEntries(defs.map((d) => [d.meta.id, d.version])),
       files: await hashFolder(tmp),
+      ...(key ? { signature: signatureInfo(key) } : {}),
     };
-    await writeFile(join(tmp, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+    const manifestBytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
+    await writeFile(join(tmp, MANIFEST), manifestBytes, { mode: PRIVATE_FILE });
+    if (key) await writeFile(join(tmp, SIGNATURE_FILE), signManifest(manifestBytes, key), { mode: PRIVATE_FILE });
+    else warn(`snapshot ${snapshotId} is published unsigned: CSC_KPI_SIGNING_KEY is not set, so nothing will prove its manifest unedited (README, "Signing snapshots")`);
     await after('manifest-written');
 
     // Check what was written, not what was meant to be written.
     await fsyncTree(tmp);
-    const { errors } = await verifySnapshotFolder(tmp, snapshotId);
+    const { errors } = await verifySnapshotFolder(tmp, snapshotId, key);
     if (errors.length > 0) {
       throw ApplicationFailure.nonRetryable(
         `Snapshot ${snapshotId} failed its checks and was not published (left in snapshots/.tmp-${snapshotId} until the next run):\n${errors.join('\n')}`,
@@ -140,6 +153,7 @@ export async function publishSnapshot(w: Warehouse, input: PublishInput, opts: P
     }
     await after('checked');
 
+    await applySnapshotModes(tmp);
     await promote(tmp, finalDir);
     await after('promoted');
     await swapLatest(snapshotsDir, snapshotId);

@@ -6,12 +6,13 @@
 import { createHash } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
 import { createReadStream, type BigIntStats } from 'node:fs';
-import { copyFile, lstat, mkdir, readdir, realpath, rename, stat } from 'node:fs/promises';
+import { copyFile, lstat, readdir, realpath, rename, stat } from 'node:fs/promises';
 import { extname, join, sep } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { CASE_SYSTEM_LISTS, type SourceKind } from '../core/contracts/lists.js';
 import { isIsoDate } from '../core/dates.js';
 import type { FoundFile, NightInput } from '../core/night.js';
+import { privateDir, privateFile } from './file-modes.js';
 import type { Warehouse } from './warehouse.js';
 
 export const SOURCES: readonly SourceKind[] = ['case-system', 'hr', 'audits'];
@@ -149,13 +150,14 @@ async function cachedFileFacts(w: Warehouse, known: Map<string, StatRow>, path: 
 
 async function archive(home: string, source: SourceKind, facts: FileFacts, from: string, ext: string): Promise<string> {
   const dir = join(home, 'raw', source);
-  await mkdir(dir, { recursive: true });
+  await privateDir(dir);
   const dest = join(dir, `${facts.sha256}${ext.toLowerCase()}`);
   const existing = await stat(dest).catch(() => null);
   if (existing?.size === facts.byteSize) return dest;
   // Copy under a temporary name, then rename: a retried pull never leaves a half-copied archive.
   const tmp = `${dest}.partial-${process.pid}`;
   await copyFile(from, tmp);
+  await privateFile(tmp); // a copy takes the landing file's mode; the archive is owner-only
   await rename(tmp, dest);
   return dest;
 }

@@ -9,8 +9,10 @@
  * `.index.json.tmp-<pid>`), which the next publish sweeps.
  */
 import { createHash } from 'node:crypto';
-import { open, readFile, readdir, rename, rm, symlink, mkdir, stat, readlink } from 'node:fs/promises';
+import { open, readFile, readdir, rename, rm, symlink, stat, readlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { checkManifestSignature, SIGNATURE_FILE, type ManifestSignatureInfo, type SignatureStatus } from '../core/manifest-signature.js';
+import { makeDir, PASS_THROUGH_DIR, PRIVATE_FILE } from './file-modes.js';
 import { validateMetricsJson } from './snapshot-validate.js';
 
 export interface IndexEntry {
@@ -37,11 +39,15 @@ export interface Manifest extends IndexEntry {
   previous_snapshot_id: string | null;
   sources: ManifestSource[];
   kpi_definitions: Record<string, string>;
-  /** sha256 of every file in the folder except manifest.json itself, by path relative to the folder. */
+  /** sha256 of every file in the folder except manifest.json and manifest.sig, by path relative to the folder. */
   files: Record<string, string>;
+  /** Present when the snapshot was signed (manifest.sig; core/manifest-signature.ts). */
+  signature?: ManifestSignatureInfo;
 }
 
 export const MANIFEST = 'manifest.json';
+/** Files a manifest cannot list: itself, and the signature of its own bytes. */
+const NOT_LISTED = new Set([MANIFEST, SIGNATURE_FILE]);
 const HIDDEN_LEFTOVER = /^\.(tmp-|latest-|index\.json\.tmp-)/;
 
 export async function sha256File(path: string): Promise<string> {
@@ -61,8 +67,9 @@ async function fsyncPath(path: string): Promise<void> {
 /** Writes a file under a hidden temporary name in the same folder, fsyncs it, renames it over `path`. */
 export async function writeFileAtomic(path: string, data: string | Buffer): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
-  const fh = await open(tmp, 'w');
+  const fh = await open(tmp, 'w', PRIVATE_FILE);
   try {
+    await fh.chmod(PRIVATE_FILE);
     await fh.writeFile(data);
     await fh.sync();
   } finally {
@@ -82,10 +89,10 @@ export async function listFiles(dir: string, prefix = ''): Promise<string[]> {
   return out.sort();
 }
 
-/** sha256 of every file in a snapshot folder except manifest.json. */
+/** sha256 of every file in a snapshot folder except manifest.json and manifest.sig. */
 export async function hashFolder(dir: string): Promise<Record<string, string>> {
   const files: Record<string, string> = {};
-  for (const rel of await listFiles(dir)) if (rel !== MANIFEST) files[rel] = await sha256File(join(dir, rel));
+  for (const rel of await listFiles(dir)) if (!NOT_LISTED.has(rel)) files[rel] = await sha256File(join(dir, rel));
   return files;
 }
 
@@ -103,34 +110,65 @@ export async function readManifest(dir: string): Promise<Manifest> {
   return JSON.parse(await readFile(join(dir, MANIFEST), 'utf8')) as Manifest;
 }
 
+/** A name from a folder or a manifest as it may be shown on a terminal: control characters escaped. */
+export function printableName(name: string): string {
+  // eslint-disable-next-line no-control-regex
+  return name.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+export interface SnapshotCheck {
+  /** Every problem found, one line each (empty when the folder verifies). */
+  errors: string[];
+  /**
+   * The folder is not what was published: a file added, missing or changed against the manifest,
+   * a manifest that cannot be read or names another snapshot, or a signature that fails.
+   */
+  tampered: boolean;
+  signature: SignatureStatus;
+}
+
 /**
  * Checks a snapshot folder: manifest.json names exactly the files present, each with its sha256;
- * metrics.json passes the shipped JSON Schema and the zod contract; the ids agree.
+ * its signature (manifest.sig) matches `key`, when there is one; metrics.json passes the shipped
+ * JSON Schema and the zod contract; the ids agree.
  */
-export async function verifySnapshotFolder(dir: string, expectedId?: string): Promise<{ errors: string[] }> {
+export async function verifySnapshotFolder(dir: string, expectedId?: string, key: string | null = null): Promise<SnapshotCheck> {
+  let bytes: Buffer;
   let manifest: Manifest;
   try {
-    manifest = await readManifest(dir);
+    bytes = await readFile(join(dir, MANIFEST));
+    manifest = JSON.parse(bytes.toString('utf8')) as Manifest;
   } catch (e) {
-    return { errors: [`${MANIFEST}: ${(e as Error).message}`] };
+    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'cannot be read as JSON';
+    return { errors: [`${MANIFEST}: ${why}`], tampered: true, signature: 'tampered' };
   }
-  const errors: string[] = [];
-  if (expectedId !== undefined && manifest.snapshot_id !== expectedId) errors.push(`${MANIFEST}: snapshot_id ${manifest.snapshot_id}, expected ${expectedId}`);
+  const integrity: string[] = [];
+  if (expectedId !== undefined && manifest.snapshot_id !== expectedId) {
+    integrity.push(`${MANIFEST}: snapshot_id ${printableName(String(manifest.snapshot_id))}, expected ${printableName(expectedId)}`);
+  }
   const listed = manifest.files ?? {};
-  const present = (await listFiles(dir)).filter((f) => f !== MANIFEST);
-  for (const f of present) if (!(f in listed)) errors.push(`${f}: in the folder but not in ${MANIFEST}`);
+  const present = (await listFiles(dir)).filter((f) => !NOT_LISTED.has(f));
+  for (const f of present) if (!(f in listed)) integrity.push(`${printableName(f)}: in the folder but not in ${MANIFEST}`);
   for (const [f, hash] of Object.entries(listed)) {
-    if (!present.includes(f)) errors.push(`${f}: listed in ${MANIFEST} but missing`);
-    else if ((await sha256File(join(dir, f))) !== hash) errors.push(`${f}: sha256 differs from ${MANIFEST}`);
+    if (!present.includes(f)) integrity.push(`${printableName(f)}: listed in ${MANIFEST} but missing`);
+    else if ((await sha256File(join(dir, f))) !== hash) integrity.push(`${printableName(f)}: sha256 differs from ${MANIFEST}`);
   }
+  const signatureText = await readFile(join(dir, SIGNATURE_FILE), 'utf8').catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return null;
+    throw e;
+  });
+  const sig = checkManifestSignature({ manifestBytes: bytes, declared: manifest.signature, signature: signatureText, key });
+  integrity.push(...sig.problems);
+
+  const errors = [...integrity];
   if (present.includes('metrics.json')) {
     const checked = await validateMetricsJson(await readFile(join(dir, 'metrics.json'), 'utf8'));
     errors.push(...checked.errors.map((e) => `metrics.json ${e}`));
     if (checked.value && checked.value.snapshot_id !== manifest.snapshot_id) errors.push(`metrics.json: snapshot_id ${checked.value.snapshot_id} differs from ${MANIFEST}`);
-  } else {
+  } else if (!integrity.some((e) => e.startsWith('metrics.json:'))) {
     errors.push('metrics.json: missing');
   }
-  return { errors };
+  return { errors, tampered: integrity.length > 0, signature: sig.status };
 }
 
 export async function readIndex(snapshotsDir: string): Promise<IndexEntry[]> {
@@ -178,7 +216,7 @@ export async function promote(tmpDir: string, finalDir: string): Promise<void> {
 
 /** Removes leftovers of publishes that were interrupted before their rename. */
 export async function sweepTemporary(snapshotsDir: string): Promise<void> {
-  await mkdir(snapshotsDir, { recursive: true });
+  await makeDir(snapshotsDir, PASS_THROUGH_DIR);
   for (const name of await readdir(snapshotsDir)) {
     if (HIDDEN_LEFTOVER.test(name)) await rm(join(snapshotsDir, name), { recursive: true, force: true });
   }

@@ -13,6 +13,9 @@ import { register as registerQuery } from './commands/query.js';
 import { register as registerDictionary } from './commands/dictionary.js';
 
 process.env.TZ = 'Europe/London';
+// Second line of defence for custody (the first is the explicit modes in activities/file-modes.ts):
+// anything this process or DuckDB creates without a deliberate mode is owner-only.
+process.umask(0o077);
 const log = createLogger();
 const program = new Command('csc-kpi').description('Nightly children’s social care KPI pipeline');
 

@@ -3,14 +3,14 @@
  * snapshot folders and index.json; `diff` also reads the analysts' warehouse copy, read-only, to
  * find the source rows behind a restatement. An ID may be `latest`.
  */
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { readKpiCatalogue } from '../../activities/kpi-files.js';
-import { readIndex, readLatest, readManifest, verifySnapshotFolder, type Manifest } from '../../activities/snapshot-files.js';
+import { readIndex, readLatest, verifySnapshotFolder, type SnapshotCheck } from '../../activities/snapshot-files.js';
 import { restatementRows } from '../../activities/snapshot-restatements.js';
-import { validateMetricsJson } from '../../activities/snapshot-validate.js';
+import { readVerifiedSnapshot, type VerifiedSnapshot } from '../../activities/snapshot-trust.js';
+import { readSigningKey } from '../../core/env-config.js';
 import type { MetricsFile } from '../../core/metrics-contract.js';
 import { diffSnapshots, formatDiff } from '../../core/snapshot-diff.js';
 
@@ -29,25 +29,26 @@ export function textTable(head: string[], rows: string[][]): string {
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n';
 }
 
-async function resolveId(dir: string, id: string): Promise<string> {
-  if (id !== 'latest') return id;
-  const latest = await readLatest(dir);
-  if (!latest) throw new Error(`no snapshot has been published in ${dir} yet`);
-  return latest;
+/** Where a reader's warnings go (stderr: stdout carries the table a script may read). */
+function warnReader(line: string | null): void {
+  if (line) process.stderr.write(`${line}\n`);
 }
 
-/** A snapshot's metrics and manifest, checked: a snapshot that does not verify is reported, not read silently. */
-export async function loadSnapshot(dir: string, id: string): Promise<{ id: string; metrics: MetricsFile; manifest: Manifest }> {
-  const resolved = await resolveId(dir, id);
-  if (!/^[A-Za-z0-9_.-]+$/.test(resolved) || resolved.startsWith('.')) throw new Error(`"${id}" is not a snapshot id`);
-  const folder = join(dir, resolved);
-  const text = await readFile(join(folder, 'metrics.json'), 'utf8').catch((e: NodeJS.ErrnoException) => {
-    throw new Error(e.code === 'ENOENT' ? `no snapshot ${resolved} in ${dir} (see: csc-kpi snapshots list)` : e.message);
-  });
-  const { errors } = await verifySnapshotFolder(folder, resolved);
-  if (errors.length > 0) throw new Error(`snapshot ${resolved} does not verify:\n  ${errors.join('\n  ')}`);
-  const { value } = await validateMetricsJson(text);
-  return { id: resolved, metrics: value as MetricsFile, manifest: await readManifest(folder) };
+/**
+ * A snapshot's metrics and manifest, verified against its manifest and signature
+ * (activities/snapshot-trust.ts): tampered → an error of one line; unsigned → a warning line on stderr.
+ */
+export async function loadSnapshot(dir: string, id: string, key: string | null = readSigningKey()): Promise<VerifiedSnapshot> {
+  const s = await readVerifiedSnapshot(dir, id, key);
+  warnReader(s.warning);
+  return s;
+}
+
+/** What `list` says of each snapshot's check. */
+function checkWord(c: SnapshotCheck): string {
+  if (c.tampered) return 'TAMPERED';
+  if (c.errors.length > 0) return 'does not verify';
+  return { signed: 'signed', unsigned: 'unsigned', unchecked: 'not checked (no key)', tampered: 'TAMPERED' }[c.signature];
 }
 
 const show = (n: number | null): string => (n === null ? '' : String(n));
@@ -70,22 +71,31 @@ export function register(program: Command, _log: Logger): void {
 
   snapshots
     .command('list')
-    .description('every published snapshot, newest first (from index.json)')
+    .description('every published snapshot, newest first (from index.json), each verified')
     .option('--home <dir>', 'home folder', './data')
     .action(async (o: HomeOpt) => {
       const dir = snapshotsDir(o);
+      const key = readSigningKey();
       const index = await readIndex(dir);
       if (index.length === 0) {
         process.stdout.write(`no snapshots in ${dir}\n`);
         return;
       }
       const latest = await readLatest(dir);
+      const checks: SnapshotCheck[] = [];
+      for (const e of index) checks.push(await verifySnapshotFolder(join(dir, e.snapshot_id), e.snapshot_id, key));
       process.stdout.write(
         textTable(
-          ['snapshot', 'as of', 'created at', 'workflow', 'latest'],
-          index.map((e) => [e.snapshot_id, e.as_of, e.created_at, e.workflow_id, e.snapshot_id === latest ? '*' : '']),
+          ['snapshot', 'as of', 'created at', 'workflow', 'check', 'latest'],
+          index.map((e, i) => [e.snapshot_id, e.as_of, e.created_at, e.workflow_id, checkWord(checks[i]!), e.snapshot_id === latest ? '*' : '']),
         ),
       );
+      const bad = index.filter((_, i) => checks[i]!.errors.length > 0).map((e) => e.snapshot_id);
+      if (bad.length > 0) {
+        throw new Error(`${bad.length} of ${index.length} snapshots do not verify (${bad.join(', ')}): see csc-kpi snapshots show ID for why; do not use their figures.`);
+      }
+      const unproved = checks.filter((c) => c.signature === 'unsigned' || c.signature === 'unchecked').length;
+      if (unproved > 0) warnReader(`warning: ${unproved} of ${index.length} snapshots are not proved by a signature (unsigned, or no CSC_KPI_SIGNING_KEY here to check them)`);
     });
 
   snapshots
