@@ -2,7 +2,7 @@
  * Runs one night and waits for it: against TEMPORAL_ADDRESS if given, else an embedded dev
  * server with an in-process worker serving this run's folders. Starting the same night twice
  * joins the existing run (workflow id from the as-of date), so one night gives one run and one
- * snapshot.
+ * snapshot; asking for the same date with other folders is refused (cli/night-conflict.ts).
  */
 import { Client, Connection, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
@@ -11,6 +11,7 @@ import { nightlyWorkflowId, TASK_QUEUE, type NightInput, type NightProgress, typ
 import { progressDisplay } from './progress-display.js';
 import { readEnvConfig } from '../core/env-config.js';
 import { startDevServer, type DevServer } from './dev-server.js';
+import { assertSameNight } from './night-conflict.js';
 import { connectClient } from './temporal-connection.js';
 import { createWorker, installRuntimeLogger } from './worker.js';
 
@@ -57,6 +58,8 @@ export async function startOrJoinNight(
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     handle = client.workflow.getHandle(workflowId);
   }
+  // USE_EXISTING hands back a running night without saying so: check it is this one either way.
+  await assertSameNight(client, handle, input);
   return awaitNight(handle, onProgress);
 }
 
