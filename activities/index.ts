@@ -19,6 +19,7 @@ import { exportWarehouse } from './export-warehouse.js';
 import { detectBaselines, type DetectBaselinesInput, type DetectBaselinesResult } from './detect-baselines.js';
 import { readKpiCatalogue } from './kpi-files.js';
 import { describePaths, homeDir, privateDir, sealDuckDbFiles, tightenHome } from './file-modes.js';
+import { servedFoldersGuard, type ServedFolders } from './served-folders.js';
 
 export interface ActivityDeps {
   /** The warehouse the night writes into; analysts get a copy at publish (default `<home>/work/warehouse.duckdb`). */
@@ -29,6 +30,12 @@ export interface ActivityDeps {
   baselinesConfig?: string;
   /** The manifest signing key; `undefined` reads CSC_KPI_SIGNING_KEY at publish, `null` publishes unsigned. */
   signingKey?: string | null;
+  /**
+   * The (landing, home) folders this worker serves; a night asking for others fails before any
+   * disk is touched. Every worker the CLI builds passes it (cli/worker.ts); only tests that build
+   * their own Worker on temp folders leave it out.
+   */
+  served?: ServedFolders[];
 }
 
 export function workingWarehousePath(home: string): string {
@@ -37,7 +44,10 @@ export function workingWarehousePath(home: string): string {
 
 export function createActivities(deps: ActivityDeps = {}) {
   const whPath = deps.workingWarehouse ?? workingWarehousePath;
-  const withWarehouse = async <T>(home: string, fn: (w: Warehouse) => Promise<T>): Promise<T> => {
+  const checkFolders = deps.served ? servedFoldersGuard(deps.served) : async () => undefined;
+  const withWarehouse = async <T>(folders: { home: string; landing?: string }, fn: (w: Warehouse) => Promise<T>): Promise<T> => {
+    await checkFolders(folders);
+    const home = folders.home;
     await homeDir(home);
     await privateDir(join(home, 'work'));
     const path = whPath(home);
@@ -81,8 +91,10 @@ export function createActivities(deps: ActivityDeps = {}) {
 
   return {
     async pullSources(input: NightInput): Promise<FoundFile[]> {
+      // The folder check comes before anything on disk is touched, tightening included.
+      await checkFolders(input);
       await tightenAtNightStart(input);
-      return withWarehouse(input.home, async (w) => {
+      return withWarehouse(input, async (w) => {
         await migrate(w);
         const found = await pullSources(w, input);
         log().info('pulled landing folder', { files: found.length, new: found.filter((f) => f.status === 'new').length });
@@ -91,7 +103,7 @@ export function createActivities(deps: ActivityDeps = {}) {
     },
 
     async loadFile(input: { home: string; file: FoundFile; runId: string }): Promise<LoadResult> {
-      return withWarehouse(input.home, async (w) => {
+      return withWarehouse({ home: input.home }, async (w) => {
         const r = await loadFile(w, input.file, input.runId);
         log().info('loaded file', { file: input.file.relPath, status: r.status, rowsLoaded: r.rowsLoaded, rowsRejected: r.rowsRejected });
         return r;
@@ -99,7 +111,7 @@ export function createActivities(deps: ActivityDeps = {}) {
     },
 
     async computeKpis(input: { home: string; asOf: string; workflowId: string; runId: string }): Promise<ComputeResult> {
-      return withWarehouse(input.home, async (w) => {
+      return withWarehouse({ home: input.home }, async (w) => {
         const r = await computeKpis(w, { ...input, ...(deps.kpiDir ? { kpiDir: deps.kpiDir } : {}) });
         log().info('computed KPIs', { kpis: r.kpis.length });
         return r;
@@ -107,7 +119,7 @@ export function createActivities(deps: ActivityDeps = {}) {
     },
 
     async detectBaselines(input: DetectBaselinesInput): Promise<DetectBaselinesResult> {
-      return withWarehouse(input.home, async (w) => {
+      return withWarehouse({ home: input.home }, async (w) => {
         const defs = await readKpiCatalogue(deps.kpiDir ? { dir: deps.kpiDir } : {});
         const r = await detectBaselines(w, input, { defs, baselinesConfigPath: deps.baselinesConfig });
         log().info('detected baseline events', { seen: r.eventsSeen, new: r.newEvents.length, baselinesStarted: r.baselinesStarted, notes: r.notes });
@@ -117,7 +129,7 @@ export function createActivities(deps: ActivityDeps = {}) {
 
     async publishSnapshot(input: PublishInput): Promise<PublishResult> {
       const key = signingKey();
-      return withWarehouse(input.home, async (w) => {
+      return withWarehouse(input, async (w) => {
         const r = await publishSnapshot(w, input, {
           ...(deps.kpiDir ? { catalogue: { dir: deps.kpiDir } } : {}),
           signingKey: key,

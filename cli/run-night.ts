@@ -1,14 +1,18 @@
 /**
  * Runs one night and waits for it: against TEMPORAL_ADDRESS if given, else an embedded dev
- * server with an in-process worker. Starting the same night twice joins the existing run
- * (workflow id from the as-of date), so one night gives one run and one snapshot.
+ * server with an in-process worker serving this run's folders. Starting the same night twice
+ * joins the existing run (workflow id from the as-of date), so one night gives one run and one
+ * snapshot; asking for the same date with other folders is refused (cli/night-conflict.ts).
  */
 import { Client, Connection, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { nightlyWorkflowId, TASK_QUEUE, type NightInput, type NightProgress, type NightResult } from '../core/night.js';
 import { progressDisplay } from './progress-display.js';
 import { readEnvConfig } from '../core/env-config.js';
 import { startDevServer, type DevServer } from './dev-server.js';
+import { assertSameNight } from './night-conflict.js';
+import { connectClient } from './temporal-connection.js';
 import { createWorker, installRuntimeLogger } from './worker.js';
 
 /** Waits for a night's result, reporting its `progress` query every half second meanwhile. */
@@ -39,8 +43,9 @@ export async function startOrJoinNight(
   onProgress?: (p: NightProgress) => void,
 ): Promise<NightResult> {
   const workflowId = nightlyWorkflowId(input.asOf);
+  let handle: WorkflowHandle;
   try {
-    const handle = await client.workflow.start('nightlyKpiWorkflow', {
+    handle = await client.workflow.start('nightlyKpiWorkflow', {
       taskQueue,
       workflowId,
       args: [input],
@@ -49,41 +54,45 @@ export async function startOrJoinNight(
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       workflowIdConflictPolicy: 'USE_EXISTING',
     });
-    return await awaitNight(handle, onProgress);
   } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) {
-      return awaitNight(client.workflow.getHandle(workflowId), onProgress);
-    }
-    throw err;
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    handle = client.workflow.getHandle(workflowId);
   }
+  // USE_EXISTING hands back a running night without saying so: check it is this one either way.
+  await assertSameNight(client, handle, input);
+  return awaitNight(handle, onProgress);
 }
 
-export async function runNight(input: NightInput, log: Logger, address = process.env.TEMPORAL_ADDRESS): Promise<NightResult> {
+export async function runNight(input: NightInput, log: Logger): Promise<NightResult> {
+  const env = readEnvConfig();
   installRuntimeLogger(log);
-  let server: DevServer | undefined;
-  if (!address) {
-    log.info('no TEMPORAL_ADDRESS: starting an embedded Temporal dev server');
-    server = await startDevServer();
-  }
-  const target = address ?? server!.address;
-  try {
-    const connection = await Connection.connect({ address: target });
+  const display = progressDisplay();
+  const night = (client: Client) => startOrJoinNight(client, input, env.CSC_KPI_TASK_QUEUE, (p) => display.update(p)).finally(() => display.stop());
+  if (env.TEMPORAL_ADDRESS) {
+    // A cluster: its own workers (which serve only their configured folders) run the night.
+    const { client, connection } = await connectClient(env.TEMPORAL_ADDRESS, env);
     try {
-      const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });
-      const display = progressDisplay();
-      const taskQueue = readEnvConfig().CSC_KPI_TASK_QUEUE;
-      const night = () => startOrJoinNight(client, input, taskQueue, (p) => display.update(p));
-      if (address) return await night().finally(() => display.stop());
-      const { worker, connection: workerConn } = await createWorker({ address: target, taskQueue });
-      try {
-        return await worker.runUntil(night().finally(() => display.stop()));
-      } finally {
-        await workerConn.close();
-      }
+      return await night(client);
     } finally {
       await connection.close();
     }
+  }
+  log.info('no TEMPORAL_ADDRESS: starting an embedded Temporal dev server');
+  const server: DevServer = await startDevServer();
+  try {
+    // Loopback and in memory for this run only: no TLS, and the worker serves this run's folders.
+    const connection = await Connection.connect({ address: server.address });
+    const workerConn = await NativeConnection.connect({ address: server.address });
+    try {
+      // The embedded server has only the `default` namespace.
+      const client = new Client({ connection });
+      const worker = await createWorker({ connection: workerConn, served: [{ landing: input.landing, home: input.home }], taskQueue: env.CSC_KPI_TASK_QUEUE });
+      return await worker.runUntil(night(client));
+    } finally {
+      await workerConn.close();
+      await connection.close();
+    }
   } finally {
-    await server?.stop();
+    await server.stop();
   }
 }

@@ -1,10 +1,17 @@
-/** Builds a worker for the nightly workflow with the activities from `createActivities`. */
+/**
+ * Builds a worker for the nightly workflow with the activities from `createActivities`. A worker
+ * serves only the folders it is given: a night started (by any Temporal client) with another
+ * landing or home fails before anything is read or written (activities/served-folders.ts).
+ */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { NativeConnection, Runtime, DefaultLogger, Worker, type LogLevel } from '@temporalio/worker';
+import { Runtime, DefaultLogger, Worker, type LogLevel, type NativeConnection } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
+import type { ServedFolders } from '../activities/served-folders.js';
 import { TASK_QUEUE } from '../core/night.js';
+import { readEnvConfig, type EnvConfig } from '../core/env-config.js';
+import { connectWorker, requireAddress } from './temporal-connection.js';
 
 /** The workflows entry: the .ts source under vitest, the compiled .js in dist/. */
 export function workflowsPath(): string {
@@ -32,21 +39,48 @@ export function installRuntimeLogger(log: Logger): void {
   });
 }
 
+/**
+ * A worker on `connection` serving `served`. The caller owns the connection: the embedded run
+ * connects to its loopback dev server, the long-lived worker to TEMPORAL_ADDRESS with TLS.
+ */
 export async function createWorker(opts: {
-  address: string;
+  connection: NativeConnection;
+  served: ServedFolders[];
   namespace?: string;
   taskQueue?: string;
-  deps?: ActivityDeps;
-}): Promise<{ worker: Worker; connection: NativeConnection }> {
-  const connection = await NativeConnection.connect({ address: opts.address });
-  const worker = await Worker.create({
-    connection,
+  deps?: Omit<ActivityDeps, 'served'>;
+}): Promise<Worker> {
+  return Worker.create({
+    connection: opts.connection,
     namespace: opts.namespace ?? 'default',
     taskQueue: opts.taskQueue ?? TASK_QUEUE,
     workflowsPath: workflowsPath(),
-    activities: createActivities(opts.deps),
+    activities: createActivities({ ...opts.deps, served: opts.served }),
     // DuckDB has one writer per file: the night's steps run one at a time anyway.
     maxConcurrentActivityTaskExecutions: 2,
   });
-  return { worker, connection };
+}
+
+/** The folders a long-lived worker serves, from CSC_KPI_LANDING and CSC_KPI_HOME (both required). */
+export function servedFromEnv(c: EnvConfig): ServedFolders[] {
+  if (!c.CSC_KPI_LANDING || !c.CSC_KPI_HOME) {
+    throw new Error('Set CSC_KPI_LANDING and CSC_KPI_HOME: a worker serves only the landing and home folders it is configured with.');
+  }
+  return [{ landing: c.CSC_KPI_LANDING, home: c.CSC_KPI_HOME }];
+}
+
+/** `csc-kpi worker`: polls TEMPORAL_ADDRESS (with its TLS settings) until stopped. */
+export async function runWorkerFromEnv(log: Logger): Promise<void> {
+  const c = readEnvConfig();
+  const address = requireAddress(c, 'run a worker');
+  const served = servedFromEnv(c);
+  installRuntimeLogger(log);
+  const connection = await connectWorker(address, c);
+  try {
+    const worker = await createWorker({ connection, served, namespace: c.TEMPORAL_NAMESPACE, taskQueue: c.CSC_KPI_TASK_QUEUE });
+    log.info({ address, served, tls: Boolean(c.TEMPORAL_TLS_CA ?? c.TEMPORAL_TLS_CERT) }, 'worker started');
+    await worker.run();
+  } finally {
+    await connection.close();
+  }
 }

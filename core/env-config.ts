@@ -1,10 +1,41 @@
 /**
  * Every setting csc-kpi reads from the environment, validated in one place so a deployment with
  * a typo fails at start with a message that names the variable, not halfway through a night.
+ *
+ * The one exception to core/'s "no IO": the TLS files are read here, so a missing file, a
+ * certificate given where the key belongs, or a certificate without its key is refused at start
+ * with the variable named, rather than surfacing as a handshake error from deep in a connection.
  */
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'host:port, e.g. temporal:7233');
+
+const CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/;
+const PRIVATE_KEY = /-----BEGIN (RSA |EC )?PRIVATE KEY-----[\s\S]+?-----END (RSA |EC )?PRIVATE KEY-----/;
+
+/** A PEM file: the variable holds its path; the parsed setting holds the path and the bytes. */
+function pemFile(kind: 'certificate' | 'private key') {
+  return z.string().min(1).transform((path, ctx) => {
+    let pem: Buffer;
+    try {
+      pem = readFileSync(path);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})` });
+      return z.NEVER;
+    }
+    const text = pem.toString('latin1');
+    if (kind === 'private key' && text.includes('ENCRYPTED PRIVATE KEY')) {
+      ctx.addIssue({ code: 'custom', message: `${path} is an encrypted private key; give the key without a passphrase (openssl pkey -in key.pem -out plain.pem)` });
+      return z.NEVER;
+    }
+    if (!(kind === 'certificate' ? CERTIFICATE : PRIVATE_KEY).test(text)) {
+      ctx.addIssue({ code: 'custom', message: `${path} does not look like a PEM ${kind} (expected a "-----BEGIN ${kind === 'certificate' ? 'CERTIFICATE' : 'PRIVATE KEY'}-----" block)` });
+      return z.NEVER;
+    }
+    return { path, pem };
+  });
+}
 
 /** Shortest signing key accepted: 32 characters (`openssl rand -hex 32` gives 64). */
 export const MIN_SIGNING_KEY_LENGTH = 32;
@@ -22,16 +53,36 @@ const signingKey = z.preprocess(
     .optional(),
 );
 
-export const envConfig = z.object({
-  TEMPORAL_ADDRESS: hostPort.optional(),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  /** The task queue the worker polls and `run` starts on (default csc-kpi). */
-  CSC_KPI_TASK_QUEUE: z.string().min(1).default('csc-kpi'),
-  CSC_KPI_HOME: z.string().min(1).optional(),
-  CSC_KPI_LANDING: z.string().min(1).optional(),
-  CSC_KPI_SIGNING_KEY: signingKey,
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-});
+export const envConfig = z
+  .object({
+    TEMPORAL_ADDRESS: hostPort.optional(),
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    /** mTLS to the Temporal frontend: this client's certificate and key (together), and the CA that signed the server's. */
+    TEMPORAL_TLS_CERT: pemFile('certificate').optional(),
+    TEMPORAL_TLS_KEY: pemFile('private key').optional(),
+    TEMPORAL_TLS_CA: pemFile('certificate').optional(),
+    /** The name on the server's certificate when it differs from TEMPORAL_ADDRESS's host. */
+    TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+    /** The task queue the worker polls and `run` starts on (default csc-kpi). */
+    CSC_KPI_TASK_QUEUE: z.string().min(1).default('csc-kpi'),
+    /** The folders a long-lived worker serves: a night naming any other is refused (activities/served-folders.ts). */
+    CSC_KPI_HOME: z.string().min(1).optional(),
+    CSC_KPI_LANDING: z.string().min(1).optional(),
+    CSC_KPI_SIGNING_KEY: signingKey,
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((c, ctx) => {
+    if (Boolean(c.TEMPORAL_TLS_CERT) !== Boolean(c.TEMPORAL_TLS_KEY)) {
+      const missing = c.TEMPORAL_TLS_CERT ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT';
+      ctx.addIssue({ code: 'custom', path: [missing], message: 'TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together: set both (mutual TLS) or neither' });
+    }
+    const tls = c.TEMPORAL_TLS_CERT ?? c.TEMPORAL_TLS_CA ?? c.TEMPORAL_TLS_SERVER_NAME;
+    if (tls && !c.TEMPORAL_ADDRESS) {
+      // The embedded dev server listens on loopback without TLS: connecting to it in clear text
+      // while TLS is configured would be a silent downgrade.
+      ctx.addIssue({ code: 'custom', path: ['TEMPORAL_ADDRESS'], message: 'TLS settings are given but no TEMPORAL_ADDRESS: name the Temporal frontend they are for' });
+    }
+  });
 
 export type EnvConfig = z.infer<typeof envConfig>;
 
@@ -50,4 +101,16 @@ export function readSigningKey(env: NodeJS.ProcessEnv = process.env): string | n
   const parsed = signingKey.safeParse(env.CSC_KPI_SIGNING_KEY);
   if (!parsed.success) throw new Error(`Bad environment settings: ${problemsOf(parsed.error, 'CSC_KPI_SIGNING_KEY')}`);
   return parsed.data ?? null;
+}
+
+/** The TLS options of every Temporal connection (client and worker) for these settings; undefined = plain. */
+export function temporalTls(c: EnvConfig):
+  | { serverRootCACertificate?: Buffer; clientCertPair?: { crt: Buffer; key: Buffer }; serverNameOverride?: string }
+  | undefined {
+  if (!c.TEMPORAL_TLS_CERT && !c.TEMPORAL_TLS_CA && !c.TEMPORAL_TLS_SERVER_NAME) return undefined;
+  return {
+    ...(c.TEMPORAL_TLS_CA ? { serverRootCACertificate: c.TEMPORAL_TLS_CA.pem } : {}),
+    ...(c.TEMPORAL_TLS_CERT && c.TEMPORAL_TLS_KEY ? { clientCertPair: { crt: c.TEMPORAL_TLS_CERT.pem, key: c.TEMPORAL_TLS_KEY.pem } } : {}),
+    ...(c.TEMPORAL_TLS_SERVER_NAME ? { serverNameOverride: c.TEMPORAL_TLS_SERVER_NAME } : {}),
+  };
 }

@@ -110,7 +110,7 @@ describe('a night that goes wrong in ordinary ways', () => {
     const { landing, home } = await landingWith(3_000_000);
     const taskQueue = uniqueQueue('killed');
     const child = spawn(process.execPath, [projectPath('bin', 'csc-kpi.js'), 'worker'], {
-      env: { ...process.env, TEMPORAL_ADDRESS: env.address, CSC_KPI_TASK_QUEUE: taskQueue, LOG_LEVEL: 'warn' },
+      env: { ...process.env, TEMPORAL_ADDRESS: env.address, CSC_KPI_TASK_QUEUE: taskQueue, CSC_KPI_LANDING: landing, CSC_KPI_HOME: home, LOG_LEVEL: 'warn' },
       stdio: 'ignore',
     });
     const asOf = '2015-02-01'; // a night of its own: the first test already ran 2015-01-31 on this server

@@ -1,44 +1,46 @@
 /**
- * `csc-kpi query "SQL" [--home DIR]`: run SQL against the analysts' warehouse
- * (<home>/warehouse.duckdb), opened READ-ONLY, and print the result as a table. This is how a
- * manager reads a drill-through, e.g.
+ * `csc-kpi query "SQL" [--home DIR] [--format table|csv|json]`: read the analysts' warehouse
+ * (<home>/warehouse.duckdb) and print the result on stdout. This is how a manager reads a
+ * drill-through, e.g.
  *   csc-kpi query "SELECT * FROM drill.cin_without_plan_6wk(DATE '2015-02-28')"
- * Rows go to this person's terminal only: nothing is logged (child ids never enter a log).
+ * It reads that warehouse and nothing else: no file read or written, no other database, no
+ * extension, no setting changed (cli/read-only-sql.ts). A refused statement is one line each on
+ * stderr and nothing runs. Rows go to this person's stdout only: nothing is logged.
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { Logger } from 'pino';
+import { FORMATS, formatResult, type QueryFormat } from '../query-format.js';
+import { openLockedWarehouse, prepareReadOnly } from '../read-only-sql.js';
 
-/** A plain-text table: a header, a rule, one line per row; NULL shown as an empty cell. */
-export function formatTable(columns: string[], rows: unknown[][]): string {
-  const text = (v: unknown): string => {
-    if (v === null || v === undefined) return '';
-    if (typeof v === 'object') return JSON.stringify(v);
-    return String(v as string | number | boolean | bigint);
-  };
-  const cells = rows.map((r) => r.map(text));
-  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join(' | ').trimEnd();
-  const out = [line(columns), widths.map((w) => '-'.repeat(w)).join('-+-'), ...cells.map(line)];
-  out.push(`(${rows.length} row${rows.length === 1 ? '' : 's'})`);
-  return `${out.join('\n')}\n`;
-}
+export { formatTable } from '../query-format.js';
 
-export async function runQuery(home: string, sql: string): Promise<string> {
+/** Refused or broken SQL: the message is one line per problem, for the terminal as it is. */
+export class QueryRefused extends Error {}
+
+export async function runQuery(home: string, sql: string, format: QueryFormat = 'table'): Promise<string> {
   const path = join(resolve(home), 'warehouse.duckdb');
   if (!existsSync(path)) throw new Error(`No warehouse at ${path}: run \`csc-kpi run\` first, or pass --home.`);
-  const instance = await DuckDBInstance.create(path, { access_mode: 'READ_ONLY' });
+  const { instance, conn } = await openLockedWarehouse(path);
   try {
-    const conn = await instance.connect();
-    try {
-      const reader = await conn.runAndReadAll(sql);
-      return formatTable(reader.columnNames(), reader.getRowsJson());
-    } finally {
-      conn.closeSync();
+    const { statements, problems } = await prepareReadOnly(conn, sql);
+    if (problems.length > 0) throw new QueryRefused(`${problems.join('\n')}\nNothing was run.`);
+    if (statements.length > 1 && format !== 'table') {
+      throw new QueryRefused(`--format ${format} prints one result: give one SELECT statement (this SQL has ${statements.length}).`);
     }
+    const out: string[] = [];
+    for (const statement of statements) {
+      try {
+        const reader = await statement.runAndReadAll();
+        out.push(formatResult({ columns: reader.columnNames(), types: reader.columnTypes(), rows: reader.getRowsJson() }, format));
+      } catch (err) {
+        throw new QueryRefused((err as Error).message.split('\n')[0]!);
+      }
+    }
+    return out.join('\n');
   } finally {
+    conn.closeSync();
     instance.closeSync();
   }
 }
@@ -46,10 +48,11 @@ export async function runQuery(home: string, sql: string): Promise<string> {
 export function register(program: Command, _log: Logger): void {
   program
     .command('query')
-    .description('run read-only SQL against the warehouse and print a table')
+    .description("run SELECT statements against the analysts' warehouse (read-only) and print the result")
     .argument('<sql>', 'the SQL to run, e.g. "SELECT * FROM drill.cin_without_plan_6wk(DATE \'2015-02-28\')"')
     .option('--home <dir>', 'home folder', './data')
-    .action(async (sql: string, o: { home: string }) => {
-      process.stdout.write(await runQuery(o.home, sql));
+    .addOption(new Option('--format <format>', 'how to print the result on stdout').choices(FORMATS).default('table'))
+    .action(async (sql: string, o: { home: string; format: QueryFormat }) => {
+      process.stdout.write(await runQuery(o.home, sql, o.format));
     });
 }

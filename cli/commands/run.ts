@@ -3,10 +3,9 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { londonDate } from '../../core/dates.js';
-import { readEnvConfig } from '../../core/env-config.js';
 import { runNight } from '../run-night.js';
 import { formatNightSummary } from '../summary.js';
-import { createWorker, installRuntimeLogger } from '../worker.js';
+import { runWorkerFromEnv } from '../worker.js';
 
 export interface HomeOpts {
   home: string;
@@ -34,18 +33,6 @@ export function register(program: Command, log: Logger): void {
 
   program
     .command('worker')
-    .description('run a long-lived worker against TEMPORAL_ADDRESS')
-    .action(async () => {
-      const env = readEnvConfig();
-      const address = env.TEMPORAL_ADDRESS;
-      if (!address) throw new Error('Set TEMPORAL_ADDRESS (host:port of the Temporal frontend) to run a worker.');
-      installRuntimeLogger(log);
-      const { worker, connection } = await createWorker({ address, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.CSC_KPI_TASK_QUEUE });
-      log.info({ address }, 'worker started');
-      try {
-        await worker.run();
-      } finally {
-        await connection.close();
-      }
-    });
+    .description('run a long-lived worker against TEMPORAL_ADDRESS, serving CSC_KPI_LANDING and CSC_KPI_HOME only')
+    .action(() => runWorkerFromEnv(log));
 }

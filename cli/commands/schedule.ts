@@ -1,21 +1,14 @@
 /** `csc-kpi schedule create|describe|pause|unpause|trigger|backfill` against TEMPORAL_ADDRESS. */
 import { resolve } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { isIsoDate } from '../../core/dates.js';
 import { backfillSchedule, describeSchedule, SCHEDULE_ID, upsertSchedule } from '../schedule.js';
+import { withClient as withConfiguredClient } from '../temporal-connection.js';
 
-async function withClient<T>(fn: (c: Client) => Promise<T>): Promise<T> {
-  const address = process.env.TEMPORAL_ADDRESS;
-  if (!address) throw new Error('Set TEMPORAL_ADDRESS (host:port of the Temporal frontend) to manage the schedule.');
-  const connection = await Connection.connect({ address });
-  try {
-    return await fn(new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' }));
-  } finally {
-    await connection.close();
-  }
-}
+/** TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE and the TLS settings, as every connection reads them. */
+const withClient = <T>(fn: (c: Client) => Promise<T>): Promise<T> => withConfiguredClient('manage the schedule', fn);
 
 export function register(program: Command, _log: Logger): void {
   const schedule = program.command('schedule').description('manage the nightly Temporal schedule (05:00 Europe/London)');
