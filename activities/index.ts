@@ -17,6 +17,7 @@ import { guarded } from './activity-guard.js';
 import { exportWarehouse } from './export-warehouse.js';
 import { detectBaselines, type DetectBaselinesInput, type DetectBaselinesResult } from './detect-baselines.js';
 import { readKpiCatalogue } from './kpi-files.js';
+import { shownName } from '../core/shown-text.js';
 
 export interface ActivityDeps {
   /** The warehouse the night writes into; analysts get a copy at publish (default `<home>/work/warehouse.duckdb`). */
@@ -52,7 +53,7 @@ export function createActivities(deps: ActivityDeps = {}) {
     async loadFile(input: { home: string; file: FoundFile; runId: string }): Promise<LoadResult> {
       return withWarehouse(input.home, async (w) => {
         const r = await loadFile(w, input.file, input.runId);
-        log().info('loaded file', { file: input.file.relPath, status: r.status, rowsLoaded: r.rowsLoaded, rowsRejected: r.rowsRejected });
+        log().info('loaded file', { file: shownName(input.file.relPath), status: r.status, rowsLoaded: r.rowsLoaded, rowsRejected: r.rowsRejected });
         return r;
       });
     },
