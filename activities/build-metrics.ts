@@ -1,11 +1,14 @@
 /**
  * Assembles tonight's `metrics.json` from the warehouse: one metric row per KPI for the period
  * ending as-of, 25 series points per KPI, and the data-quality account of every file found.
+ * Names, reasons and notes are published in their shown form (core/shown-text.ts), whatever an
+ * older warehouse recorded.
  */
 import { metricsFile, type MetricsFile, type SourceEntry } from '../core/metrics-contract.js';
 import { ragStatus } from '../core/rag.js';
 import type { KpiDefinition } from '../core/kpi-definition.js';
 import type { FoundFile, PublishInput } from '../core/night.js';
+import { shownName, shownNote, shownReasonOrNull } from '../core/shown-text.js';
 import type { Warehouse } from './warehouse.js';
 import { publishedBaselines } from './baselines.js';
 
@@ -64,11 +67,11 @@ async function sourceEntries(w: Warehouse, found: FoundFile[], asOf: string): Pr
     const status = wholeFileReject ? 'rejected' : f.status === 'new' ? 'loaded' : f.status;
     return {
       source: f.list ? `${f.source}/${f.list}` : f.source,
-      file: f.name,
+      file: shownName(f.name),
       sha256: f.sha256,
       extract_date: f.extractDate,
       status,
-      reason: f.reason ?? rec?.reason ?? null,
+      reason: shownReasonOrNull(f.reason ?? rec?.reason),
       used: !wholeFileReject && f.status !== 'after_as_of' && !!f.sha256 && used.has(f.sha256),
       rows_loaded: Number(rec?.rows_loaded ?? 0),
       rows_rejected: Number(rec?.rows_rejected ?? 0),
@@ -101,9 +104,9 @@ export async function buildMetrics(
     const cur = mine.find((r) => r.period_end === input.asOf);
     if (!cur) throw new Error(`KPI ${d.meta.id} produced no row for the period ending ${input.asOf}`);
     const value = num(cur.value);
-    const notes = [...(cur.notes ?? [])];
+    const notes = (cur.notes ?? []).map(shownNote);
     if (value === null) {
-      const reason = cur.null_reason ?? 'No value could be computed for this period.';
+      const reason = shownNote(cur.null_reason ?? 'No value could be computed for this period.');
       notes.unshift(reason);
       gaps.push({ kpi: d.meta.id, reason });
     }

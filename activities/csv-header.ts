@@ -1,11 +1,13 @@
 /**
  * Reads a CSV's header row and matches it to a contract: names compared case-insensitively after
  * trimming, any order, extra columns ignored. Says exactly what is missing when a file is not the
- * list it claims to be.
+ * list it claims to be — naming only cells that are column names of some list (header names by
+ * definition). Any other cell may be data (a file without its header line starts with a child's
+ * row), so it is counted, never quoted.
  */
 import { open } from 'node:fs/promises';
-import { parse } from 'csv-parse/sync';
-import type { ListContract } from '../core/contracts/lists.js';
+import { CsvError, parse } from 'csv-parse/sync';
+import { CONTRACTS, type ListContract } from '../core/contracts/lists.js';
 import { columnMeta } from '../core/contracts/columns.js';
 
 export interface HeaderMatch {
@@ -16,8 +18,11 @@ export interface HeaderMatch {
 
 const HEAD_BYTES = 256 * 1024;
 
-/** The first record of a UTF-8 CSV, or null when the file has no header at all. */
-export async function readHeader(path: string): Promise<string[] | null> {
+/** A first line that cannot be a header; csv-parse's own message may quote the line, so it is not used. */
+export const HEADER_QUOTE_OPEN = 'a double quote on the first line is not closed on that line, so the first line is not a header of column names: is the header line missing? Export the file again with its header';
+
+/** The first record of a UTF-8 CSV, null when the file has no header at all, or why it cannot be read. */
+export async function readHeader(path: string): Promise<string[] | null | { reason: string }> {
   const fh = await open(path, 'r');
   try {
     const buf = Buffer.alloc(HEAD_BYTES);
@@ -26,8 +31,13 @@ export async function readHeader(path: string): Promise<string[] | null> {
     const end = text.search(/\r?\n/);
     if (end >= 0) text = text.slice(0, end);
     if (text.trim() === '') return null;
-    const records = parse(text, { relax_column_count: true, relax_quotes: true }) as string[][];
-    return records[0] ?? null;
+    try {
+      const records = parse(text, { relax_column_count: true, relax_quotes: true }) as string[][];
+      return records[0] ?? null;
+    } catch (err) {
+      if (err instanceof CsvError) return { reason: HEADER_QUOTE_OPEN };
+      throw err;
+    }
   } finally {
     await fh.close();
   }
@@ -49,10 +59,34 @@ export function matchHeader(contract: ListContract, header: string[]): HeaderMat
     .filter(([h, s]) => columnMeta(s).required && !present.has(h))
     .map(([h]) => h);
   if (missing.length > 0) {
-    const shown = header.slice(0, 8).map((h) => `"${h}"`).join(', ');
-    return {
-      reason: `not a ${contract.title} file: missing required column(s) ${missing.map((m) => `"${m}"`).join(', ')} (header starts ${shown}${header.length > 8 ? ', …' : ''})`,
-    };
+    return { reason: `not a ${contract.title} file: missing required column(s) ${missing.map((m) => `"${m}"`).join(', ')}; ${describeHeader(header)}` };
   }
   return { positions, present };
+}
+
+/** Every column name of every list, by its trimmed lower-case form, in the contract's spelling. */
+const KNOWN_COLUMN_NAMES = new Map(
+  [...CONTRACTS.values()].flatMap((c) => Object.keys(c.columns)).map((h) => [h.trim().toLowerCase(), h] as const),
+);
+const NAMES_SHOWN = 6;
+
+/**
+ * The first line in words, for a reason: how many cells, which of them are known column names
+ * (shown in the contract's spelling), and how many are not (never shown: they may be a child's row).
+ */
+export function describeHeader(header: readonly string[]): string {
+  const n = header.length;
+  if (n === 1 && /[;\t|]/.test(header[0]!)) {
+    return 'its first line has no commas between values: save the file as CSV with commas (not semicolons or tabs) between columns';
+  }
+  const known = header.map((cell) => KNOWN_COLUMN_NAMES.get(cell.trim().toLowerCase()) ?? null);
+  const names = known.filter((h): h is string => h !== null);
+  const others = n - names.length;
+  const cells = `${n} cell${n === 1 ? '' : 's'}`;
+  if (names.length === 0) {
+    return `none of the ${cells} on its first line is a column name of any list, so the header line is probably missing (the first line is not shown: it may be a row of data)`;
+  }
+  const shown = names.slice(0, NAMES_SHOWN).map((h) => `"${h}"`).join(', ') + (names.length > NAMES_SHOWN ? `, and ${names.length - NAMES_SHOWN} more` : '');
+  const rest = others === 0 ? '' : `; ${others} other cell${others === 1 ? ' is' : 's are'} not column names of any list (not shown)`;
+  return `its first line has ${cells}: the column names ${shown}${rest}`;
 }

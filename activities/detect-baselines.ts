@@ -36,6 +36,7 @@ import { quoteIdent as q } from '../core/sql-text.js';
 import { readBaselinesConfig } from './baselines-config.js';
 import { snapshotIdFor } from './publish.js';
 import type { Warehouse } from './warehouse.js';
+import { shownName } from '../core/shown-text.js';
 
 export interface DetectBaselinesInput {
   home: string;
@@ -316,7 +317,7 @@ async function detect(
       for (const d of readers) codesNow.set(codesKey(d.meta.id, contract.list, c.column), codes);
     }
     if (!before) {
-      notes.push(`${source}: only one extract (${now.file_name}) so far; its columns and codes are the reference from now on`);
+      notes.push(`${source}: only one extract (${shownName(now.file_name)}) so far; its columns and codes are the reference from now on`);
       continue;
     }
     const effectivePeriod = monthOf(now.extract_date!);

@@ -20,6 +20,7 @@ import { detectBaselines, type DetectBaselinesInput, type DetectBaselinesResult 
 import { readKpiCatalogue } from './kpi-files.js';
 import { describePaths, homeDir, privateDir, sealDuckDbFiles, tightenHome } from './file-modes.js';
 import { servedFoldersGuard, type ServedFolders } from './served-folders.js';
+import { shownName } from '../core/shown-text.js';
 
 export interface ActivityDeps {
   /** The warehouse the night writes into; analysts get a copy at publish (default `<home>/work/warehouse.duckdb`). */
@@ -105,7 +106,7 @@ export function createActivities(deps: ActivityDeps = {}) {
     async loadFile(input: { home: string; file: FoundFile; runId: string }): Promise<LoadResult> {
       return withWarehouse({ home: input.home }, async (w) => {
         const r = await loadFile(w, input.file, input.runId);
-        log().info('loaded file', { file: input.file.relPath, status: r.status, rowsLoaded: r.rowsLoaded, rowsRejected: r.rowsRejected });
+        log().info('loaded file', { file: shownName(input.file.relPath), status: r.status, rowsLoaded: r.rowsLoaded, rowsRejected: r.rowsRejected });
         return r;
       });
     },

@@ -21,6 +21,7 @@ import { checkedSelect } from '../core/contracts/load-sql.js';
 import { snakeCase } from '../core/contracts/naming.js';
 import { quoteIdent as q, sqlLiteral as lit } from '../core/sql-text.js';
 import type { FoundFile, LoadResult } from '../core/night.js';
+import { shownName, shownReason } from '../core/shown-text.js';
 import { matchHeader, readHeader } from './csv-header.js';
 import { scanCsv, type CsvScan } from './csv-scan.js';
 import type { Warehouse } from './warehouse.js';
@@ -103,13 +104,17 @@ const CSV_ERROR_REASONS: Record<string, string> = {
   'LINE SIZE OVER MAXIMUM': 'the line is longer than any real record: the file is probably damaged',
 };
 
-/** Writes the meta.files row for a file (loaded or rejected whole). */
+/**
+ * Writes the meta.files row for a file (loaded or rejected whole). Its reason is recorded as it
+ * may be published (core/shown-text.ts): publishing and `csc-kpi validate` read it from here.
+ */
 export async function recordFile(
   w: Warehouse,
   f: FoundFile,
   runId: string,
   r: Omit<LoadResult, 'sha256'>,
   columnsSeen: string[],
+  reason: string | null = null,
 ): Promise<void> {
   await w.run('DELETE FROM meta.files WHERE sha256 = $sha', { sha: f.sha256! });
   await w.run(
@@ -125,7 +130,7 @@ export async function recordFile(
       raw: f.rawPath,
       enc: f.encoding,
       status: r.status,
-      reason: r.reason,
+      reason: reason === null ? null : shownReason(reason),
       read: r.rowsRead,
       loaded: r.rowsLoaded,
       rejected: r.rowsRejected,
@@ -143,12 +148,12 @@ async function clearFile(w: Warehouse, list: string, sha: string): Promise<void>
 
 /** Records a whole-file reject (and removes anything an earlier attempt loaded from the file). */
 export async function rejectFile(w: Warehouse, f: FoundFile, runId: string, reason: string): Promise<LoadResult> {
-  if (!f.sha256 || !f.list) throw new Error(`rejectFile called on a file that was not pulled: ${f.relPath}`);
-  const r = { status: 'rejected' as const, reason, rowsRead: 0, rowsLoaded: 0, rowsRejected: 0 };
+  if (!f.sha256 || !f.list) throw new Error(`rejectFile called on a file that was not pulled: ${shownName(f.relPath)}`);
+  const r = { status: 'rejected' as const, rowsRead: 0, rowsLoaded: 0, rowsRejected: 0 };
   const { list, sha256 } = f;
   await w.transaction(async () => {
     await clearFile(w, list, sha256);
-    await recordFile(w, f, runId, r, []);
+    await recordFile(w, f, runId, r, [], reason);
   });
   return { sha256, ...r };
 }
@@ -159,7 +164,7 @@ export async function scratchDir(): Promise<string> {
 }
 
 export async function loadCsv(w: Warehouse, f: FoundFile, runId: string): Promise<LoadResult> {
-  if (!f.rawPath || !f.sha256 || !f.list) throw new Error(`loadCsv called on a file that was not pulled: ${f.relPath}`);
+  if (!f.rawPath || !f.sha256 || !f.list) throw new Error(`loadCsv called on a file that was not pulled: ${shownName(f.relPath)}`);
   if (f.byteSize === 0) return rejectFile(w, f, runId, 'the file is empty (0 bytes): the extract did not run or was not copied completely');
   const sniffed = sniffNotCsv(await firstBytes(f.rawPath, 16));
   if (sniffed) return rejectFile(w, f, runId, sniffed);
@@ -190,6 +195,7 @@ export async function loadCheckedCsv(w: Warehouse, f: FoundFile, runId: string, 
   const sha = f.sha256!;
   const header = await step('header', () => readHeader(readPath));
   if (!header) return rejectFile(w, f, runId, 'the file has no header row (it is blank)');
+  if (!Array.isArray(header)) return rejectFile(w, f, runId, header.reason);
   const scan = await step('scan (Node byte pass)', () => scanCsv(readPath));
   if (scan.hasNul) return rejectFile(w, f, runId, wholeFileProblem(scan)!);
   const match = matchHeader(contract, header);
@@ -259,7 +265,7 @@ export async function loadCheckedCsv(w: Warehouse, f: FoundFile, runId: string, 
         `INSERT INTO meta.rejects
          SELECT $sha, $name, $sheet, l.phys, NULL, b.csv_line,
                 CASE b.error_type ${Object.entries(CSV_ERROR_REASONS).map(([k, v]) => `WHEN ${lit(k)} THEN ${lit(v)}`).join(' ')}
-                  ELSE 'the line could not be read as CSV: ' || b.error_message END
+                  ELSE 'the line could not be read as CSV: look at it in a text editor, or export the file again' END
          FROM csv_bad b LEFT JOIN csv_bad_lines l USING (duck_line)`,
         { sha, name: f.name, sheet: o.sheet ?? null },
       );
@@ -303,11 +309,11 @@ export async function loadCheckedCsv(w: Warehouse, f: FoundFile, runId: string, 
     const rowsRejected = checkRejected + csvRejected;
     if (rowsLoaded + rowsRejected !== rowsRead) {
       throw ApplicationFailure.nonRetryable(
-        `${f.relPath}: ${rowsRead} records read but ${rowsLoaded} loaded + ${rowsRejected} rejected; rows would be lost, so the file was not loaded (a loader fault: report it with the file)`,
+        `${shownName(f.relPath)}: ${rowsRead} records read but ${rowsLoaded} loaded + ${rowsRejected} rejected; rows would be lost, so the file was not loaded (a loader fault: report it with the file)`,
         'RowsUnaccounted',
       );
     }
-    const r = { status: 'loaded' as const, reason: null, rowsRead, rowsLoaded, rowsRejected };
+    const r = { status: 'loaded' as const, rowsRead, rowsLoaded, rowsRejected };
     await step('record file, drop scratch', async () => {
       await recordFile(w, f, runId, r, [...match.present]);
       for (const t of [rejectsTable, scanTable, 'checked_bad', 'csv_bad', 'csv_bad_lines', 'line_segments']) await w.run(`DROP TABLE IF EXISTS ${q(t)}`);
@@ -343,7 +349,7 @@ async function linesFromRowIds(w: Warehouse, list: string, f: FoundFile): Promis
   if (n === 0n) return;
   if (BigInt(ids!.hi!) - BigInt(ids!.lo!) + 1n !== n) {
     throw ApplicationFailure.nonRetryable(
-      `${f.relPath}: the rows read are not one run of row ids, so their line numbers cannot be given (a loader fault: report it with the file)`,
+      `${shownName(f.relPath)}: the rows read are not one run of row ids, so their line numbers cannot be given (a loader fault: report it with the file)`,
       'LinesUnknown',
     );
   }

@@ -19,12 +19,17 @@ import ExcelJS from 'exceljs';
 import { columnMeta, type ColumnKind } from '../core/contracts/columns.js';
 import { contractFor, type ListContract } from '../core/contracts/lists.js';
 import type { FoundFile, LoadResult } from '../core/night.js';
+import { shownName } from '../core/shown-text.js';
 import { matchHeader, type HeaderMatch } from './csv-header.js';
 import { loadCheckedCsv, rejectFile, scratchDir } from './load-csv.js';
 import { checkXlsxPackage } from './zip-guard.js';
 import type { Warehouse } from './warehouse.js';
 
 export const HEADER_SEARCH_ROWS = 20;
+/** A workbook exceljs cannot parse (its message, which may quote cells, is not used). */
+export const WORKBOOK_UNREADABLE = 'the workbook could not be read as an Excel workbook (its contents are damaged or not from Excel): open it in Excel and save it again as .xlsx';
+/** A package the zip check could not read through. */
+export const WORKBOOK_DAMAGED = 'the workbook is damaged (a part of its zip package does not unpack): copy or save it again';
 const DAY_MS = 86_400_000;
 
 /** ISO date of an Excel serial day number, or null for one that is no real day (0, 60 in 1900, out of range). */
@@ -90,11 +95,11 @@ function findAuditSheets(wb: ExcelJS.Workbook, contract: ListContract): SheetSea
         break;
       }
       const score = cells.filter((c) => required.includes(c.toLowerCase())).length;
-      if (score > 0 && (!best || score > best.score)) best = { reason: `sheet “${sheet.name}” row ${r}: ${m.reason}`, score };
+      if (score > 0 && (!best || score > best.score)) best = { reason: `sheet “${shownName(sheet.name)}” row ${r}: ${m.reason}`, score };
     }
   }
   if (found.length > 0) return { found };
-  const names = wb.worksheets.map((s) => `“${s.name}”`).join(', ');
+  const names = wb.worksheets.map((s) => `“${shownName(s.name)}”`).join(', ');
   return {
     reason:
       best?.reason ??
@@ -128,22 +133,23 @@ async function writeSheetCsv(h: FoundHeader, contract: ListContract, date1904: b
 }
 
 export async function loadXlsx(w: Warehouse, f: FoundFile, runId: string): Promise<LoadResult> {
-  if (!f.rawPath || !f.sha256 || !f.list) throw new Error(`loadXlsx called on a file that was not pulled: ${f.relPath}`);
+  if (!f.rawPath || !f.sha256 || !f.list) throw new Error(`loadXlsx called on a file that was not pulled: ${shownName(f.relPath)}`);
   if (f.byteSize === 0) return rejectFile(w, f, runId, 'the workbook is empty (0 bytes): it was not saved or not copied completely');
-  const unsafe = await checkXlsxPackage(f.rawPath).catch((err: unknown) => (err instanceof Error ? err.message : String(err)));
+  // Our own words only: a library's message can quote the file's content.
+  const unsafe = await checkXlsxPackage(f.rawPath).catch(() => WORKBOOK_DAMAGED);
   if (unsafe) return rejectFile(w, f, runId, unsafe);
 
   const contract = contractFor(f.list);
   const wb = new ExcelJS.Workbook();
   try {
     await wb.xlsx.readFile(f.rawPath);
-  } catch (err) {
-    return rejectFile(w, f, runId, `the workbook could not be read (${err instanceof Error ? err.message : String(err)}): open it in Excel and save it again as .xlsx`);
+  } catch {
+    return rejectFile(w, f, runId, WORKBOOK_UNREADABLE);
   }
   const search = findAuditSheets(wb, contract);
   if ('reason' in search) return rejectFile(w, f, runId, search.reason);
   if (search.found.length > 1) {
-    const names = search.found.map((h) => `“${h.sheet.name}”`).join(' and ');
+    const names = search.found.map((h) => `“${shownName(h.sheet.name)}”`).join(' and ');
     return rejectFile(w, f, runId, `sheets ${names} both have the audit columns; keep one audit sheet per workbook (move the other to its own workbook) so no audit is read twice or missed`);
   }
   const h = search.found[0]!;

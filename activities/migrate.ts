@@ -7,6 +7,7 @@ import { CONTRACTS } from '../core/contracts/lists.js';
 import { coreTableDdl, rawTableDdl } from '../core/contracts/load-sql.js';
 import { quoteIdent as q, sqlLiteral as lit } from '../core/sql-text.js';
 import { projectRoot } from '../core/project-root.js';
+import { shownCodeMacroSql } from '../core/shown-text.js';
 import { loadReferenceData } from './reference-data.js';
 import type { Warehouse } from './warehouse.js';
 
@@ -36,8 +37,20 @@ const AUDITS_AT = `CREATE OR REPLACE MACRO core.audits_at(d) AS TABLE
     SELECT a.* FROM core.audits a JOIN meta.current_audit_files f ON f.sha256 = a.file_sha256
     QUALIFY row_number() OVER (PARTITION BY a.audit_id ORDER BY f.file_name DESC, a.line DESC) = 1)`;
 
+/**
+ * Reasons recorded before issue 12 that quote a file's first line ("header starts "C004733", …"):
+ * the quote is cut from warehouses that hold one, so a later night never publishes it again.
+ */
+const SCRUB_HEADER_QUOTES = `UPDATE meta.files SET reason = regexp_replace(reason, ' \\(header starts .*\\)$', ' (the first line is not shown)')
+  WHERE contains(reason, ' (header starts ')`;
+
 export async function migrate(w: Warehouse): Promise<void> {
-  for (const f of META_FILES) await w.runFile(`meta/${f}`);
+  const [first, ...rest] = META_FILES;
+  await w.runFile(`meta/${first}`);
+  // Before macros.sql, whose notes call it.
+  await w.run(shownCodeMacroSql());
+  for (const f of rest) await w.runFile(`meta/${f}`);
+  await w.run(SCRUB_HEADER_QUOTES);
   for (const c of CONTRACTS.values()) {
     await w.run(rawTableDdl(c));
     await w.run(coreTableDdl(c));

@@ -13,6 +13,7 @@ import { CASE_SYSTEM_LISTS, type SourceKind } from '../core/contracts/lists.js';
 import { isIsoDate } from '../core/dates.js';
 import type { FoundFile, NightInput } from '../core/night.js';
 import { privateDir, privateFile } from './file-modes.js';
+import { hasHiddenCharacters, shownName, shownReason } from '../core/shown-text.js';
 import type { Warehouse } from './warehouse.js';
 
 export const SOURCES: readonly SourceKind[] = ['case-system', 'hr', 'audits'];
@@ -31,8 +32,7 @@ export const MAX_XLSX_BYTES = 100 * 1024 ** 2;
  * absurdly long. Anything else is refused before its bytes are read.
  */
 export function plainNameProblem(name: string): string | null {
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(name)) return 'the file name holds control characters (such as a line break); rename it';
+  if (hasHiddenCharacters(name)) return 'the file name holds control or invisible characters (such as a line break or a terminal escape); rename it';
   if (name.includes('/') || name.includes('\\')) return 'the file name holds a path separator; put the file directly in the source folder';
   if (name.startsWith('.')) return 'a hidden file (its name starts with "."), not an extract; remove it from the landing folder';
   if (Buffer.byteLength(name) > 255) return 'the file name is longer than 255 bytes; rename it';
@@ -163,8 +163,15 @@ async function archive(home: string, source: SourceKind, facts: FileFacts, from:
 }
 
 function rejected(base: Omit<FoundFile, 'status' | 'reason'>, reason: string): FoundFile {
-  return { ...base, status: 'rejected', reason };
+  return { ...base, status: 'rejected', reason: shownReason(reason) };
 }
+
+/**
+ * A file whose bytes other names share (a hard link): the landing folder would be reading a
+ * file that lives somewhere else as well, which a symbolic-link check cannot see.
+ */
+export const HARD_LINK_REASON =
+  'the file is a hard link shared with another place on the disk (it has more than one name), so its bytes may belong to a file outside the landing folder; copy it into the landing folder as a file of its own';
 
 export interface PullOptions {
   /**
@@ -193,8 +200,8 @@ export async function pullSources(w: Warehouse, input: NightInput, options: Pull
   }
   const landingReal = await realpath(input.landing);
   const known = new Map(
-    (await w.rows<{ sha256: string; status: string; reason: string | null; list: string | null }>(
-      'SELECT sha256, status, reason, list FROM meta.files',
+    (await w.rows<{ sha256: string; status: string; list: string | null }>(
+      'SELECT sha256, status, list FROM meta.files',
     )).map((r) => [r.sha256, r]),
   );
   const landingStats = new Map(
@@ -211,7 +218,8 @@ export async function pullSources(w: Warehouse, input: NightInput, options: Pull
       const base = { source, list: null, relPath, name: entry.name, sha256: null, extractDate: null, byteSize: 0, rawPath: null, encoding: null } as const;
       const badName = plainNameProblem(entry.name);
       if (badName) {
-        found.push(rejected(base, badName));
+        // The name travels on (payloads, metrics.json, the report) only in its shown form.
+        found.push(rejected({ ...base, relPath: `${source}/${shownName(entry.name)}`, name: shownName(entry.name) }, badName));
         continue;
       }
       const full = join(dir, entry.name);
@@ -232,6 +240,10 @@ export async function pullSources(w: Warehouse, input: NightInput, options: Pull
       const targetInfo = await stat(target);
       if (!targetInfo.isFile()) {
         found.push(rejected(base, 'not a plain file (a folder or device); put extract files directly in the source folder'));
+        continue;
+      }
+      if (targetInfo.nlink > 1) {
+        found.push(rejected({ ...base, byteSize: targetInfo.size }, HARD_LINK_REASON));
         continue;
       }
       const named = classifyName(source, entry.name);
@@ -255,7 +267,8 @@ export async function pullSources(w: Warehouse, input: NightInput, options: Pull
       // The same bytes rejected whole before, as the same list: rejected again, for the same reason.
       // (Renamed to another list, they are read afresh: a wrong name is a reason to look again.)
       if (!twin && before?.status === 'rejected' && before.list === named.list) {
-        found.push({ ...described, status: 'rejected', reason: before.reason ?? 'rejected whole on an earlier night' });
+        // The reason stays in meta.files (publishing reads it there), out of the payload.
+        found.push({ ...described, status: 'rejected', reason: null });
         continue;
       }
       if (twin || (before && before.status !== 'rejected')) {

@@ -2,8 +2,10 @@
  * `csc-kpi validate`: the night's pull and load checks on a landing folder, with nothing
  * written to the user's warehouse or archive. Files are read in place (never copied, never
  * edited) into a throwaway DuckDB in a temp folder, removed afterwards. The report names each
- * file's fate and its first rejects by line and column; the values of identifier columns
- * (children, workers, cases, audits) are never shown, nor a malformed line's raw text.
+ * file's fate and its first rejects by sheet, line and column. It prints no value from a row —
+ * not an identifier, a date of birth, a child id typed into a date column, nor a malformed
+ * line's raw text — except the value of a code column (a grade, an Org Role) when it looks like
+ * a code (core/shown-text.ts). Names and reasons are printed in their shown form.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,6 +13,7 @@ import { join } from 'node:path';
 import { columnMeta } from '../core/contracts/columns.js';
 import { CONTRACTS } from '../core/contracts/lists.js';
 import type { FoundFile } from '../core/night.js';
+import { isShowableCode, shownName, shownReason, shownReasonOrNull } from '../core/shown-text.js';
 import { loadFile } from './load-file.js';
 import { migrate } from './migrate.js';
 import { pullSources } from './pull.js';
@@ -20,7 +23,7 @@ export interface ValidatedReject {
   sheet: string | null;
   line: number | null;
   column: string | null;
-  /** The raw value, or null when it is an identifier or a whole malformed line (never shown). */
+  /** The raw value of a code column when it may be shown; null for any other value (never shown). */
   value: string | null;
   reason: string;
 }
@@ -36,9 +39,20 @@ export interface ValidatedFile {
   rejects: ValidatedReject[];
 }
 
-const IDENTIFIER_HEADERS = new Set(
-  [...CONTRACTS.values()].flatMap((c) => Object.entries(c.columns).filter(([, s]) => columnMeta(s).identifier).map(([h]) => h)),
+/** `<list>|<header>` of every code column: the only columns whose values a reject may show. */
+const CODE_COLUMNS = new Set(
+  [...CONTRACTS.values()].flatMap((c) =>
+    Object.entries(c.columns)
+      .filter(([, s]) => ['code', 'org_role'].includes(columnMeta(s).kind))
+      .map(([h]) => `${c.list}|${h}`),
+  ),
 );
+
+/** A rejected value as validate may print it: a code of a code column that looks like one, else nothing. */
+export function shownRejectValue(list: string | null, column: string | null, value: string | null): string | null {
+  if (value === null || column === null || !CODE_COLUMNS.has(`${list}|${column}`)) return null;
+  return isShowableCode(value) ? value : null;
+}
 
 export async function validateLanding(input: { landing: string; asOf: string; maxRejects?: number }): Promise<ValidatedFile[]> {
   const root = await mkdtemp(join(tmpdir(), 'csc-kpi-validate-'));
@@ -63,7 +77,7 @@ export async function validateLanding(input: { landing: string; asOf: string; ma
           sheet: x.sheet,
           line: x.line === null ? null : Number(x.line),
           column: x.column_name,
-          value: x.column_name === null || IDENTIFIER_HEADERS.has(x.column_name) ? null : x.raw_value,
+          value: shownRejectValue(f.list, x.column_name, x.raw_value),
           reason: x.reason,
         }));
         const [rec] = await w.rows<{ reason: string | null }>('SELECT reason FROM meta.files WHERE sha256 = $sha', { sha: f.sha256! });
@@ -71,7 +85,7 @@ export async function validateLanding(input: { landing: string; asOf: string; ma
           file: f.relPath,
           list: f.list,
           status: r.status === 'loaded' ? 'ok' : 'rejected',
-          reason: rec?.reason ?? r.reason,
+          reason: rec?.reason ?? null,
           rowsRead: r.rowsRead,
           rowsLoaded: r.rowsLoaded,
           rowsRejected: r.rowsRejected,
@@ -89,19 +103,23 @@ function blank(f: FoundFile, status: ValidatedFile['status'], reason: string | n
   return { file: f.relPath, list: f.list, status, reason, rowsRead: 0, rowsLoaded: 0, rowsRejected: 0, rejects: [] };
 }
 
-/** The plain-text report: one block per file. */
+/**
+ * The plain-text report: one block per file. Every name and reason is printed in its shown form
+ * and a value only as validateLanding kept it, so the report is safe whatever it is given.
+ */
 export function formatValidation(files: ValidatedFile[]): string {
   const lines: string[] = [];
   for (const f of files) {
     const counts = f.status === 'ok' ? `  read ${f.rowsRead}, loaded ${f.rowsLoaded}, rejected ${f.rowsRejected}` : '';
-    lines.push(`${f.status.toUpperCase().padEnd(11)} ${f.file}${f.list ? ` (${f.list})` : ''}${counts}`);
-    if (f.reason) lines.push(`            ${f.reason}`);
+    lines.push(`${f.status.toUpperCase().padEnd(11)} ${shownName(f.file)}${f.list ? ` (${f.list})` : ''}${counts}`);
+    const reason = shownReasonOrNull(f.reason);
+    if (reason) lines.push(`            ${reason}`);
     for (const r of f.rejects) {
-      const where = [r.sheet ? `sheet “${r.sheet}”` : null, r.line !== null ? `${r.sheet ? 'row' : 'line'} ${r.line}` : null, r.column ? `column “${r.column}”` : null]
+      const where = [r.sheet ? `sheet “${shownName(r.sheet)}”` : null, r.line !== null ? `${r.sheet ? 'row' : 'line'} ${r.line}` : null, r.column ? `column “${shownName(r.column)}”` : null]
         .filter(Boolean)
         .join(', ');
-      const value = r.value !== null ? ` (value “${r.value}”)` : '';
-      lines.push(`            - ${where}${value}: ${r.reason}`);
+      const value = r.value !== null ? ` (value “${shownName(r.value)}”)` : '';
+      lines.push(`            - ${where}${value}: ${shownReason(r.reason)}`);
     }
     if (f.rowsRejected > f.rejects.length && f.rejects.length > 0) lines.push(`            … and more rejects (${f.rowsRejected} rows in all)`);
   }

@@ -74,6 +74,14 @@ export async function readCentralDirectory(path: string): Promise<ZipEntry[] | {
   }
 }
 
+/**
+ * A zip entry's name as a reason may show it: the names Excel writes (`xl/worksheets/sheet1.xml`)
+ * as they are; any other is file content, so it is not shown.
+ */
+function partName(name: string): string {
+  return /^(?:(?:xl|docProps|_rels|customXml)\/[A-Za-z0-9_./-]{1,80}|\[Content_Types\]\.xml)$/.test(name) ? name : '(a part whose name is not shown)';
+}
+
 function tooBig(what: string): string {
   return `the workbook ${what}: not a real audit workbook (a “zip bomb” or a damaged file), so it was not opened`;
 }
@@ -89,7 +97,7 @@ export async function checkXlsxPackage(path: string): Promise<string | null> {
   for (const e of entries) {
     declared += e.uncompressed;
     if (e.uncompressed > RATIO_FLOOR && e.uncompressed > MAX_ENTRY_RATIO * Math.max(e.compressed, 1)) {
-      return tooBig(`part ${e.name} unpacks ${Math.round(e.uncompressed / Math.max(e.compressed, 1))}× (${e.uncompressed} bytes from ${e.compressed})`);
+      return tooBig(`part ${partName(e.name)} unpacks ${Math.round(e.uncompressed / Math.max(e.compressed, 1))}× (${e.uncompressed} bytes from ${e.compressed})`);
     }
   }
   if (declared > MAX_XLSX_UNPACKED_BYTES) return tooBig(`unpacks to ${Math.round(declared / 1024 ** 2)} MB, over the ${MAX_XLSX_UNPACKED_BYTES / 1024 ** 2} MB limit`);
@@ -106,7 +114,7 @@ export async function checkXlsxPackage(path: string): Promise<string | null> {
       if (e.compressed === 0) continue;
       const budget = Math.min(MAX_XLSX_UNPACKED_BYTES - actual, Math.max(RATIO_FLOOR, MAX_ENTRY_RATIO * e.compressed));
       const n = e.method === 0 ? e.compressed : await inflatedSize(path, start, e.compressed, budget);
-      if (n > budget) return tooBig(`part ${e.name} unpacks to over ${budget} bytes although it declares ${e.uncompressed}`);
+      if (n > budget) return tooBig(`part ${partName(e.name)} unpacks to over ${budget} bytes although it declares ${e.uncompressed}`);
       actual += n;
     }
   } finally {
@@ -131,7 +139,7 @@ async function inflatedSize(path: string, start: number, len: number, budget: nu
       if (n > budget) stop();
     });
     inflate.on('end', () => resolve(n));
-    inflate.on('error', (err) => reject(new Error(`the workbook is damaged (a part does not unpack: ${err.message})`)));
+    inflate.on('error', () => reject(new Error('the workbook is damaged (a part does not unpack)')));
     src.on('error', reject);
     src.pipe(inflate);
   });

@@ -28,7 +28,8 @@ function typed(list: string, header: string, format: string): string {
 export async function layers(data: Dataset): Promise<BareResult> {
   return timeBaseline(data, 'layers', async (w, f) => {
     const { list, path, sha } = f;
-    const header = (await readHeader(path))!;
+    const header = await readHeader(path);
+    if (!Array.isArray(header)) throw new Error(`${f.rel}: no readable header`);
     const match = matchHeader(contractFor(list), header);
     if ('reason' in match) throw new Error(`${f.rel}: ${match.reason}`);
     const records = await head(path);

@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { createLogger } from '../core/logger.js';
+import { visibleControls } from '../core/shown-text.js';
 import { register as registerRun } from './commands/run.js';
 import { register as registerSchedule } from './commands/schedule.js';
 import { register as registerSnapshots } from './commands/snapshots.js';
@@ -26,7 +27,7 @@ for (const register of [registerRun, registerSchedule, registerValidate, registe
 function explain(err: unknown): string {
   const parts: string[] = [];
   for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause) {
-    parts.push(e instanceof Error ? e.message : String(e));
+    parts.push(visibleControls(e instanceof Error ? e.message : String(e)));
   }
   return parts.join('\n  caused by: ');
 }

@@ -12,6 +12,7 @@
 import { detectLevelShift, type LevelShift, type SeriesPoint } from './changepoint.js';
 import type { KpiMeta } from './kpi-definition.js';
 import type { BaselineEvent } from './metrics-contract.js';
+import { CODE_NOT_SHOWN, codeLabels, shownName } from './shown-text.js';
 
 export type BaselineKind = BaselineEvent['kind'];
 
@@ -135,11 +136,11 @@ export function schemaChanged(o: {
       appeared,
       disappeared,
       changed_type: changedType,
-      file_before: o.before.file,
-      file_after: o.after.file,
+      file_before: shownName(o.before.file),
+      file_after: shownName(o.after.file),
       date_before: o.before.date,
       date_after: o.after.date,
-      summary: `${o.source}: ${columns.join('; ')} — ${o.before.file} compared with ${o.after.file}.`,
+      summary: `${o.source}: ${columns.join('; ')} — ${shownName(o.before.file)} compared with ${shownName(o.after.file)}.`,
     },
   };
 }
@@ -299,11 +300,14 @@ export function describeCohort(cohort: Cohort): string {
 
 /** The event a code change makes for one KPI, with evidence naming every code, its rows and first date. */
 export function codesChangedEvent(kpi: string, source: string, column: string, c: CodeChange, cohort: Cohort = {}): DetectedEvent {
-  const newCodes = c.newCodes.map((n) => n.code);
-  const vanished = c.vanished.map((v) => v.code);
+  // Codes are published, but one that looks like an identifier or a date is not (core/shown-text.ts).
+  const labels = codeLabels([...c.newCodes.map((n) => n.code), ...c.vanished.map((v) => v.code), ...c.oldCodes, ...c.codesNow]);
+  const show = (code: string): string => labels.get(code) ?? CODE_NOT_SHOWN;
+  const newCodes = c.newCodes.map((n) => show(n.code));
+  const vanished = c.vanished.map((v) => show(v.code));
   const parts = [
-    ...c.newCodes.map((n) => `new code "${n.code}" in ${n.rows} row${n.rows === 1 ? '' : 's'}${n.first ? ` since ${n.first}` : ''}`),
-    ...c.vanished.map((v) => `"${v.code}" no longer used (${v.rowsBefore} rows before${v.lastSeen ? `, last in ${v.lastSeen}` : ''})`),
+    ...c.newCodes.map((n) => `new code "${show(n.code)}" in ${n.rows} row${n.rows === 1 ? '' : 's'}${n.first ? ` since ${n.first}` : ''}`),
+    ...c.vanished.map((v) => `"${show(v.code)}" no longer used (${v.rowsBefore} rows before${v.lastSeen ? `, last in ${v.lastSeen}` : ''})`),
   ];
   return {
     kpi,
@@ -315,10 +319,10 @@ export function codesChangedEvent(kpi: string, source: string, column: string, c
       column,
       new_codes: newCodes,
       vanished_codes: vanished,
-      rows_with_new_code: Object.fromEntries(c.newCodes.map((n) => [n.code, n.rows])),
-      first_seen: Object.fromEntries(c.newCodes.map((n) => [n.code, n.first])),
-      old_codes: c.oldCodes,
-      codes_now: c.codesNow,
+      rows_with_new_code: Object.fromEntries(c.newCodes.map((n) => [show(n.code), n.rows])),
+      first_seen: Object.fromEntries(c.newCodes.map((n) => [show(n.code), n.first])),
+      old_codes: sortCodes(c.oldCodes.map(show)),
+      codes_now: sortCodes(c.codesNow.map(show)),
       compared: c.compared,
       ...(Object.keys(cohort).length > 0 ? { cohort } : {}),
       summary: `${source} ${column}: ${parts.join('; ')} (compared ${c.compared}${Object.keys(cohort).length > 0 ? `, rows with ${describeCohort(cohort)}` : ''}).`,

@@ -19,7 +19,10 @@ export type FoundStatus = 'new' | 'already_loaded' | 'rejected' | 'after_as_of';
 export interface FoundFile {
   source: SourceKind;
   list: string | null;
-  /** Path relative to the landing folder, e.g. `case-system/referrals_2015-02-28.csv`. */
+  /**
+   * Path relative to the landing folder, e.g. `case-system/referrals_2015-02-28.csv`, and the
+   * file's name. A name pull refuses (control characters) is carried in its shown form.
+   */
   relPath: string;
   name: string;
   sha256: string | null;
@@ -29,13 +32,17 @@ export interface FoundFile {
   rawPath: string | null;
   encoding: 'utf-8' | 'windows-1252' | null;
   status: FoundStatus;
+  /**
+   * Why pull rejected or left the file, in our own words (core/shown-text.ts); null for a file
+   * rejected whole on an earlier night, whose reason publishing reads from meta.files.
+   */
   reason: string | null;
 }
 
+/** Counts only: a rejected file's reason is recorded in meta.files, where publishing reads it. */
 export interface LoadResult {
   sha256: string;
   status: 'loaded' | 'rejected';
-  reason: string | null;
   rowsRead: number;
   rowsLoaded: number;
   rowsRejected: number;

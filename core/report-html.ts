@@ -10,6 +10,7 @@
  */
 import type { MetricsFile } from './metrics-contract.js';
 import type { PublicMetricsFile } from './suppression.js';
+import { shownName, shownReasonOrNull, visibleControls } from './shown-text.js';
 
 type Num = number | null | 'c';
 type Report = MetricsFile | PublicMetricsFile;
@@ -29,7 +30,8 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
 }
 
-const esc = escapeHtml;
+/** Text as the report shows it: control characters made visible (a name or reason may hold one), then escaped. */
+const esc = (text: string): string => escapeHtml(visibleControls(text));
 
 // ---------------------------------------------------------------------------------------------
 // Words for dates, numbers and statuses
@@ -245,9 +247,14 @@ function rows(n: number): string {
   return n === 1 ? '1 row' : `${formatNumber(n)} rows`;
 }
 
+/** A source as the report shows it: its name and reason in their shown form, whatever metrics.json says. */
+function shownSource<S extends { file: string; reason: string | null }>(s: S): S {
+  return { ...s, file: shownName(s.file), reason: shownReasonOrNull(s.reason) };
+}
+
 function sourceProblems(m: Report): string[] {
   const out: string[] = [];
-  for (const s of m.data_quality.sources) {
+  for (const s of m.data_quality.sources.map(shownSource)) {
     const from = `(${s.source}${s.extract_date ? `, extracted ${formatDate(s.extract_date)}` : ''})`;
     if (s.status === 'rejected') {
       out.push(`The whole of ${s.file} ${from} was rejected: ${sentence(s.reason ?? 'no reason was recorded')} None of its rows are in these figures.`);
@@ -273,7 +280,8 @@ const SOURCE_STATUS_WORDS: Record<string, string> = {
   after_as_of: 'Dated after the as-of date; left for a later night',
 };
 
-function sourceWhatHappened(s: Report['data_quality']['sources'][number]): string {
+function sourceWhatHappened(source: Report['data_quality']['sources'][number]): string {
+  const s = shownSource(source);
   const words = SOURCE_STATUS_WORDS[s.status] ?? s.status;
   if (!s.reason) return words;
   return s.status === 'rejected' ? `${words}: ${s.reason}` : `${words}; rows rejected because: ${s.reason}`;
@@ -301,7 +309,7 @@ function dataQualitySection(m: Report): string {
       '<tbody>',
       ...m.data_quality.sources.map(
         (s) =>
-          `<tr><th scope="row">${esc(s.file)}</th><td>${esc(s.source)}</td><td>${esc(s.extract_date ? formatDate(s.extract_date) : 'not known')}</td>` +
+          `<tr><th scope="row">${esc(shownName(s.file))}</th><td>${esc(s.source)}</td><td>${esc(s.extract_date ? formatDate(s.extract_date) : 'not known')}</td>` +
           `<td>${esc(sourceWhatHappened(s))}</td><td>${s.used ? 'Yes' : 'No'}</td>` +
           `<td class="num">${esc(formatNumber(s.rows_loaded))}</td><td class="num">${esc(formatNumber(s.rows_rejected))}</td></tr>`,
       ),

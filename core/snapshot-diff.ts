@@ -13,6 +13,7 @@
  * this module only says which (KPI, period) pairs to look for, the date window each covers, and
  * how to print the answer. Nothing here names a child: rows are given by file and line.
  */
+import { shownName } from './shown-text.js';
 import { addMonthsClamped, monthStart, parseIso, formatIso } from './dates.js';
 import type { BaselineEvent, MetricsFile } from './metrics-contract.js';
 
@@ -200,7 +201,7 @@ function showRow(r: MovedRow): string {
     .map(([c, d]) => `${c} ${d}`)
     .join(', ');
   const what = r.side === 'after' ? 'new or changed in B' : 'in A, gone or changed in B';
-  return `${r.file} line ${r.line} (${r.list}; ${what}${dates ? `; ${dates}` : ''})`;
+  return `${shownName(r.file)} line ${r.line} (${r.list}; ${what}${dates ? `; ${dates}` : ''})`;
 }
 
 export function formatDiff(d: SnapshotDiff, rows: Map<string, RestatementRows> = new Map()): string {
@@ -209,7 +210,7 @@ export function formatDiff(d: SnapshotDiff, rows: Map<string, RestatementRows> =
 
   if (d.sources.length > 0) {
     out.push('', 'Source files used:');
-    for (const s of d.sources) out.push(`  ${s.source}: ${s.before.join(', ') || '(none)'} → ${s.after.join(', ') || '(none)'}`);
+    for (const s of d.sources) out.push(`  ${s.source}: ${s.before.map(shownName).join(', ') || '(none)'} → ${s.after.map(shownName).join(', ') || '(none)'}`);
   }
   out.push('', `Current values changed: ${d.current.length}`);
   for (const c of d.current) {

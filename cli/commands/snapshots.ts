@@ -6,6 +6,7 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
+import { shownNote } from '../../core/shown-text.js';
 import { readKpiCatalogue } from '../../activities/kpi-files.js';
 import { readIndex, readLatest, verifySnapshotFolder, type SnapshotCheck } from '../../activities/snapshot-files.js';
 import { restatementRows } from '../../activities/snapshot-restatements.js';
@@ -112,7 +113,7 @@ export function register(program: Command, _log: Logger): void {
       ];
       const tail = [
         '',
-        ...s.metrics.data_quality.gaps.map((g) => `gap: ${g.kpi}: ${g.reason}`),
+        ...s.metrics.data_quality.gaps.map((g) => `gap: ${g.kpi}: ${shownNote(g.reason)}`),
         `report: ${join(dir, s.id, 'report.html')}`,
         '',
       ];

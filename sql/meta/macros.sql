@@ -37,11 +37,19 @@ CREATE OR REPLACE MACRO ref.code_mapping_fix(column_name, code, known) AS
   || '} to config/code-mappings.json';
 
 -- One sentence about one unknown code in a withheld figure: which code, in which column, how many
--- rows of the cohort carry it, since when, and the mapping that fixes it.
+-- rows of the cohort carry it, since when, and the mapping that fixes it. A value that does not
+-- look like a code (ref.shown_code, core/shown-text.ts: a child id or a date typed into the
+-- column) is described, never quoted.
 CREATE OR REPLACE MACRO ref.unknown_code_note(column_name, code, n_rows, rows_noun, since_text, known) AS
-  to_json(code::VARCHAR)::VARCHAR || ' is not a known ' || column_name || ' (known: ' || array_to_string(known, ', ')
-  || '): ' || n_rows::VARCHAR || ' ' || rows_noun || ' in this period carry it, ' || since_text
-  || '. To count it, ' || ref.code_mapping_fix(column_name, code, known) || '.';
+  CASE WHEN ref.shown_code(code::VARCHAR) IS NOT NULL THEN
+    to_json(code::VARCHAR)::VARCHAR || ' is not a known ' || column_name || ' (known: ' || array_to_string(known, ', ')
+    || '): ' || n_rows::VARCHAR || ' ' || rows_noun || ' in this period carry it, ' || since_text
+    || '. To count it, ' || ref.code_mapping_fix(column_name, code, known) || '.'
+  ELSE
+    'An unrecognised value (not shown: it looks like an identifier or a date, not a code) is in ' || column_name
+    || ' (known: ' || array_to_string(known, ', ') || '): ' || n_rows::VARCHAR || ' ' || rows_noun || ' in this period carry it, '
+    || since_text || '. It was probably typed into the wrong column: correct it in the source system.'
+  END;
 
 -- The null_reason of a withheld figure, from its notes on each unknown code.
 CREATE OR REPLACE MACRO ref.withheld_reason(code_notes) AS

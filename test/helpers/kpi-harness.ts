@@ -99,7 +99,10 @@ async function runOnLanding(root: string, landing: string, asOf: string, opts: R
       // Workbooks belong to the xlsx loader; this harness loads CSVs only.
       if (!strict && !f.name.toLowerCase().endsWith('.csv')) continue;
       const r = await loadCsv(w, f, runId);
-      if (r.status !== 'loaded' && strict) throw new Error(`fixture file ${f.relPath} was rejected: ${r.reason ?? ''}`);
+      if (r.status !== 'loaded' && strict) {
+        const [rec] = await w.rows<{ reason: string | null }>('SELECT reason FROM meta.files WHERE sha256 = $sha', { sha: r.sha256 });
+        throw new Error(`fixture file ${f.relPath} was rejected: ${rec?.reason ?? ''}`);
+      }
     }
     await computeKpis(w, { asOf, workflowId: 'golden', runId, mappingsPath });
   } catch (err) {
