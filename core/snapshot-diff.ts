@@ -195,13 +195,17 @@ function showFigure(f: Figure | null): string {
   return `${v} (${f.numerator ?? '–'}/${f.denominator ?? '–'})`;
 }
 
+/**
+ * One moved row for the terminal: file, line and which of the KPI's date columns it has — never
+ * the dates themselves (a referral or birth date is a value from a child's row; custody rule).
+ */
 function showRow(r: MovedRow): string {
-  const dates = Object.entries(r.dates)
+  const columns = Object.entries(r.dates)
     .filter(([, d]) => d !== null)
-    .map(([c, d]) => `${c} ${d}`)
+    .map(([c]) => c)
     .join(', ');
   const what = r.side === 'after' ? 'new or changed in B' : 'in A, gone or changed in B';
-  return `${shownName(r.file)} line ${r.line} (${r.list}; ${what}${dates ? `; ${dates}` : ''})`;
+  return `${shownName(r.file)} line ${r.line} (${r.list}; ${what}${columns ? `; dated by ${columns}` : ''})`;
 }
 
 export function formatDiff(d: SnapshotDiff, rows: Map<string, RestatementRows> = new Map()): string {
