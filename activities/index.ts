@@ -25,6 +25,8 @@ export interface ActivityDeps {
   kpiDir?: string;
   /** Manual baselines file (default config/baselines.json). */
   baselinesConfig?: string;
+  /** Maximum source ages (default config/freshness.json). */
+  freshnessConfig?: string;
 }
 
 export function workingWarehousePath(home: string): string {
@@ -59,7 +61,7 @@ export function createActivities(deps: ActivityDeps = {}) {
 
     async computeKpis(input: { home: string; asOf: string; workflowId: string; runId: string }): Promise<ComputeResult> {
       return withWarehouse(input.home, async (w) => {
-        const r = await computeKpis(w, { ...input, ...(deps.kpiDir ? { kpiDir: deps.kpiDir } : {}) });
+        const r = await computeKpis(w, { ...input, ...(deps.kpiDir ? { kpiDir: deps.kpiDir } : {}), freshnessPath: deps.freshnessConfig });
         log().info('computed KPIs', { kpis: r.kpis.length });
         return r;
       });
@@ -76,7 +78,11 @@ export function createActivities(deps: ActivityDeps = {}) {
 
     async publishSnapshot(input: PublishInput): Promise<PublishResult> {
       return withWarehouse(input.home, async (w) => {
-        const r = await publishSnapshot(w, input, { ...(deps.kpiDir ? { catalogue: { dir: deps.kpiDir } } : {}), warn: (m) => log().warn(m) });
+        const r = await publishSnapshot(w, input, {
+          ...(deps.kpiDir ? { catalogue: { dir: deps.kpiDir } } : {}),
+          freshnessPath: deps.freshnessConfig,
+          warn: (m) => log().warn(m),
+        });
         await exportWarehouse(w, join(input.home, 'warehouse.duckdb'));
         log().info('published snapshot', { snapshotId: r.snapshotId });
         return r;

@@ -15,6 +15,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { PublishInput, PublishResult } from '../core/night.js';
 import { projectPath } from '../core/project-root.js';
 import { buildMetrics } from './build-metrics.js';
+import { readFreshnessConfig } from './freshness-config.js';
 import { readKpiCatalogue, type CatalogueOptions } from './kpi-files.js';
 import {
   exclusively,
@@ -45,6 +46,8 @@ export interface PublishOptions {
   warn?: (message: string) => void;
   /** Where the KPI catalogue is read from (default sql/kpi/); tests point it at a temp copy. */
   catalogue?: CatalogueOptions;
+  /** Maximum source ages (default config/freshness.json); tests point it elsewhere. */
+  freshnessPath?: string;
 }
 
 export function snapshotIdFor(asOf: string, createdAt: string, runId: string): string {
@@ -108,7 +111,7 @@ export async function publishSnapshot(w: Warehouse, input: PublishInput, opts: P
     }
 
     const defs = await readKpiCatalogue(opts.catalogue);
-    const metrics = await buildMetrics(w, input, snapshotId, defs);
+    const metrics = await buildMetrics(w, input, snapshotId, defs, await readFreshnessConfig(opts.freshnessPath));
     const tmp = join(snapshotsDir, `.tmp-${snapshotId}`);
     await rm(tmp, { recursive: true, force: true });
     await mkdir(tmp, { recursive: true });

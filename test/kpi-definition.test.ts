@@ -5,7 +5,7 @@ import { checkCodeMappings, definitionVersion, parseKpiFile } from '../core/kpi-
 
 const FILE = `/*---
 { "id": "x", "title": "X", "unit": "percent", "measure": "percentage", "polarity": "higher", "target": 1, "amber": null,
-  "period": "month", "sources": { "audits/audits": ["grade", "completed_date"] }, "definition": "d" }
+  "basis": "month", "sources": { "audits/audits": ["grade", "completed_date"] }, "definition": "d" }
 ---*/
 SELECT 1`;
 

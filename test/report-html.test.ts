@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seriesPeriodEnds } from '../core/dates.js';
-import { metricsFile, type MetricsFile, type SeriesPoint } from '../core/metrics-contract.js';
+import { metricsFile, SCHEMA_VERSION, type MetricsFile, type SeriesPoint } from '../core/metrics-contract.js';
 import { escapeHtml, renderReport } from '../core/report-html.js';
 import { suppressForPublic } from '../core/suppression.js';
 import { axeViolations, launchChromium } from './helpers/axe-chromium.js';
@@ -11,14 +11,14 @@ const ENDS = seriesPeriodEnds(AS_OF);
 const HASH = `sha256:${'a'.repeat(64)}`;
 const NASTY = '<script>alert("x")</script> & \'q\'';
 
-function series(kpi: string, f: (i: number) => Omit<SeriesPoint, 'kpi' | 'period_end'>): SeriesPoint[] {
-  return ENDS.map((period_end, i) => ({ kpi, period_end, ...f(i) }));
+function series(kpi: string, f: (i: number) => Omit<SeriesPoint, 'kpi' | 'period_end' | 'provisional' | 'status'>): SeriesPoint[] {
+  return ENDS.map((period_end, i) => ({ kpi, period_end, provisional: false, status: 'none', ...f(i) }));
 }
 
 /** Three KPIs — an average, a percentage with a level shift, a withheld figure — plus a count. */
 function sample(): MetricsFile {
   return metricsFile.parse({
-    schema_version: '1',
+    schema_version: SCHEMA_VERSION,
     snapshot_id: `2015-02-28T02-14-09Z-${NASTY}`,
     as_of: AS_OF,
     created_at: '2015-03-01T02:14:09Z',
@@ -38,6 +38,8 @@ function sample(): MetricsFile {
         definition_version: HASH,
         baseline: { period_end: '2014-05-31', value: 57, since: '2014-05-31', reason: 'Declared by the committee in May 2014.' },
         comparable_with_previous: true,
+        basis: 'trailing_12_months',
+        stale: false,
         notes: [],
       },
       {
@@ -55,6 +57,8 @@ function sample(): MetricsFile {
         definition_version: HASH,
         baseline: { period_end: '2014-07-31', value: 90, since: '2014-07-31', reason: 'Level shift detected in July 2014.' },
         comparable_with_previous: false,
+        basis: 'month',
+        stale: false,
         notes: ['Audit scale "Good" & "Outstanding" counted as good.'],
       },
       {
@@ -72,6 +76,8 @@ function sample(): MetricsFile {
         definition_version: HASH,
         baseline: null,
         comparable_with_previous: false,
+        basis: 'month',
+        stale: false,
         notes: [`New grade ${NASTY} on 7 rows since 2015-01-05; map it in config/code-mappings.`],
       },
       {
@@ -89,6 +95,8 @@ function sample(): MetricsFile {
         definition_version: HASH,
         baseline: null,
         comparable_with_previous: true,
+        basis: 'at_date',
+        stale: false,
         notes: [],
       },
     ],
@@ -128,10 +136,12 @@ function sample(): MetricsFile {
           used: true,
           rows_loaded: 1204,
           rows_rejected: 3,
+          age_days: 0,
+          stale: false,
         },
-        { source: 'audits', file: 'audits_2015-02-27.xlsx', sha256: null, extract_date: '2015-02-27', status: 'rejected', reason: 'the sheet "Audits" is missing', used: false, rows_loaded: 0, rows_rejected: 0 },
-        { source: 'workforce', file: 'workforce_2015-03-02.csv', sha256: 'c'.repeat(64), extract_date: '2015-03-02', status: 'after_as_of', reason: null, used: false, rows_loaded: 0, rows_rejected: 0 },
-        { source: 'workforce', file: 'workforce_2015-02-01.csv', sha256: 'd'.repeat(64), extract_date: '2015-02-01', status: 'already_loaded', reason: null, used: true, rows_loaded: 310, rows_rejected: 0 },
+        { source: 'audits', file: 'audits_2015-02-27.xlsx', sha256: null, extract_date: '2015-02-27', status: 'rejected', reason: 'the sheet "Audits" is missing', used: false, rows_loaded: 0, rows_rejected: 0, age_days: null, stale: null },
+        { source: 'workforce', file: 'workforce_2015-03-02.csv', sha256: 'c'.repeat(64), extract_date: '2015-03-02', status: 'after_as_of', reason: null, used: false, rows_loaded: 0, rows_rejected: 0, age_days: null, stale: null },
+        { source: 'workforce', file: 'workforce_2015-02-01.csv', sha256: 'd'.repeat(64), extract_date: '2015-02-01', status: 'already_loaded', reason: null, used: true, rows_loaded: 310, rows_rejected: 0, age_days: 27, stale: false },
       ],
       gaps: [{ kpi: 'audits_good_or_better_pct', reason: `Withheld: a grade the KPI cannot classify (${NASTY}).` }],
     },
