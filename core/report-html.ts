@@ -302,7 +302,7 @@ function dataQualitySection(m: Report): string {
     parts.push('<h3>Gaps in the figures</h3>', `<ul>${gaps.map((g) => `<li>${esc(g)}</li>`).join('')}</ul>`);
   }
   if (problems.length > 0) {
-    parts.push('<h3>Files and rows not used</h3>', `<ul>${problems.map((p) => `<li>${esc(p)}</li>`).join('')}</ul>`);
+    parts.push('<h3>Out-of-date sources, and files and rows not used</h3>', `<ul>${problems.map((p) => `<li>${esc(p)}</li>`).join('')}</ul>`);
   }
   if (m.data_quality.sources.length > 0) {
     parts.push(

@@ -7,6 +7,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import type { MetricsFile } from '../core/metrics-contract.js';
@@ -144,6 +145,19 @@ describe('the headline figure', () => {
     expect(s.data_quality.sources.find((x) => x.file === 'referrals_2015-03-15.csv')).toMatchObject({ used: true, age_days: 36, stale: true });
     expect(s.data_quality.sources.find((x) => x.file === 'referrals_2015-02-28.csv')).toMatchObject({ used: false, age_days: null, stale: null });
   }, 60_000);
+
+  it('a broken freshness file stops the night at once, non-retryable, naming the fix', async () => {
+    const t = await landing();
+    const broken = join(t.root, 'freshness.json');
+    await writeFile(broken, JSON.stringify({ version: 1, max_age_days: { 'case-system': 7, hr: '45 days', audits: 100 } }));
+    const failure = await night(t, '2015-02-28', { freshnessPath: broken }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(failure).toBeInstanceOf(ApplicationFailure);
+    expect(failure).toMatchObject({ nonRetryable: true, type: 'BadFreshnessConfig' });
+    expect((failure as Error).message).toContain(`${broken}: max_age_days.hr: Invalid input: expected number, received string`);
+  });
 
   it('a baseline started by a definition change takes its value from the last complete period, never the month to date', async () => {
     const t = await landing();
