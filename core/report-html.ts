@@ -137,7 +137,8 @@ function valueText(m: Report, row: Row): string {
     const reasons = reasonsFor(m, row);
     const gist = firstSentence(reasons[0] ?? '');
     const more = reasons.length > 1 || gist !== sentence(reasons[0] ?? '') ? ' Details in its section.' : '';
-    return `Not available — ${gist}${more}`;
+    // Out-of-date data can look like an empty month ("no referrals were received"): say so here too.
+    return `Not available — ${gist}${more}${row.stale ? ' From out-of-date data; see its section.' : ''}`;
   }
   return row.stale ? `${showNum(row.value, row.unit)} — from out-of-date data; see its section` : showNum(row.value, row.unit);
 }

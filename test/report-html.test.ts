@@ -301,6 +301,12 @@ describe('renderReport', () => {
     expect(summary).toContain('<td>16 March 2014 to 15 March 2015</td>'); // trailing 12 months
     expect(summary).toContain('<td>at 15 March 2015</td>'); // a state at as-of
     expect(summary).toContain('<td>34.1 weeks — from out-of-date data; see its section</td>');
+    const staleEmpty = midMonth();
+    Object.assign(staleEmpty.metrics.find((r) => r.kpi === 'plo_avg_weeks')!, { value: null, stale: true, notes: ['No proceedings concluded in the 12 months, so there is no average to report.'] });
+    staleEmpty.data_quality.gaps.push({ kpi: 'plo_avg_weeks', reason: 'No proceedings concluded in the 12 months, so there is no average to report.' });
+    expect(renderReport(staleEmpty)).toContain(
+      '<td>Not available — No proceedings concluded in the 12 months, so there is no average to report. From out-of-date data; see its section.</td>',
+    );
     expect(page).toContain('Figures as of <strong>15 March 2015</strong>. Measures of a month show the last complete month, February 2015; March 2015 so far appears in their trends as provisional (month to date).');
     expect(page).toContain('<div><dt>Period</dt><dd>February 2015 (1 February 2015 to 28 February 2015)</dd></div>');
     // The trend: an open circle off the line, labelled, described, and marked in the table.
