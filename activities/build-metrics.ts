@@ -1,16 +1,21 @@
 /**
- * Assembles tonight's `metrics.json` from the warehouse: one metric row per KPI for the period
- * ending as-of, 25 series points per KPI, and the data-quality account of every file found.
- * Names, reasons and notes are published in their shown form (core/shown-text.ts), whatever an
- * older warehouse recorded.
+ * Assembles tonight's `metrics.json` from the warehouse: one metric row per KPI for its headline
+ * period (core/headline.ts: a month KPI's last complete month, else as-of), 25 series points per
+ * KPI (the month-to-date one marked provisional), freshness (core/freshness.ts: used sources'
+ * ages, figures reading a stale one marked and noted), and the data-quality account of every file
+ * found. Names, reasons and notes are published in their shown form (core/shown-text.ts), whatever
+ * an older warehouse recorded.
  */
-import { metricsFile, type MetricsFile, type SourceEntry } from '../core/metrics-contract.js';
+import { DEFAULT_FRESHNESS, staleNote, type FreshnessConfig, type SourceAge } from '../core/freshness.js';
+import { headlinePeriodEnd, isProvisional } from '../core/headline.js';
+import { metricsFile, SCHEMA_VERSION, type MetricsFile, type SourceEntry } from '../core/metrics-contract.js';
 import { ragStatus } from '../core/rag.js';
 import type { KpiDefinition } from '../core/kpi-definition.js';
 import type { FoundFile, PublishInput } from '../core/night.js';
 import { shownName, shownNote, shownReasonOrNull } from '../core/shown-text.js';
 import type { Warehouse } from './warehouse.js';
 import { publishedBaselines } from './baselines.js';
+import { sourceAges } from './source-freshness.js';
 
 /** One row of kpi.values as publishing reads it. */
 export interface ValueRow {
@@ -54,7 +59,7 @@ export async function usedFiles(w: Warehouse, asOf: string): Promise<Set<string>
   return new Set(rows.map((r) => r.sha256));
 }
 
-async function sourceEntries(w: Warehouse, found: FoundFile[], asOf: string): Promise<SourceEntry[]> {
+async function sourceEntries(w: Warehouse, found: FoundFile[], asOf: string, ages: ReadonlyMap<string, SourceAge>): Promise<SourceEntry[]> {
   const used = await usedFiles(w, asOf);
   const recorded = new Map(
     (await w.rows<{ sha256: string; status: string; reason: string | null; rows_loaded: string; rows_rejected: string }>(
@@ -65,16 +70,22 @@ async function sourceEntries(w: Warehouse, found: FoundFile[], asOf: string): Pr
     const rec = f.sha256 ? recorded.get(f.sha256) : undefined;
     const wholeFileReject = f.status === 'rejected' || rec?.status === 'rejected';
     const status = wholeFileReject ? 'rejected' : f.status === 'new' ? 'loaded' : f.status;
+    const source = f.list ? `${f.source}/${f.list}` : f.source;
+    const isUsed = !wholeFileReject && f.status !== 'after_as_of' && !!f.sha256 && used.has(f.sha256);
+    // A used file carries its source's age: for audits, every workbook used shares the newest completion.
+    const age = isUsed ? ages.get(source) : undefined;
     return {
-      source: f.list ? `${f.source}/${f.list}` : f.source,
+      source,
       file: shownName(f.name),
       sha256: f.sha256,
       extract_date: f.extractDate,
       status,
       reason: shownReasonOrNull(f.reason ?? rec?.reason),
-      used: !wholeFileReject && f.status !== 'after_as_of' && !!f.sha256 && used.has(f.sha256),
+      used: isUsed,
       rows_loaded: Number(rec?.rows_loaded ?? 0),
       rows_rejected: Number(rec?.rows_rejected ?? 0),
+      age_days: age?.ageDays ?? null,
+      stale: age ? age.stale : null,
     };
   });
 }
@@ -84,6 +95,7 @@ export async function buildMetrics(
   input: PublishInput,
   snapshotId: string,
   defs: KpiDefinition[],
+  freshness: FreshnessConfig = DEFAULT_FRESHNESS,
 ): Promise<MetricsFile> {
   const rows = await w.rows<ValueRow>(
     `SELECT kpi, strftime(period_start, '%Y-%m-%d') AS period_start, strftime(period_end, '%Y-%m-%d') AS period_end,
@@ -96,13 +108,17 @@ export async function buildMetrics(
   const gaps: MetricsFile['data_quality']['gaps'] = [];
   // Baselines, comparability and events from the registry detectBaselines wrote (activities/baselines.ts).
   const baselines = await publishedBaselines(w, { asOf: input.asOf, runId: input.runId, kpis: defs.map((d) => d.meta.id) });
+  const ages = await sourceAges(w, input.asOf, freshness);
   for (const d of defs) {
     const mine = rows.filter((r) => r.kpi === d.meta.id);
     for (const r of mine) {
-      series.push({ kpi: r.kpi, period_end: r.period_end, value: num(r.value), ...published(d, r) });
+      const provisional = isProvisional(d.meta.basis, r.period_end, input.asOf);
+      const value = num(r.value);
+      series.push({ kpi: r.kpi, period_end: r.period_end, value, ...published(d, r), provisional, status: provisional ? 'none' : ragStatus(value, d.meta) });
     }
-    const cur = mine.find((r) => r.period_end === input.asOf);
-    if (!cur) throw new Error(`KPI ${d.meta.id} produced no row for the period ending ${input.asOf}`);
+    const headlineEnd = headlinePeriodEnd(d.meta.basis, input.asOf);
+    const cur = mine.find((r) => r.period_end === headlineEnd);
+    if (!cur) throw new Error(`KPI ${d.meta.id} produced no row for its headline period ending ${headlineEnd}`);
     const value = num(cur.value);
     const notes = (cur.notes ?? []).map(shownNote);
     if (value === null) {
@@ -110,6 +126,12 @@ export async function buildMetrics(
       notes.unshift(reason);
       gaps.push({ kpi: d.meta.id, reason });
     }
+    // Staleness never changes the value: it is said, source by source.
+    const stale = Object.keys(d.meta.sources).flatMap((s) => {
+      const age = ages.get(s);
+      return age?.stale ? [age] : [];
+    });
+    notes.push(...stale.map(staleNote));
     metrics.push({
       kpi: d.meta.id,
       title: d.meta.title,
@@ -124,17 +146,19 @@ export async function buildMetrics(
       definition_version: d.version,
       baseline: baselines.byKpi.get(d.meta.id)?.baseline ?? null,
       comparable_with_previous: baselines.byKpi.get(d.meta.id)?.comparable ?? true,
+      basis: d.meta.basis,
+      stale: stale.length > 0,
       notes,
     });
   }
   return metricsFile.parse({
-    schema_version: '1',
+    schema_version: SCHEMA_VERSION,
     snapshot_id: snapshotId,
     as_of: input.asOf,
     created_at: input.createdAt,
     metrics,
     series,
     baseline_events: baselines.events,
-    data_quality: { sources: await sourceEntries(w, input.found, input.asOf), gaps },
+    data_quality: { sources: await sourceEntries(w, input.found, input.asOf, ages), gaps },
   });
 }

@@ -4,16 +4,22 @@
  * into `kpi.values`, tagged with the definition version (file + the mappings it reads) and the run.
  * Points an earlier run computed from the same files under the same definition are copied rather
  * than computed again, where that cannot change them (activities/kpi-reuse.ts).
+ * A KPI reading a list with no extract on or before D gets null figures with that reason
+ * (activities/source-freshness.ts), never an empty cohort's "none received".
  * Re-running for the same run replaces that run's rows. Only figures leave: drill-through rows
- * (child and worker ids) stay in the warehouse.
+ * (child and worker ids) stay in the warehouse. The freshness configuration is checked here too,
+ * so a broken one stops the night before anything is computed, as a broken code mapping does.
  */
 import { readdir } from 'node:fs/promises';
+import { headlinePeriodEnd } from '../core/headline.js';
 import type { ComputeResult } from '../core/night.js';
 import { projectPath } from '../core/project-root.js';
 import { reusability } from '../core/kpi-reuse.js';
 import type { KpiDefinition } from '../core/kpi-definition.js';
 import { readCodeMappings, readKpiCatalogue } from './kpi-files.js';
 import { copyPoints, earlierRunWithSameInputs, hasEveryPoint, onlyPointsAfter, ReuseLookups } from './kpi-reuse.js';
+import { readFreshnessConfig } from './freshness-config.js';
+import { nullWhereSourceMissing, sourcesOnHand } from './source-freshness.js';
 import type { Warehouse } from './warehouse.js';
 
 /** Milliseconds spent on each KPI (and on the set-up), summed over calls (read by the benchmark). */
@@ -33,6 +39,8 @@ export interface ComputeInput {
   kpiDir?: string;
   /** Copy points from an earlier run where that cannot change them (default true); false computes all 25. */
   reuse?: boolean;
+  /** Freshness JSON (default config/freshness.json); tests point it elsewhere. */
+  freshnessPath?: string;
 }
 
 async function computeInto(w: Warehouse, d: KpiDefinition, input: ComputeInput): Promise<void> {
@@ -87,6 +95,7 @@ export async function drillFiles(): Promise<string[]> {
 
 export async function computeKpis(w: Warehouse, input: ComputeInput): Promise<ComputeResult> {
   const mappings = await readCodeMappings(input.mappingsPath);
+  await readFreshnessConfig(input.freshnessPath);
   const defs = await readKpiCatalogue({ dir: input.kpiDir, mappings });
   const drills = await drillFiles();
   const kpis: ComputeResult['kpis'] = [];
@@ -105,17 +114,22 @@ export async function computeKpis(w: Warehouse, input: ComputeInput): Promise<Co
     await w.run('DELETE FROM meta.kpi_inputs WHERE run_id = $run', { run: input.runId });
     timed('(mappings, drill macros)', t0);
     const lookups = new ReuseLookups(w);
+    const onHand = await sourcesOnHand(w, input.asOf);
     for (const d of defs) {
       const t1 = performance.now();
       pointsReused += await computeKpi(w, d, input, lookups);
+      await nullWhereSourceMissing(w, d, { asOf: input.asOf, runId: input.runId, onHand });
       timed(d.meta.id, t1);
     }
-    const current = await w.rows<{ kpi: string; value: number | null }>(
-      'SELECT kpi, value FROM kpi.values WHERE run_id = $run AND period_end = $as_of::DATE',
-      { run: input.runId, as_of: input.asOf },
+    // The headline figure of each KPI (core/headline.ts): a month KPI's last complete month.
+    const points = await w.rows<{ kpi: string; period_end: string; value: number | null }>(
+      "SELECT kpi, strftime(period_end, '%Y-%m-%d') AS period_end, value FROM kpi.values WHERE run_id = $run",
+      { run: input.runId },
     );
-    const byKpi = new Map(current.map((r) => [r.kpi, r.value]));
-    for (const d of defs) kpis.push({ kpi: d.meta.id, value: byKpi.get(d.meta.id) ?? null, definitionVersion: d.version });
+    for (const d of defs) {
+      const headline = points.find((p) => p.kpi === d.meta.id && p.period_end === headlinePeriodEnd(d.meta.basis, input.asOf));
+      kpis.push({ kpi: d.meta.id, value: headline?.value ?? null, periodEnd: headlinePeriodEnd(d.meta.basis, input.asOf), definitionVersion: d.version });
+    }
   });
   return { kpis, pointsReused };
 }

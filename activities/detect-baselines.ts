@@ -31,6 +31,7 @@ import {
 } from '../core/baseline-detect.js';
 import { baselineReason, currentOf, eventId, FIRST_PUBLISHED, sameEvent, type KnownEvent } from '../core/baseline-registry.js';
 import { BASELINES_CONFIG } from '../core/baseline-config.js';
+import { baselinePoint, isProvisional } from '../core/headline.js';
 import type { KpiDefinition } from '../core/kpi-definition.js';
 import { quoteIdent as q } from '../core/sql-text.js';
 import { readBaselinesConfig } from './baselines-config.js';
@@ -444,6 +445,7 @@ export async function detectBaselines(w: Warehouse, input: DetectBaselinesInput,
     for (const d of opts.defs) {
       const kpi = d.meta.id;
       const mine = values.filter((v) => v.kpi === kpi);
+      const windowMonth = monthOf(mine[0]!.period_end);
       const sourceCodes = JSON.stringify(
         Object.fromEntries(codedColumns(d).map((c) => [`${c.contract.list}.${c.column}`, codesNow.get(codesKey(d.meta.id, c.contract.list, c.column)) ?? []])),
       );
@@ -452,7 +454,9 @@ export async function detectBaselines(w: Warehouse, input: DetectBaselinesInput,
       );
       const start = async (baselineId: string, period: string, reason: string, eventRef: string | null): Promise<void> => {
         if (existing.has(baselineId)) return;
-        const point = mine.find((v) => monthOf(v.period_end) === period) ?? (await earlierPoint(w, kpi, d.version, period));
+        // The value of the baseline's month when that month is complete, else of the last complete
+        // period before it: a month-to-date point is never a baseline (core/headline.ts).
+        const point = (period >= windowMonth ? baselinePoint(d.meta.basis, mine, period, asOf) : null) ?? (await earlierPoint(w, kpi, d, period));
         await w.run(
           `INSERT INTO meta.baselines VALUES ($id, nextval('meta.baseline_seq'), $kpi, $period, $period_end::DATE, $value, $version,
              $codes::JSON, $reason, $since::DATE, $event, $as_of::DATE, $run, NULL, NULL, NULL)`,
@@ -475,7 +479,8 @@ export async function detectBaselines(w: Warehouse, input: DetectBaselinesInput,
         baselinesStarted++;
       };
       if (existing.size === 0) {
-        const first = mine.find((v) => v.value !== null) ?? mine[mine.length - 1]!;
+        const complete = mine.filter((v) => !isProvisional(d.meta.basis, v.period_end, asOf));
+        const first = complete.find((v) => v.value !== null) ?? complete[complete.length - 1]!;
         await start(`${kpi}:initial`, monthOf(first.period_end), FIRST_PUBLISHED, null);
       }
       const mineEvents = known
@@ -504,13 +509,17 @@ function lastDayOf(ym: string): string {
   return `${ym}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, '0')}`;
 }
 
-/** A baseline month outside tonight's 25 points: its figure under the same definition from an earlier night, if any. */
-async function earlierPoint(w: Warehouse, kpi: string, version: string, period: string): Promise<{ period_end: string; value: number | null } | null> {
-  const [r] = await w.rows<{ period_end: string; value: number | null }>(
-    `SELECT strftime(period_end, '%Y-%m-%d') AS period_end, value FROM kpi.values
+/**
+ * A baseline month outside tonight's 25 points: its figure under the same definition from an
+ * earlier night, if any — a complete one (a month KPI's month-to-date as-of point is not).
+ */
+async function earlierPoint(w: Warehouse, kpi: string, d: KpiDefinition, period: string): Promise<{ period_end: string; value: number | null } | null> {
+  const rows = await w.rows<{ period_end: string; as_of: string; value: number | null }>(
+    `SELECT strftime(period_end, '%Y-%m-%d') AS period_end, strftime(as_of, '%Y-%m-%d') AS as_of, value FROM kpi.values
      WHERE kpi = $kpi AND definition_version = $v AND strftime(period_end, '%Y-%m') = $p
-     ORDER BY as_of DESC, period_end DESC LIMIT 1`,
-    { kpi, v: version, p: period },
+     ORDER BY as_of DESC, period_end DESC`,
+    { kpi, v: d.version, p: period },
   );
+  const r = rows.find((x) => !isProvisional(d.meta.basis, x.period_end, x.as_of));
   return r ? { period_end: r.period_end, value: r.value === null ? null : Number(r.value) } : null;
 }

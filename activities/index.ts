@@ -37,6 +37,8 @@ export interface ActivityDeps {
    * their own Worker on temp folders leave it out.
    */
   served?: ServedFolders[];
+  /** Maximum source ages (default config/freshness.json). */
+  freshnessConfig?: string;
 }
 
 export function workingWarehousePath(home: string): string {
@@ -113,7 +115,7 @@ export function createActivities(deps: ActivityDeps = {}) {
 
     async computeKpis(input: { home: string; asOf: string; workflowId: string; runId: string }): Promise<ComputeResult> {
       return withWarehouse({ home: input.home }, async (w) => {
-        const r = await computeKpis(w, { ...input, ...(deps.kpiDir ? { kpiDir: deps.kpiDir } : {}) });
+        const r = await computeKpis(w, { ...input, ...(deps.kpiDir ? { kpiDir: deps.kpiDir } : {}), freshnessPath: deps.freshnessConfig });
         log().info('computed KPIs', { kpis: r.kpis.length });
         return r;
       });
@@ -134,6 +136,7 @@ export function createActivities(deps: ActivityDeps = {}) {
         const r = await publishSnapshot(w, input, {
           ...(deps.kpiDir ? { catalogue: { dir: deps.kpiDir } } : {}),
           signingKey: key,
+          freshnessPath: deps.freshnessConfig,
           warn: (m) => log().warn(m),
         });
         await exportWarehouse(w, join(input.home, 'warehouse.duckdb'));

@@ -21,6 +21,7 @@ import { projectPath } from '../core/project-root.js';
 import { signatureInfo, signManifest, SIGNATURE_FILE } from '../core/manifest-signature.js';
 import { buildMetrics } from './build-metrics.js';
 import { applySnapshotModes, privateDir, PRIVATE_FILE } from './file-modes.js';
+import { readFreshnessConfig } from './freshness-config.js';
 import { readKpiCatalogue, type CatalogueOptions } from './kpi-files.js';
 import {
   exclusively,
@@ -53,6 +54,8 @@ export interface PublishOptions {
   catalogue?: CatalogueOptions;
   /** CSC_KPI_SIGNING_KEY: signs manifest.json; without it the snapshot is published unsigned (and `warn` says so). */
   signingKey?: string | null;
+  /** Maximum source ages (default config/freshness.json); tests point it elsewhere. */
+  freshnessPath?: string;
 }
 
 export function snapshotIdFor(asOf: string, createdAt: string, runId: string): string {
@@ -117,7 +120,7 @@ export async function publishSnapshot(w: Warehouse, input: PublishInput, opts: P
     }
 
     const defs = await readKpiCatalogue(opts.catalogue);
-    const metrics = await buildMetrics(w, input, snapshotId, defs);
+    const metrics = await buildMetrics(w, input, snapshotId, defs, await readFreshnessConfig(opts.freshnessPath));
     const tmp = join(snapshotsDir, `.tmp-${snapshotId}`);
     await rm(tmp, { recursive: true, force: true });
     await privateDir(tmp);

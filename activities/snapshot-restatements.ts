@@ -112,7 +112,7 @@ export async function restatementRows(
         moved.push(...(cache.get(key) ?? []));
       }
       const note = moved.length === 0 ? 'No row of the lists this KPI reads differs between the extracts A and B used; the change is not from moved rows.' : null;
-      out.set(restatementKey(r), { ...rowsForPeriod(moved, periodWindow(def.meta.period, r.period_end)), note });
+      out.set(restatementKey(r), { ...rowsForPeriod(moved, periodWindow(def.meta.basis, r.period_end)), note });
     }
   } finally {
     conn.closeSync();

@@ -1,5 +1,6 @@
 /** The short human summary `csc-kpi run` prints, ending with where the committee report is. */
 import { join } from 'node:path';
+import { dateInWords } from '../core/dates.js';
 import type { NightResult } from '../core/night.js';
 
 export function formatNightSummary(r: NightResult): string {
@@ -7,7 +8,7 @@ export function formatNightSummary(r: NightResult): string {
     `csc-kpi: night of ${r.asOf} published snapshot ${r.snapshotId}`,
     `  files loaded ${r.filesLoaded}, rejected ${r.filesRejected}; rows loaded ${r.rowsLoaded}, rejected ${r.rowsRejected}`,
     '',
-    ...r.kpis.map((k) => `  ${k.kpi.padEnd(34)} ${k.value === null ? 'withheld / no value' : String(k.value)}`),
+    ...r.kpis.map((k) => `  ${k.kpi.padEnd(34)} ${(k.value === null ? 'withheld / no value' : String(k.value)).padEnd(20)} period ending ${dateInWords(k.periodEnd)}`),
     '',
     `  snapshot: ${r.snapshotPath}`,
     `  report:   ${join(r.snapshotPath, 'report.html')}`,

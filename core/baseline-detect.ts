@@ -10,6 +10,7 @@
  * never duplicates one) and evidence a person can read.
  */
 import { detectLevelShift, type LevelShift, type SeriesPoint } from './changepoint.js';
+import { isProvisional } from './headline.js';
 import type { KpiMeta } from './kpi-definition.js';
 import type { BaselineEvent } from './metrics-contract.js';
 import { CODE_NOT_SHOWN, codeLabels, shownName } from './shown-text.js';
@@ -342,15 +343,15 @@ export interface ValuePoint {
 
 /**
  * Which KPIs the level-shift test runs on, and as what. Only KPIs whose trend points are
- * month-ending cohorts (`period: 'month'`): each month's figure counts different cases, which is
+ * month-ending cohorts (`basis: 'month'`): each month's figure counts different cases, which is
  * what the test assumes. Trailing-12-month figures share 11 months of cases with their
- * neighbours, and point-in-time figures (caseloads, rates at a date) carry the same people from
+ * neighbours, and at-date figures (caseloads, rates at a date) carry the same people from
  * one month to the next: both are autocorrelated, and the test would fire on them far more often
  * than its 2% (core/changepoint.ts). Ratios (FTE ÷ FTE) have no counting model and are not
  * tested either.
  */
-export function levelShiftModel(meta: Pick<KpiMeta, 'period' | 'measure'>): SeriesPoint['kind'] | null {
-  if (meta.period !== 'month') return null;
+export function levelShiftModel(meta: Pick<KpiMeta, 'basis' | 'measure'>): SeriesPoint['kind'] | null {
+  if (meta.basis !== 'month') return null;
   if (meta.measure === 'percentage') return 'proportion';
   if (meta.measure === 'count') return 'count';
   if (meta.measure === 'average') return 'mean';
@@ -360,29 +361,25 @@ export function levelShiftModel(meta: Pick<KpiMeta, 'period' | 'measure'>): Seri
 /**
  * The KPI's monthly series as the change-point test takes it: percentages as successes of
  * trials (numerator of denominator), counts as counts, averages as means over n = denominator.
- * A count for a month still running (as-of before its last day) is left out: it is not yet a
- * month's worth.
+ * The month-to-date as-of point (as-of before its month's last day) is left out whatever the
+ * measure: it is not yet a month's worth, and a provisional point is never fed to the test
+ * (core/headline.ts).
  */
 export function levelShiftSeries(kind: SeriesPoint['kind'], points: readonly ValuePoint[], asOf: string): SeriesPoint[] {
   const out: SeriesPoint[] = [];
   for (const p of [...points].sort((a, b) => a.period_end.localeCompare(b.period_end))) {
+    if (isProvisional('month', p.period_end, asOf)) continue;
     const period = monthOf(p.period_end);
     if (kind === 'proportion') {
       const ok = p.value !== null && p.numerator !== null && p.denominator !== null;
       out.push({ period, kind, successes: ok ? p.numerator : null, trials: ok ? p.denominator : null });
     } else if (kind === 'count') {
-      const partial = p.period_end === asOf && !isMonthEnd(asOf);
-      if (!partial) out.push({ period, kind, count: p.value });
+      out.push({ period, kind, count: p.value });
     } else {
       out.push({ period, kind, value: p.value, n: p.value === null ? null : p.denominator });
     }
   }
   return out;
-}
-
-function isMonthEnd(iso: string): boolean {
-  const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(y, m, 0)).getUTCDate() === d;
 }
 
 export function levelShiftEvent(kpi: string, shift: LevelShift): DetectedEvent {
@@ -413,7 +410,7 @@ export function levelShiftEvent(kpi: string, shift: LevelShift): DetectedEvent {
 
 /** Runs the test on one KPI; null when it is not tested or finds nothing. */
 export function detectKpiLevelShift(
-  meta: Pick<KpiMeta, 'id' | 'title' | 'period' | 'measure'>,
+  meta: Pick<KpiMeta, 'id' | 'title' | 'basis' | 'measure'>,
   points: readonly ValuePoint[],
   asOf: string,
 ): { tested: boolean; event: DetectedEvent | null; note: string | null } {

@@ -69,3 +69,24 @@ export function seriesPeriodEnds(asOf: IsoDate, monthsBack = 24): IsoDate[] {
 export function londonDate(instant: Date): IsoDate {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
 }
+
+/** Whole days from `a` to `b` (b − a; negative when b is earlier). */
+export function daysBetween(a: IsoDate, b: IsoDate): number {
+  const x = parseIso(a);
+  const y = parseIso(b);
+  return Math.round((Date.UTC(y.y, y.m - 1, y.day) - Date.UTC(x.y, x.m - 1, x.day)) / 86_400_000);
+}
+
+const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** 2015-02-02 → "2 February 2015": dates in words, as a committee reads them. */
+export function dateInWords(d: IsoDate): string {
+  const { y, m, day } = parseIso(d);
+  return `${day} ${MONTH_NAMES[m - 1]} ${y}`;
+}
+
+/** 2015-01 or 2015-01-31 → "January 2015". */
+export function monthInWords(d: string): string {
+  const { y, m } = parseIso(d.length === 7 ? `${d}-01` : d);
+  return `${MONTH_NAMES[m - 1]} ${y}`;
+}

@@ -19,6 +19,7 @@ import { z } from 'zod';
 import { columnMeta } from './contracts/columns.js';
 import { CONTRACTS } from './contracts/lists.js';
 import { snakeCase } from './contracts/naming.js';
+import { BASES } from './headline.js';
 
 export const kpiMeta = z.object({
   id: z.string().regex(/^[a-z0-9_]+$/),
@@ -32,8 +33,13 @@ export const kpiMeta = z.object({
   amber: z.number().nullable(),
   /** How the amber bound compares: the spec says e.g. "green ≤ 26, amber < 30" (strict). */
   amber_strict: z.boolean().default(false),
-  /** month: period_start = 1st of E's month; trailing_12_months: the day after E − 12 months; point_in_time: E. */
-  period: z.enum(['month', 'trailing_12_months', 'point_in_time']),
+  /**
+   * What a point's figure is a cohort or state of (spec: kpis.md "Headline figure, provisional
+   * points, freshness"): `month`, the month ending E (period_start the 1st of E's month);
+   * `at_date`, a state at E (period_start = E); `trailing_12_months`, the 12 months ending E
+   * (period_start the day after E − 12 months). It decides the headline period (core/headline.ts).
+   */
+  basis: z.enum(BASES),
   /** `<source>/<list>` (as in metrics.json data_quality) → the warehouse columns the KPI reads. */
   sources: z.record(z.string(), z.array(z.string())),
   /**

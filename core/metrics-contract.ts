@@ -4,12 +4,21 @@
  * validation all come from it. Changing it is a public interface change (bump schema_version).
  */
 import { z } from 'zod';
+import { BASES } from './headline.js';
+
+/**
+ * The version of the metrics.json contract. 2: `metrics[]` is the headline period (kpis.md v2)
+ * with its `basis` and `stale`; series points carry `provisional` and `status`; used sources carry
+ * `age_days` and `stale` (CHANGELOG.md).
+ */
+export const SCHEMA_VERSION = '2';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'an ISO date YYYY-MM-DD');
 const yearMonth = z.string().regex(/^\d{4}-\d{2}$/, 'a month YYYY-MM');
 
 export const kpiStatus = z.enum(['green', 'amber', 'red', 'none']);
 export const polarity = z.enum(['higher', 'lower']);
+export const basis = z.enum(BASES);
 
 export const baselineRef = z.object({
   period_end: isoDate,
@@ -33,6 +42,10 @@ export const metricRow = z.object({
   definition_version: z.string().regex(/^sha256:[0-9a-f]{64}$/),
   baseline: baselineRef.nullable(),
   comparable_with_previous: z.boolean(),
+  /** month | at_date | trailing_12_months: decides which point is the headline (core/headline.ts). */
+  basis,
+  /** A source the figure reads is older than its kind may be (core/freshness.ts); the value is unchanged, a note says which. */
+  stale: z.boolean(),
   notes: z.array(z.string()),
 });
 
@@ -42,6 +55,10 @@ export const seriesPoint = z.object({
   value: z.number().nullable(),
   numerator: z.number().nullable(),
   denominator: z.number().nullable(),
+  /** The month-to-date as-of point of a `month` KPI: never a headline, a baseline or a change-point input. */
+  provisional: z.boolean(),
+  /** The point's RAG status against the KPI's target; always `none` on a provisional point. */
+  status: kpiStatus,
 });
 
 export const baselineEvent = z.object({
@@ -64,12 +81,16 @@ export const sourceEntry = z.object({
   used: z.boolean(),
   rows_loaded: z.number().int().nonnegative(),
   rows_rejected: z.number().int().nonnegative(),
+  /** Days from the source's date (extract date; audits: newest Completed Date) to as-of; null on files not used. */
+  age_days: z.number().int().nonnegative().nullable(),
+  /** Older than its kind's maximum age (config/freshness.json); null on files not used. */
+  stale: z.boolean().nullable(),
 });
 
 export const dataGap = z.object({ kpi: z.string(), reason: z.string() });
 
 export const metricsFile = z.object({
-  schema_version: z.literal('1'),
+  schema_version: z.literal(SCHEMA_VERSION),
   snapshot_id: z.string().min(1),
   as_of: isoDate,
   created_at: z.string().datetime(),
@@ -121,13 +142,15 @@ export function metricsJsonSchemaText(): string {
 // The flat rows of metrics.parquet and metrics.csv
 
 /**
- * One row per KPI per trend period: the 25 series points of every KPI. The row whose
- * `period_end` is the as-of date has `is_current` true and carries the metric row's fields
- * (period_start, status, baseline, comparable_with_previous, notes); on the 24 earlier points
- * those are empty, because metrics.json states them only for the current period. KPI-wide
- * fields (title, unit, polarity, target, definition_version) repeat on every row. `notes` is a
- * list (a VARCHAR[] in parquet, JSON text in CSV). A current metric with no series point at
- * as-of (never produced by the pipeline) still gets its row.
+ * One row per KPI per trend period: the 25 series points of every KPI. The row of the headline
+ * period (the metric row's `period_end`: for a `month` KPI the last complete month, else as-of)
+ * has `is_current` true and carries the metric row's fields (period_start, comparable_with_previous,
+ * stale, baseline, notes); on the other points those are empty, because metrics.json states them
+ * only for the headline. `provisional` and `status` come from each series point (a provisional
+ * month-to-date point has status `none`). KPI-wide fields (title, unit, polarity, target,
+ * definition_version, basis) repeat on every row. `notes` is a list (a VARCHAR[] in parquet, JSON
+ * text in CSV). A metric with no series point at its headline period (never produced by the
+ * pipeline) still gets its row.
  */
 export const FLAT_COLUMNS = [
   'snapshot_id',
@@ -138,14 +161,17 @@ export const FLAT_COLUMNS = [
   'polarity',
   'target',
   'definition_version',
+  'basis',
   'period_start',
   'period_end',
   'is_current',
+  'provisional',
   'value',
   'numerator',
   'denominator',
   'status',
   'comparable_with_previous',
+  'stale',
   'baseline_period_end',
   'baseline_value',
   'baseline_since',
@@ -163,6 +189,7 @@ interface FlattenableRow {
   polarity: string;
   target: number | null;
   definition_version: string;
+  basis: string;
   period_start: string;
   period_end: string;
   value: number | string | null;
@@ -170,14 +197,24 @@ interface FlattenableRow {
   denominator: number | string | null;
   status: string;
   comparable_with_previous: boolean;
+  stale: boolean;
   baseline: { period_end: string; value: number | string | null; since: string; reason: string } | null;
   notes: string[];
+}
+interface FlattenablePoint {
+  kpi: string;
+  period_end: string;
+  value: number | string | null;
+  numerator: number | string | null;
+  denominator: number | string | null;
+  provisional: boolean;
+  status: string;
 }
 interface Flattenable {
   snapshot_id: string;
   as_of: string;
   metrics: FlattenableRow[];
-  series: { kpi: string; period_end: string; value: number | string | null; numerator: number | string | null; denominator: number | string | null }[];
+  series: FlattenablePoint[];
 }
 
 export type FlatRow = Record<FlatColumn, string | number | boolean | string[] | null>;
@@ -186,7 +223,9 @@ export function flattenMetrics(m: Flattenable): FlatRow[] {
   const out: FlatRow[] = [];
   for (const r of m.metrics) {
     const points = m.series.filter((p) => p.kpi === r.kpi).sort((a, b) => a.period_end.localeCompare(b.period_end));
-    if (!points.some((p) => p.period_end === r.period_end)) points.push({ kpi: r.kpi, period_end: r.period_end, value: r.value, numerator: r.numerator, denominator: r.denominator });
+    if (!points.some((p) => p.period_end === r.period_end)) {
+      points.push({ kpi: r.kpi, period_end: r.period_end, value: r.value, numerator: r.numerator, denominator: r.denominator, provisional: false, status: r.status });
+    }
     for (const p of points) {
       const current = p.period_end === r.period_end;
       out.push({
@@ -198,14 +237,17 @@ export function flattenMetrics(m: Flattenable): FlatRow[] {
         polarity: r.polarity,
         target: r.target,
         definition_version: r.definition_version,
+        basis: r.basis,
         period_start: current ? r.period_start : null,
         period_end: p.period_end,
         is_current: current,
+        provisional: p.provisional,
         value: current ? r.value : p.value,
         numerator: current ? r.numerator : p.numerator,
         denominator: current ? r.denominator : p.denominator,
-        status: current ? r.status : null,
+        status: current ? r.status : p.status,
         comparable_with_previous: current ? r.comparable_with_previous : null,
+        stale: current ? r.stale : null,
         baseline_period_end: current ? (r.baseline?.period_end ?? null) : null,
         baseline_value: current ? (r.baseline?.value ?? null) : null,
         baseline_since: current ? (r.baseline?.since ?? null) : null,

@@ -49,7 +49,8 @@ export interface LoadResult {
 }
 
 export interface ComputeResult {
-  kpis: { kpi: string; value: number | null; definitionVersion: string }[];
+  /** Each KPI's headline figure (core/headline.ts) and the end of its period. */
+  kpis: { kpi: string; value: number | null; periodEnd: string; definitionVersion: string }[];
   /** Points copied from an earlier run instead of computed (activities/kpi-reuse.ts). */
   pointsReused?: number;
 }

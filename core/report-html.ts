@@ -8,6 +8,8 @@
  * meta tag forbids them). Not a dashboard and not a place to compute figures — it shows what
  * metrics.json says.
  */
+import { dateInWords, monthInWords } from './dates.js';
+import { periodInWords } from './headline.js';
 import type { MetricsFile } from './metrics-contract.js';
 import type { PublicMetricsFile } from './suppression.js';
 import { shownName, shownReasonOrNull, visibleControls } from './shown-text.js';
@@ -36,28 +38,24 @@ const esc = (text: string): string => escapeHtml(visibleControls(text));
 // ---------------------------------------------------------------------------------------------
 // Words for dates, numbers and statuses
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-
-function monthName(m: number): string {
-  return MONTHS[m - 1] ?? `month ${m}`;
-}
-
 /** 2015-02-28 → "28 February 2015" (no Date, so no time zone). */
-export function formatDate(iso: string): string {
-  const [y, m, d] = iso.split('-').map(Number);
-  return `${d} ${monthName(m ?? 0)} ${y}`;
-}
+export const formatDate = dateInWords;
 
 /** 2014-07 or 2014-07-31 → "July 2014". */
-export function formatMonth(isoOrYm: string): string {
-  const [y, m] = isoOrYm.split('-').map(Number);
-  return `${monthName(m ?? 0)} ${y}`;
-}
+export const formatMonth = monthInWords;
 
 function shortMonth(iso: string): string {
-  const [y, m] = iso.split('-').map(Number);
-  return `${monthName(m ?? 0).slice(0, 3)} ${y}`;
+  const [month, year] = monthInWords(iso).split(' ');
+  return `${month?.slice(0, 3)} ${year}`;
 }
+
+/** The headline period in words: "January 2015", "March 2014 to February 2015", "at 28 February 2015". */
+function periodText(row: Row): string {
+  return periodInWords(row.basis, row.period_start, row.period_end);
+}
+
+/** The month-to-date point in words, where the chart and its table show it. */
+const MONTH_TO_DATE = 'month to date, provisional';
 
 function isPercent(unit: string): boolean {
   return /^(%|percent|percentage|pct)$/i.test(unit.trim());
@@ -141,9 +139,10 @@ function valueText(m: Report, row: Row): string {
     const reasons = reasonsFor(m, row);
     const gist = firstSentence(reasons[0] ?? '');
     const more = reasons.length > 1 || gist !== sentence(reasons[0] ?? '') ? ' Details in its section.' : '';
-    return `Not available — ${gist}${more}`;
+    // Out-of-date data can look like an empty month ("no referrals were received"): say so here too.
+    return `Not available — ${gist}${more}${row.stale ? ' From out-of-date data; see its section.' : ''}`;
   }
-  return showNum(row.value, row.unit);
+  return row.stale ? `${showNum(row.value, row.unit)} — from out-of-date data; see its section` : showNum(row.value, row.unit);
 }
 
 function countsInWords(row: Row): string {
@@ -254,6 +253,12 @@ function shownSource<S extends { file: string; reason: string | null }>(s: S): S
 
 function sourceProblems(m: Report): string[] {
   const out: string[] = [];
+  // Out-of-date sources first: the figures reading them are published, marked, with the date in their notes.
+  for (const source of new Set(m.data_quality.sources.filter((s) => s.used && s.stale).map((s) => s.source))) {
+    const age = m.data_quality.sources.find((s) => s.used && s.source === source)?.age_days ?? null;
+    const old = age === null ? '' : ` (${age === 1 ? '1 day' : `${formatNumber(age)} days`} old)`;
+    out.push(`${source} is out of date${old}: the figures that read it are still shown, marked as from out-of-date data, and their notes give its date.`);
+  }
   for (const s of m.data_quality.sources.map(shownSource)) {
     const from = `(${s.source}${s.extract_date ? `, extracted ${formatDate(s.extract_date)}` : ''})`;
     if (s.status === 'rejected') {
@@ -287,6 +292,14 @@ function sourceWhatHappened(source: Report['data_quality']['sources'][number]): 
   return s.status === 'rejected' ? `${words}: ${s.reason}` : `${words}; rows rejected because: ${s.reason}`;
 }
 
+/** A used file's age in days, and whether that is older than its kind may be (config/freshness.json). */
+function recencyText(s: Report['data_quality']['sources'][number]): string {
+  if (!s.used) return 'Not used';
+  if (s.age_days === null) return s.stale ? 'Not known — out of date' : 'Not known';
+  const age = s.age_days === 1 ? '1 day old' : `${formatNumber(s.age_days)} days old`;
+  return s.stale ? `${age} — out of date` : age;
+}
+
 function dataQualitySection(m: Report): string {
   const gaps = m.data_quality.gaps.map((g) => `${titleOf(m, g.kpi)}: ${g.reason}`);
   const problems = sourceProblems(m);
@@ -298,19 +311,19 @@ function dataQualitySection(m: Report): string {
     parts.push('<h3>Gaps in the figures</h3>', `<ul>${gaps.map((g) => `<li>${esc(g)}</li>`).join('')}</ul>`);
   }
   if (problems.length > 0) {
-    parts.push('<h3>Files and rows not used</h3>', `<ul>${problems.map((p) => `<li>${esc(p)}</li>`).join('')}</ul>`);
+    parts.push('<h3>Out-of-date sources, and files and rows not used</h3>', `<ul>${problems.map((p) => `<li>${esc(p)}</li>`).join('')}</ul>`);
   }
   if (m.data_quality.sources.length > 0) {
     parts.push(
       '<h3>Every file received</h3>',
       '<table class="data">',
       '<caption>Every file found in the landing folder for this run, and what was done with it</caption>',
-      '<thead><tr><th scope="col">File</th><th scope="col">Source</th><th scope="col">Extract date</th><th scope="col">What happened</th><th scope="col">Used for these figures</th><th scope="col" class="num">Rows loaded</th><th scope="col" class="num">Rows rejected</th></tr></thead>',
+      '<thead><tr><th scope="col">File</th><th scope="col">Source</th><th scope="col">Extract date</th><th scope="col">What happened</th><th scope="col">Used for these figures</th><th scope="col">How recent</th><th scope="col" class="num">Rows loaded</th><th scope="col" class="num">Rows rejected</th></tr></thead>',
       '<tbody>',
       ...m.data_quality.sources.map(
         (s) =>
           `<tr><th scope="row">${esc(shownName(s.file))}</th><td>${esc(s.source)}</td><td>${esc(s.extract_date ? formatDate(s.extract_date) : 'not known')}</td>` +
-          `<td>${esc(sourceWhatHappened(s))}</td><td>${s.used ? 'Yes' : 'No'}</td>` +
+          `<td>${esc(sourceWhatHappened(s))}</td><td>${s.used ? 'Yes' : 'No'}</td><td>${esc(recencyText(s))}</td>` +
           `<td class="num">${esc(formatNumber(s.rows_loaded))}</td><td class="num">${esc(formatNumber(s.rows_rejected))}</td></tr>`,
       ),
       '</tbody></table>',
@@ -367,7 +380,8 @@ function chartDescription(row: Row, pts: Point[], events: Event[]): string {
   if (pts.length === 0) return 'No monthly figures are available for this measure.';
   const first = pts[0] as Point;
   const last = pts[pts.length - 1] as Point;
-  const nums = pts.filter((p): p is Point & { value: number } => typeof p.value === 'number');
+  const complete = pts.filter((p) => !p.provisional);
+  const nums = complete.filter((p): p is Point & { value: number } => typeof p.value === 'number');
   const parts = [`Monthly figures from ${shortMonth(first.period_end)} to ${shortMonth(last.period_end)}.`];
   if (nums.length > 0) {
     const lo = nums.reduce((a, b) => (b.value < a.value ? b : a));
@@ -377,8 +391,13 @@ function chartDescription(row: Row, pts: Point[], events: Event[]): string {
       `Latest ${withUnit(latest.value, row.unit)} (${shortMonth(latest.period_end)}); lowest ${withUnit(lo.value, row.unit)} (${shortMonth(lo.period_end)}); highest ${withUnit(hi.value, row.unit)} (${shortMonth(hi.period_end)}).`,
     );
   }
-  const missing = pts.length - nums.length;
-  if (missing > 0) parts.push(`${missing} of ${pts.length} months have no figure shown.`);
+  const missing = complete.length - nums.length;
+  if (missing > 0) parts.push(`${missing} of ${complete.length} complete months have no figure shown.`);
+  for (const p of pts.filter((x) => x.provisional)) {
+    parts.push(
+      `The last point, ${periodInWords('month', `${p.period_end.slice(0, 8)}01`, p.period_end)}, is provisional (${showNum(p.value, row.unit)} so far), drawn as an open circle and not joined to the line; it is not the headline figure.`,
+    );
+  }
   if (row.target !== null) parts.push(`Target ${withUnit(row.target, row.unit)}, drawn as a dashed line.`);
   for (const e of events) parts.push(`New baseline from ${formatMonth(e.effective_period)} (${e.kind.replaceAll('_', ' ')}), drawn as a vertical line.`);
   return parts.join(' ');
@@ -409,7 +428,8 @@ function trendChart(row: Row, pts: Point[], events: Event[], id: string): string
   }
   pts.forEach((p, i) => {
     if (i % 6 === 0 || i === pts.length - 1) {
-      out.push(`<text class="tick" x="${fixed(x(i))}" y="${H - PAD.bottom + 20}" text-anchor="middle">${esc(shortMonth(p.period_end))}</text>`);
+      const label = p.provisional ? `${shortMonth(p.period_end)} to date` : shortMonth(p.period_end);
+      out.push(`<text class="tick" x="${fixed(x(i))}" y="${H - PAD.bottom + 20}" text-anchor="middle">${esc(label)}</text>`);
     }
   });
   out.push(`<line class="axis" x1="${PAD.left}" x2="${W - PAD.right}" y1="${fixed(y(yMin))}" y2="${fixed(y(yMin))}"/>`);
@@ -435,11 +455,12 @@ function trendChart(row: Row, pts: Point[], events: Event[], id: string): string
     );
   });
 
-  // The line breaks where a month has no figure rather than bridging the gap.
+  // The line breaks where a month has no figure rather than bridging the gap, and never reaches
+  // the month-to-date point: it is not a month's worth.
   let path = '';
   let pen = false;
   pts.forEach((p, i) => {
-    if (typeof p.value === 'number') {
+    if (typeof p.value === 'number' && !p.provisional) {
       path += `${pen ? 'L' : 'M'}${fixed(x(i))} ${fixed(y(p.value))} `;
       pen = true;
     } else {
@@ -448,7 +469,8 @@ function trendChart(row: Row, pts: Point[], events: Event[], id: string): string
   });
   if (path !== '') out.push(`<path class="series" d="${path.trim()}"/>`);
   pts.forEach((p, i) => {
-    if (typeof p.value === 'number') out.push(`<circle class="point" cx="${fixed(x(i))}" cy="${fixed(y(p.value))}" r="3"/>`);
+    if (typeof p.value !== 'number') return;
+    out.push(`<circle class="point${p.provisional ? ' provisional' : ''}" cx="${fixed(x(i))}" cy="${fixed(y(p.value))}" r="${p.provisional ? 4 : 3}"/>`);
   });
   out.push('</svg>');
   return out.join('\n');
@@ -459,7 +481,7 @@ function seriesTable(row: Row, pts: Point[], events: Event[]): string {
   const body = pts.map((p) => {
     const ev = events.filter((e) => p.period_end.startsWith(e.effective_period)).map((e) => `New baseline starts (${e.kind.replaceAll('_', ' ')})`);
     return (
-      `<tr><th scope="row">${esc(formatDate(p.period_end))}</th><td class="num">${esc(showNum(p.value))}</td>` +
+      `<tr><th scope="row">${esc(formatDate(p.period_end))}${p.provisional ? ` (${MONTH_TO_DATE})` : ''}</th><td class="num">${esc(showNum(p.value))}</td>` +
       `<td class="num">${esc(showPart(p.numerator, p.value))}</td><td class="num">${esc(showPart(p.denominator, p.value))}</td><td>${esc(ev.join('; '))}</td></tr>`
     );
   });
@@ -484,7 +506,8 @@ function kpiSection(m: Report, row: Row, i: number, opts: ReportOptions): string
   const pts = pointsFor(m, row.kpi);
   const events = eventsFor(m, row.kpi);
   const definition = opts.kpiDefinitions?.[row.kpi];
-  const period = `${formatDate(row.period_start)} to ${formatDate(row.period_end)}`;
+  const dates = row.period_start === row.period_end ? formatDate(row.period_end) : `${formatDate(row.period_start)} to ${formatDate(row.period_end)}`;
+  const period = row.basis === 'at_date' ? periodText(row) : `${periodText(row)} (${dates})`;
   const parts = [
     `<section class="kpi" id="${id}" aria-labelledby="${id}-h">`,
     `<h2 id="${id}-h">${esc(row.title)}</h2>`,
@@ -519,11 +542,11 @@ function summaryTable(m: Report): string {
   return [
     '<table class="data summary" id="summary">',
     `<caption>Summary of all measures as of ${esc(formatDate(m.as_of))}</caption>`,
-    '<thead><tr><th scope="col">Measure</th><th scope="col">Value</th><th scope="col">Target</th><th scope="col">Status</th><th scope="col">Comparable with earlier figures</th></tr></thead>',
+    '<thead><tr><th scope="col">Measure</th><th scope="col">Period</th><th scope="col">Value</th><th scope="col">Target</th><th scope="col">Status</th><th scope="col">Comparable with earlier figures</th></tr></thead>',
     '<tbody>',
     ...m.metrics.map(
       (r, i) =>
-        `<tr><th scope="row"><a href="#${kpiAnchor(r, i)}">${esc(r.title)}</a></th><td>${esc(valueText(m, r))}</td>` +
+        `<tr><th scope="row"><a href="#${kpiAnchor(r, i)}">${esc(r.title)}</a></th><td>${esc(periodText(r))}</td><td>${esc(valueText(m, r))}</td>` +
         `<td>${esc(r.target === null ? 'No target' : withUnit(r.target, r.unit))}</td><td>${statusBadge(r)}</td><td>${r.comparable_with_previous ? 'Yes' : 'No — new baseline'}</td></tr>`,
     ),
     '</tbody></table>',
@@ -549,11 +572,12 @@ table.data thead th { background: #e8edf4; }
 table.data .num { text-align: right; font-variant-numeric: tabular-nums; }
 table.data.series-table { font-size: .85rem; }
 table.data.summary { table-layout: fixed; }
-table.summary thead th:nth-child(1) { width: 27%; }
-table.summary thead th:nth-child(2) { width: 25%; }
-table.summary thead th:nth-child(3) { width: 11%; }
-table.summary thead th:nth-child(4) { width: 24%; }
-table.summary thead th:nth-child(5) { width: 13%; }
+table.summary thead th:nth-child(1) { width: 24%; }
+table.summary thead th:nth-child(2) { width: 14%; }
+table.summary thead th:nth-child(3) { width: 20%; }
+table.summary thead th:nth-child(4) { width: 9%; }
+table.summary thead th:nth-child(5) { width: 21%; }
+table.summary thead th:nth-child(6) { width: 12%; }
 .status { display: inline-block; padding: .1rem .45rem; border-radius: 3px; border: 1px solid currentColor; font-weight: 600; }
 .status-green { background: #e3f2e6; color: #14532d; }
 .status-amber { background: #fff1cc; color: #5c3d00; }
@@ -572,6 +596,7 @@ svg .tick { font-size: 12px; fill: #333333; }
 svg .label { font-size: 12px; fill: #1a1a1a; font-weight: 600; paint-order: stroke; stroke: #ffffff; stroke-width: 4px; stroke-linejoin: round; }
 svg .series { fill: none; stroke: #1d3f6e; stroke-width: 2.5; }
 svg .point { fill: #1d3f6e; }
+svg .point.provisional { fill: #ffffff; stroke: #1d3f6e; stroke-width: 2; }
 svg .target { stroke: #a3290f; stroke-width: 2; stroke-dasharray: 7 5; }
 svg .event { stroke: #4d4d4d; stroke-width: 2; }
 .evidence, .detected { color: #3d3d3d; font-size: .9rem; }
@@ -606,6 +631,13 @@ function producedAt(instant: string): string {
   return Number.isNaN(t) ? instant : `${LONDON_TIME.format(t)} (London time)`;
 }
 
+/** When as-of is not a month end: month measures show the last complete month, and the month so far is provisional. */
+function completeMonthText(m: Report): string {
+  const monthly = m.metrics.find((r) => r.basis === 'month' && r.period_end !== m.as_of);
+  if (!monthly) return '';
+  return ` Measures of a month show the last complete month, ${monthInWords(monthly.period_end)}; ${formatMonth(m.as_of)} so far appears in their trends as provisional (month to date).`;
+}
+
 /** The whole committee report as one HTML document. */
 export function renderReport(m: Report, opts: ReportOptions = {}): string {
   const withheld = m.metrics.filter((r) => r.value === null).length;
@@ -628,7 +660,7 @@ export function renderReport(m: Report, opts: ReportOptions = {}): string {
     '<body>',
     '<header>',
     "<h1>Children's social care performance report</h1>",
-    `<p class="meta">Figures as of <strong>${esc(formatDate(m.as_of))}</strong>.</p>`,
+    `<p class="meta">Figures as of <strong>${esc(formatDate(m.as_of))}</strong>.${esc(completeMonthText(m))}</p>`,
     `<p class="meta">Produced ${esc(producedAt(m.created_at))} · snapshot <code>${esc(m.snapshot_id)}</code>.</p>`,
     '</header>',
     '<main>',

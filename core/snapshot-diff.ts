@@ -15,6 +15,7 @@
  */
 import { shownName } from './shown-text.js';
 import { addMonthsClamped, monthStart, parseIso, formatIso } from './dates.js';
+import type { Basis } from './headline.js';
 import type { BaselineEvent, MetricsFile } from './metrics-contract.js';
 
 /** The parts of manifest.json a diff reads. */
@@ -129,7 +130,6 @@ export function isEmptyDiff(d: SnapshotDiff): boolean {
 // ---------------------------------------------------------------------------------------------
 // The dates a period's figure reads
 
-export type PeriodKind = 'month' | 'trailing_12_months' | 'point_in_time';
 
 function nextDay(d: string): string {
   const { y, m, day } = parseIso(d);
@@ -141,7 +141,7 @@ function nextDay(d: string): string {
  * The dates a figure for the period ending E counts (spec: kpis.md "Periods"): the month ending
  * E; the trailing 12 months ending E; or, for a state at E, anything on or before E (`from` null).
  */
-export function periodWindow(kind: PeriodKind, periodEnd: string): { from: string | null; to: string } {
+export function periodWindow(kind: Basis, periodEnd: string): { from: string | null; to: string } {
   if (kind === 'month') return { from: monthStart(periodEnd), to: periodEnd };
   if (kind === 'trailing_12_months') return { from: nextDay(addMonthsClamped(periodEnd, -12)), to: periodEnd };
   return { from: null, to: periodEnd };

@@ -16,10 +16,11 @@
  *    - an average publishes numerator null and denominator = cohort size: cohort `"c"` → value
  *      `"c"` (a mean over ≤ 5 cases describes those cases);
  *    - a count (numerator and denominator null) is its own value: rule 1 applies to the value.
- *    - status `"c"` whenever value is `"c"`: a RAG band plus a published denominator can pin
- *      the value down (85% target, amber ≥ 75%, denominator 6 → amber means exactly 5 of 6).
- * 3. Secondary, across KPIs of the same period (metric rows together; series points with the
- *    same period_end together). The catalogue (spec/kpis.md) has these identities:
+ *    - status `"c"` whenever value is `"c"` (metric rows and series points): a RAG band plus a
+ *      published denominator can pin the value down (85% target, amber ≥ 75%, denominator 6 →
+ *      amber means exactly 5 of 6).
+ * 3. Secondary, across KPIs of the same period (metric rows with the same headline period_end
+ *    together; series points with the same period_end together). The catalogue (spec/kpis.md) has these identities:
  *    - `plo_avg_weeks.denominator = plo_within_26_weeks_pct.denominator` (the same cohort):
  *      if either is `"c"`, both are.
  *    - `turnover_rate_fte_pct.denominator` (employed FTE in post) =
@@ -45,6 +46,7 @@ import {
   dataGap,
   kpiStatus,
   metricRow,
+  SCHEMA_VERSION,
   seriesPoint,
   sourceEntry,
   type MetricsFile,
@@ -69,10 +71,11 @@ export const publicSeriesPoint = seriesPoint.extend({
   value: publicNumber,
   numerator: publicNumber,
   denominator: publicNumber,
+  status: z.union([kpiStatus, z.literal(SUPPRESSED)]),
 });
 
 export const publicMetricsFile = z.object({
-  schema_version: z.literal('1'),
+  schema_version: z.literal(SCHEMA_VERSION),
   snapshot_id: z.string().min(1),
   as_of: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
   created_at: z.string().datetime(),
@@ -171,7 +174,8 @@ function pub(n: number | null, suppressed: boolean): PublicNumber {
 /** The public variant of a snapshot's metrics: see the module comment for the rules. */
 export function suppressForPublic(m: MetricsFile): PublicMetricsFile {
   const rowFigures = m.metrics.map((r) => figure(r.kpi, r));
-  settle(rowFigures, () => m.as_of);
+  // Headline periods differ by basis (a month KPI's last complete month, others as-of).
+  settle(rowFigures, (i) => String(m.metrics[i]?.period_end));
   const seriesFigures = m.series.map((p) => figure(p.kpi, p));
   settle(seriesFigures, (i) => String(m.series[i]?.period_end));
 
@@ -181,7 +185,7 @@ export function suppressForPublic(m: MetricsFile): PublicMetricsFile {
     const f = seriesFigures[i] as Figure;
     if (f.sv || f.sn || f.sd) touched.add(p.kpi);
     if (f.sv) suppressedSeriesValue.add(`${p.kpi}|${p.period_end}`);
-    return { ...p, value: pub(p.value, f.sv), numerator: pub(p.numerator, f.sn), denominator: pub(p.denominator, f.sd) };
+    return { ...p, value: pub(p.value, f.sv), numerator: pub(p.numerator, f.sn), denominator: pub(p.denominator, f.sd), status: f.sv ? SUPPRESSED : p.status };
   });
 
   const metrics: PublicMetricRow[] = m.metrics.map((r, i) => {

@@ -8,11 +8,23 @@ compared (test/kpi-oracle.test.ts).
 
     python3 scripts/kpi_oracle.py --landing fixtures/sample/landing --as-of 2015-02-28 \
         [--bank-holidays reference/bank-holidays-england-and-wales.csv] \
-        [--mappings config/code-mappings.json] [--skip-xlsx]
+        [--mappings config/code-mappings.json] [--freshness config/freshness.json] [--skip-xlsx]
 
 Output (stdout, JSON):
     {"as_of": D, "period_ends": [...25...],
-     "kpis": {id: [{"period_end", "value", "numerator", "denominator", "null_reason"}, ...]}}
+     "kpis": {id: [{"period_end", "value", "numerator", "denominator", "null_reason", "provisional", "status"}, ...]},
+     "headlines": {id: {"basis", "period_start", "period_end", "value", "numerator", "denominator", "status", "stale"}},
+     "sources": {list: {"date", "age_days", "stale"}}}
+
+The headline (kpis.md v2, "Headline figure, provisional points, freshness"): a `month` KPI's is
+the last complete month (D's month when D is its last day, else the month before); an `at_date`
+or `trailing_12_months` KPI's is the point at D. The point at D of a `month` KPI is provisional
+when D is not a month end (status none). Status from the catalogue's target and RAG column.
+Freshness: a list's age is D minus the extract date of the extract used (audits: the newest
+Completed Date on or before D, the project's documented choice; none → stale); stale when older
+than 7 days (case-system), 45 (hr), 100 (audits), or as `--freshness FILE` says; a figure is
+stale when a list it reads is. A list with no readable extract on or before D (audits: no
+readable audit file) makes every point of the figures reading it null.
 
 Numbers: counts are integers, FTE sums are exact decimals; value is rounded to 1 dp half away
 from zero from the exact fraction (never a float along the way).
@@ -298,6 +310,11 @@ def parse_yn(s: str) -> bool:
 
 
 def load_hr(landing: str, as_of: date) -> list[dict]:
+    return load_hr_extract(landing, as_of)[1]
+
+
+def load_hr_extract(landing: str, as_of: date) -> tuple[date | None, list[dict]]:
+    """Valid rows of the newest readable workforce extract dated on or before as_of, and its date."""
     for ext_date, path in extracts(os.path.join(landing, "hr"), as_of).get("workforce", []):
         header, rows = read_csv_rows(path)
         if not all(c in header for c in HR_REQUIRED):
@@ -328,8 +345,8 @@ def load_hr(landing: str, as_of: date) -> list[dict]:
                 )
             except RowError:
                 continue
-        return good
-    return []
+        return ext_date, good
+    return None, []
 
 
 # ---------------------------------- audits (csv + xlsx) -------------------------------------
@@ -444,7 +461,8 @@ def read_audit_xlsx(path: str) -> list[dict[str, str]]:
     return []
 
 
-def load_audits(landing: str, as_of: date, m: Mappings, skip_xlsx: bool) -> list[dict]:
+def load_audits(landing: str, as_of: date, m: Mappings, skip_xlsx: bool, files_read: list[str] | None = None) -> list[dict]:
+    """Audits of every readable audit file (names appended to files_read)."""
     folder = os.path.join(landing, "audits")
     if not os.path.isdir(folder):
         return []
@@ -461,8 +479,12 @@ def load_audits(landing: str, as_of: date, m: Mappings, skip_xlsx: bool) -> list
             if skip_xlsx:
                 continue
             rows = read_audit_xlsx(path)
+            if not rows:
+                continue  # no audit sheet: not an audit workbook
         else:
             continue
+        if files_read is not None:
+            files_read.append(name)
         for r in rows:
             try:
                 aid = (r.get("audit id") or "").strip()
@@ -625,9 +647,11 @@ def compute(landing: str, as_of: date, bank_holidays: str, mappings_path: str | 
         """An event date after as-of has not happened yet."""
         return d if d is not None and d <= as_of else None
 
-    lists = {lst: load_case_list(landing, lst, as_of)[1] for lst in CASE_LISTS}
-    hr = load_hr(landing, as_of)
-    audits = load_audits(landing, as_of, m, skip_xlsx)
+    loaded = {lst: load_case_list(landing, lst, as_of) for lst in CASE_LISTS}
+    lists = {lst: rows for lst, (_, rows) in loaded.items()}
+    hr_date, hr = load_hr_extract(landing, as_of)
+    audit_files: list[str] = []
+    audits = load_audits(landing, as_of, m, skip_xlsx, audit_files)
 
     # ---- care proceedings: one row per Proceedings ID
     procs: dict[str, dict] = {}
@@ -789,7 +813,143 @@ def compute(landing: str, as_of: date, bank_holidays: str, mappings_path: str | 
             {**pe, **(withheld(unknown) if unknown else pct(sum(1 for a in coh if a["completed"] is not None), len(coh)))}
         )
 
-    return {"as_of": as_of.isoformat(), "period_ends": [e.isoformat() for e in ends], "kpis": out}
+    # ---- v2: what each KPI reads, freshness, the headline (kpis.md "Headline figure, provisional points, freshness")
+    on_hand: dict[str, date | None] = {lst: d for lst, (d, _) in loaded.items() if d is not None}
+    if hr_date is not None:
+        on_hand["workforce"] = hr_date
+    if audit_files:
+        # Audits carry no extract date: dated by the newest Completed Date on or before D (the
+        # project's documented choice), None when no audit is completed yet.
+        on_hand["audits"] = max((a["completed"] for a in audits if a["completed"] is not None), default=None)
+    sources = {}
+    for lst, d in on_hand.items():
+        age = None if d is None else (as_of - d).days
+        sources[lst] = {"date": None if d is None else d.isoformat(), "age_days": age, "stale": age is None or age > max_age[KIND[lst]]}
+
+    headlines = {}
+    for kid, points in out.items():
+        missing = [lst for lst in KPI_SOURCES[kid] if lst not in on_hand]
+        basis = BASIS[kid]
+        for p in points:
+            if missing:
+                # No extract at all on or before D: the data is missing, not a zero.
+                p.update({"value": None, "numerator": None, "denominator": None, "null_reason": "missing: " + ", ".join(missing)})
+            e = date.fromisoformat(p["period_end"])
+            p["provisional"] = basis == "month" and e == as_of and e != month_end(e.year, e.month)
+            p["status"] = "none" if p["provisional"] else rag(kid, p["value"])
+        head_end = as_of
+        if basis == "month" and as_of != month_end(as_of.year, as_of.month):
+            head_end = date(as_of.year, as_of.month, 1) - timedelta(days=1)
+        head = next(p for p in points if p["period_end"] == head_end.isoformat())
+        if basis == "month":
+            start = date(head_end.year, head_end.month, 1)
+        elif basis == "trailing_12_months":
+            start = minus_12_months(head_end) + timedelta(days=1)
+        else:
+            start = head_end
+        headlines[kid] = {
+            "basis": basis,
+            "period_start": start.isoformat(),
+            "period_end": head_end.isoformat(),
+            "value": head["value"],
+            "numerator": head["numerator"],
+            "denominator": head["denominator"],
+            "status": head["status"],
+            "stale": any(sources[lst]["stale"] for lst in KPI_SOURCES[kid] if lst in sources),
+        }
+
+    return {
+        "as_of": as_of.isoformat(),
+        "period_ends": [e.isoformat() for e in ends],
+        "kpis": out,
+        "headlines": headlines,
+        "sources": sources,
+    }
+
+
+# kpis.md v2: each KPI's basis ("month": a cohort of the month ending E; "at_date": a state at E;
+# "trailing_12_months": a cohort of the 12 months ending E).
+BASIS = {
+    "plo_avg_weeks": "trailing_12_months",
+    "plo_within_26_weeks_pct": "trailing_12_months",
+    "cin_without_plan_6wk": "at_date",
+    "assessments_within_45wd_pct": "month",
+    "re_referral_12m_pct": "month",
+    "cp_repeat_plan_pct": "trailing_12_months",
+    "closures_signoff_pct": "month",
+    "avg_caseload": "at_date",
+    "agency_rate_fte_pct": "at_date",
+    "agency_avg_stay_weeks": "trailing_12_months",
+    "turnover_rate_fte_pct": "trailing_12_months",
+    "frontline_per_manager": "at_date",
+    "induction_completed_pct": "trailing_12_months",
+    "audits_good_or_better_pct": "month",
+    "audits_completed_by_managers_pct": "month",
+    "assessment_quality_good_pct": "month",
+}
+
+# The lists each definition in the catalogue reads.
+KPI_SOURCES = {
+    "plo_avg_weeks": ["care_proceedings"],
+    "plo_within_26_weeks_pct": ["care_proceedings"],
+    "cin_without_plan_6wk": ["children_in_need"],
+    "assessments_within_45wd_pct": ["assessments"],
+    "re_referral_12m_pct": ["referrals"],
+    "cp_repeat_plan_pct": ["child_protection"],
+    "closures_signoff_pct": ["case_closures"],
+    "avg_caseload": ["children_in_need", "workforce"],
+    "agency_rate_fte_pct": ["workforce"],
+    "agency_avg_stay_weeks": ["workforce"],
+    "turnover_rate_fte_pct": ["workforce"],
+    "frontline_per_manager": ["workforce"],
+    "induction_completed_pct": ["workforce"],
+    "audits_good_or_better_pct": ["audits"],
+    "audits_completed_by_managers_pct": ["audits"],
+    "assessment_quality_good_pct": ["audits"],
+}
+KIND = {**{lst: "case-system" for lst in CASE_LISTS}, "workforce": "hr", "audits": "audits"}
+# Freshness defaults (kpis.md v2), overridable with --freshness (the project's config/freshness.json shape).
+DEFAULT_MAX_AGE = {"case-system": 7, "hr": 45, "audits": 100}
+max_age = dict(DEFAULT_MAX_AGE)
+
+# The catalogue's target / RAG column: (polarity, target, amber bound, amber bound strict).
+TARGETS = {
+    "plo_avg_weeks": ("lower", 26, 30, True),  # green ≤ 26, amber < 30, red ≥ 30
+    "plo_within_26_weeks_pct": ("higher", 75, 60, False),
+    "cin_without_plan_6wk": ("lower", 0, 50, False),
+    "assessments_within_45wd_pct": ("higher", 85, 75, False),
+    "re_referral_12m_pct": ("lower", 22, 25, False),
+    "cp_repeat_plan_pct": ("lower", 20, 25, False),
+    "closures_signoff_pct": ("higher", 100, 90, False),
+    "avg_caseload": ("lower", 18, 20, False),
+    "agency_rate_fte_pct": ("lower", 15, 20, False),
+    "agency_avg_stay_weeks": ("higher", None, None, False),
+    "turnover_rate_fte_pct": ("lower", 15, 18, False),
+    "frontline_per_manager": ("lower", 5, 6, False),
+    "induction_completed_pct": ("higher", 100, 90, False),
+    "audits_good_or_better_pct": ("higher", 60, 45, False),
+    "audits_completed_by_managers_pct": ("higher", 100, 90, False),
+    "assessment_quality_good_pct": ("higher", 100, 80, False),
+}
+
+
+def rag(kid: str, value) -> str:
+    """green / amber / red / none (no target, or no value); polarity higher: green when ≥ target."""
+    polarity, target, amber, strict = TARGETS[kid]
+    if value is None or target is None:
+        return "none"
+    v = Decimal(str(value))
+    better = (lambda a, b: a >= b) if polarity == "higher" else (lambda a, b: a <= b)
+    if better(v, target):
+        return "green"
+    if amber is not None:
+        if strict:
+            ok = v > amber if polarity == "higher" else v < amber
+        else:
+            ok = better(v, amber)
+        if ok:
+            return "amber"
+    return "red"
 
 
 KPI_IDS = [
@@ -822,12 +982,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--bank-holidays", default=os.path.join(root, "reference", "bank-holidays-england-and-wales.csv"))
     ap.add_argument("--mappings", default=os.path.join(root, "config", "code-mappings.json"))
     ap.add_argument("--skip-xlsx", action="store_true", help="ignore .xlsx audit workbooks (audit KPIs then omitted)")
+    ap.add_argument("--freshness", default=None, help="maximum source ages, {\"max_age_days\": {\"case-system\": 7, \"hr\": 45, \"audits\": 100}}")
     a = ap.parse_args(argv)
     as_of = date.fromisoformat(a.as_of)
+    if a.freshness:
+        with open(a.freshness, encoding="utf-8") as f:
+            max_age.update(json.load(f)["max_age_days"])
     res = compute(a.landing, as_of, a.bank_holidays, a.mappings, a.skip_xlsx)
     if a.skip_xlsx:
         for k in AUDIT_KPIS:
             res["kpis"].pop(k, None)
+            res["headlines"].pop(k, None)
     json.dump(res, sys.stdout, indent=1)
     sys.stdout.write("\n")
     return 0

@@ -98,23 +98,32 @@ describe('schemaChanged', () => {
 
 describe('level-shift scope', () => {
   it('tests monthly cohorts only: percentages, counts and averages; not trailing or point-in-time figures, not ratios', () => {
-    expect(levelShiftModel({ period: 'month', measure: 'percentage' })).toBe('proportion');
-    expect(levelShiftModel({ period: 'month', measure: 'count' })).toBe('count');
-    expect(levelShiftModel({ period: 'month', measure: 'average' })).toBe('mean');
-    expect(levelShiftModel({ period: 'month', measure: 'ratio' })).toBeNull();
-    expect(levelShiftModel({ period: 'trailing_12_months', measure: 'percentage' })).toBeNull();
-    expect(levelShiftModel({ period: 'point_in_time', measure: 'count' })).toBeNull();
+    expect(levelShiftModel({ basis: 'month', measure: 'percentage' })).toBe('proportion');
+    expect(levelShiftModel({ basis: 'month', measure: 'count' })).toBe('count');
+    expect(levelShiftModel({ basis: 'month', measure: 'average' })).toBe('mean');
+    expect(levelShiftModel({ basis: 'month', measure: 'ratio' })).toBeNull();
+    expect(levelShiftModel({ basis: 'trailing_12_months', measure: 'percentage' })).toBeNull();
+    expect(levelShiftModel({ basis: 'at_date', measure: 'count' })).toBeNull();
   });
-  it('percentages go in as numerator of denominator; a withheld month is skipped; a running month of a count is left out', () => {
+  it('percentages go in as numerator of denominator; a withheld month is skipped; the month-to-date point is never fed in', () => {
     const pts = [
+      { period_end: '2014-12-31', value: null, numerator: null, denominator: null },
       { period_end: '2015-01-31', value: 40, numerator: 4, denominator: 10 },
-      { period_end: '2015-02-14', value: null, numerator: null, denominator: null },
+      { period_end: '2015-02-14', value: 50, numerator: 5, denominator: 10 },
     ];
+    // As of 14 February the February point is month to date (provisional): left out whatever the measure.
     expect(levelShiftSeries('proportion', pts, '2015-02-14')).toEqual([
+      { period: '2014-12', kind: 'proportion', successes: null, trials: null },
       { period: '2015-01', kind: 'proportion', successes: 4, trials: 10 },
-      { period: '2015-02', kind: 'proportion', successes: null, trials: null },
     ]);
-    expect(levelShiftSeries('count', pts, '2015-02-14')).toEqual([{ period: '2015-01', kind: 'count', count: 40 }]);
+    expect(levelShiftSeries('count', pts, '2015-02-14')).toEqual([
+      { period: '2014-12', kind: 'count', count: null },
+      { period: '2015-01', kind: 'count', count: 40 },
+    ]);
+    expect(levelShiftSeries('mean', pts, '2015-02-14').map((p) => p.period)).toEqual(['2014-12', '2015-01']);
+    // As of a month end the as-of point is a whole month and goes in.
+    const monthEnd = [...pts.slice(0, 2), { period_end: '2015-02-28', value: 50, numerator: 5, denominator: 10 }];
+    expect(levelShiftSeries('proportion', monthEnd, '2015-02-28').at(-1)).toEqual({ period: '2015-02', kind: 'proportion', successes: 5, trials: 10 });
   });
 });
 

@@ -5,7 +5,7 @@ import { checkCodeMappings, definitionVersion, parseKpiFile } from '../core/kpi-
 
 const FILE = `/*---
 { "id": "x", "title": "X", "unit": "percent", "measure": "percentage", "polarity": "higher", "target": 1, "amber": null,
-  "period": "month", "sources": { "audits/audits": ["grade", "completed_date"] }, "definition": "d" }
+  "basis": "month", "sources": { "audits/audits": ["grade", "completed_date"] }, "definition": "d" }
 ---*/
 SELECT 1`;
 
@@ -18,6 +18,24 @@ describe('KPI definitions', () => {
       'closures_signoff_pct', 'cp_repeat_plan_pct', 'frontline_per_manager', 'induction_completed_pct', 'plo_avg_weeks',
       'plo_within_26_weeks_pct', 're_referral_12m_pct', 'turnover_rate_fte_pct',
     ]);
+  });
+
+  it('each KPI declares its basis as kpis.md v2 lists it; a file without one, or with another, is refused', async () => {
+    // kpis.md v2: month = cohorts of the month (assessments, re-referrals, closures, audits);
+    // at_date = a state at E (children without a plan, caseload, agency rate, frontline ratio);
+    // trailing_12_months = cohorts of the 12 months (PLO, repeat CP plans, agency stay, turnover, induction).
+    const basis = Object.fromEntries((await readKpiCatalogue()).map((d) => [d.meta.id, d.meta.basis]));
+    expect(basis).toEqual({
+      assessments_within_45wd_pct: 'month', re_referral_12m_pct: 'month', closures_signoff_pct: 'month',
+      audits_good_or_better_pct: 'month', audits_completed_by_managers_pct: 'month', assessment_quality_good_pct: 'month',
+      cin_without_plan_6wk: 'at_date', avg_caseload: 'at_date', agency_rate_fte_pct: 'at_date', frontline_per_manager: 'at_date',
+      plo_avg_weeks: 'trailing_12_months', plo_within_26_weeks_pct: 'trailing_12_months', cp_repeat_plan_pct: 'trailing_12_months',
+      agency_avg_stay_weeks: 'trailing_12_months', turnover_rate_fte_pct: 'trailing_12_months', induction_completed_pct: 'trailing_12_months',
+    });
+    expect(parseKpiFile('sql/kpi/x.sql', FILE.replace('"basis": "month", ', '')).errors[0]).toMatch(/^sql\/kpi\/x.sql: metadata basis: /);
+    expect(parseKpiFile('sql/kpi/x.sql', FILE.replace('"basis": "month"', '"basis": "point_in_time"')).errors[0]).toMatch(
+      /metadata basis: Invalid option: expected one of "month"\|"at_date"\|"trailing_12_months"/,
+    );
   });
 
   it('rejects mapping the codes of a column the metadata does not say the KPI reads', () => {

@@ -1,9 +1,11 @@
 /**
  * The pipeline against an independent oracle: scripts/kpi_oracle.py computes every KPI straight
  * from spec/kpis.md and spec/sources.md in plain Python (standard library only, written without
- * reading sql/kpi/), and this test runs the real activities (pull → load CSV and xlsx → compute)
- * on the committed sample as of two dates that use different extracts, then asserts that every
- * KPI × every one of the 25 points agrees: value, numerator and denominator.
+ * reading sql/kpi/), and this test runs the real activities (pull → load CSV and xlsx → compute →
+ * build metrics.json) on the committed sample as of dates that use different extracts, and as of
+ * a month end, the 1st and mid-month (kpis.md v2: the headline rule), then asserts that every KPI ×
+ * every one of the 25 points agrees (value, numerator, denominator, provisional, status) and so
+ * does every headline (basis, period, value, numerator, denominator, status, stale).
  */
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -11,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { buildMetrics } from '../activities/build-metrics.js';
 import { computeKpis } from '../activities/compute.js';
 import { readKpiCatalogue } from '../activities/kpi-files.js';
 import { loadFile } from '../activities/load-file.js';
@@ -18,6 +21,7 @@ import { migrate } from '../activities/migrate.js';
 import { pullSources } from '../activities/pull.js';
 import { Warehouse } from '../activities/warehouse.js';
 import { projectPath } from '../core/project-root.js';
+import type { MetricsFile } from '../core/metrics-contract.js';
 
 const run = promisify(execFile);
 const SAMPLE = projectPath('fixtures', 'sample', 'landing');
@@ -32,10 +36,21 @@ interface Point {
   numerator: number | null;
   denominator: number | null;
 }
+interface Headline {
+  basis: string;
+  period_start: string;
+  period_end: string;
+  value: number | null;
+  numerator: number | null;
+  denominator: number | null;
+  status: string;
+  stale: boolean;
+}
 interface OracleOut {
   as_of: string;
   period_ends: string[];
-  kpis: Record<string, Point[]>;
+  kpis: Record<string, (Point & { provisional: boolean; status: string })[]>;
+  headlines: Record<string, Headline>;
 }
 
 /** Sums of FTE may come back as binary floats: compare them at a precision far below any FTE. */
@@ -70,10 +85,10 @@ afterAll(async () => {
   for (const r of roots) await rm(r, { recursive: true, force: true });
 });
 
-/** Every point where the oracle and the pipeline differ, as `kpi @ period_end: oracle {…} pipeline {…}`. */
+/** Every point and headline where the oracle and the pipeline differ, as `kpi @ period_end: oracle {…} pipeline {…}`. */
 async function differences(landing: string, asOf: string, mappings: Mapping[] | undefined): Promise<string[]> {
   const path = await mappingsFile(mappings);
-  const [mine, theirs] = await Promise.all([oracle(landing, asOf, path), pipeline(landing, asOf, path)]);
+  const [mine, { points: theirs, metrics }] = await Promise.all([oracle(landing, asOf, path), pipeline(landing, asOf, path)]);
   expect(mine.period_ends).toHaveLength(25);
   expect([...theirs.keys()].sort()).toEqual(Object.keys(mine.kpis).sort());
   const diffs: string[] = [];
@@ -85,13 +100,32 @@ async function differences(landing: string, asOf: string, mappings: Mapping[] | 
       const w = { value: norm(want.value), numerator: norm(want.numerator), denominator: norm(want.denominator) };
       const g = { value: p.value, numerator: p.numerator, denominator: p.denominator };
       if (JSON.stringify(w) !== JSON.stringify(g)) diffs.push(`${kpi} @ ${want.period_end}: oracle ${JSON.stringify(w)} pipeline ${JSON.stringify(g)}`);
+      // The published series: which point is provisional, and each point's status.
+      const pub = metrics.series.find((x) => x.kpi === kpi && x.period_end === want.period_end);
+      const wf = { provisional: want.provisional, status: want.status };
+      const gf = { provisional: pub?.provisional, status: pub?.status };
+      if (JSON.stringify(wf) !== JSON.stringify(gf)) diffs.push(`${kpi} @ ${want.period_end} series: oracle ${JSON.stringify(wf)} pipeline ${JSON.stringify(gf)}`);
     });
+    const want = mine.headlines[kpi]!;
+    const row = metrics.metrics.find((r) => r.kpi === kpi);
+    const w = { ...want, value: norm(want.value), numerator: norm(want.numerator), denominator: norm(want.denominator) };
+    const g = row && {
+      basis: row.basis,
+      period_start: row.period_start,
+      period_end: row.period_end,
+      value: norm(row.value),
+      numerator: norm(row.numerator),
+      denominator: norm(row.denominator),
+      status: row.status,
+      stale: row.stale,
+    };
+    if (JSON.stringify(w) !== JSON.stringify(g)) diffs.push(`${kpi} headline: oracle ${JSON.stringify(w)} pipeline ${JSON.stringify(g)}`);
   }
   return diffs;
 }
 
-/** One night through the real activity functions (no Temporal): every point of every KPI. */
-async function pipeline(landing: string, asOf: string, mappingsPath: string): Promise<Map<string, Point[]>> {
+/** One night through the real activity functions (no Temporal): every point of every KPI, and metrics.json as published. */
+async function pipeline(landing: string, asOf: string, mappingsPath: string): Promise<{ points: Map<string, Point[]>; metrics: MetricsFile }> {
   const root = await mkdtemp(join(tmpdir(), 'csc-kpi-oracle-'));
   roots.push(root);
   const home = join(root, 'home');
@@ -108,7 +142,8 @@ async function pipeline(landing: string, asOf: string, mappingsPath: string): Pr
     );
     // kpi.values keeps the working numerator of averages and counts (for the change-point test);
     // publish drops it by the KPI's declared measure (activities/build-metrics.ts), and so do we.
-    const measure = new Map((await readKpiCatalogue()).map((d) => [d.meta.id, d.meta.measure]));
+    const defs = await readKpiCatalogue({ mappingsPath });
+    const measure = new Map(defs.map((d) => [d.meta.id, d.meta.measure]));
     const out = new Map<string, Point[]>();
     for (const r of rows) {
       const m = measure.get(r.kpi);
@@ -120,7 +155,8 @@ async function pipeline(landing: string, asOf: string, mappingsPath: string): Pr
       };
       out.set(r.kpi, [...(out.get(r.kpi) ?? []), p]);
     }
-    return out;
+    const input = { asOf, landing, home, workflowId: 'oracle', runId: 'oracle', createdAt: '2015-03-01T02:00:00.000Z', found };
+    return { points: out, metrics: await buildMetrics(w, input, 'oracle', defs) };
   } finally {
     w.close();
   }
@@ -132,6 +168,9 @@ const GRADE_MAPPING: Mapping[] = [{ column: 'grade', from: 'Requires Improvement
 describe.each<[string, string, string, Mapping[] | undefined]>([
   ['the sample as of', SAMPLE, '2015-02-28', undefined],
   ['the sample as of', SAMPLE, '2015-01-31', undefined],
+  // kpis.md v2: the headline of a month KPI is the last complete month; the month to date is provisional.
+  ['the sample, on the 1st of a month, as of', SAMPLE, '2015-03-01', undefined],
+  ['the sample, mid-month, as of', SAMPLE, '2015-03-15', undefined],
   ['the sample, new grade mapped, as of', SAMPLE, '2015-02-28', GRADE_MAPPING],
   ['the boundary cases as of', EDGE, '2016-03-10', undefined],
   ['the boundary cases as of', EDGE, '2016-02-15', undefined],
@@ -139,7 +178,7 @@ describe.each<[string, string, string, Mapping[] | undefined]>([
   // error; a sign-off before the closure is not; FTE keeps the council's decimals (0.2027).
   ['the once-disputed cases as of', DISPUTED, '2016-03-10', undefined],
 ])('pipeline = independent oracle on %s %s', (_name, landing, asOf, mappings) => {
-  it('every KPI × every period point: value, numerator, denominator', async () => {
+  it('every KPI × every period point (value, numerator, denominator, provisional, status) and every headline', async () => {
     expect(await differences(landing, asOf, mappings)).toEqual([]);
   }, 60_000);
 });

@@ -140,7 +140,14 @@ describe('workforce KPIs', () => {
 
 describe('workforce KPIs with nobody in post', () => {
   it('are null with a reason, never 0', async () => {
-    const empty = await runKpis({ 'hr/workforce_2015-02-28.csv': csvOf('workforce', [w('W1', '5', 'N', '1', '01/01/2010', '31/12/2012')]) }, '2015-02-28');
+    // A CIN extract too (avg_caseload reads it): without one its figure would be missing data, not an empty cohort.
+    const empty = await runKpis(
+      {
+        'hr/workforce_2015-02-28.csv': csvOf('workforce', [w('W1', '5', 'N', '1', '01/01/2010', '31/12/2012')]),
+        'case-system/children_in_need_2015-02-28.csv': csvOf('children_in_need', [cin('C1', 'W1', '01/10/2014')]),
+      },
+      '2015-02-28',
+    );
     try {
       for (const kpi of ['agency_rate_fte_pct', 'turnover_rate_fte_pct', 'frontline_per_manager', 'agency_avg_stay_weeks', 'induction_completed_pct', 'avg_caseload']) {
         const p = await empty.point(kpi);

@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seriesPeriodEnds } from '../core/dates.js';
-import { metricsFile, type MetricsFile, type SeriesPoint } from '../core/metrics-contract.js';
+import { metricsFile, SCHEMA_VERSION, type MetricsFile, type SeriesPoint } from '../core/metrics-contract.js';
 import { escapeHtml, renderReport } from '../core/report-html.js';
 import { suppressForPublic } from '../core/suppression.js';
 import { axeViolations, launchChromium } from './helpers/axe-chromium.js';
@@ -11,14 +11,14 @@ const ENDS = seriesPeriodEnds(AS_OF);
 const HASH = `sha256:${'a'.repeat(64)}`;
 const NASTY = '<script>alert("x")</script> & \'q\'';
 
-function series(kpi: string, f: (i: number) => Omit<SeriesPoint, 'kpi' | 'period_end'>): SeriesPoint[] {
-  return ENDS.map((period_end, i) => ({ kpi, period_end, ...f(i) }));
+function series(kpi: string, f: (i: number) => Omit<SeriesPoint, 'kpi' | 'period_end' | 'provisional' | 'status'>): SeriesPoint[] {
+  return ENDS.map((period_end, i) => ({ kpi, period_end, provisional: false, status: 'none', ...f(i) }));
 }
 
 /** Three KPIs — an average, a percentage with a level shift, a withheld figure — plus a count. */
 function sample(): MetricsFile {
   return metricsFile.parse({
-    schema_version: '1',
+    schema_version: SCHEMA_VERSION,
     snapshot_id: `2015-02-28T02-14-09Z-${NASTY}`,
     as_of: AS_OF,
     created_at: '2015-03-01T02:14:09Z',
@@ -38,6 +38,8 @@ function sample(): MetricsFile {
         definition_version: HASH,
         baseline: { period_end: '2014-05-31', value: 57, since: '2014-05-31', reason: 'Declared by the committee in May 2014.' },
         comparable_with_previous: true,
+        basis: 'trailing_12_months',
+        stale: false,
         notes: [],
       },
       {
@@ -55,6 +57,8 @@ function sample(): MetricsFile {
         definition_version: HASH,
         baseline: { period_end: '2014-07-31', value: 90, since: '2014-07-31', reason: 'Level shift detected in July 2014.' },
         comparable_with_previous: false,
+        basis: 'month',
+        stale: false,
         notes: ['Audit scale "Good" & "Outstanding" counted as good.'],
       },
       {
@@ -72,6 +76,8 @@ function sample(): MetricsFile {
         definition_version: HASH,
         baseline: null,
         comparable_with_previous: false,
+        basis: 'month',
+        stale: false,
         notes: [`New grade ${NASTY} on 7 rows since 2015-01-05; map it in config/code-mappings.`],
       },
       {
@@ -89,6 +95,8 @@ function sample(): MetricsFile {
         definition_version: HASH,
         baseline: null,
         comparable_with_previous: true,
+        basis: 'at_date',
+        stale: false,
         notes: [],
       },
     ],
@@ -128,14 +136,57 @@ function sample(): MetricsFile {
           used: true,
           rows_loaded: 1204,
           rows_rejected: 3,
+          age_days: 0,
+          stale: false,
         },
-        { source: 'audits', file: 'audits_2015-02-27.xlsx', sha256: null, extract_date: '2015-02-27', status: 'rejected', reason: 'the sheet "Audits" is missing', used: false, rows_loaded: 0, rows_rejected: 0 },
-        { source: 'workforce', file: 'workforce_2015-03-02.csv', sha256: 'c'.repeat(64), extract_date: '2015-03-02', status: 'after_as_of', reason: null, used: false, rows_loaded: 0, rows_rejected: 0 },
-        { source: 'workforce', file: 'workforce_2015-02-01.csv', sha256: 'd'.repeat(64), extract_date: '2015-02-01', status: 'already_loaded', reason: null, used: true, rows_loaded: 310, rows_rejected: 0 },
+        { source: 'audits', file: 'audits_2015-02-27.xlsx', sha256: null, extract_date: '2015-02-27', status: 'rejected', reason: 'the sheet "Audits" is missing', used: false, rows_loaded: 0, rows_rejected: 0, age_days: null, stale: null },
+        { source: 'workforce', file: 'workforce_2015-03-02.csv', sha256: 'c'.repeat(64), extract_date: '2015-03-02', status: 'after_as_of', reason: null, used: false, rows_loaded: 0, rows_rejected: 0, age_days: null, stale: null },
+        { source: 'workforce', file: 'workforce_2015-02-01.csv', sha256: 'd'.repeat(64), extract_date: '2015-02-01', status: 'already_loaded', reason: null, used: true, rows_loaded: 310, rows_rejected: 0, age_days: 27, stale: false },
       ],
       gaps: [{ kpi: 'audits_good_or_better_pct', reason: `Withheld: a grade the KPI cannot classify (${NASTY}).` }],
     },
   });
+}
+
+/**
+ * The same snapshot as of 15 March 2015 (kpis.md v2): the month KPIs headline February, their
+ * 15 March point is provisional (month to date, status none); the trailing and at-date KPIs
+ * headline 15 March; the proceedings list is 15 days old and stale.
+ */
+function midMonth(): MetricsFile {
+  const m = sample();
+  const asOf = '2015-03-15';
+  const staleNote = 'Stale data: the care proceedings extract is from 28 February 2015, 15 days old (case-system lists are stale after 7 days). The figure is shown as computed from it.';
+  m.as_of = asOf;
+  for (const r of m.metrics) {
+    if (r.basis === 'month') continue;
+    r.period_end = asOf;
+    r.period_start = r.basis === 'at_date' ? asOf : '2014-03-16';
+  }
+  const plo = m.metrics.find((r) => r.kpi === 'plo_avg_weeks')!;
+  plo.stale = true;
+  plo.notes = [staleNote];
+  m.series = m.series.flatMap((p) => {
+    if (p.period_end === ENDS[0]) return [];
+    if (p.period_end !== AS_OF) return [p];
+    const month = m.metrics.find((r) => r.kpi === p.kpi)!.basis === 'month';
+    const now = { ...p, period_end: asOf, provisional: month, status: month ? ('none' as const) : p.status };
+    return month ? [p, { ...now, value: 12.5, numerator: 1, denominator: 8 }] : [now];
+  });
+  m.data_quality.sources.push({
+    source: 'case-system/care_proceedings',
+    file: 'care_proceedings_2015-02-28.csv',
+    sha256: 'e'.repeat(64),
+    extract_date: AS_OF,
+    status: 'already_loaded',
+    reason: null,
+    used: true,
+    rows_loaded: 300,
+    rows_rejected: 0,
+    age_days: 15,
+    stale: true,
+  });
+  return metricsFile.parse(m);
 }
 
 const DEFINITIONS = { plo_avg_weeks: 'Care proceedings concluded in the trailing 12 months: mean weeks from issue to final order.' };
@@ -242,6 +293,34 @@ describe('renderReport', () => {
     expect(page).toContain('<li>Another note.</li>');
   });
 
+  it('as of mid-month: headline periods in words, the month to date marked provisional, stale data named', () => {
+    const page = renderReport(midMonth());
+    const summary = page.slice(page.indexOf('<table class="data summary"'), page.indexOf('</table>', page.indexOf('<table class="data summary"')));
+    expect(summary).toContain('<th scope="col">Period</th>');
+    expect(summary).toContain('<td>February 2015</td>'); // the month KPIs' last complete month
+    expect(summary).toContain('<td>16 March 2014 to 15 March 2015</td>'); // trailing 12 months
+    expect(summary).toContain('<td>at 15 March 2015</td>'); // a state at as-of
+    expect(summary).toContain('<td>34.1 weeks — from out-of-date data; see its section</td>');
+    const staleEmpty = midMonth();
+    Object.assign(staleEmpty.metrics.find((r) => r.kpi === 'plo_avg_weeks')!, { value: null, stale: true, notes: ['No proceedings concluded in the 12 months, so there is no average to report.'] });
+    staleEmpty.data_quality.gaps.push({ kpi: 'plo_avg_weeks', reason: 'No proceedings concluded in the 12 months, so there is no average to report.' });
+    expect(renderReport(staleEmpty)).toContain(
+      '<td>Not available — No proceedings concluded in the 12 months, so there is no average to report. From out-of-date data; see its section.</td>',
+    );
+    expect(page).toContain('Figures as of <strong>15 March 2015</strong>. Measures of a month show the last complete month, February 2015; March 2015 so far appears in their trends as provisional (month to date).');
+    expect(page).toContain('<div><dt>Period</dt><dd>February 2015 (1 February 2015 to 28 February 2015)</dd></div>');
+    // The trend: an open circle off the line, labelled, described, and marked in the table.
+    expect(page.match(/<circle class="point provisional"/g)).toHaveLength(2);
+    expect(page).toContain('>Mar 2015 to date</text>');
+    expect(page).toContain('The last point, 1 to 15 March 2015 (month to date), is provisional (12.5% so far), drawn as an open circle and not joined to the line; it is not the headline figure.');
+    expect(page.match(/<tr><th scope="row">15 March 2015 \(month to date, provisional\)<\/th>/g)).toHaveLength(2);
+    expect(page.match(/<tr><th scope="row">15 March 2015<\/th>/g)).toHaveLength(2); // at-date and trailing: complete
+    // Freshness: the figure's note, and the file's age in the data-quality table.
+    expect(page).toContain(`<li>${escapeHtml('Stale data: the care proceedings extract is from 28 February 2015, 15 days old')}`);
+    expect(page).toContain('case-system/care_proceedings is out of date (15 days old)');
+    expect(page).toContain('<td>15 days old — out of date</td>');
+  });
+
   it('renders the public variant with "c" in place of small numbers', () => {
     const pub = renderReport(suppressForPublic(sample()));
     expect(pub).toContain('c (suppressed: a small number)');
@@ -284,6 +363,11 @@ describe('report accessibility in headless chromium (axe-core, WCAG 2.1 A/AA)', 
     expect(requests.filter((u) => !u.startsWith('about:') && !u.startsWith('data:'))).toEqual([]);
     // Printed as committee papers: the summary, then each of the 4 KPIs and the 2 appendices on a new page.
     expect(pdfPages).toBeGreaterThanOrEqual(7);
+  });
+
+  it('as of mid-month (provisional points, stale data) it has no violations either', async () => {
+    const { violations } = await audit(renderReport(midMonth(), { kpiDefinitions: DEFINITIONS }));
+    expect(violations).toEqual([]);
   });
 
   it('the public (suppressed) variant has no violations either', async () => {

@@ -148,6 +148,6 @@ describe('periodWindow', () => {
     expect(periodWindow('month', '2015-02-28')).toEqual({ from: '2015-02-01', to: '2015-02-28' });
     expect(periodWindow('trailing_12_months', '2013-02-28')).toEqual({ from: '2012-02-29', to: '2013-02-28' });
     expect(periodWindow('trailing_12_months', '2016-02-29')).toEqual({ from: '2015-03-01', to: '2016-02-29' });
-    expect(periodWindow('point_in_time', '2015-02-28')).toEqual({ from: null, to: '2015-02-28' });
+    expect(periodWindow('at_date', '2015-02-28')).toEqual({ from: null, to: '2015-02-28' });
   });
 });

@@ -6,7 +6,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { METRICS_SCHEMA_PATH, metricsFile, metricsJsonSchemaText, type MetricsFile } from '../core/metrics-contract.js';
+import { METRICS_SCHEMA_PATH, metricsFile, metricsJsonSchemaText, SCHEMA_VERSION, type MetricsFile } from '../core/metrics-contract.js';
 import { projectPath } from '../core/project-root.js';
 import { validateMetricsJson } from '../activities/snapshot-validate.js';
 
@@ -14,7 +14,7 @@ const HASH = `sha256:${'b'.repeat(64)}`;
 
 function good(): MetricsFile {
   return metricsFile.parse({
-    schema_version: '1',
+    schema_version: SCHEMA_VERSION,
     snapshot_id: '2015-02-28_20150301T021409Z_abc',
     as_of: '2015-02-28',
     created_at: '2015-03-01T02:14:09Z',
@@ -34,14 +34,16 @@ function good(): MetricsFile {
         definition_version: HASH,
         baseline: null,
         comparable_with_previous: true,
+        basis: 'month',
+        stale: false,
         notes: [],
       },
     ],
-    series: [{ kpi: 're_referral_12m_pct', period_end: '2015-02-28', value: 33.3, numerator: 2, denominator: 6 }],
+    series: [{ kpi: 're_referral_12m_pct', period_end: '2015-02-28', value: 33.3, numerator: 2, denominator: 6, provisional: false, status: 'red' }],
     baseline_events: [{ kpi: 're_referral_12m_pct', kind: 'level_shift', effective_period: '2014-07', detected_in: 'x', evidence: { before: 1 } }],
     data_quality: {
       sources: [
-        { source: 'case-system/referrals', file: 'referrals_2015-02-28.csv', sha256: 'c'.repeat(64), extract_date: '2015-02-28', status: 'loaded', reason: null, used: true, rows_loaded: 9, rows_rejected: 1 },
+        { source: 'case-system/referrals', file: 'referrals_2015-02-28.csv', sha256: 'c'.repeat(64), extract_date: '2015-02-28', status: 'loaded', reason: null, used: true, rows_loaded: 9, rows_rejected: 1, age_days: 0, stale: false },
       ],
       gaps: [],
     },
@@ -80,7 +82,11 @@ describe('validateMetricsJson (shipped JSON Schema, then zod)', () => {
     ['a series date not ISO', (m) => (rec(m.series[0]).period_end = '28/02/2015'), /\/series\/0\/period_end: must match pattern/],
     ['a count of rows that is negative', (m) => (rec(m.data_quality.sources[0]).rows_loaded = -1), /\/data_quality\/sources\/0\/rows_loaded: must be >= 0/],
     ['an unknown field', (m) => (rec(m.metrics[0]).colour = 'red'), /\/metrics\/0: must NOT have additional properties \(colour\)/],
-    ['a wrong schema version', (m) => (rec(m).schema_version = '2'), /\/schema_version: must be equal to constant/],
+    ['the version 1 schema (v2 publishes the headline period, basis, provisional points and freshness)', (m) => (rec(m).schema_version = '1'), /\/schema_version: must be equal to constant/],
+    ['a metric without its basis', (m) => delete rec(m.metrics[0]).basis, /\/metrics\/0: must have required property 'basis'/],
+    ['a basis outside month, at_date, trailing_12_months', (m) => (rec(m.metrics[0]).basis = 'point_in_time'), /\/metrics\/0\/basis: must be equal to one of the allowed values/],
+    ['a series point without provisional', (m) => delete rec(m.series[0]).provisional, /\/series\/0: must have required property 'provisional'/],
+    ['a used source without its age', (m) => delete rec(m.data_quality.sources[0]).age_days, /\/data_quality\/sources\/0: must have required property 'age_days'/],
     ['created_at without a zone', (m) => (m.created_at = '2015-03-01T02:14:09'), /\/created_at: must match pattern/],
   ];
   for (const [what, mutate, message] of broken) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { metricsFile, type MetricRow, type MetricsFile, type SeriesPoint } from '../core/metrics-contract.js';
+import { metricsFile, SCHEMA_VERSION, type MetricRow, type MetricsFile, type SeriesPoint } from '../core/metrics-contract.js';
 import { isSmall, publicMetricsFile, SUPPRESSION_NOTE, suppressForPublic, type PublicMetricRow } from '../core/suppression.js';
 
 const AS_OF = '2015-02-28';
@@ -20,6 +20,8 @@ function row(kpi: string, f: Figure, extra: Partial<MetricRow> = {}): MetricRow 
     definition_version: `sha256:${'0'.repeat(64)}`,
     baseline: null,
     comparable_with_previous: true,
+    basis: 'month',
+    stale: false,
     notes: [],
     ...extra,
   };
@@ -27,7 +29,7 @@ function row(kpi: string, f: Figure, extra: Partial<MetricRow> = {}): MetricRow 
 
 function file(metrics: MetricRow[], series: SeriesPoint[] = []): MetricsFile {
   return metricsFile.parse({
-    schema_version: '1',
+    schema_version: SCHEMA_VERSION,
     snapshot_id: 's1',
     as_of: AS_OF,
     created_at: '2015-03-01T02:14:09Z',
@@ -109,10 +111,10 @@ describe('suppressForPublic', () => {
 
   it('secondary rules work per period in the series, and a hidden baseline point hides the baseline value', () => {
     const pts: SeriesPoint[] = [
-      { kpi: 'agency_rate_fte_pct', period_end: '2015-01-31', value: 6, numerator: 3, denominator: 50 },
-      { kpi: 'turnover_rate_fte_pct', period_end: '2015-01-31', value: 10, numerator: 4.7, denominator: 47 },
-      { kpi: 'agency_rate_fte_pct', period_end: AS_OF, value: 20, numerator: 10, denominator: 50 },
-      { kpi: 'turnover_rate_fte_pct', period_end: AS_OF, value: 10, numerator: 4, denominator: 40 },
+      { kpi: 'agency_rate_fte_pct', period_end: '2015-01-31', value: 6, numerator: 3, denominator: 50, provisional: false, status: 'green' },
+      { kpi: 'turnover_rate_fte_pct', period_end: '2015-01-31', value: 10, numerator: 4.7, denominator: 47, provisional: false, status: 'green' },
+      { kpi: 'agency_rate_fte_pct', period_end: AS_OF, value: 20, numerator: 10, denominator: 50, provisional: false, status: 'green' },
+      { kpi: 'turnover_rate_fte_pct', period_end: AS_OF, value: 10, numerator: 4, denominator: 40, provisional: false, status: 'green' },
     ];
     const out = suppressForPublic(
       file(

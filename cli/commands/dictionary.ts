@@ -61,10 +61,11 @@ function rag(d: KpiDefinition): string {
   return `green ${le} ${m.target}${amber}, otherwise red`;
 }
 
-const PERIOD: Record<KpiDefinition['meta']['period'], string> = {
-  month: 'the month ending E (period_start = the 1st of the month)',
-  trailing_12_months: 'the trailing 12 months ending E (period_start = the day after E − 12 months)',
-  point_in_time: 'the state at E (period_start = period_end)',
+const BASIS: Record<KpiDefinition['meta']['basis'], string> = {
+  month:
+    '`month`: the month ending E (period_start = the 1st of the month). Headline: the last complete month (as-of’s month when as-of is a month end, else the month before); the month-to-date as-of point is provisional',
+  trailing_12_months: '`trailing_12_months`: the trailing 12 months ending E (period_start = the day after E − 12 months). Headline: the as-of point',
+  at_date: '`at_date`: the state at E (period_start = period_end). Headline: the as-of point',
 };
 
 const PUBLISHED: Record<KpiDefinition['meta']['measure'], string> = {
@@ -89,7 +90,7 @@ function kpiSection(d: KpiDefinition): string {
     '',
     `- Unit: ${m.unit}; measure: ${m.measure} (${PUBLISHED[m.measure]})`,
     `- Polarity: ${m.polarity} is better; target: ${m.target ?? 'none'}; RAG: ${rag(d)}`,
-    `- Period: ${PERIOD[m.period]}`,
+    `- Basis: ${BASIS[m.basis]}`,
     `- Sources: ${sources}`,
     ...(filters
       ? [`- Cohort (metadata \`filters\`; the baseline detector compares codes over these rows, plus rows whose filter column holds an unknown code): ${filters}`]

@@ -8,7 +8,7 @@
   "target": null,
   "amber": null,
   "amber_strict": false,
-  "period": "trailing_12_months",
+  "basis": "trailing_12_months",
   "sources": { "hr/workforce": ["agency_worker", "role_start_date", "role_end_date"] },
   "definition": "Agency rows with Role End Date in the trailing 12 months ending E: mean (end − start) in weeks (days ÷ 7). No target: status none. Choice: period_start is the first day of the trailing 12 months. Each role row is one stay (a worker with two agency rows ending in the window is two stays). A Role End Date after the as-of date has not happened. numerator holds the summed days (not published), denominator the number of stays."
 }

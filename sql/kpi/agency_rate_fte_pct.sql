@@ -8,7 +8,7 @@
   "target": 15,
   "amber": 20,
   "amber_strict": false,
-  "period": "point_in_time",
+  "basis": "at_date",
   "sources": { "hr/workforce": ["agency_worker", "fte", "role_start_date", "role_end_date"] },
   "definition": "At E, all in-post rows (Org Role 1–6; in post = role started on or before E and not ended, or ended after E; a role ending on E is a leaver): agency FTE ÷ total FTE, as a percentage. numerator = agency FTE, denominator = total FTE; computed exactly (FTE as stored, to 12 decimal places, in integer units). Choice: period_start = period_end (a state at E). A worker with two in-post rows counts both rows' FTE."
 }

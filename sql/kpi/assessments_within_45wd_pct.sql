@@ -8,7 +8,7 @@
   "target": 85,
   "amber": 75,
   "amber_strict": false,
-  "period": "month",
+  "basis": "month",
   "sources": { "case-system/assessments": ["continuous_assessment_start_date", "continuous_assessment_date_of_authorisation"] },
   "definition": "Assessments authorised in the month ending E: % authorised within 45 working days of the Continuous Assessment Start Date. Working days = days after the start, up to and including the authorisation date, that are not Saturday, Sunday or an England and Wales bank holiday (ref.calendar); within means ≤ 45. Choice: period_start is the 1st of E's month. Every assessment row counts (a child can have several assessments). A date outside the working-day calendar (2005–2035) cannot be counted and is treated as not within 45 working days, with a note."
 }

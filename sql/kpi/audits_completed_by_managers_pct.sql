@@ -8,7 +8,7 @@
   "target": 100,
   "amber": 90,
   "amber_strict": false,
-  "period": "month",
+  "basis": "month",
   "sources": { "audits/audits": ["scheduled_date", "completed_date", "auditor_role"] },
   "filters": { "audits/audits": { "auditor_role": ["Manager"] } },
   "definition": "Audits of any type scheduled in the month ending E with Auditor Role Manager: % with a Completed Date. A completion after E but on or before the as-of date counts for E; one after the as-of date has not happened. Auditor Role compares case-insensitively after the council's code mappings. Choice: period_start is the 1st of E's month. An Auditor Role that is not a known role (Manager, QA, Peer) might be a renamed manager role, so if any audit scheduled in the month carries one the figure is withheld, naming the code, how many audits carry it, the first scheduled date and the mapping that fixes it. Audits with a blank Auditor Role are left out and counted in the notes. Audit Type is not read, so a new audit type does not affect this figure."

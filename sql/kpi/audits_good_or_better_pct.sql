@@ -8,7 +8,7 @@
   "target": 60,
   "amber": 45,
   "amber_strict": false,
-  "period": "month",
+  "basis": "month",
   "sources": { "audits/audits": ["audit_type", "completed_date", "grade"] },
   "filters": { "audits/audits": { "audit_type": ["Case File"] } },
   "definition": "Case File audits completed in the month ending E with a grade: % graded Good or Outstanding. Grades and audit types compare case-insensitively after the council's code mappings (config/code-mappings.json). If any audit of the cohort carries a grade not on the known scale (Outstanding, Good, Requires Improvement, Inadequate), the figure is withheld: value, numerator and denominator null, and the reason names each new code, how many audits carry it, the first completed date and the mapping that fixes it. An audit completed after the as-of date is not completed. Choice: period_start is the 1st of E's month. An audit whose Audit Type is not a known type (Case File, Assessment) might be a renamed Case File audit, so a graded one completed in the month withholds the figure the same way; audits with a blank Audit Type are left out and counted in the notes. Completed audits with a blank grade are not in the cohort (the definition reads: with a grade)."

@@ -8,7 +8,7 @@
   "target": 18,
   "amber": 20,
   "amber_strict": false,
-  "period": "point_in_time",
+  "basis": "at_date",
   "sources": {
     "case-system/children_in_need": ["child_unique_id", "allocated_worker", "cin_start_date", "cin_closure_date"],
     "hr/workforce": ["worker_id", "fte", "role_start_date", "role_end_date"]

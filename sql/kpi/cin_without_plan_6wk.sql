@@ -8,7 +8,7 @@
   "target": 0,
   "amber": 50,
   "amber_strict": false,
-  "period": "point_in_time",
+  "basis": "at_date",
   "sources": { "case-system/children_in_need": ["child_unique_id", "cin_start_date", "cin_closure_date", "case_status", "cin_plan_start_date"] },
   "definition": "Children with a CIN episode open at E that started at least 42 days before E (E − start ≥ 42: 42 days counts, 41 does not), whose Case Status is not Looked after child or Child Protection plan, and with no CIN Plan Start Date on or before E. Count of distinct children; 0 when nobody qualifies. Case Status is the value in the extract, as recorded now, after the council's code mappings. Choice: period_start = period_end (a state at E). The plan date is read per episode: an episode qualifies when its own CIN Plan Start Date is blank or after E; a child counts once however many qualifying episodes they have. A blank Case Status is neither looked after nor a CP plan, so the child counts (and the notes say how many). A Case Status that is not one of the five Annex A statuses could hide a looked-after or CP child, so if any qualifying episode carries one the figure is withheld, naming the code, the number of children, the first extract it appeared in and the mapping that fixes it."
 }

@@ -8,7 +8,7 @@
   "target": 100,
   "amber": 90,
   "amber_strict": false,
-  "period": "month",
+  "basis": "month",
   "sources": { "case-system/case_closures": ["case_id", "closure_date", "manager_sign_off_date"] },
   "definition": "Cases closed (case_closures Closure Date) in the month ending E: % with a Manager Sign-off Date. The committee's measure \"3C: all cases, closed management sign off\". A sign-off dated after E but on or before the as-of date counts for E; one dated after the as-of date has not happened. Choice: period_start is the 1st of E's month. One closure = one Case ID with one Closure Date (rows repeating both, e.g. one per child of a sibling case, count once, signed off if any of them is)."
 }

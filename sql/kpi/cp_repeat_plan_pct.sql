@@ -8,7 +8,7 @@
   "target": 20,
   "amber": 25,
   "amber_strict": false,
-  "period": "trailing_12_months",
+  "basis": "trailing_12_months",
   "sources": { "case-system/child_protection": ["child_protection_plan_start_date", "number_of_previous_child_protection_plans"] },
   "definition": "CP plans starting in the trailing 12 months ending E with Number of Previous Child Protection Plans recorded: % where it is ≥ 1. Plans with it blank are left out and counted in the figure's notes. Choice: period_start is the first day of the trailing 12 months (the day after E − 12 months, so the window ending 2013-02-28 starts 2012-02-29). Every plan row counts; the recorded count is taken as extracted, not recomputed from earlier plans in the list."
 }

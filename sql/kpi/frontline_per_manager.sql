@@ -8,7 +8,7 @@
   "target": 5,
   "amber": 6,
   "amber_strict": false,
-  "period": "point_in_time",
+  "basis": "at_date",
   "sources": { "hr/workforce": ["org_role", "fte", "role_start_date", "role_end_date"] },
   "definition": "At E: FTE of in-post Org Role 4 (Senior Practitioner) and 5 (Case Holder) rows ÷ FTE of in-post Org Role 3 (First Line Manager) rows (in post = started on or before E and not ended, or ended after E). numerator = frontline FTE, denominator = manager FTE; computed exactly (FTE as stored, to 12 decimal places, in integer units). Choice: period_start = period_end (a state at E). Agency and employed rows both count. Org Role is validated on load (1–6), so it has no unknown codes."
 }

@@ -8,7 +8,7 @@
   "target": 100,
   "amber": 90,
   "amber_strict": false,
-  "period": "trailing_12_months",
+  "basis": "trailing_12_months",
   "sources": { "hr/workforce": ["role_start_date", "induction_completed_date"] },
   "definition": "Rows with Role Start Date in the trailing 12 months ending E: % with an Induction Completed Date no later than 30 days after the start (start + 30 days counts, + 31 does not; an induction before the start counts). An induction dated after E but on or before the as-of date counts for E; one after the as-of date has not happened. Choice: period_start is the first day of the trailing 12 months. Every role row counts, agency and employed, whatever its Org Role; a starter whose 30 days have not yet run out and who has no induction yet counts as not completed."
 }

@@ -8,7 +8,7 @@
   "target": 26,
   "amber": 30,
   "amber_strict": true,
-  "period": "trailing_12_months",
+  "basis": "trailing_12_months",
   "sources": { "case-system/care_proceedings": ["proceedings_id", "date_application_issued", "date_of_final_order"] },
   "definition": "Care proceedings concluded in the trailing 12 months ending E: mean of (final order − application issued) in weeks (days ÷ 7), one row per Proceedings ID (earliest issue date, latest final order among its children; a proceeding is concluded only when every child row has a final order, and it concluded on the latest final order). Unit: application, as Cafcass counts. Green ≤ 26 weeks, amber < 30, red ≥ 30. Choice: period_start is the first day of the trailing 12 months (the day after E − 12 months). A final order dated after the as-of date has not happened. numerator holds the summed days (not published), denominator the number of proceedings."
 }

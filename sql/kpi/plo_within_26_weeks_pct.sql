@@ -8,7 +8,7 @@
   "target": 75,
   "amber": 60,
   "amber_strict": false,
-  "period": "trailing_12_months",
+  "basis": "trailing_12_months",
   "sources": { "case-system/care_proceedings": ["proceedings_id", "date_application_issued", "date_of_final_order"] },
   "definition": "Care proceedings concluded in the trailing 12 months ending E, one row per Proceedings ID (earliest issue date, latest final order among its children; concluded only when every child row has a final order): % with (final order − issue) ≤ 182 days. Choice: period_start is the first day of the trailing 12 months. 182 days is in, 183 days is out. A final order dated after the as-of date has not happened."
 }

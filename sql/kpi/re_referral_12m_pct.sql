@@ -8,7 +8,7 @@
   "target": 22,
   "amber": 25,
   "amber_strict": false,
-  "period": "month",
+  "basis": "month",
   "sources": { "case-system/referrals": ["child_unique_id", "date_of_referral"] },
   "definition": "Referrals received in the month ending E (every referral row counts): % where the same child has another referral dated after (this date minus 12 months) and before this date. Exactly 12 months earlier does not count, nor does another referral on the same day. Computed from the referral rows, not the Annex A count column. Choice: period_start is the 1st of E's month. Two rows for one child on one day are two referrals in the denominator, and neither makes the other a re-referral. Child Unique ID is matched exactly as extracted."
 }

@@ -8,7 +8,7 @@
   "target": 15,
   "amber": 18,
   "amber_strict": false,
-  "period": "trailing_12_months",
+  "basis": "trailing_12_months",
   "sources": { "hr/workforce": ["agency_worker", "fte", "role_start_date", "role_end_date"] },
   "definition": "Employed (non-agency) rows with Role End Date in the trailing 12 months ending E: their FTE ÷ the FTE of employed rows in post at E (started on or before E and not ended, or ended after E), as a percentage. numerator = leavers' FTE, denominator = in-post FTE; computed exactly (FTE as stored, to 12 decimal places, in integer units). Choice: period_start is the first day of the trailing 12 months. Every ended row counts as a leaver, as the definition reads rows: a role change inside the council (one row ends, another starts) counts too; Reason for Leaving is not read. The rate can exceed 100%."
 }

@@ -155,7 +155,7 @@ export const NFA_KPI = `/*---
   "polarity": "lower",
   "target": null,
   "amber": null,
-  "period": "month",
+  "basis": "month",
   "sources": { "case-system/referrals": ["date_of_referral", "referral_nfa"] },
   "definition": "Test only: referrals received in the month ending E with NFA recorded: % with NFA Y."
 }
@@ -204,8 +204,16 @@ export async function putFiles(t: BaselineNight, source: string, files: Map<stri
 
 let nightNo = 0;
 
-/** One night as the workflow runs it (pull, load, compute, detect, publish); returns the detection summary and metrics.json. */
-export async function night(t: BaselineNight, asOf: string): Promise<{ detected: DetectBaselinesResult; metrics: MetricsFile; runId: string }> {
+/**
+ * One night as the workflow runs it (pull, load, compute, detect, publish); returns the detection
+ * summary, metrics.json and the snapshot folder. `freshnessPath`: a freshness config other than
+ * config/freshness.json.
+ */
+export async function night(
+  t: BaselineNight,
+  asOf: string,
+  o: { freshnessPath?: string } = {},
+): Promise<{ detected: DetectBaselinesResult; metrics: MetricsFile; runId: string; path: string }> {
   nightNo++;
   const runId = `run-${nightNo}-${asOf}`;
   const workflowId = `kpi-night-${asOf}`;
@@ -214,12 +222,16 @@ export async function night(t: BaselineNight, asOf: string): Promise<{ detected:
     await migrate(w);
     const found = await pullSources(w, { asOf, landing: t.landing, home: t.home });
     for (const f of found.filter((x) => x.status === 'new')) await loadFile(w, f, runId);
-    await computeKpis(w, { asOf, workflowId, runId, kpiDir: t.kpiDir });
+    await computeKpis(w, { asOf, workflowId, runId, kpiDir: t.kpiDir, freshnessPath: o.freshnessPath });
     const defs = await readKpiCatalogue({ dir: t.kpiDir });
     const detected = await detectBaselines(w, { home: t.home, asOf, workflowId, runId, createdAt }, { defs, baselinesConfigPath: t.baselinesConfig });
-    const published = await publishSnapshot(w, { asOf, landing: t.landing, home: t.home, workflowId, runId, createdAt, found }, { catalogue: { dir: t.kpiDir } });
+    const published = await publishSnapshot(
+      w,
+      { asOf, landing: t.landing, home: t.home, workflowId, runId, createdAt, found },
+      { catalogue: { dir: t.kpiDir }, freshnessPath: o.freshnessPath },
+    );
     const metrics = metricsFile.parse(JSON.parse(await readFile(join(published.path, 'metrics.json'), 'utf8')));
-    return { detected, metrics, runId };
+    return { detected, metrics, runId, path: published.path };
   });
 }
 
