@@ -27,7 +27,10 @@ for (const register of [registerRun, registerSchedule, registerValidate, registe
 function explain(err: unknown): string {
   const parts: string[] = [];
   for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause) {
-    parts.push(visibleControls(e instanceof Error ? e.message : String(e)));
+    // Our own messages may run over several lines (one per refused statement); every other
+    // control character is written out, so nothing a file name carries can steer the terminal.
+    const message = e instanceof Error ? e.message : String(e);
+    parts.push(message.split('\n').map(visibleControls).join('\n'));
   }
   return parts.join('\n  caused by: ');
 }
