@@ -17,6 +17,7 @@ import { guarded } from './activity-guard.js';
 import { exportWarehouse } from './export-warehouse.js';
 import { detectBaselines, type DetectBaselinesInput, type DetectBaselinesResult } from './detect-baselines.js';
 import { readKpiCatalogue } from './kpi-files.js';
+import { readLimits } from './limits-config.js';
 
 export interface ActivityDeps {
   /** The warehouse the night writes into; analysts get a copy at publish (default `<home>/work/warehouse.duckdb`). */
@@ -25,6 +26,8 @@ export interface ActivityDeps {
   kpiDir?: string;
   /** Manual baselines file (default config/baselines.json). */
   baselinesConfig?: string;
+  /** Limits on a single file (default config/limits.json). */
+  limitsConfig?: string;
 }
 
 export function workingWarehousePath(home: string): string {
@@ -42,8 +45,9 @@ export function createActivities(deps: ActivityDeps = {}) {
   return {
     async pullSources(input: NightInput): Promise<FoundFile[]> {
       return withWarehouse(input.home, async (w) => {
+        const limits = await readLimits(deps.limitsConfig);
         await migrate(w);
-        const found = await pullSources(w, input);
+        const found = await pullSources(w, input, { limits });
         log().info('pulled landing folder', { files: found.length, new: found.filter((f) => f.status === 'new').length });
         return found;
       });
@@ -51,7 +55,7 @@ export function createActivities(deps: ActivityDeps = {}) {
 
     async loadFile(input: { home: string; file: FoundFile; runId: string }): Promise<LoadResult> {
       return withWarehouse(input.home, async (w) => {
-        const r = await loadFile(w, input.file, input.runId);
+        const r = await loadFile(w, input.file, input.runId, await readLimits(deps.limitsConfig));
         log().info('loaded file', { file: input.file.relPath, status: r.status, rowsLoaded: r.rowsLoaded, rowsRejected: r.rowsRejected });
         return r;
       });
