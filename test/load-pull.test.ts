@@ -3,11 +3,17 @@
  * by the 1 MiB chunk edge is whole, a byte that is not UTF-8 is found wherever it falls, a file
  * ending mid-character is not UTF-8), and the stat cache (meta.landing_stats): an unchanged file
  * is not hashed again, a file whose bytes change — even to the same size with its modification
- * time put back — is, and a file modified just now is never trusted to its timestamp.
+ * time put back — is, and a file modified just now is never trusted to its timestamp. And the
+ * archive holds exactly the bytes the recorded hash names, even when the landing file is
+ * replaced while it is being read.
  */
-import { realpath, stat, utimes } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readdirSync, readlinkSync, renameSync, writeFileSync } from 'node:fs';
+import { readFile, realpath, stat, utimes } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fileFacts } from '../activities/pull.js';
+import { migrate } from '../activities/migrate.js';
+import { fileFacts, pullSources } from '../activities/pull.js';
 import { Warehouse } from '../activities/warehouse.js';
 import { pullAndLoad, put, query, tempNight } from './helpers/landing.js';
 
@@ -74,5 +80,54 @@ describe('the stat cache', () => {
     expect(third.found[0]!.sha256).not.toBe(made);
     expect(third.found[0]!.sha256).not.toBe(first.found[0]!.sha256);
     expect(third.loads.get(third.found[0]!.relPath)).toMatchObject({ status: 'loaded', rowsLoaded: 1 });
+  });
+});
+
+/** Whether this process has `path` open (the pull reading it). */
+function isOpenHere(path: string): boolean {
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      if (readlinkSync(`/proc/self/fd/${fd}`) === path) return true;
+    } catch {
+      // closed meanwhile
+    }
+  }
+  return false;
+}
+
+describe('the archive', () => {
+  it('holds the bytes whose hash is recorded, even when the landing file is replaced while it is read', async () => {
+    const t = await tempNight();
+    const original = Buffer.concat([Buffer.from(`${REF_HEADER}\n`), Buffer.alloc(32 * MIB, 'a'), Buffer.from('\n')]);
+    const replacement = Buffer.concat([Buffer.from(`${REF_HEADER}\n`), Buffer.alloc(32 * MIB, 'b'), Buffer.from('\n')]);
+    const p = await put(t, 'case-system/referrals_2015-02-28.csv', original);
+    const real = await realpath(p);
+    // As soon as the pull has the file open, another process's export replaces it (rename over it).
+    let replaced = false;
+    let stop = false;
+    const watch = (): void => {
+      if (stop || replaced) return;
+      if (isOpenHere(real)) {
+        const next = join(t.root, 'next.csv');
+        writeFileSync(next, replacement);
+        renameSync(next, p);
+        replaced = true;
+        return;
+      }
+      setImmediate(watch);
+    };
+    setImmediate(watch);
+    const found = await Warehouse.with(t.warehouse, async (w) => {
+      await migrate(w);
+      return pullSources(w, { asOf: '2015-02-28', landing: t.landing, home: t.home });
+    }).finally(() => (stop = true));
+    expect(replaced).toBe(true);
+    const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+    const f = found[0]!;
+    expect(f).toMatchObject({ status: 'new', sha256: sha(original), byteSize: original.length });
+    expect(f.rawPath).toBe(join(t.home, 'raw', 'case-system', `${sha(original)}.csv`));
+    expect(sha(await readFile(f.rawPath!))).toBe(f.sha256);
+    // Nothing half-copied is left beside the archive.
+    expect(readdirSync(join(t.home, 'raw', 'case-system'))).toEqual([`${sha(original)}.csv`]);
   });
 });
