@@ -77,8 +77,19 @@ function tooBig(what: string): string {
 }
 
 /** Null when the package may be opened; otherwise why not. The unpacked size is limits.max_xlsx_unpacked_bytes. */
-export async function checkXlsxPackage(path: string, limits: Pick<Limits, 'max_xlsx_unpacked_bytes'> = DEFAULT_LIMITS): Promise<string | null> {
+/**
+ * The parts a streaming read keeps whole in memory while it reads the sheets (the sheets
+ * themselves stream): every shared string, every cell format. Held to their own, smaller limit.
+ */
+const KEPT_PARTS: Record<string, string> = {
+  'xl/sharedStrings.xml': 'table of texts (xl/sharedStrings.xml)',
+  'xl/styles.xml': 'table of cell formats (xl/styles.xml)',
+};
+
+export async function checkXlsxPackage(path: string, limits: Pick<Limits, 'max_xlsx_unpacked_bytes' | 'max_xlsx_kept_part_bytes'> = DEFAULT_LIMITS): Promise<string | null> {
   const maxUnpacked = limits.max_xlsx_unpacked_bytes;
+  const keptTooBig = (e: ZipEntry, size: string): string =>
+    `the workbook's ${KEPT_PARTS[e.name]} unpacks to ${size}, over ${limitText({ ...DEFAULT_LIMITS, ...limits }, 'max_xlsx_kept_part_bytes')}: far more text or formats than any audit workbook; copy the audits into a new workbook and save it again`;
   const entries = await readCentralDirectory(path);
   if ('reason' in entries) return entries.reason;
   if (!entries.some((e) => e.name === 'xl/workbook.xml')) {
@@ -87,6 +98,7 @@ export async function checkXlsxPackage(path: string, limits: Pick<Limits, 'max_x
   let declared = 0;
   for (const e of entries) {
     declared += e.uncompressed;
+    if (KEPT_PARTS[e.name] && e.uncompressed > limits.max_xlsx_kept_part_bytes) return keptTooBig(e, sizeText(e.uncompressed));
     if (e.uncompressed > RATIO_FLOOR && e.uncompressed > MAX_ENTRY_RATIO * Math.max(e.compressed, 1)) {
       return tooBig(`part ${e.name} unpacks ${Math.round(e.uncompressed / Math.max(e.compressed, 1))}× (${e.uncompressed} bytes from ${e.compressed})`);
     }
@@ -103,8 +115,10 @@ export async function checkXlsxPackage(path: string, limits: Pick<Limits, 'max_x
       if (local.readUInt32LE(0) !== 0x04034b50) return 'the workbook is damaged (a zip entry is missing): copy or save it again';
       const start = e.localOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
       if (e.compressed === 0) continue;
-      const budget = Math.min(maxUnpacked - actual, Math.max(RATIO_FLOOR, MAX_ENTRY_RATIO * e.compressed));
+      const kept = KEPT_PARTS[e.name] ? limits.max_xlsx_kept_part_bytes : Infinity;
+      const budget = Math.min(maxUnpacked - actual, Math.max(RATIO_FLOOR, MAX_ENTRY_RATIO * e.compressed), kept);
       const n = e.method === 0 ? e.compressed : await inflatedSize(path, start, e.compressed, budget);
+      if (n > kept) return keptTooBig(e, `more than ${sizeText(kept)}`);
       if (n > budget) return tooBig(`part ${e.name} unpacks to over ${budget} bytes although it declares ${e.uncompressed}`);
       actual += n;
     }

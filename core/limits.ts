@@ -25,6 +25,11 @@ export const limitsConfig = z.strictObject({
   max_xlsx_bytes: count.default(100 * MIB),
   /** Real audit workbooks unpack to a few MB; checked before any XML is parsed (zip bombs). */
   max_xlsx_unpacked_bytes: count.default(512 * MIB),
+  /**
+   * A workbook's shared strings and cell formats are held in memory while its sheets stream by
+   * (about 3 bytes of memory per byte of XML for short texts); a real one holds a few MB.
+   */
+  max_xlsx_kept_part_bytes: count.default(64 * MIB),
   /** The longest record of a CSV (or row of a sheet, as CSV). Real records are under 1 KB. */
   max_line_bytes: count.default(1 * MIB),
   /** Columns in a header. The widest contract list has about 20; exports add a few more. */

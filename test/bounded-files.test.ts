@@ -12,7 +12,10 @@ import { open, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import ExcelJS from 'exceljs';
 import { permanentFsReason } from '../activities/fs-errors.js';
+import { checkXlsxPackage } from '../activities/zip-guard.js';
+import { DEFAULT_LIMITS } from '../core/limits.js';
 import { buildProject, makeUnreadable, MEMORY_BOUND_MB, runMeasured, type BuiltProject, type Measured } from './helpers/child-process.js';
 import { AUDIT_HEADER, GOOD_AUDIT_ROWS, REF_HEADER, referralRows } from './helpers/bad-files.js';
 import { emptyStyledRow, rowXml, writeXlsx } from './helpers/xlsx-package.js';
@@ -147,4 +150,17 @@ describe('every bad file is a reject with bounded memory', () => {
     expect(block(r.stdout, 'audits/QA_2015_Q2.xlsx')).toMatch(new RegExp(`^OK +audits/QA_2015_Q2\\.xlsx \\(audits\\) +read ${GOOD_AUDIT_ROWS.length}, loaded ${GOOD_AUDIT_ROWS.length}, rejected 0$`));
     expectGoodFileLoaded(r);
   }, 240_000);
+
+  it('a workbook whose texts (or formats) would fill memory while its sheets stream: rejected before it is opened', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'csc-kpi-bounded-'));
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Audits');
+    for (let r = 1; r <= 2000; r++) ws.addRow([`text number ${r}`]); // 2000 distinct shared strings, about 60 KB
+    const path = join(dir, 'QA.xlsx');
+    await wb.xlsx.writeFile(path);
+    expect(await checkXlsxPackage(path)).toBeNull();
+    expect(await checkXlsxPackage(path, { ...DEFAULT_LIMITS, max_xlsx_kept_part_bytes: 32 * 1024 })).toMatch(
+      /^the workbook's table of texts \(xl\/sharedStrings\.xml\) unpacks to \d+ KB, over the 32 KB limit \(limits\.max_xlsx_kept_part_bytes in config\/limits\.json\)/,
+    );
+  });
 });

@@ -5,13 +5,17 @@
  * built from this checkout, without root's power to read any file (test/helpers/child-process.ts),
  * and measured. The snapshot publishes; each bad file is a reject with its reason in
  * `data_quality.sources`; the good files load; no step failed or was retried; the worker's peak
- * memory stays under 1.5 GB.
+ * memory stays under 1.5 GB. And a broken config/limits.json fails the night at once, like the
+ * other configuration files.
  */
 import { mkdir, mkdtemp, open, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { createActivities } from '../activities/index.js';
+import { workflowsPath } from '../cli/worker.js';
 import { startOrJoinNight } from '../cli/run-night.js';
 import { metricsFile } from '../core/metrics-contract.js';
 import { buildProject, makeUnreadable, MEMORY_BOUND_MB, startMeasured, type BuiltProject } from './helpers/child-process.js';
@@ -128,4 +132,23 @@ describe('a night with every bad file at once', () => {
       await restore();
     }
   }, 300_000);
+
+  it('fails at once, not retried, when config/limits.json is broken', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'csc-kpi-bounded-night-'));
+    await mkdir(join(root, 'landing', 'case-system'), { recursive: true });
+    await writeFile(join(root, 'landing', 'case-system', 'referrals_2015-02-28.csv'), `${REF_HEADER}\n${referralRows(1, 5).join('\n')}\n`);
+    const limitsConfig = join(root, 'limits.json');
+    await writeFile(limitsConfig, '{"version":1,"max_line_bytes":-1}');
+    const taskQueue = uniqueQueue('bounded-config');
+    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: workflowsPath(), activities: createActivities({ limitsConfig }) });
+    const asOf = '2015-02-27'; // a night of its own on this server
+    const failed = await worker
+      .runUntil(startOrJoinNight(env.client, { asOf, landing: join(root, 'landing'), home: join(root, 'home') }, taskQueue))
+      .then(() => null, (e: unknown) => e);
+    const chain: string[] = [];
+    for (let e = failed; e; e = (e as { cause?: unknown }).cause) chain.push(`${(e as { type?: string }).type ?? (e as Error).name}: ${(e as Error).message.split('\n')[0]}`);
+    expect(chain.at(-1)).toBe('BadLimitsConfig: The limits file has errors; fix them and re-run:');
+    const history = await env.client.workflow.getHandle(`kpi-night-${asOf}`).fetchHistory();
+    expect(history.events?.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes!.attempt)).toEqual([1]);
+  });
 });
