@@ -10,7 +10,10 @@ const PERMANENT: Record<string, (what: string) => string> = {
   EACCES: (what) => `the worker cannot read ${what} (permission denied); give the account that runs csc-kpi read access to it`,
   EPERM: (what) => `the worker is not permitted to read ${what} (operation not permitted); give the account that runs csc-kpi read access to it`,
   EISDIR: (what) => `${what} is a folder where a file was expected; put extract files directly in the source folder`,
-  ENOTDIR: (what) => `${what} is not a folder (a file has the folder's name); the landing folder needs case-system/, hr/ and audits/ folders`,
+  ENOTDIR: (what) =>
+    what === 'the folder'
+      ? 'a file stands where the source folder should be; the landing folder needs case-system/, hr/ and audits/ as folders'
+      : 'a part of the file’s path is not a folder; put extract files directly in the source folder',
   ELOOP: (what) => `${what} is a symbolic link that leads to itself (a loop); copy the real file into the landing folder instead`,
   ENAMETOOLONG: (what) => `the path of ${what} is too long for the file system; rename it`,
   ENXIO: (what) => `${what} is a device or pipe, not a file; put extract files directly in the source folder`,

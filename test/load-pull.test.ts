@@ -5,11 +5,12 @@
  * is not hashed again, a file whose bytes change — even to the same size with its modification
  * time put back — is, and a file modified just now is never trusted to its timestamp. And the
  * archive holds exactly the bytes the recorded hash names, even when the landing file is
- * replaced while it is being read.
+ * replaced while it is being read. A source folder that cannot be read is reported, not taken for
+ * an empty one.
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readlinkSync, renameSync, writeFileSync } from 'node:fs';
-import { readFile, realpath, stat, utimes } from 'node:fs/promises';
+import { readFile, realpath, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { migrate } from '../activities/migrate.js';
@@ -129,5 +130,45 @@ describe('the archive', () => {
     expect(sha(await readFile(f.rawPath!))).toBe(f.sha256);
     // Nothing half-copied is left beside the archive.
     expect(readdirSync(join(t.home, 'raw', 'case-system'))).toEqual([`${sha(original)}.csv`]);
+  });
+});
+
+describe('a source folder that cannot be read', () => {
+  it('is reported rejected, and the audit files it last showed still count; a missing folder is no problem', async () => {
+    const t = await tempNight();
+    await put(t, 'audits/QA.csv', 'Audit ID,Child Unique ID,Audit Type,Scheduled Date,Completed Date,Auditor ID,Auditor Role,Worker ID,Grade\nA1,C1,Case File,05/01/2015,09/01/2015,X1,QA,W1,Good\n');
+    const first = await pullAndLoad(t, '2015-02-28', 'run-1');
+    const sha = first.found[0]!.sha256!;
+    const inFolder = () => query<{ sha256: string }>(t, 'SELECT sha256 FROM meta.audit_files_in_folder');
+    expect(await inFolder()).toEqual([{ sha256: sha }]);
+
+    // "audits" is now a file where the folder was: the folder cannot be listed (ENOTDIR, as
+    // EACCES would be for a folder of another owner; test/bounded-files.test.ts has that one).
+    await rename(join(t.landing, 'audits'), join(t.root, 'audits-away'));
+    await writeFile(join(t.landing, 'audits'), 'not a folder');
+    const second = await pullAndLoad(t, '2015-02-28', 'run-2');
+    expect(second.found).toEqual([
+      {
+        source: 'audits',
+        list: null,
+        relPath: 'audits/',
+        name: 'audits/',
+        sha256: null,
+        extractDate: null,
+        byteSize: 0,
+        rawPath: null,
+        encoding: null,
+        status: 'rejected',
+        reason:
+          'a file stands where the source folder should be; the landing folder needs case-system/, hr/ and audits/ as folders (ENOTDIR); none of its files were read tonight',
+      },
+    ]);
+    expect(await inFolder()).toEqual([{ sha256: sha }]);
+
+    // Gone altogether: nothing to report, and no audit files in the folder.
+    await rm(join(t.landing, 'audits'));
+    const third = await pullAndLoad(t, '2015-02-28', 'run-3');
+    expect(third.found).toEqual([]);
+    expect(await inFolder()).toEqual([]);
   });
 });
