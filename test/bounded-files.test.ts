@@ -21,17 +21,21 @@ import { AUDIT_HEADER, GOOD_AUDIT_ROWS, REF_HEADER, referralRows } from './helpe
 import { emptyStyledRow, rowXml, writeXlsx } from './helpers/xlsx-package.js';
 
 let built: BuiltProject;
+/** Temp folders with hundreds of MB in them: removed at the end. */
+const made: string[] = [];
 beforeAll(async () => {
   built = await buildProject();
 }, 300_000);
 afterAll(async () => {
   await built?.remove();
+  for (const dir of made) await rm(dir, { recursive: true, force: true });
 });
 
 const MB = 1024 ** 2;
 
 async function landing(): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'csc-kpi-bounded-'));
+  made.push(root);
   for (const s of ['case-system', 'hr', 'audits']) await mkdir(join(root, 'landing', s), { recursive: true });
   // The good file that must load beside every bad one.
   await writeFile(join(root, 'landing', 'case-system', 'referrals_2015-02-28.csv'), `${REF_HEADER}\n${referralRows(1, 50).join('\n')}\n`);
@@ -153,6 +157,7 @@ describe('every bad file is a reject with bounded memory', () => {
 
   it('a workbook whose texts (or formats) would fill memory while its sheets stream: rejected before it is opened', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'csc-kpi-bounded-'));
+    made.push(dir);
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet('Audits');
     for (let r = 1; r <= 2000; r++) ws.addRow([`text number ${r}`]); // 2000 distinct shared strings, about 60 KB

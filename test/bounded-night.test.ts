@@ -8,7 +8,7 @@
  * memory stays under 1.5 GB. And a broken config/limits.json fails the night at once, like the
  * other configuration files.
  */
-import { mkdir, mkdtemp, open, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -130,6 +130,7 @@ describe('a night with every bad file at once', () => {
     } finally {
       await worker.stop();
       await restore();
+      await rm(root, { recursive: true, force: true }); // some 400 MB of landing and archive
     }
   }, 300_000);
 
