@@ -21,6 +21,7 @@ import { readKpiCatalogue } from './kpi-files.js';
 import { describePaths, homeDir, privateDir, sealDuckDbFiles, tightenHome } from './file-modes.js';
 import { servedFoldersGuard, type ServedFolders } from './served-folders.js';
 import { shownName } from '../core/shown-text.js';
+import { readLimits } from './limits-config.js';
 
 export interface ActivityDeps {
   /** The warehouse the night writes into; analysts get a copy at publish (default `<home>/work/warehouse.duckdb`). */
@@ -39,6 +40,8 @@ export interface ActivityDeps {
   served?: ServedFolders[];
   /** Maximum source ages (default config/freshness.json). */
   freshnessConfig?: string;
+  /** Limits on a single file (default config/limits.json). */
+  limitsConfig?: string;
 }
 
 export function workingWarehousePath(home: string): string {
@@ -98,8 +101,9 @@ export function createActivities(deps: ActivityDeps = {}) {
       await checkFolders(input);
       await tightenAtNightStart(input);
       return withWarehouse(input, async (w) => {
+        const limits = await readLimits(deps.limitsConfig);
         await migrate(w);
-        const found = await pullSources(w, input);
+        const found = await pullSources(w, input, { limits });
         log().info('pulled landing folder', { files: found.length, new: found.filter((f) => f.status === 'new').length });
         return found;
       });
@@ -107,7 +111,7 @@ export function createActivities(deps: ActivityDeps = {}) {
 
     async loadFile(input: { home: string; file: FoundFile; runId: string }): Promise<LoadResult> {
       return withWarehouse({ home: input.home }, async (w) => {
-        const r = await loadFile(w, input.file, input.runId);
+        const r = await loadFile(w, input.file, input.runId, await readLimits(deps.limitsConfig));
         log().info('loaded file', { file: shownName(input.file.relPath), status: r.status, rowsLoaded: r.rowsLoaded, rowsRejected: r.rowsRejected });
         return r;
       });
