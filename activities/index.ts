@@ -140,7 +140,8 @@ export function createActivities(deps: ActivityDeps = {}) {
           warn: (m) => log().warn(m),
         });
         await exportWarehouse(w, join(input.home, 'warehouse.duckdb'));
-        log().info('published snapshot', { snapshotId: r.snapshotId });
+        if (r.published) log().info('published snapshot', { snapshotId: r.snapshotId });
+        else log().info(`nothing new to publish: tonight's figures, baseline events and sources equal snapshot ${r.snapshotId}, which stands`, { snapshotId: r.snapshotId });
         return r;
       });
     },

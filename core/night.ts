@@ -66,12 +66,20 @@ export interface PublishInput extends NightInput {
 export interface PublishResult {
   snapshotId: string;
   path: string;
+  /**
+   * False when tonight's figures, baseline events and sources equal the newest snapshot of the
+   * same as-of date (core/snapshot-sameness.ts): nothing new was published and `snapshotId` is
+   * that standing snapshot.
+   */
+  published: boolean;
 }
 
 export interface NightResult {
   asOf: string;
+  /** The snapshot published tonight or, when `published` is false, the one that stands. */
   snapshotId: string;
   snapshotPath: string;
+  published: boolean;
   filesLoaded: number;
   filesRejected: number;
   rowsLoaded: number;

@@ -73,6 +73,7 @@ export async function nightlyKpiWorkflow(nightInput: Omit<NightInput, 'asOf'> & 
     asOf: input.asOf,
     snapshotId: published.snapshotId,
     snapshotPath: published.path,
+    published: published.published,
     filesLoaded,
     filesRejected,
     rowsLoaded: progress.rowsLoaded,
