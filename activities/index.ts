@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { readSigningKey } from '../core/env-config.js';
-import type { ComputeResult, FoundFile, LoadResult, NightInput, PublishInput, PublishResult } from '../core/night.js';
+import type { ComputeResult, FoundFile, LoadResult, NightInput, NightResult, PublishInput, PublishResult } from '../core/night.js';
 import { computeKpis } from './compute.js';
 import { loadFile } from './load-file.js';
 import { migrate } from './migrate.js';
@@ -21,6 +21,7 @@ import { readKpiCatalogue } from './kpi-files.js';
 import { describePaths, homeDir, privateDir, sealDuckDbFiles, tightenHome } from './file-modes.js';
 import { servedFoldersGuard, type ServedFolders } from './served-folders.js';
 import { shownName } from '../core/shown-text.js';
+import { joinNight } from './join-night.js';
 
 export interface ActivityDeps {
   /** The warehouse the night writes into; analysts get a copy at publish (default `<home>/work/warehouse.duckdb`). */
@@ -144,6 +145,11 @@ export function createActivities(deps: ActivityDeps = {}) {
         else log().info(`nothing new to publish: tonight's figures, baseline events and sources equal snapshot ${r.snapshotId}, which stands`, { snapshotId: r.snapshotId });
         return r;
       });
+    },
+
+    /** The schedule's starter, when the night already exists: wait for it (activities/join-night.ts). */
+    async joinNight(input: NightInput): Promise<NightResult> {
+      return joinNight(input);
     },
   };
 }

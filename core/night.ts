@@ -94,6 +94,14 @@ export function nightlyWorkflowId(asOf: string): string {
   return `kpi-night-${asOf}`;
 }
 
+/**
+ * How every start of a night (`csc-kpi run`, the schedule, a backfill) treats an earlier
+ * workflow with its id: a running night is joined (conflict policy USE_EXISTING where the start
+ * allows it); a night that completed is joined too (its snapshot stands); a night that failed,
+ * was terminated or timed out is run again, so fixing the cause and starting it again works.
+ */
+export const NIGHT_ID_REUSE_POLICY = 'ALLOW_DUPLICATE_FAILED_ONLY' as const;
+
 /** The nightly workflow's `progress` query. */
 export interface NightProgress {
   stage: 'pull' | 'load' | 'compute' | 'detect' | 'publish' | 'done';
