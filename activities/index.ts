@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { readSigningKey } from '../core/env-config.js';
-import type { ComputeResult, FoundFile, LoadResult, NightInput, PublishInput, PublishResult } from '../core/night.js';
+import type { ComputeResult, FoundFile, LoadResult, NightInput, NightResult, PublishInput, PublishResult } from '../core/night.js';
 import { computeKpis } from './compute.js';
 import { loadFile } from './load-file.js';
 import { migrate } from './migrate.js';
@@ -22,6 +22,7 @@ import { describePaths, homeDir, privateDir, sealDuckDbFiles, tightenHome } from
 import { servedFoldersGuard, type ServedFolders } from './served-folders.js';
 import { shownName } from '../core/shown-text.js';
 import { readLimits } from './limits-config.js';
+import { joinNight } from './join-night.js';
 
 export interface ActivityDeps {
   /** The warehouse the night writes into; analysts get a copy at publish (default `<home>/work/warehouse.duckdb`). */
@@ -144,9 +145,15 @@ export function createActivities(deps: ActivityDeps = {}) {
           warn: (m) => log().warn(m),
         });
         await exportWarehouse(w, join(input.home, 'warehouse.duckdb'));
-        log().info('published snapshot', { snapshotId: r.snapshotId });
+        if (r.published) log().info('published snapshot', { snapshotId: r.snapshotId });
+        else log().info(`nothing new to publish: tonight's figures, baseline events and sources equal snapshot ${r.snapshotId}, which stands`, { snapshotId: r.snapshotId });
         return r;
       });
+    },
+
+    /** The schedule's starter, when the night already exists: wait for it (activities/join-night.ts). */
+    async joinNight(input: NightInput): Promise<NightResult> {
+      return joinNight(input);
     },
   };
 }

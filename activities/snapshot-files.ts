@@ -185,6 +185,23 @@ export function sortIndex(entries: IndexEntry[]): IndexEntry[] {
   return [...entries].sort((a, b) => b.created_at.localeCompare(a.created_at) || b.snapshot_id.localeCompare(a.snapshot_id));
 }
 
+/**
+ * The snapshot `latest` points at: the newest of the newest as-of date (spec: outputs.md), so a
+ * backfill of past nights never moves it back in time. Null when there is none.
+ */
+export function latestOf(entries: IndexEntry[]): IndexEntry | null {
+  let best: IndexEntry | null = null;
+  for (const e of entries) {
+    if (!best || e.as_of > best.as_of || (e.as_of === best.as_of && sortIndex([e, best])[0] === e)) best = e;
+  }
+  return best;
+}
+
+/** The newest snapshot published for one as-of date, or null. */
+export function newestOfAsOf(entries: IndexEntry[], asOf: string): IndexEntry | null {
+  return sortIndex(entries.filter((e) => e.as_of === asOf))[0] ?? null;
+}
+
 export async function writeIndex(snapshotsDir: string, entries: IndexEntry[]): Promise<void> {
   await writeFileAtomic(join(snapshotsDir, 'index.json'), `${JSON.stringify(sortIndex(entries), null, 2)}\n`);
 }

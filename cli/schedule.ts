@@ -2,8 +2,10 @@
  * The nightly Temporal schedule: one schedule, created idempotently (create, or update if it
  * exists), firing at a Europe/London wall-clock time outside 01:00–01:59 — the hour that the
  * March change skips and the October change repeats — so no night is skipped or run twice.
- * Overlap SKIP (a slow night is never doubled), an explicit catch-up window, and the as-of date
- * derived in the workflow from the scheduled start time (schedules cannot template arguments).
+ * Overlap SKIP (a slow night is never doubled), an explicit catch-up window. Schedules cannot
+ * template arguments or workflow ids, so each action starts `scheduledNightWorkflow`
+ * (workflows/scheduled-night.ts), which derives the as-of date from its scheduled start time and
+ * runs — or joins — the night `kpi-night-<as-of>`, the id a manual `csc-kpi run` uses too.
  */
 import { Client, ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type ScheduleOptions } from '@temporalio/client';
 import { TASK_QUEUE } from '../core/night.js';
@@ -33,7 +35,7 @@ function options(s: ScheduleSettings): ScheduleOptions {
     },
     action: {
       type: 'startWorkflow',
-      workflowType: 'nightlyKpiWorkflow',
+      workflowType: 'scheduledNightWorkflow',
       taskQueue: s.taskQueue ?? TASK_QUEUE,
       args: [{ landing: s.landing, home: s.home }],
     },
@@ -66,7 +68,9 @@ export async function describeSchedule(client: Client, scheduleId = SCHEDULE_ID)
 
 /**
  * Backfill nights from..to (London dates, inclusive) in order: each night's action fires at
- * its scheduled time on the following morning, BUFFER_ALL so they run one after another.
+ * its scheduled time on the following morning, BUFFER_ALL so they run one after another (each
+ * starter finishes only when its night has). A night that already completed is joined, not run
+ * again; one that failed runs again (core/night.ts, NIGHT_ID_REUSE_POLICY).
  */
 export async function backfillSchedule(client: Client, from: string, to: string, scheduleId = SCHEDULE_ID): Promise<void> {
   // The run for as-of D is scheduled at 05:00 London on D+1; cover [D_from+1 00:00, D_to+1 23:59] UTC-safe.

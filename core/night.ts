@@ -66,12 +66,20 @@ export interface PublishInput extends NightInput {
 export interface PublishResult {
   snapshotId: string;
   path: string;
+  /**
+   * False when tonight's figures, baseline events and sources equal the newest snapshot of the
+   * same as-of date (core/snapshot-sameness.ts): nothing new was published and `snapshotId` is
+   * that standing snapshot.
+   */
+  published: boolean;
 }
 
 export interface NightResult {
   asOf: string;
+  /** The snapshot published tonight or, when `published` is false, the one that stands. */
   snapshotId: string;
   snapshotPath: string;
+  published: boolean;
   filesLoaded: number;
   filesRejected: number;
   rowsLoaded: number;
@@ -85,6 +93,14 @@ export const TASK_QUEUE = 'csc-kpi';
 export function nightlyWorkflowId(asOf: string): string {
   return `kpi-night-${asOf}`;
 }
+
+/**
+ * How every start of a night (`csc-kpi run`, the schedule, a backfill) treats an earlier
+ * workflow with its id: a running night is joined (conflict policy USE_EXISTING where the start
+ * allows it); a night that completed is joined too (its snapshot stands); a night that failed,
+ * was terminated or timed out is run again, so fixing the cause and starting it again works.
+ */
+export const NIGHT_ID_REUSE_POLICY = 'ALLOW_DUPLICATE_FAILED_ONLY' as const;
 
 /** The nightly workflow's `progress` query. */
 export interface NightProgress {

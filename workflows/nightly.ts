@@ -18,6 +18,8 @@ const io = proxyActivities<Activities>({
 /**
  * A schedule cannot template arguments, so a scheduled night leaves `asOf` out and takes the
  * London date before its scheduled start time (what the schedule meant, even when backfilled).
+ * The schedule starts workflows/scheduled-night.ts, which resolves it; a schedule made by an
+ * older version still starts this workflow directly, until `csc-kpi schedule create` updates it.
  */
 export function resolveAsOf(input: Omit<NightInput, 'asOf'> & { asOf?: string }): NightInput {
   if (input.asOf) return input as NightInput;
@@ -73,6 +75,7 @@ export async function nightlyKpiWorkflow(nightInput: Omit<NightInput, 'asOf'> & 
     asOf: input.asOf,
     snapshotId: published.snapshotId,
     snapshotPath: published.path,
+    published: published.published,
     filesLoaded,
     filesRejected,
     rowsLoaded: progress.rowsLoaded,
