@@ -20,6 +20,7 @@ import { detectBaselines, type DetectBaselinesInput, type DetectBaselinesResult 
 import { readKpiCatalogue } from './kpi-files.js';
 import { describePaths, homeDir, privateDir, sealDuckDbFiles, tightenHome } from './file-modes.js';
 import { servedFoldersGuard, type ServedFolders } from './served-folders.js';
+import { alertActivities } from './alert-activities.js';
 
 export interface ActivityDeps {
   /** The warehouse the night writes into; analysts get a copy at publish (default `<home>/work/warehouse.duckdb`). */
@@ -36,6 +37,10 @@ export interface ActivityDeps {
    * their own Worker on temp folders leave it out.
    */
   served?: ServedFolders[];
+  /** The alerts file (default config/alerts.json); tests point it at a temp file. */
+  alertsConfig?: string;
+  /** Where CSC_KPI_ALERT_* are read from (default process.env, read at each use); tests pass their own. */
+  alertEnv?: NodeJS.ProcessEnv;
 }
 
 export function workingWarehousePath(home: string): string {
@@ -90,6 +95,8 @@ export function createActivities(deps: ActivityDeps = {}) {
   };
 
   return {
+    ...alertActivities({ deps, checkFolders, withWarehouse, signingKey, log }),
+
     async pullSources(input: NightInput): Promise<FoundFile[]> {
       // The folder check comes before anything on disk is touched, tightening included.
       await checkFolders(input);
