@@ -117,7 +117,8 @@ export async function publishSnapshot(w: Warehouse, input: PublishInput, opts: P
     }
 
     const defs = await readKpiCatalogue(opts.catalogue);
-    const metrics = await buildMetrics(w, input, snapshotId, defs);
+    // Tonight's alerts were sent before publishing (workflows/alerts.ts): their record is part of the snapshot.
+    const metrics = { ...(await buildMetrics(w, input, snapshotId, defs)), ...(input.alerts ? { alerts: input.alerts } : {}) };
     const tmp = join(snapshotsDir, `.tmp-${snapshotId}`);
     await rm(tmp, { recursive: true, force: true });
     await privateDir(tmp);
