@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { nightAlert, nightSections } from '../core/alert-night.js';
 import { failedNightMessage, forChat, oneLine, shownText } from '../core/alert-message.js';
 import { londonTimeOf, watchdogVerdict } from '../core/alert-watchdog.js';
+import { formatNightSummary } from '../cli/summary.js';
 
 const ID = '2015-02-28_20150301T050412Z_abcd1234';
 const PREV = '2015-02-27_20150228T050311Z_0badc0de';
@@ -236,5 +237,27 @@ describe('text rules', () => {
 
   it('escapes what Slack and Teams would act on', () => {
     expect(forChat('<!channel> & <http://x|y>')).toBe('&lt;!channel&gt; &amp; &lt;http://x|y&gt;');
+  });
+});
+
+describe('csc-kpi run', () => {
+  it("prints what the night's alerts did under the report path", () => {
+    const summary = formatNightSummary({
+      asOf: '2015-02-28',
+      snapshotId: ID,
+      snapshotPath: `/h/snapshots/${ID}`,
+      filesLoaded: 1,
+      filesRejected: 1,
+      rowsLoaded: 10,
+      rowsRejected: 0,
+      kpis: [],
+      alerts: [
+        { channel: 'webhook', sent: false, error: 'could not reach the webhook at hooks.slack.com: no such host (check the address and the DNS) (tried 4 times)' },
+        { channel: 'email', sent: true, error: null },
+      ],
+    });
+    expect(summary).toContain(
+      `  report:   /h/snapshots/${ID}/report.html\n  alerts:   webhook NOT sent (could not reach the webhook at hooks.slack.com: no such host (check the address and the DNS) (tried 4 times)); email sent\n`,
+    );
   });
 });

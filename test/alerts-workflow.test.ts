@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
 import { readVerifiedSnapshot } from '../activities/snapshot-trust.js';
@@ -191,6 +192,28 @@ describe('alerts through the nightly workflow and the watchdog', () => {
       { channel: 'webhook', sent: true, error: null },
       { channel: 'email', sent: true, error: null },
     ]);
+  });
+
+  it('a broken alerts file fails the night non-retryably, naming the key', async () => {
+    reset();
+    const t = await baselineNight(['re_referral_12m_pct']);
+    await putFiles(t, 'case-system', { 'referrals_2015-04-15.csv': referralsExtract('2015-04-15') });
+    const broken = join(t.root, 'alerts.json');
+    await writeFile(broken, JSON.stringify({ version: 1, webhok: 'https://example.invalid/x' }));
+    const taskQueue = uniqueQueue('alerts-broken');
+    const w = await worker(taskQueue, { kpiDir: t.kpiDir, baselinesConfig: t.baselinesConfig, alertsConfig: broken });
+    const err = await w.runUntil(startOrJoinNight(env.client, { asOf: '2015-04-15', landing: t.landing, home: t.home }, taskQueue).catch((e: unknown) => e));
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    const cause = (err as WorkflowFailedError).cause?.cause as ApplicationFailure;
+    expect(cause).toBeInstanceOf(ApplicationFailure);
+    expect(cause.type).toBe('BadAlertsConfig');
+    expect(cause.nonRetryable).toBe(true);
+    expect(cause.message).toBe(`The alerts file has errors; fix them and re-run:\n${broken}: (top level): Unrecognized key: "webhok"`);
+    // Nothing published, and the failure could not be alerted either (the same file): the log says so, the memo has no record.
+    expect(await readFile(join(t.home, 'snapshots', 'index.json'), 'utf8').catch(() => 'none')).toBe('none');
+    expect(hook.posts).toHaveLength(0);
+    const described = await env.client.workflow.getHandle('kpi-night-2015-04-15').describe();
+    expect(described.memo?.alerts).toBeUndefined();
   });
 
   it('the watchdog, on its own schedule, alerts when latest is older than 36 hours (once) and not when it is fresh', async () => {

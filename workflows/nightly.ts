@@ -49,7 +49,7 @@ export async function nightlyKpiWorkflow(nightInput: Omit<NightInput, 'asOf'> & 
     // A cancelled night was stopped on purpose: nobody needs telling.
     if (alerts && !isCancellation(err)) {
       const sent = await alertFailedNight({ asOf, workflowId: workflowInfo().workflowId, err });
-      upsertMemo({ alerts: sent });
+      if (sent.length > 0) upsertMemo({ alerts: sent });
     }
     throw err;
   }
