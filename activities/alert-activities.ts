@@ -6,7 +6,7 @@
  */
 import type { Context } from '@temporalio/activity';
 import { alertChannels, describeChannels, type AlertSettings } from '../core/alert-config.js';
-import { failedNightMessage, type AlertMessage, type AlertPlan } from '../core/alert-message.js';
+import { failedNightMessage, oneLine, type AlertMessage, type AlertPlan } from '../core/alert-message.js';
 import type { AlertChannel } from '../core/metrics-contract.js';
 import type { PublishInput } from '../core/night.js';
 import { planNightAlert } from './alert-night.js';
@@ -51,18 +51,29 @@ export function alertActivities(c: AlertActivityContext) {
   };
 
   return {
-    /** Tonight's message (null: nothing to say), decided from the metrics about to be published. */
+    /**
+     * Tonight's message (null: nothing to say), decided from the metrics about to be published.
+     * Broken settings fail the night (above); anything else that stops the message being made is
+     * recorded against each channel rather than failing the night over an alert.
+     */
     async planNightAlerts(input: PublishInput): Promise<AlertPlan> {
       const { settings, channels } = await configured();
       if (channels.length === 0) return { channels, message: null };
       const key = c.signingKey();
-      const message = await c.withWarehouse(input, (w) =>
-        planNightAlert(w, input, {
-          rejectedRowsPercent: settings.rejectedRowsPercent,
-          signingKey: key,
-          ...(c.deps.kpiDir ? { catalogue: { dir: c.deps.kpiDir } } : {}),
-        }),
-      );
+      let message: AlertMessage | null;
+      try {
+        message = await c.withWarehouse(input, (w) =>
+          planNightAlert(w, input, {
+            rejectedRowsPercent: settings.rejectedRowsPercent,
+            signingKey: key,
+            ...(c.deps.kpiDir ? { catalogue: { dir: c.deps.kpiDir } } : {}),
+          }),
+        );
+      } catch (e) {
+        // The record says what happened in our words; a library's message stays in the log.
+        c.log().warn(`tonight's alert could not be prepared: ${oneLine((e as Error).message)}`);
+        return { channels, message: null, problem: "tonight's alert could not be prepared; the worker's log says why" };
+      }
       c.log().info(message ? 'alerts: tonight has something to say' : 'alerts: nothing to say tonight', { channels: describeChannels(settings) });
       return { channels, message };
     },

@@ -102,4 +102,6 @@ export function failedNightMessage(o: { asOf: string | null; workflowId: string;
 export interface AlertPlan {
   channels: AlertChannel[];
   message: AlertMessage | null;
+  /** Why tonight's message could not be made (recorded as each channel's error), if it could not. */
+  problem?: string;
 }

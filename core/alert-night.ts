@@ -45,7 +45,8 @@ export const metricsView = z.object({
       }),
     ),
   }),
-  improvement_plan: planView.nullable().optional(),
+  // Read apart (planOf): a plan in a shape this version does not know is said, never fatal.
+  improvement_plan: z.unknown().optional(),
 });
 export type MetricsView = z.infer<typeof metricsView>;
 
@@ -153,11 +154,22 @@ function worsened(m: MetricsView, previous: PreviousSnapshot): AlertSection | nu
   };
 }
 
+type Plan = z.infer<typeof planView>;
+
+/** The plan's overdue and slipped actions; null when there is no plan; a string when its shape is unknown. */
+function planOf(m: MetricsView): Plan | null | string {
+  if (m.improvement_plan === undefined || m.improvement_plan === null) return null;
+  const p = planView.safeParse(m.improvement_plan);
+  return p.success ? p.data : 'the improvement plan in metrics.json is not in the shape this version reads (overdue, slipped); see the report';
+}
+
 function planActions(m: MetricsView, previous: PreviousSnapshot): AlertSection | null {
-  const plan = m.improvement_plan;
-  if (!plan) return null;
+  const plan = planOf(m);
+  if (plan === null) return null;
+  if (typeof plan === 'string') return { heading: 'Improvement plan:', lines: [plan], summary: 'improvement plan unreadable' };
   const prev = previous && 'metrics' in previous ? metricsView.safeParse(previous.metrics) : null;
-  const wasOverdue = new Set(prev?.success ? (prev.data.improvement_plan?.overdue ?? []).map((a) => a.action_id) : []);
+  const prevPlan = prev?.success ? planOf(prev.data) : null;
+  const wasOverdue = new Set(prevPlan !== null && typeof prevPlan !== 'string' ? prevPlan.overdue.map((a) => a.action_id) : []);
   const newlyOverdue = plan.overdue.filter((a) => !wasOverdue.has(a.action_id));
   const lines = [
     ...newlyOverdue.map((a) => `${shownName(a.action_id)}: overdue (due ${dateOrText(a.due_date)})`),

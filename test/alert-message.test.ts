@@ -144,6 +144,10 @@ describe("a published night's alert", () => {
     expect(nightSections({ metrics: metrics({ plan: null }), reportPath: 'r', previous, rejectedRowsPercent: 1 })).toEqual([]);
     // Still overdue, nothing new: no alert every night for the same actions.
     expect(nightSections({ metrics: metrics({ plan: plan(['FD-03']) }), reportPath: 'r', previous, rejectedRowsPercent: 1 })).toEqual([]);
+    // A plan in a shape this version does not read is said, not fatal to the night.
+    expect(nightSections({ metrics: metrics({ plan: { overdue: [{ action_id: 7 }] } }), reportPath: 'r', previous, rejectedRowsPercent: 1 })[0]!.lines).toEqual([
+      'the improvement plan in metrics.json is not in the shape this version reads (overdue, slipped); see the report',
+    ]);
   });
 
   it('says so when the previous snapshot cannot be trusted, rather than comparing with it', () => {

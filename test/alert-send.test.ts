@@ -4,7 +4,10 @@
  * (one line in our words, naming the host, never the token or the password; retryable or not),
  * and "no channel configured" said once in the log, not every night.
  */
+import { mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
@@ -12,6 +15,7 @@ import { DefaultLogger } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../activities/index.js';
 import { postWebhook, sendEmail } from '../activities/alert-send.js';
+import type { AlertPlan } from '../core/alert-message.js';
 import { closedPort, startMailReceiver, startWebhookReceiver, type MailReceiver } from './helpers/alert-receivers.js';
 
 const PASSWORD = 'Right-Pa55word-71c2';
@@ -102,5 +106,16 @@ describe('sending alerts', () => {
     expect(lines.filter((l) => l.startsWith('alerts: no channel is configured'))).toEqual([
       'alerts: no channel is configured (config/alerts.json, CSC_KPI_ALERT_WEBHOOK, CSC_KPI_ALERT_SMTP), so no alert will be sent',
     ]);
+  });
+
+  it("records tonight's alert as not prepared, rather than failing the night, when the message cannot be made", async () => {
+    // A home whose warehouse has no figures: building tonight's metrics fails (a bug, in real life).
+    const home = await mkdtemp(join(tmpdir(), 'csc-kpi-alert-plan-'));
+    const acts = createActivities({ alertEnv: { CSC_KPI_ALERT_WEBHOOK: 'https://hooks.slack.com/services/T/B/secret-token' } });
+    const env = new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') });
+    const plan: AlertPlan = await env.run(acts.planNightAlerts, { asOf: '2015-02-28', landing: home, home, workflowId: 'w', runId: 'r', createdAt: '2015-03-01T05:00:00.000Z', found: [] });
+    expect(plan.channels).toEqual(['webhook']);
+    expect(plan.message).toBeNull();
+    expect(plan.problem).toBe("tonight's alert could not be prepared; the worker's log says why");
   });
 });

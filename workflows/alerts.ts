@@ -35,7 +35,8 @@ function notSentReason(err: unknown): string {
 
 /** Sends the plan's message on each of its channels (together); one record per channel. */
 export async function sendEach(plan: AlertPlan): Promise<AlertRecord[]> {
-  const message = plan.message;
+  const { message, problem } = plan;
+  if (problem) return plan.channels.map((channel) => ({ channel, sent: false, error: problem }));
   if (message === null) return [];
   return Promise.all(
     plan.channels.map(async (channel): Promise<AlertRecord> => {
