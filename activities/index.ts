@@ -23,6 +23,7 @@ import { servedFoldersGuard, type ServedFolders } from './served-folders.js';
 import { shownName } from '../core/shown-text.js';
 import { readLimits } from './limits-config.js';
 import { joinNight } from './join-night.js';
+import { alertActivities } from './alert-activities.js';
 
 export interface ActivityDeps {
   /** The warehouse the night writes into; analysts get a copy at publish (default `<home>/work/warehouse.duckdb`). */
@@ -43,6 +44,10 @@ export interface ActivityDeps {
   freshnessConfig?: string;
   /** Limits on a single file (default config/limits.json). */
   limitsConfig?: string;
+  /** The alerts file (default config/alerts.json); tests point it at a temp file. */
+  alertsConfig?: string;
+  /** Where CSC_KPI_ALERT_* are read from (default process.env, read at each use); tests pass their own. */
+  alertEnv?: NodeJS.ProcessEnv;
 }
 
 export function workingWarehousePath(home: string): string {
@@ -97,6 +102,8 @@ export function createActivities(deps: ActivityDeps = {}) {
   };
 
   return {
+    ...alertActivities({ deps, checkFolders, withWarehouse, signingKey, log }),
+
     async pullSources(input: NightInput): Promise<FoundFile[]> {
       // The folder check comes before anything on disk is touched, tightening included.
       await checkFolders(input);

@@ -122,7 +122,7 @@ async function pointLatest(snapshotsDir: string, entries: IndexEntry[]): Promise
  * verifies and tonight's metrics equal its own. One that does not verify (tampered, or signed
  * under another key) is said in `warn` and never stands.
  */
-async function standingSnapshot(snapshotsDir: string, index: IndexEntry[], tonight: MetricsFile, key: string | null, warn: (m: string) => void): Promise<IndexEntry | null> {
+export async function standingSnapshot(snapshotsDir: string, index: IndexEntry[], tonight: MetricsFile, key: string | null, warn: (m: string) => void): Promise<IndexEntry | null> {
   const newest = newestOfAsOf(index, tonight.as_of);
   if (!newest) return null;
   try {
@@ -154,12 +154,14 @@ export async function publishSnapshot(w: Warehouse, input: PublishInput, opts: P
     }
 
     const defs = await readKpiCatalogue(opts.catalogue);
-    const metrics = await buildMetrics(w, input, snapshotId, defs, await readFreshnessConfig(opts.freshnessPath));
-    const standing = await standingSnapshot(snapshotsDir, index, metrics, key, warn);
+    const built = await buildMetrics(w, input, snapshotId, defs, await readFreshnessConfig(opts.freshnessPath));
+    const standing = await standingSnapshot(snapshotsDir, index, built, key, warn);
     if (standing) {
       await pointLatest(snapshotsDir, index);
       return { snapshotId: standing.snapshot_id, path: join(snapshotsDir, standing.snapshot_id), published: false };
     }
+    // Tonight's alerts were sent before publishing (workflows/alerts.ts): their record is part of the snapshot.
+    const metrics = { ...built, ...(input.alerts ? { alerts: input.alerts } : {}) };
     const tmp = join(snapshotsDir, `.tmp-${snapshotId}`);
     await rm(tmp, { recursive: true, force: true });
     await privateDir(tmp);

@@ -15,6 +15,8 @@ export const SCHEDULE_ID = 'csc-kpi-nightly';
 export const NIGHTLY_HOUR = 5;
 export const NIGHTLY_MINUTE = 0;
 export const CATCHUP_WINDOW = '12 hours';
+/** The watchdog's own schedule (workflows/watchdog.ts): hourly, at half past, whatever the nights do. */
+export const WATCHDOG_SCHEDULE_ID = 'csc-kpi-watchdog';
 
 export interface ScheduleSettings {
   landing: string;
@@ -44,9 +46,37 @@ function options(s: ScheduleSettings): ScheduleOptions {
   };
 }
 
+/**
+ * The watchdog: every hour at half past (UTC intervals, so no clock change skips or doubles it),
+ * overlap SKIP, and a one-hour catch-up window — after an outage one check is enough, not one per
+ * missed hour.
+ */
+function watchdogOptions(s: ScheduleSettings): ScheduleOptions {
+  return {
+    scheduleId: s.scheduleId ?? WATCHDOG_SCHEDULE_ID,
+    spec: { intervals: [{ every: '1 hour', offset: '30 minutes' }], startAt: s.startAt },
+    action: {
+      type: 'startWorkflow',
+      workflowType: 'snapshotWatchdogWorkflow',
+      taskQueue: s.taskQueue ?? TASK_QUEUE,
+      args: [{ landing: s.landing, home: s.home }],
+    },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour', pauseOnFailure: false },
+    memo: { purpose: 'csc-kpi watchdog: alerts when no snapshot was published for too long (config/alerts.json)' },
+  };
+}
+
+/** Creates the watchdog's schedule, or updates it to these settings if it already exists. */
+export async function upsertWatchdogSchedule(client: Client, s: ScheduleSettings): Promise<'created' | 'updated'> {
+  return upsert(client, watchdogOptions(s));
+}
+
 /** Creates the schedule, or updates it to these settings if it already exists. */
 export async function upsertSchedule(client: Client, s: ScheduleSettings): Promise<'created' | 'updated'> {
-  const opts = options(s);
+  return upsert(client, options(s));
+}
+
+async function upsert(client: Client, opts: ScheduleOptions): Promise<'created' | 'updated'> {
   try {
     await client.schedule.create(opts);
     return 'created';

@@ -17,6 +17,7 @@ export function formatNightSummary(r: NightResult): string {
     '',
     `  snapshot: ${r.snapshotPath}`,
     `  report:   ${join(r.snapshotPath, 'report.html')}`,
+    ...(r.alerts && r.alerts.length > 0 ? [`  alerts:   ${r.alerts.map((a) => (a.sent ? `${a.channel} sent` : `${a.channel} NOT sent (${a.error ?? 'unknown'})`)).join('; ')}`] : []),
     '',
   ];
   return lines.join('\n');

@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { alertEnv, alertEnvShape, type AlertEnv } from './alert-config.js';
 
 const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'host:port, e.g. temporal:7233');
 
@@ -69,6 +70,8 @@ export const envConfig = z
     CSC_KPI_HOME: z.string().min(1).optional(),
     CSC_KPI_LANDING: z.string().min(1).optional(),
     CSC_KPI_SIGNING_KEY: signingKey,
+    /** Where alerts go (core/alert-config.ts): each overrides its key in config/alerts.json. Never logged. */
+    ...alertEnvShape,
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((c, ctx) => {
@@ -101,6 +104,16 @@ export function readSigningKey(env: NodeJS.ProcessEnv = process.env): string | n
   const parsed = signingKey.safeParse(env.CSC_KPI_SIGNING_KEY);
   if (!parsed.success) throw new Error(`Bad environment settings: ${problemsOf(parsed.error, 'CSC_KPI_SIGNING_KEY')}`);
   return parsed.data ?? null;
+}
+
+/**
+ * CSC_KPI_ALERT_* alone (the alert activities need nothing else), validated by the same rules; the
+ * message names the variable, never its value (a webhook URL or an SMTP URL may hold a secret).
+ */
+export function readAlertEnv(env: NodeJS.ProcessEnv = process.env): AlertEnv {
+  const parsed = alertEnv.safeParse(env);
+  if (!parsed.success) throw new Error(`Bad environment settings: ${problemsOf(parsed.error)}`);
+  return parsed.data;
 }
 
 /** The TLS options of every Temporal connection (client and worker) for these settings; undefined = plain. */

@@ -3,6 +3,7 @@
  * counts only: rows never cross the Temporal boundary.
  */
 import type { SourceKind } from './contracts/lists.js';
+import type { AlertRecord } from './metrics-contract.js';
 
 export interface NightInput {
   /** The as-of date D, ISO. Computations never read the wall clock. */
@@ -61,6 +62,8 @@ export interface PublishInput extends NightInput {
   /** Workflow time (deterministic), ISO instant. */
   createdAt: string;
   found: FoundFile[];
+  /** What tonight's alerts did, recorded in metrics.json before the manifest is signed (absent: a night from before alerts). */
+  alerts?: AlertRecord[];
 }
 
 export interface PublishResult {
@@ -85,6 +88,8 @@ export interface NightResult {
   rowsLoaded: number;
   rowsRejected: number;
   kpis: ComputeResult['kpis'];
+  /** Tonight's alerts, one per configured channel (also in the snapshot's metrics.json). */
+  alerts?: AlertRecord[];
 }
 
 export const TASK_QUEUE = 'csc-kpi';
