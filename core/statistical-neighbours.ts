@@ -5,8 +5,8 @@
  * council with `-` has none (spec benchmarks.md). Pure: parses text the caller read.
  *
  * For the region (issue 18) and for the benchmarks (issue 16), which can load the same entries
- * into core.statistical_neighbours. Not for the workbook's `LA SN Groups` sheet (read it with
- * exceljs and hand the rows to `entriesFromRows`).
+ * into core.statistical_neighbours. The workbook's `LA SN Groups` sheet is not read here: read it
+ * with exceljs, name its columns as the CSV does, and hand the rows to `entriesFromRows`.
  */
 import { parse } from 'csv-parse/sync';
 
@@ -45,18 +45,17 @@ function oldCode(text: string): string | null {
   return /^\d{1,3}$/.test(t) ? t.padStart(3, '0') : null;
 }
 
-/** Rows keyed by header (any case) to entries; `errors` name what is missing, by row (header = line 1). */
-export function entriesFromRows(rows: Record<string, string>[]): { value: NeighbourEntry[]; errors: string[] } {
+/** The header and the rows after it (cells as text) to entries; `errors` name what is missing, by line (header = line 1). */
+export function entriesFromRows(header: string[], rows: Record<string, string>[]): { value: NeighbourEntry[]; errors: string[] } {
   const errors: string[] = [];
   const value: NeighbourEntry[] = [];
-  const first = rows[0];
-  if (!first) return { value, errors: ['it has no rows'] };
-  const key = (want: string) => Object.keys(first).find((k) => k.trim().toLowerCase() === want.toLowerCase());
+  const key = (want: string) => header.find((k) => k.trim().toLowerCase() === want.toLowerCase());
   const codeKey = key('old_la_code');
   const nameKey = key('la_name');
   const snKeys = Array.from({ length: NEIGHBOURS_PER_COUNCIL }, (_, i) => ({ sn: key(`SN_${i + 1}`), p: key(`SN_${i + 1}P`) }));
   const missing = [!codeKey && 'old_la_code', !nameKey && 'la_name', !snKeys[0]!.sn && 'SN_1'].filter(Boolean);
   if (missing.length > 0) return { value, errors: [`its header has no ${missing.join(', ')} column (expected old_la_code, la_name, SN_1, SN_1P … SN_10, SN_10P)`] };
+  if (rows.length === 0) return { value, errors: ['it has no rows'] };
   rows.forEach((row, i) => {
     const code = oldCode(row[codeKey!] ?? '');
     if (code === null) {
@@ -77,13 +76,14 @@ export function entriesFromRows(rows: Record<string, string>[]): { value: Neighb
 
 /** Parses the wide CSV (UTF-8, optional BOM). */
 export function parseStatisticalNeighbours(text: string): { value: NeighbourEntry[]; errors: string[] } {
-  let rows: Record<string, string>[];
+  let lines: string[][];
   try {
-    rows = parse(text, { columns: true, bom: true, skip_empty_lines: true, relax_column_count: true, trim: true }) as Record<string, string>[];
+    lines = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true }) as string[][];
   } catch (e) {
     return { value: [], errors: [`it cannot be read as CSV (${(e as Error).message.split('\n')[0]!.slice(0, 120)})`] };
   }
-  return entriesFromRows(rows);
+  const [header = [], ...rest] = lines;
+  return entriesFromRows(header, rest.map((cells) => Object.fromEntries(header.map((h, i) => [h, cells[i] ?? '']))));
 }
 
 export interface CouncilIdentity {
