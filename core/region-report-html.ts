@@ -128,7 +128,7 @@ function gridSection(r: RegionSnapshotFile): string {
 export function againstMedianText(rank: RegionRank, k: RegionKpi): string {
   const d = rank.difference_from_median;
   if (d === 0) return 'At the regional median';
-  const size = isPercent(k.unit) ? `${withUnit(Math.abs(d), 'count')} percentage points` : withUnit(Math.abs(d), k.unit);
+  const size = isPercent(k.unit) ? `${withUnit(Math.abs(d), 'count')} percentage ${Math.abs(d) === 1 ? 'point' : 'points'}` : withUnit(Math.abs(d), k.unit);
   const better = (k.polarity === 'higher') === d > 0;
   return `${size} ${d > 0 ? 'above' : 'below'} the regional median — ${better ? 'better' : 'worse'}`;
 }
@@ -156,7 +156,7 @@ function kpiSection(r: RegionSnapshotFile, k: RegionKpi, i: number): string {
     const period = v ? formatDate(v.period_end) : '—';
     const place = rank
       ? [againstMedianText(rank, k), `${rank.rank} of ${rank.of}`, QUARTILE_WORDS[rank.quartile]]
-      : [c.status === 'stale' ? 'Not compared: stale figures' : 'Not compared: no figure tonight', '—', '—'];
+      : [c.status === 'stale' ? 'Not compared: stale figures' : c.status === 'failed' ? 'Not compared: the night failed' : 'Not compared: no figure tonight', '—', '—'];
     const neighbours = r.neighbours === null ? [] : [rank?.neighbours_median != null ? show(rank.neighbours_median, k.unit) : 'None with a figure'];
     return (
       `<tr><th scope="row">${esc(c.name)}</th><td class="num">${esc(figure)}</td><td>${esc(period)}</td>` +
