@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import { temporal } from '@temporalio/proto';
+import { bundleWorkflowCode, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readRegionConfigFile } from '../activities/region-config-file.js';
 import { regionWorkerPlan } from '../activities/region-served.js';
@@ -24,11 +25,14 @@ import { createWorker, workflowsPath } from '../cli/worker.js';
 import type { MetricsFile } from '../core/metrics-contract.js';
 import { councilNightId, type RegionNightResult } from '../core/region-night.js';
 import { regionSnapshotFile, type RegionSnapshotFile } from '../core/region-snapshot.js';
+import { projectPath } from '../core/project-root.js';
 import { generateLanding } from '../fixtures/generator/generate.js';
 import { writeReferrals } from './helpers/snapshot-night.js';
 import { startTemporal, uniqueQueue } from './helpers/temporal-env.js';
 
 const AS_OF = '2015-02-28';
+/** A recorded region night (three councils, one failed); re-record: RECORD_HISTORY=1 npx vitest run test/region-workflow.test.ts */
+const RECORDED = projectPath('test', 'histories', 'region-night-v1.history.bin');
 /** Planted in north's referrals: none may reach a regional output. */
 const MARKERS = ['ZZSECRETCHILD', 'ZZSECRETTEAM', 'ZZSECRETWORKER'];
 
@@ -183,6 +187,14 @@ describe('a region of three councils on two task queues', () => {
     expect(south).toMatchObject({ identities: [`worker-${poolB}`], taskQueue: poolB, activities: ['pullSources'] });
     // The region's own steps run on its queue (pool A), and nothing else ran there for B's councils.
     expect(region).toMatchObject({ identities: [`worker-${poolA}`], taskQueue: poolA, activities: ['readRegionConfig', 'publishRegion'] });
+  });
+
+  it('replays its history deterministically, and the committed history of an earlier run', async () => {
+    const history = await env.client.workflow.getHandle(`region-night-${AS_OF}`).fetchHistory();
+    await expect(Worker.runReplayHistory({ workflowsPath: workflowsPath() }, history)).resolves.toBeUndefined();
+    if (process.env.RECORD_HISTORY) await writeFile(RECORDED, temporal.api.history.v1.History.encode(history).finish());
+    const recorded = temporal.api.history.v1.History.decode(await readFile(RECORDED));
+    await expect(Worker.runReplayHistory({ workflowsPath: workflowsPath() }, recorded, 'region-night-recorded')).resolves.toBeUndefined();
   });
 
   it('keeps every child-level column and source row out of the regional outputs', async () => {
