@@ -66,7 +66,13 @@ export async function readCouncilFigures(
   const base = { id: council.id, name: council.name, laCode: council.laCode };
   const failed = (reason: string): CouncilRead => ({ ...base, status: 'failed', snapshotId: null, snapshotAsOf: null, signature: null, reason, rows: [], manifestSha256: null });
   const tonight =
-    night === undefined ? 'the council was added to region.json after tonight’s regional night started, so its night did not run' : night.night === 'failed' ? night.reason : null;
+    night === undefined
+      ? 'The council was added to region.json after tonight’s regional night started, so its night did not run.'
+      : night.night === 'failed'
+        ? night.reason
+        : null;
+  // A night that already ran under this id published for tonight's date, unless it is still running (under another region night).
+  const notYet = night?.night === 'already_ran' ? 'Its night for this date is still running under another region night, or published nothing for it.' : null;
   const snapshotsDir = join(council.home, 'snapshots');
 
   let index: IndexEntry[];
@@ -76,7 +82,7 @@ export async function readCouncilFigures(
     return failed(`${tonight ? `${asSentence(tonight)} And its` : 'Its'} snapshots/index.json cannot be read (${firstLine(e)}).`);
   }
   const id = candidate(index, night, asOf);
-  if (id === null) return failed(tonight ?? 'No snapshot has been published for this council yet.');
+  if (id === null) return failed(tonight ?? notYet ?? 'No snapshot has been published for this council yet.');
 
   let verified;
   try {
@@ -105,7 +111,7 @@ export async function readCouncilFigures(
     const reason = tonight ? `${asSentence(`A run of tonight's night failed: ${tonight}`)} The snapshot published earlier for this date is shown.` : null;
     return { ...base, status: 'published', snapshotId: id, snapshotAsOf, signature, reason, rows, manifestSha256 };
   }
-  const why = tonight ? asSentence(`Tonight's night failed: ${tonight}`) : "Tonight's night did not publish.";
+  const why = tonight ? asSentence(`Tonight's night failed: ${tonight}`) : (notYet ?? "Tonight's night did not publish.");
   const reason = `${why} Its figures are from the night of ${formatDate(snapshotAsOf)} (snapshot ${id}).`;
   return { ...base, status: 'stale', snapshotId: id, snapshotAsOf, signature, reason, rows, manifestSha256 };
 }

@@ -121,6 +121,14 @@ describe('which council snapshots the region uses', () => {
     });
   });
 
+  it('says so when a council’s night for tonight ran under another region night without a snapshot for tonight yet', async () => {
+    const out = await publishRegion(regionOf([b.council]), input([{ council: 'b', night: 'already_ran', snapshotId: null, reason: null }]), { signingKey: null });
+    expect(out.councils[0]).toMatchObject({
+      status: 'stale',
+      reason: `Its night for this date is still running under another region night, or published nothing for it. Its figures are from the night of 27 February 2015 (snapshot ${b.snapshotId}).`,
+    });
+  });
+
   it('names a council with no snapshot at all as failed, with its night’s reason', async () => {
     const d: RegionCouncil = { id: 'd', name: 'Council D', laCode: '309', landing: join(root, 'd', 'landing'), home: join(root, 'd', 'home'), taskQueue: 'q' };
     const config = regionOf([a.council, d]);
