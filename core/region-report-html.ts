@@ -29,6 +29,9 @@ const STATUS_WORDS: Record<RegionValue['status'], string> = {
   none: 'No status',
 };
 
+/** The grid's short form; its legend gives the long one. */
+const STATUS_SHORT: Record<RegionValue['status'], string> = { green: 'Green', amber: 'Amber', red: 'Red', none: 'No status' };
+
 const QUARTILE_WORDS: Record<RegionRank['quartile'], string> = {
   A: 'A (best quarter)',
   B: 'B (second quarter)',
@@ -92,8 +95,8 @@ function councilsSection(r: RegionSnapshotFile): string {
 }
 
 /** A status in words, coloured as in the council report (the colour only repeats the words). */
-function badge(status: RegionValue['status']): string {
-  return `<span class="status status-${esc(status)}">${esc(STATUS_WORDS[status])}</span>`;
+function badge(status: RegionValue['status'], words: Record<RegionValue['status'], string> = STATUS_WORDS): string {
+  return `<span class="status status-${esc(status)}">${esc(words[status])}</span>`;
 }
 
 function cellHtml(r: RegionSnapshotFile, k: RegionKpi, c: RegionCouncilEntry): string {
@@ -102,14 +105,15 @@ function cellHtml(r: RegionSnapshotFile, k: RegionKpi, c: RegionCouncilEntry): s
   if (!v) return 'Not in this council’s snapshot';
   const figure = v.value === null ? 'Not available' : withUnit(v.value, k.unit);
   const stale = c.status === 'stale' && c.snapshot_as_of ? ` (stale: from ${formatDate(c.snapshot_as_of)})` : '';
-  return `${esc(figure + stale)}<br>${badge(v.status)}`;
+  return `${esc(figure + stale)}<br>${badge(v.status, STATUS_SHORT)}`;
 }
 
 function gridSection(r: RegionSnapshotFile): string {
   return [
     '<section aria-labelledby="grid-h">',
     '<h2 id="grid-h">All measures by council</h2>',
-    '<p>Each council’s headline figure with its status against its own target, in words; the colour of a status is never the only sign of it.</p>',
+    '<p>Each council’s headline figure with its status against its own target, in words (the colour only repeats them): ' +
+      'Green meets or beats the target; Amber is worse than the target, within tolerance; Red is worse than the target; No status where there is no target or no figure.</p>',
     '<div class="scroll" role="region" aria-labelledby="grid-caption" tabindex="0">',
     '<table class="data grid" id="grid">',
     `<caption id="grid-caption">Every measure for every council as of ${esc(formatDate(r.as_of))}</caption>`,

@@ -83,10 +83,9 @@ describe('the regional report', () => {
 
   it('tables councils × measures with each status in words, stale figures marked, failed councils without figures', () => {
     expect(html).toContain('<caption id="grid-caption">Every measure for every council as of 28 February 2015</caption>');
-    expect(words).toContain('22.1% Green — meets or beats target');
-    expect(words).toContain('19.9% (stale: from 27 February 2015) Amber — worse than target, within tolerance');
-    expect(words).toContain('No figures — the night failed');
-    expect(words).toContain('250 Red — worse than target');
+    expect(words).toContain('Green meets or beats the target; Amber is worse than the target, within tolerance; Red is worse than the target');
+    expect(words).toContain('Re-referrals within 12 months (%) 22.1% Green 24.1% Amber Not available Amber 19.9% (stale: from 27 February 2015) Amber No figures — the night failed');
+    expect(words).toContain('Children in need without a plan after 6 weeks 250 Red 180 Red 300 Red 90 (stale: from 27 February 2015) Red No figures — the night failed');
   });
 
   it('gives each measure’s spread and each council against the regional median, with rank and quartile', () => {
