@@ -75,7 +75,8 @@ export function snapshotIdFor(asOf: string, createdAt: string, runId: string): s
   return `${asOf}_${stamp}_${runId.replace(/[^a-zA-Z0-9]/g, '').slice(0, 8)}`;
 }
 
-async function codeVersion(): Promise<string> {
+/** The release that wrote a snapshot: package version, and the commit when CSC_KPI_COMMIT gives it. */
+export async function codeVersion(): Promise<string> {
   const pkg = JSON.parse(await readFile(projectPath('package.json'), 'utf8')) as { version: string };
   return process.env.CSC_KPI_COMMIT ? `${pkg.version}+${process.env.CSC_KPI_COMMIT}` : pkg.version;
 }

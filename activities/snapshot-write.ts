@@ -45,22 +45,27 @@ const FLAT_TYPES: Record<FlatColumn, string> = {
 const json = (v: unknown): string => `${JSON.stringify(v, null, 2)}\n`;
 
 /**
- * metrics.parquet through DuckDB: the flat rows go in as one bound JSON value, are typed by
- * `from_json` into a temporary table, and COPY writes that table. (The COPY target is a path
- * the pipeline made, quoted as a literal: COPY cannot bind it.)
+ * Rows to a parquet file through DuckDB: they go in as one bound JSON value, are typed by
+ * `from_json` (`types`: column → DuckDB type) into a temporary table, and COPY writes that table.
+ * (The COPY target is a path the pipeline made, quoted as a literal: COPY cannot bind it.)
  */
-export async function writeParquet(w: Warehouse, path: string, m: MetricsFile): Promise<void> {
-  const shape = JSON.stringify([Object.fromEntries(FLAT_COLUMNS.map((c) => [c, FLAT_TYPES[c]]))]);
+export async function writeRowsAsParquet(w: Warehouse, path: string, rows: Record<string, unknown>[], types: Record<string, string>): Promise<void> {
+  const shape = JSON.stringify([types]);
   await w.run(
     `CREATE OR REPLACE TEMP TABLE snapshot_flat AS
      SELECT unnest(r) FROM (SELECT unnest(from_json($rows::JSON, ${sqlLiteral(shape)})) AS r)`,
-    { rows: JSON.stringify(flattenMetrics(m)) },
+    { rows: JSON.stringify(rows) },
   );
   try {
     await w.run(`COPY snapshot_flat TO ${sqlLiteral(path)} (FORMAT parquet, COMPRESSION zstd)`);
   } finally {
     await w.run('DROP TABLE IF EXISTS temp.snapshot_flat');
   }
+}
+
+/** metrics.parquet: the flat rows of metrics.json (core/metrics-contract.ts). */
+export async function writeParquet(w: Warehouse, path: string, m: MetricsFile): Promise<void> {
+  await writeRowsAsParquet(w, path, flattenMetrics(m), Object.fromEntries(FLAT_COLUMNS.map((c) => [c, FLAT_TYPES[c]])));
 }
 
 /** Plain-English definitions for the report, from the KPI metadata. */

@@ -12,6 +12,7 @@ import { register as registerBaseline } from './commands/baseline.js';
 import { register as registerValidate } from './commands/validate.js';
 import { register as registerQuery } from './commands/query.js';
 import { register as registerDictionary } from './commands/dictionary.js';
+import { register as registerRegion } from './commands/region.js';
 
 process.env.TZ = 'Europe/London';
 // Second line of defence for custody (the first is the explicit modes in activities/file-modes.ts):
@@ -21,7 +22,7 @@ const log = createLogger();
 const program = new Command('csc-kpi').description('Nightly children’s social care KPI pipeline');
 
 // Add a command: write cli/commands/<name>.ts exporting register(program, log), list it here.
-for (const register of [registerRun, registerSchedule, registerValidate, registerBaseline, registerQuery, registerDictionary, registerSnapshots]) register(program, log);
+for (const register of [registerRun, registerSchedule, registerValidate, registerBaseline, registerQuery, registerDictionary, registerSnapshots, registerRegion]) register(program, log);
 
 /** The whole cause chain (WorkflowFailedError → ActivityFailure → ApplicationFailure), most specific last. */
 function explain(err: unknown): string {

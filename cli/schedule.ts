@@ -27,22 +27,31 @@ export interface ScheduleSettings {
   startAt?: Date;
 }
 
-function options(s: ScheduleSettings): ScheduleOptions {
+/** What a nightly schedule starts: a council's night, or a region's (cli/commands/region.ts). */
+export interface ScheduledNight {
+  workflowType: string;
+  args: unknown[];
+  purpose: string;
+}
+
+type Timing = Omit<ScheduleSettings, 'landing' | 'home'>;
+
+function options(s: Timing, night: ScheduledNight): ScheduleOptions {
   return {
     scheduleId: s.scheduleId ?? SCHEDULE_ID,
     spec: {
-      calendars: [{ hour: NIGHTLY_HOUR, minute: NIGHTLY_MINUTE, comment: 'nightly KPI run' }],
+      calendars: [{ hour: NIGHTLY_HOUR, minute: NIGHTLY_MINUTE, comment: night.purpose }],
       timezone: 'Europe/London',
       startAt: s.startAt,
     },
     action: {
       type: 'startWorkflow',
-      workflowType: 'scheduledNightWorkflow',
+      workflowType: night.workflowType,
       taskQueue: s.taskQueue ?? TASK_QUEUE,
-      args: [{ landing: s.landing, home: s.home }],
+      args: night.args,
     },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: CATCHUP_WINDOW, pauseOnFailure: false },
-    memo: { purpose: 'csc-kpi nightly KPI run' },
+    memo: { purpose: `csc-kpi ${night.purpose}` },
   };
 }
 
@@ -71,11 +80,7 @@ export async function upsertWatchdogSchedule(client: Client, s: ScheduleSettings
   return upsert(client, watchdogOptions(s));
 }
 
-/** Creates the schedule, or updates it to these settings if it already exists. */
-export async function upsertSchedule(client: Client, s: ScheduleSettings): Promise<'created' | 'updated'> {
-  return upsert(client, options(s));
-}
-
+/** Creates a schedule from its options, or updates it to them if it already exists. */
 async function upsert(client: Client, opts: ScheduleOptions): Promise<'created' | 'updated'> {
   try {
     await client.schedule.create(opts);
@@ -87,11 +92,22 @@ async function upsert(client: Client, opts: ScheduleOptions): Promise<'created' 
   }
 }
 
-export async function describeSchedule(client: Client, scheduleId = SCHEDULE_ID) {
+/** Creates a nightly schedule by the rules above, or updates it to these settings if it already exists. */
+export async function upsertNightlySchedule(client: Client, s: Timing, night: ScheduledNight): Promise<'created' | 'updated'> {
+  return upsert(client, options(s, night));
+}
+
+/** Creates the council's nightly schedule, or updates it to these settings if it already exists. */
+export async function upsertSchedule(client: Client, s: ScheduleSettings): Promise<'created' | 'updated'> {
+  const { landing, home, ...timing } = s;
+  return upsertNightlySchedule(client, timing, { workflowType: 'scheduledNightWorkflow', args: [{ landing, home }], purpose: 'nightly KPI run' });
+}
+
+export async function describeSchedule(client: Client, scheduleId = SCHEDULE_ID, createCommand = 'csc-kpi schedule create') {
   try {
     return await client.schedule.getHandle(scheduleId).describe();
   } catch (err) {
-    if (err instanceof ScheduleNotFoundError) throw new Error(`No schedule "${scheduleId}" yet: run \`csc-kpi schedule create\` first.`);
+    if (err instanceof ScheduleNotFoundError) throw new Error(`No schedule "${scheduleId}" yet: run \`${createCommand}\` first.`);
     throw err;
   }
 }

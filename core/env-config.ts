@@ -69,6 +69,8 @@ export const envConfig = z
     /** The folders a long-lived worker serves: a night naming any other is refused (activities/served-folders.ts). */
     CSC_KPI_HOME: z.string().min(1).optional(),
     CSC_KPI_LANDING: z.string().min(1).optional(),
+    /** A region.json (issue 18): the worker serves the councils on its task queue, and the roll-up on the region's. */
+    CSC_KPI_REGION_CONFIG: z.string().min(1).optional(),
     CSC_KPI_SIGNING_KEY: signingKey,
     /** Where alerts go (core/alert-config.ts): each overrides its key in config/alerts.json. Never logged. */
     ...alertEnvShape,

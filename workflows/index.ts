@@ -2,3 +2,4 @@
 export { nightlyKpiWorkflow } from './nightly.js';
 export { scheduledNightWorkflow } from './scheduled-night.js';
 export { snapshotWatchdogWorkflow } from './watchdog.js';
+export { regionNightWorkflow } from './region.js';
