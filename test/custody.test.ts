@@ -9,7 +9,8 @@
  *
  * Two nights, because two of the bad files cannot share one: a workbook of 3 M formatted empty rows
  * must lie in `audits/`, which the second night finds unreadable (its audits from the first night
- * still count). The second night also gives `snapshots diff` two snapshots to compare.
+ * still count). The second night also adds a January referral to a new extract, so `snapshots diff`
+ * has a restatement whose moved source row it looks up in the warehouse and names.
  *
  * Not here: a file replaced while it is hashed cannot be staged in a night deterministically; its
  * own test is test/load-pull.test.ts, "the archive holds the bytes whose hash is recorded, even
@@ -36,8 +37,10 @@ const NIGHT_2 = '2015-03-01';
 const MB = 1024 ** 2;
 const ESC = '\u001b';
 const [CHILD, DOB, WORKER, TEAM, NAME] = MARKERS;
-/** What must never be shown: the markers, the date of birth as a typed date would print, raw escapes. */
-const NEEDLES = [...MARKERS, '2005-06-16', ESC, '\u0007', '\u202e'];
+/** The referral date of the row the second night adds to a past month (a date seen nowhere else). */
+const PAST_REFERRAL = '17/01/2015';
+/** What must never be shown: the markers, the dates as typed dates print, raw escapes. */
+const NEEDLES = [...MARKERS, '2005-06-16', PAST_REFERRAL, '2015-01-17', '17 January 2015', ESC, '\u0007', '\u202e'];
 const HOSTILE_NAME = `referrals${ESC}[31m${ESC}]0;owned\u0007_2015-02-23.csv`;
 const SIGNING_KEY = 'custody-test-signing-key-0123456789abcdef';
 
@@ -83,6 +86,16 @@ async function writeLongLine(path: string): Promise<void> {
   } finally {
     await fh.close();
   }
+}
+
+/**
+ * The second night's referrals: the first night's extract and one more referral of the marker child,
+ * in January, so January's re-referral figure is restated and `snapshots diff` looks up the row.
+ */
+async function addRestatingExtract(landing: string): Promise<void> {
+  const before = await readFile(join(landing, 'case-system', 'referrals_2015-02-28.csv'), 'utf8');
+  const added = `${CHILD},Female,AOTH,${DOB},9,${TEAM},${WORKER},${PAST_REFERRAL},${NAME},N,0\n`;
+  await writeFile(join(landing, 'case-system', 'referrals_2015-03-01.csv'), before + added);
 }
 
 interface Landing {
@@ -191,10 +204,12 @@ describe('custody: every bad file of issue 12 in a real night', () => {
       expect(run1.stdout).toContain('files loaded 27, rejected 8; rows loaded 74643, rejected 3');
       const validate1 = await validate(NIGHT_1);
       await lockAudits();
+      await addRestatingExtract(landing);
       const run2 = await runCli(cli, ['run', '--landing', landing, '--home', home, '--as-of', NIGHT_2], temporal);
       expect(run2.code).toBe(0);
-      // Nothing new; the 6 bad case-system files again, and audits/.
-      expect(run2.stdout).toContain('files loaded 0, rejected 7; rows loaded 0, rejected 0');
+      // The new referrals extract (the first night's 10 779 + 1 rows loaded, its 2 planted bad rows
+      // rejected); the 6 bad case-system files again, and audits/.
+      expect(run2.stdout).toContain('files loaded 1, rejected 7; rows loaded 10780, rejected 2');
       const validate2 = await validate(NIGHT_2);
       const workerOut = await worker.stop();
 
@@ -283,6 +298,9 @@ describe('custody: every bad file of issue 12 in a real night', () => {
       expect(validate1.stdout).toContain('line 10782, column “Referral NFA?”: Referral NFA? must be Y or N');
       expect(validate1.stdout).toContain('line 723, column “Org Role”: Org Role must be 1–6');
       expect(validate2.stdout).toContain('REJECTED    audits/\n            the worker cannot read the folder (permission denied)');
+      // January's re-referrals are restated by the row the second night added (10 779 + 3 planted + 1):
+      // the diff names it by file and line, never by its values.
+      expect(diff.stdout).toContain('moved by referrals_2015-03-01.csv line 10783 (referrals; new or changed in B; dated by date_of_referral)');
 
     } finally {
       await worker.stop();
