@@ -9,14 +9,15 @@ import { createReadStream, type BigIntStats } from 'node:fs';
 import { copyFile, lstat, readdir, realpath, rename, stat } from 'node:fs/promises';
 import { extname, join, sep } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
-import { CASE_SYSTEM_LISTS, type SourceKind } from '../core/contracts/lists.js';
-import { isIsoDate } from '../core/dates.js';
-import type { FoundFile, NightInput } from '../core/night.js';
+import { CASE_SYSTEM_LISTS } from '../core/contracts/lists.js';
+import { COMMENTARY_MAX_BYTES, COMMENTARY_SOURCE, commentaryMonth } from '../core/commentary.js';
+import { isIsoDate, monthInWords } from '../core/dates.js';
+import type { FoundFile, LandingSource, NightInput } from '../core/night.js';
 import { privateDir, privateFile } from './file-modes.js';
 import { hasHiddenCharacters, shownName, shownReason } from '../core/shown-text.js';
 import type { Warehouse } from './warehouse.js';
 
-export const SOURCES: readonly SourceKind[] = ['case-system', 'hr', 'audits'];
+export const SOURCES: readonly LandingSource[] = ['case-system', 'hr', 'audits', COMMENTARY_SOURCE];
 
 /**
  * Largest files the night accepts. A CSV extract of 10 M rows is about 1 GiB, so 2 GiB leaves
@@ -40,7 +41,12 @@ export function plainNameProblem(name: string): string | null {
 }
 
 /** What a file name says: its list and extract date, or why it cannot be used. */
-export function classifyName(source: SourceKind, name: string): { list: string; extractDate: string | null } | { reason: string } {
+export function classifyName(source: LandingSource, name: string): { list: string; extractDate: string | null } | { reason: string } {
+  if (source === COMMENTARY_SOURCE) {
+    // Dated by the first day of the month it is about: a later month's commentary waits for its nights.
+    const c = commentaryMonth(name);
+    return 'reason' in c ? c : { list: COMMENTARY_SOURCE, extractDate: `${c.month}-01` };
+  }
   if (source === 'audits') {
     if (name.startsWith('~$')) return { reason: 'an Excel lock file (the workbook was open when copied); it is not an audit workbook' };
     const ext = extname(name).toLowerCase();
@@ -148,7 +154,7 @@ async function cachedFileFacts(w: Warehouse, known: Map<string, StatRow>, path: 
   return facts;
 }
 
-async function archive(home: string, source: SourceKind, facts: FileFacts, from: string, ext: string): Promise<string> {
+async function archive(home: string, source: LandingSource, facts: FileFacts, from: string, ext: string): Promise<string> {
   const dir = join(home, 'raw', source);
   await privateDir(dir);
   const dest = join(dir, `${facts.sha256}${ext.toLowerCase()}`);
@@ -181,7 +187,10 @@ export interface PullOptions {
   archive?: boolean;
 }
 
-function sizeProblem(name: string, size: number): string | null {
+function sizeProblem(source: LandingSource, name: string, size: number): string | null {
+  if (source === COMMENTARY_SOURCE) {
+    return size <= COMMENTARY_MAX_BYTES ? null : `the file is ${Math.round(size / 1024)} KB, over the ${COMMENTARY_MAX_BYTES / 1024} KB limit for commentary (a sentence or two per KPI); check it is the right file`;
+  }
   const xlsx = extname(name).toLowerCase() === '.xlsx';
   const limit = xlsx ? MAX_XLSX_BYTES : MAX_CSV_BYTES;
   if (size <= limit) return null;
@@ -251,7 +260,7 @@ export async function pullSources(w: Warehouse, input: NightInput, options: Pull
         found.push(rejected({ ...base, byteSize: targetInfo.size }, named.reason));
         continue;
       }
-      const tooBig = sizeProblem(entry.name, targetInfo.size);
+      const tooBig = sizeProblem(source, entry.name, targetInfo.size);
       if (tooBig) {
         found.push(rejected({ ...base, list: named.list, extractDate: named.extractDate, byteSize: targetInfo.size }, tooBig));
         continue;
@@ -259,7 +268,8 @@ export async function pullSources(w: Warehouse, input: NightInput, options: Pull
       const facts = await cachedFileFacts(w, landingStats, target);
       const described = { ...base, list: named.list, extractDate: named.extractDate, sha256: facts.sha256, byteSize: facts.byteSize, encoding: facts.encoding };
       if (named.extractDate && named.extractDate > input.asOf) {
-        found.push({ ...described, status: 'after_as_of', reason: `extract dated ${named.extractDate}, after tonight's as-of date ${input.asOf}; left for a later night` });
+        const what = source === COMMENTARY_SOURCE ? `commentary for ${monthInWords(named.extractDate)}, a month` : `extract dated ${named.extractDate}`;
+        found.push({ ...described, status: 'after_as_of', reason: `${what} after tonight's as-of date ${input.asOf}; left for a later night` });
         continue;
       }
       const twin = seenTonight.get(facts.sha256);
