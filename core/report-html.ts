@@ -144,8 +144,8 @@ function kpiSection(m: Report, row: Row, opts: ReportOptions): string {
       : `<strong class="value">${esc(showNum(row.value, row.unit))}</strong>${row.stale ? ' — from out-of-date data (see the notes)' : ''}`;
   const parts = [
     `<section class="kpi" id="${id}" aria-labelledby="${id}-h">`,
-    `<h3 id="${id}-h">${esc(row.title)}</h3>`,
     '<div class="kpi-head">',
+    `<h3 id="${id}-h">${esc(row.title)}</h3>`,
     summary ? `<p class="what"><strong>What it measures:</strong> ${esc(summary)}</p>` : '',
     '<dl class="facts">',
     `<div><dt>Figure</dt><dd>${figure}</dd></div>`,

@@ -7,8 +7,8 @@
  * "no commentary this month", no JSON, hash, path, id or config name in any text before the
  * "For the data team" appendix, and every hash and file of the snapshot inside it.
  *
- * With REPORT_SCREENSHOT set, also saves docs/report-screenshot.png (linked from the README):
- * of `<REPORT_SAMPLE_HOME>/snapshots/latest/report.html` when that is set (the committed sample
+ * With REPORT_SCREENSHOT set, also saves docs/report-screenshot.png and
+ * docs/report-measure-screenshot.png (linked from the README): of `<REPORT_SAMPLE_HOME>/snapshots/latest/report.html` when that is set (the committed sample
  * run: `node bin/csc-kpi.js run --landing fixtures/sample/landing --as-of 2015-02-28 --home /tmp/x`),
  * else of this test's report.
  */
@@ -76,7 +76,7 @@ describe('the published report.html in headless Chromium with axe-core (WCAG 2.1
     await browser?.close();
   });
 
-  async function audit(file: string, screenshot?: string): Promise<Audit> {
+  async function audit(file: string, screenshot?: string, measureShot?: { selector: string; path: string }): Promise<Audit> {
     // The page's own CSP forbids scripts; bypass it only so the test can inject axe.
     const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1100, height: 1400 } });
     try {
@@ -91,6 +91,7 @@ describe('the published report.html in headless Chromium with axe-core (WCAG 2.1
         await mkdir(projectPath('docs'), { recursive: true });
         await page.screenshot({ path: screenshot, fullPage: false });
       }
+      if (measureShot) await page.locator(measureShot.selector).screenshot({ path: measureShot.path });
       const headings = await page.locator('h1, h2').allInnerTexts();
       const { bodyText, appendixText } = await page.evaluate(() => {
         // Runs in the browser; the project's tsconfig has no DOM lib, hence the casts.
@@ -154,10 +155,11 @@ describe('the published report.html in headless Chromium with axe-core (WCAG 2.1
     expect(foreignRequests).toEqual([]);
   });
 
-  it.runIf(process.env.REPORT_SCREENSHOT)('saves docs/report-screenshot.png', async () => {
+  it.runIf(process.env.REPORT_SCREENSHOT)('saves docs/report-screenshot.png and docs/report-measure-screenshot.png (one measure with its commentary)', async () => {
     const sampleHome = process.env.REPORT_SAMPLE_HOME;
     const file = sampleHome ? join(sampleHome, 'snapshots', 'latest', 'report.html') : join(snapshot, 'report.html');
-    const { violations } = await audit(file, projectPath('docs', 'report-screenshot.png'));
+    const measure = { selector: '#kpi-re_referral_12m_pct .kpi-head', path: projectPath('docs', 'report-measure-screenshot.png') };
+    const { violations } = await audit(file, projectPath('docs', 'report-screenshot.png'), measure);
     expect(violations).toEqual([]);
   });
 });
