@@ -262,13 +262,13 @@ const quoted = (codes: string[]): string => codes.map((c) => `“${c}”`).join(
  */
 export function withheldInWords(reason: string): string | null {
   if (!reason.startsWith('Withheld:')) return null;
-  const known = [...reason.matchAll(/"((?:[^"\\]|\\.)*)" is not a known ([a-z_]+) \(known: [^)]*\): (\d+) ([A-Za-z -]+?)(?:\(s\))? in this period carry it, (?:the first [a-z]+ on (\d{4}-\d{2}-\d{2})|first seen in the extract dated (\d{4}-\d{2}-\d{2}))?/g)];
+  const known = [...reason.matchAll(/"((?:[^"\\]|\\.)*)" is not a known ([a-z_]+) \(known: [^)]*\): (\d+) ([A-Za-z -]+?)(?:\(s\))? in this period carry it, (?:the first [a-z]+ on (\d{4}-\d{2}-\d{2})|the first [a-z]+ in ([A-Z][a-z]+ \d{4})|first seen in the extract dated (\d{4}-\d{2}-\d{2}))?/g)];
   const hidden = [...reason.matchAll(/An unrecognised value \(not shown[^)]*\) is in ([a-z_]+)/g)];
   const parts: string[] = [];
   for (const k of known) {
-    const [, code, column, n, noun, firstA, firstB] = k;
-    const first = firstA ?? firstB;
-    const since = first ? ` appeared in ${monthInWords(first)}` : ' appeared';
+    const [, code, column, n, noun, firstDay, firstMonth, firstExtract] = k;
+    const first = firstDay ?? firstExtract;
+    const since = firstMonth ? ` appeared in ${firstMonth}` : first ? ` appeared in ${monthInWords(first)}` : ' appeared';
     parts.push(
       `a new ${columnInWords(column!)}, “${JSON.parse(`"${code!}"`) as string}”,${since} (${counted(Number(n), noun!.trim())} this month carry it); the data team is ${mappingWork(column!)}, after which the figure will be shown`,
     );
