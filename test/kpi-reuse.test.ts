@@ -219,6 +219,15 @@ describe('a night that reuses gets the figures of a night that computes everythi
     expect(r.cin_without_plan_6wk).toBe(0);
   }, 120_000);
 
+  it('a late care leavers extract for an earlier month end: its point changes, so the care leavers KPIs compute again', async () => {
+    // care_leavers_* read each point's own extract: until now 31 December 2014 had none (null);
+    // with one dated that day it has a figure. A copied point would still be null.
+    const r = await afterNewFile('care_leavers_2015-01-31.csv', 'care_leavers_2014-12-31.csv');
+    expect(r.care_leavers_eet_pct).toBe(0);
+    expect(r.care_leavers_suitable_accommodation_pct).toBe(0);
+    expect(r.cla_3plus_placements_pct).toBe(24); // another list: its extract is unchanged
+  }, 120_000);
+
   it('a late, older CIN extract: tonight’s extract is unchanged, but the KPI that reads every extract computes again', async () => {
     const r = await afterNewFile('children_in_need_2015-01-31.csv', 'children_in_need_2015-01-15.csv');
     expect(r.cin_without_plan_6wk).toBe(0);
