@@ -142,6 +142,15 @@ export function reusability(def: Pick<KpiDefinition, 'sql'>): Reusability {
 }
 
 /**
+ * The lists a KPI reads at each trend point's own extract (`core.<list>_at(p.period_end)`): every
+ * extract that is the newest on or before some point feeds its figures, not only tonight's.
+ */
+export function pointExtractLists(def: Pick<KpiDefinition, 'sql'>): string[] {
+  const { text } = sqlSkeleton(def.sql);
+  return [...new Set([...text.matchAll(POINT_AT_CALL)].map((m) => m[1]!))].filter((l) => CONTRACTS.has(l)).sort();
+}
+
+/**
  * The date columns of a list that can hold a date after the file's extract date (the loader
  * rejects such dates in the others, so they can never fall after an earlier as-of date). All of
  * an audit workbook's dates: it has no extract date.

@@ -5,6 +5,9 @@
  * beside it and the boundary on both sides.
  */
 import { describe, expect, it } from 'vitest';
+import { usedFiles } from '../activities/build-metrics.js';
+import { readKpiCatalogue } from '../activities/kpi-files.js';
+import { pointExtractLists } from '../core/kpi-reuse.js';
 import { csvOf, expectDrillMatches, runKpis, type KpiRun } from './helpers/kpi-harness.js';
 
 type Mapping = { column: string; from: string; to: string };
@@ -241,6 +244,23 @@ describe('care_leavers_*: each point reads the newest extract on or before its o
       },
       [{ column: 'suitability_of_accommodation', from: 'not KNOWN', to: 'suitable' }],
     );
+  });
+
+  it('both extracts feed the figures, so both are used (data_quality.sources, the manifest)', async () => {
+    const defs = await readKpiCatalogue();
+    expect(defs.filter((d) => pointExtractLists(d).length > 0).map((d) => [d.meta.id, pointExtractLists(d)])).toEqual([
+      ['care_leavers_eet_pct', ['care_leavers']],
+      ['care_leavers_suitable_accommodation_pct', ['care_leavers']],
+    ]);
+    await withRun(files, '2015-02-28', async (run) => {
+      const sha = async (name: string) => (await run.rows<{ sha256: string }>('SELECT sha256 FROM meta.files WHERE file_name = $n', { n: name }))[0]!.sha256;
+      const [jan, feb] = [await sha('care_leavers_2015-01-31.csv'), await sha('care_leavers_2015-02-28.csv')];
+      const used = await usedFiles(run.warehouse, '2015-02-28', ['care_leavers']);
+      expect([used.has(jan), used.has(feb)]).toEqual([true, true]);
+      // Without the per-point reading only tonight's extract would count.
+      const tonightOnly = await usedFiles(run.warehouse, '2015-02-28');
+      expect([tonightOnly.has(jan), tonightOnly.has(feb)]).toEqual([false, true]);
+    });
   });
 
   it('before February’s extract, every point up to as-of reads January’s (the exception is per point, not per night)', async () => {
