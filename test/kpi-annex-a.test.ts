@@ -7,6 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { usedFiles } from '../activities/build-metrics.js';
 import { readKpiCatalogue } from '../activities/kpi-files.js';
+import { sourceAges } from '../activities/source-freshness.js';
+import { DEFAULT_FRESHNESS, staleNote } from '../core/freshness.js';
 import { pointExtractLists } from '../core/kpi-reuse.js';
 import { csvOf, expectDrillMatches, runKpis, type KpiRun } from './helpers/kpi-harness.js';
 
@@ -260,6 +262,18 @@ describe('care_leavers_*: each point reads the newest extract on or before its o
       // Without the per-point reading only tonight's extract would count.
       const tonightOnly = await usedFiles(run.warehouse, '2015-02-28');
       expect([tonightOnly.has(jan), tonightOnly.has(feb)]).toEqual([false, true]);
+    });
+  });
+
+  it('freshness: the lists are case-system lists, stale after 7 days (7 days old is fresh, 8 is stale)', async () => {
+    await withRun(files, '2015-02-28', async (run) => {
+      const age = async (asOf: string) => (await sourceAges(run.warehouse, asOf, DEFAULT_FRESHNESS)).get('case-system/care_leavers')!;
+      expect(await age('2015-03-07')).toMatchObject({ kind: 'case-system', date: '2015-02-28', ageDays: 7, maxAgeDays: 7, stale: false });
+      const eight = await age('2015-03-08');
+      expect(eight).toMatchObject({ ageDays: 8, stale: true });
+      expect(staleNote(eight)).toBe(
+        'Stale data: the care leavers extract is from 28 February 2015, 8 days old (case-system lists are stale after 7 days). The figure is shown as computed from it.',
+      );
     });
   });
 
