@@ -10,6 +10,7 @@ import { readKpiCatalogue } from '../activities/kpi-files.js';
 import { sourceAges } from '../activities/source-freshness.js';
 import { DEFAULT_FRESHNESS, staleNote } from '../core/freshness.js';
 import { pointExtractLists } from '../core/kpi-reuse.js';
+import { baselineNight, night, putFiles } from './helpers/baseline-night.js';
 import { csvOf, expectDrillMatches, runKpis, type KpiRun } from './helpers/kpi-harness.js';
 
 type Mapping = { column: string; from: string; to: string };
@@ -285,4 +286,16 @@ describe('care_leavers_*: each point reads the newest extract on or before its o
       expect(await run.point('care_leavers_eet_pct', '2014-12-31')).toMatchObject({ value: null, null_reason: missing('31 December 2014') });
     });
   });
+
+  it('a Suitability of Accommodation never seen before is a source_codes_changed event; the figure is still published', async () => {
+    // January's extract holds Suitable and Unsuitable (with and without prefixes); February's adds `Not known`.
+    const t = await baselineNight(['care_leavers_suitable_accommodation_pct']);
+    await putFiles(t, 'case-system', Object.fromEntries(Object.entries(files).map(([rel, text]) => [rel.replace('case-system/', ''), text])));
+    const { metrics } = await night(t, '2015-02-28');
+    const events = metrics.baseline_events.filter((e) => e.kind === 'source_codes_changed');
+    expect(events.map((e) => [e.kpi, e.effective_period, e.evidence.column, e.evidence.new_codes])).toEqual([
+      ['care_leavers_suitable_accommodation_pct', '2015-02', 'suitability_of_accommodation', ['Not known']],
+    ]);
+    expect(metrics.metrics.find((r) => r.kpi === 'care_leavers_suitable_accommodation_pct')).toMatchObject({ value: 60, numerator: 3, denominator: 5 });
+  }, 60_000);
 });
