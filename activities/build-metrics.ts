@@ -12,6 +12,7 @@ import { DEFAULT_FRESHNESS, staleNote, type FreshnessConfig, type SourceAge } fr
 import { headlinePeriodEnd, isProvisional } from '../core/headline.js';
 import { metricsFile, SCHEMA_VERSION, type Commentary, type MetricsFile, type SourceEntry } from '../core/metrics-contract.js';
 import { ragStatus } from '../core/rag.js';
+import { pointExtractLists } from '../core/kpi-reuse.js';
 import type { KpiDefinition } from '../core/kpi-definition.js';
 import type { FoundFile, PublishInput } from '../core/night.js';
 import { shownCommentary, shownName, shownNote, shownReasonOrNull, strippedText } from '../core/shown-text.js';
@@ -43,13 +44,14 @@ function published(d: KpiDefinition, r: ValueRow): { numerator: number | null; d
 
 /**
  * The files whose rows feed tonight's figures. An extract list: its newest loaded extract dated
- * on or before as-of. Audits (additive): each audit file with at least one row in
- * `core.audits_at(as-of)` — the workbooks in the folder at the last pull, as they are now
- * (meta.current_audit_files: an older version of a workbook edited in place is not used), and
- * not a file every one of whose Audit IDs is taken from a file whose name sorts later
- * (meta.audit_duplicates).
+ * on or before as-of, and for a list some KPI reads at each trend point's own extract
+ * (`pointLists`: care leavers, kpis.md v2) the newest on or before each trend point as well.
+ * Audits (additive): each audit file with at least one row in `core.audits_at(as-of)` — the
+ * workbooks in the folder at the last pull, as they are now (meta.current_audit_files: an older
+ * version of a workbook edited in place is not used), and not a file every one of whose Audit
+ * IDs is taken from a file whose name sorts later (meta.audit_duplicates).
  */
-export async function usedFiles(w: Warehouse, asOf: string): Promise<Set<string>> {
+export async function usedFiles(w: Warehouse, asOf: string, pointLists: readonly string[] = []): Promise<Set<string>> {
   const rows = await w.rows<{ sha256: string }>(
     `SELECT sha256 FROM meta.files
      WHERE status = 'loaded' AND source NOT IN ('audits', 'commentary') AND extract_date <= $as_of::DATE
@@ -58,7 +60,19 @@ export async function usedFiles(w: Warehouse, asOf: string): Promise<Set<string>
      SELECT DISTINCT file_sha256 AS sha256 FROM core.audits_at($as_of::DATE)`,
     { as_of: asOf },
   );
-  return new Set(rows.map((r) => r.sha256));
+  const used = new Set(rows.map((r) => r.sha256));
+  for (const list of pointLists) {
+    // The same choice as core.<list>_at(d) (activities/migrate.ts), at every trend point.
+    const perPoint = await w.rows<{ sha256: string | null }>(
+      `SELECT DISTINCT (SELECT f.sha256 FROM meta.files f
+                        WHERE f.list = $list AND f.status = 'loaded' AND f.extract_date <= p.period_end
+                        ORDER BY f.extract_date DESC, f.load_seq DESC LIMIT 1) AS sha256
+       FROM ref.kpi_periods($as_of::DATE) p`,
+      { as_of: asOf, list },
+    );
+    for (const r of perPoint) if (r.sha256) used.add(r.sha256);
+  }
+  return used;
 }
 
 /**
@@ -98,8 +112,9 @@ async function sourceEntries(
   asOf: string,
   ages: ReadonlyMap<string, SourceAge>,
   commentaryUsed: ReadonlySet<string>,
+  defs: readonly KpiDefinition[],
 ): Promise<SourceEntry[]> {
-  const used = new Set([...(await usedFiles(w, asOf)), ...commentaryUsed]);
+  const used = new Set([...(await usedFiles(w, asOf, [...new Set(defs.flatMap((d) => pointExtractLists(d)))])), ...commentaryUsed]);
   const recorded = new Map(
     (await w.rows<{ sha256: string; status: string; reason: string | null; rows_loaded: string; rows_rejected: string }>(
       'SELECT sha256, status, reason, rows_loaded, rows_rejected FROM meta.files',
@@ -203,6 +218,6 @@ export async function buildMetrics(
     metrics,
     series,
     baseline_events: baselines.events,
-    data_quality: { sources: await sourceEntries(w, input.found, input.asOf, ages, commentaryUsed), gaps },
+    data_quality: { sources: await sourceEntries(w, input.found, input.asOf, ages, commentaryUsed, defs), gaps },
   });
 }

@@ -8,7 +8,7 @@
 import { open } from 'node:fs/promises';
 import { CsvError, parse } from 'csv-parse/sync';
 import { CONTRACTS, type ListContract } from '../core/contracts/lists.js';
-import { columnMeta } from '../core/contracts/columns.js';
+import { columnMeta, mustBeInHeader } from '../core/contracts/columns.js';
 
 export interface HeaderMatch {
   /** For each position in the file, the contract header it carries, or null (extra column). */
@@ -56,7 +56,7 @@ export function matchHeader(contract: ListContract, header: string[]): HeaderMat
     positions.push(canonical);
   }
   const missing = Object.entries(contract.columns)
-    .filter(([h, s]) => columnMeta(s).required && !present.has(h))
+    .filter(([h, s]) => mustBeInHeader(columnMeta(s)) && !present.has(h))
     .map(([h]) => h);
   if (missing.length > 0) {
     return { reason: `not a ${contract.title} file: missing required column(s) ${missing.map((m) => `"${m}"`).join(', ')}; ${describeHeader(header)}` };

@@ -4,7 +4,7 @@
  * Idempotent, so every activity can call it before it works.
  */
 import { CONTRACTS } from '../core/contracts/lists.js';
-import { coreTableDdl, rawTableDdl } from '../core/contracts/load-sql.js';
+import { coreTableDdl, letterPrefixMacroSql, rawTableDdl } from '../core/contracts/load-sql.js';
 import { quoteIdent as q, sqlLiteral as lit } from '../core/sql-text.js';
 import { projectRoot } from '../core/project-root.js';
 import { shownCodeMacroSql } from '../core/shown-text.js';
@@ -50,6 +50,7 @@ export async function migrate(w: Warehouse): Promise<void> {
   // Before macros.sql, whose notes call it.
   await w.run(shownCodeMacroSql());
   for (const f of rest) await w.runFile(`meta/${f}`);
+  await w.run(letterPrefixMacroSql());
   await w.run(SCRUB_HEADER_QUOTES);
   for (const c of CONTRACTS.values()) {
     await w.run(rawTableDdl(c));

@@ -52,7 +52,8 @@ export function classifyName(source: LandingSource, name: string): { list: strin
     if (ext !== '.xlsx' && ext !== '.csv') return { reason: `audit files must be .xlsx or .csv, not "${ext || 'no extension'}"` };
     return { list: 'audits', extractDate: null };
   }
-  const m = /^([a-z_]+)_(\d{4}-\d{2}-\d{2})\.csv$/i.exec(name);
+  // A list name may hold digits (`section_47`).
+  const m = /^([a-z][a-z0-9_]*)_(\d{4}-\d{2}-\d{2})\.csv$/i.exec(name);
   const expected = source === 'hr' ? 'workforce_YYYY-MM-DD.csv' : '<list>_YYYY-MM-DD.csv';
   if (!m) return { reason: `file name does not match ${expected}; rename it so the list and extract date can be read` };
   const list = m[1]!.toLowerCase();

@@ -239,7 +239,7 @@ describe('whole-file rejects', () => {
     expectFileRejected(
       { 'case-system/referals_2015-02-28.csv': refs(...REF_GOOD) },
       'case-system/referals_2015-02-28.csv',
-      '"referals" is not a known case-system list (expected one of: referrals, assessments, children_in_need, child_protection, care_proceedings, case_closures)',
+      '"referals" is not a known case-system list (expected one of: referrals, assessments, children_in_need, child_protection, care_proceedings, case_closures, section_47, children_looked_after, care_leavers)',
     ));
 
   it('15 impossible extract date in the name', () =>

@@ -10,6 +10,12 @@ export type ColumnKind = 'text' | 'date' | 'flag' | 'code' | 'count' | 'fte' | '
 export interface ColumnMeta {
   kind: ColumnKind;
   required: boolean;
+  /**
+   * The file must carry the column although a cell may be blank (a date that is blank until
+   * something happens, a count that may be unknown): a missing column rejects the file, a blank
+   * cell does not reject the row. `required` implies it.
+   */
+  inHeader?: boolean;
   description: string;
   /** DuckDB type of the typed column in `core`. */
   duckdbType: string;
@@ -41,34 +47,46 @@ export function columnMeta(schema: z.ZodType): ColumnMeta {
 
 interface Opts {
   required?: boolean;
+  /** The header must carry the column, though its cells may be blank (see ColumnMeta.inHeader). */
+  inHeader?: boolean;
   /** The column holds an identifier of a child, worker, case or audit (see ColumnMeta.identifier). */
   identifier?: boolean;
 }
 
+/** Only set when asked for, so the metadata of every other column stays exactly as it was. */
+const inHeader = (o: Opts): { inHeader?: true } => (o.inHeader ? { inHeader: true } : {});
+
+/** The file must have this column (a missing one rejects the file): required, or required in the header only. */
+export function mustBeInHeader(meta: ColumnMeta): boolean {
+  return meta.required || !!meta.inHeader;
+}
+
 export const col = {
   text: (description: string, o: Opts = {}) =>
-    column(z.string().min(1), { kind: 'text', required: !!o.required, description, duckdbType: 'VARCHAR', identifier: !!o.identifier }),
+    column(z.string().min(1), { kind: 'text', required: !!o.required, ...inHeader(o), description, duckdbType: 'VARCHAR', identifier: !!o.identifier }),
   date: (description: string, o: Opts & { notAfterExtract?: boolean } = {}) =>
     column(z.iso.date(), {
       kind: 'date',
       required: !!o.required,
+      ...inHeader(o),
       description,
       duckdbType: 'DATE',
       notAfterExtract: !!o.notAfterExtract,
     }),
   flag: (description: string, o: Opts = {}) =>
-    column(z.boolean(), { kind: 'flag', required: !!o.required, description, duckdbType: 'BOOLEAN' }),
+    column(z.boolean(), { kind: 'flag', required: !!o.required, ...inHeader(o), description, duckdbType: 'BOOLEAN' }),
   code: (description: string, codes: readonly string[], o: Opts & { strict?: boolean } = {}) =>
     column(o.strict ? z.enum(codes as [string, ...string[]]) : z.string().min(1), {
       kind: 'code',
       required: !!o.required,
+      ...inHeader(o),
       description,
       duckdbType: 'VARCHAR',
       codes,
       codesAreStrict: !!o.strict,
     }),
   count: (description: string, o: Opts = {}) =>
-    column(z.number().int().min(0), { kind: 'count', required: !!o.required, description, duckdbType: 'INTEGER' }),
+    column(z.number().int().min(0), { kind: 'count', required: !!o.required, ...inHeader(o), description, duckdbType: 'INTEGER' }),
   fte: (description: string, o: Opts = {}) =>
     column(z.number().gt(0).lte(1.5), { kind: 'fte', required: !!o.required, description, duckdbType: 'DECIMAL(18,12)' }),
   orgRole: (description: string, o: Opts = {}) =>

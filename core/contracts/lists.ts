@@ -176,6 +176,88 @@ const lists: ListContract[] = [
     // Across files, core.audits_at takes the file whose name sorts last (meta.audit_duplicates).
     rules: [{ kind: 'unique', column: 'Audit ID' }],
   },
+  // ---- Annex A lists 5, 8 and 9 (issue 15; headings from annex-a-headers.md). Typed conservatively:
+  // dates, counts and (Y/N) flags as such; every other heading text, kept as written.
+  {
+    source: 'case-system',
+    list: 'section_47',
+    title: 'Section 47 enquiries (Annex A list 5)',
+    columns: {
+      ...commonCaseSystem,
+      'Does the Child have a Disability': col.text('Disability as recorded (Annex A writes `a) Yes` / `b) No`).'),
+      // Blank is allowed: icpc_within_15wd_pct reads only "rows with a strategy discussion date".
+      'Strategy discussion initiating Section 47 Enquiry Start Date': col.date('Date of the strategy discussion that started the section 47 enquiry.', {
+        inHeader: true,
+        notAfterExtract: true,
+      }),
+      'Was an Initial Child Protection Conference deemed unnecessary?': col.flag('The enquiry decided no initial child protection conference was needed.', { inHeader: true }),
+      'Date of Initial Child Protection Conference': col.date('Date the initial child protection conference was held (blank if none).', { inHeader: true }),
+      'Did the Initial Child Protection Conference Result in a Child Protection Plan': col.flag('The conference put the child on a child protection plan.', {
+        inHeader: true,
+      }),
+      'Number of Section 47 Enquiries in the last 12 months': col.count('Earlier section 47 enquiries about this child in the 12 months, as extracted.'),
+      'Number of ICPCs in the last 12 months': col.count('Earlier initial child protection conferences for this child in the 12 months, as extracted.'),
+    },
+    // The conference follows the strategy discussion that started the enquiry: one before it is a row error.
+    rules: [{ kind: 'not_before', column: 'Date of Initial Child Protection Conference', notBefore: 'Strategy discussion initiating Section 47 Enquiry Start Date' }],
+  },
+  {
+    source: 'case-system',
+    list: 'children_looked_after',
+    title: 'Children looked after (Annex A list 8)',
+    columns: {
+      ...commonCaseSystem,
+      'Unaccompanied Asylum Seeking Child (UASC) within the Last 12 Months (Y/N)': col.flag('Unaccompanied asylum-seeking child at some time in the last 12 months.'),
+      'Does the Child have a Disability': col.text('Disability as recorded (Annex A writes `a) Yes` / `b) No`).'),
+      'Date Started to be Looked After': col.date('Start of this period of care.', { required: true, notAfterExtract: true }),
+      "Child's Category of Need": col.text('Category of need as recorded (N1–N8, with or without words).'),
+      'Is this a second or subsequent period of being a Looked After Child within the last 12 months (Y/N)': col.flag(
+        'Second or later period of care within the last 12 months.',
+      ),
+      'Start date of current legal status': col.date('Start of the current legal status.', { notAfterExtract: true }),
+      "Child's Legal Status": col.text('Legal status code as recorded (C1, C2, E1, J1, L1, V2 …).'),
+      'Date of Latest Statutory Review': col.date('Date of the latest statutory review.'),
+      'Date of Last Social Work Visit': col.date('Date of the last social work visit.'),
+      'What is the permanence plan for this child?': col.text('Permanence plan as recorded.'),
+      'Date of Last IRO Visit / Contact to the Child': col.date('Date of the last visit or contact by the independent reviewing officer.'),
+      'Date of Last Health Assessment': col.date('Date of the last health assessment.'),
+      'Date of Last Dental Check': col.date('Date of the last dental check.'),
+      'Number of Placements in the Last 12 months': col.count('Placements in the 12 months before the extract date, as recorded (blank = unknown).', { inHeader: true }),
+      'Date Ceased to be Looked After': col.date('End of this period of care (blank while looked after).', { inHeader: true }),
+      'Reason Ceased to be Looked After': col.text('Reason the period of care ended, as recorded.'),
+      'Start Date of Most Recent Placement': col.date('Start of the current or last placement.', { notAfterExtract: true }),
+      'Placement Type': col.text('Placement type as recorded.'),
+      'Placement Provider': col.text('Placement provider as recorded.'),
+      'Placement postcode': col.text('Postcode of the placement (it locates the child: sensitive, never leaves the warehouse).', { identifier: true }),
+      'URN of Placement': col.text('Ofsted unique reference number of the placement.'),
+      'Placement Location': col.text('In or out of the local authority’s area, as recorded.'),
+      'LA of Placement': col.text('Local authority the placement is in.'),
+      'Number of Episodes the Child has been ‘Missing’ from their Placement in the last 12 months': col.count('Missing episodes in the last 12 months.'),
+      'Number of Episodes the Child has been ‘Absent’ from their Placement in the last 12 months': col.count('Absences in the last 12 months.'),
+      'Was the child offered a Return Interview after their last missing episode (Y/N)?': col.flag('A return interview was offered after the last missing episode.'),
+      'Did the child accept a Return Interview after their last missing episode (Y/N)?': col.flag('The child accepted the return interview.'),
+    },
+    rules: [{ kind: 'not_before', column: 'Date Ceased to be Looked After', notBefore: 'Date Started to be Looked After' }],
+  },
+  {
+    source: 'case-system',
+    list: 'care_leavers',
+    title: 'Care leavers (Annex A list 9)',
+    columns: {
+      ...commonCaseSystem,
+      'Does the Child have a Disability': col.text('Disability as recorded (Annex A writes `a) Yes` / `b) No`).'),
+      'Eligibility Category': col.text('Relevant, former relevant, qualifying or eligible, as recorded.'),
+      'LA in Touch': col.text('Whether the local authority is in touch, as recorded (Yes, No, Refused, Died …).'),
+      'Type of Accommodation': col.text('Type of accommodation as recorded (a code and words, e.g. `U: Independent living`).'),
+      'Suitability of Accommodation': col.code('Suitable or Unsuitable, as recorded (other values kept; see the KPI).', ['Suitable', 'Unsuitable'], { inHeader: true }),
+      // Text, kept as written: the code leads the value (`F1: Full time in higher education`) and
+      // the KPI reads its first letter (F full time, P part time, G not in education, employment or training).
+      'Activity Status': col.text('Education, employment or training activity as recorded, code first (F… full time, P… part time, G… NEET).', {
+        inHeader: true,
+      }),
+    },
+    rules: [],
+  },
 ];
 
 export const CONTRACTS: ReadonlyMap<string, ListContract> = new Map(lists.map((c) => [c.list, c]));
