@@ -22,6 +22,7 @@ import { describePaths, homeDir, privateDir, sealDuckDbFiles, tightenHome } from
 import { servedFoldersGuard, type ServedFolders } from './served-folders.js';
 import { shownName } from '../core/shown-text.js';
 import { readLimits } from './limits-config.js';
+import { readHeaderAliases } from './header-aliases-config.js';
 
 export interface ActivityDeps {
   /** The warehouse the night writes into; analysts get a copy at publish (default `<home>/work/warehouse.duckdb`). */
@@ -42,6 +43,8 @@ export interface ActivityDeps {
   freshnessConfig?: string;
   /** Limits on a single file (default config/limits.json). */
   limitsConfig?: string;
+  /** Header spellings accepted for contract columns (default config/header-aliases.json). */
+  headerAliasesConfig?: string;
 }
 
 export function workingWarehousePath(home: string): string {
@@ -102,6 +105,8 @@ export function createActivities(deps: ActivityDeps = {}) {
       await tightenAtNightStart(input);
       return withWarehouse(input, async (w) => {
         const limits = await readLimits(deps.limitsConfig);
+        // Read now so a broken alias file stops the night before any file is loaded.
+        await readHeaderAliases(deps.headerAliasesConfig);
         await migrate(w);
         const found = await pullSources(w, input, { limits });
         log().info('pulled landing folder', { files: found.length, new: found.filter((f) => f.status === 'new').length });
@@ -111,7 +116,7 @@ export function createActivities(deps: ActivityDeps = {}) {
 
     async loadFile(input: { home: string; file: FoundFile; runId: string }): Promise<LoadResult> {
       return withWarehouse({ home: input.home }, async (w) => {
-        const r = await loadFile(w, input.file, input.runId, await readLimits(deps.limitsConfig));
+        const r = await loadFile(w, input.file, input.runId, await readLimits(deps.limitsConfig), await readHeaderAliases(deps.headerAliasesConfig));
         log().info('loaded file', { file: shownName(input.file.relPath), status: r.status, rowsLoaded: r.rowsLoaded, rowsRejected: r.rowsRejected });
         return r;
       });
