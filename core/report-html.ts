@@ -246,9 +246,9 @@ function rows(n: number): string {
   return n === 1 ? '1 row' : `${formatNumber(n)} rows`;
 }
 
-/** A source as the report shows it: its name and reason in their shown form, whatever metrics.json says. */
-function shownSource<S extends { file: string; reason: string | null }>(s: S): S {
-  return { ...s, file: shownName(s.file), reason: shownReasonOrNull(s.reason) };
+/** A source as the report shows it: its name (with its sheet, for a workbook's) and reason in their shown form, whatever metrics.json says. */
+function shownSource<S extends { file: string; sheet?: string | null; reason: string | null }>(s: S): S {
+  return { ...s, file: s.sheet ? `${shownName(s.file)}, sheet “${shownName(s.sheet)}”` : shownName(s.file), reason: shownReasonOrNull(s.reason) };
 }
 
 function sourceProblems(m: Report): string[] {
@@ -269,6 +269,11 @@ function sourceProblems(m: Report): string[] {
       out.push(`${s.file} ${from} is dated after the as-of date (${formatDate(m.as_of)}), so it was left for a later night.`);
       continue;
     }
+    if (s.status === 'superseded') {
+      out.push(`${s.file} ${from} was not counted: ${sentence(s.reason ?? 'another copy of the same extract is used')}`);
+      continue;
+    }
+    if (s.status === 'ignored') continue; // a workbook's guidance or notes sheet: listed in the table below
     if (s.rows_rejected > 0) {
       const verb = s.rows_rejected === 1 ? 'was' : 'were';
       const reason = s.reason ? ` Reason: ${sentence(s.reason)}` : '';
@@ -283,12 +288,15 @@ const SOURCE_STATUS_WORDS: Record<string, string> = {
   already_loaded: 'Already loaded on an earlier night',
   rejected: 'Rejected (whole file)',
   after_as_of: 'Dated after the as-of date; left for a later night',
+  superseded: 'Not counted: the same extract came in a file whose name sorts later',
+  ignored: 'Ignored: not one of the lists',
 };
 
 function sourceWhatHappened(source: Report['data_quality']['sources'][number]): string {
   const s = shownSource(source);
-  const words = SOURCE_STATUS_WORDS[s.status] ?? s.status;
+  const words = s.sheet && s.status === 'rejected' ? 'Rejected (whole sheet)' : (SOURCE_STATUS_WORDS[s.status] ?? s.status);
   if (!s.reason) return words;
+  if (s.status === 'superseded' || s.status === 'ignored') return `${words}: ${s.reason}`;
   return s.status === 'rejected' ? `${words}: ${s.reason}` : `${words}; rows rejected because: ${s.reason}`;
 }
 
@@ -322,7 +330,7 @@ function dataQualitySection(m: Report): string {
       '<tbody>',
       ...m.data_quality.sources.map(
         (s) =>
-          `<tr><th scope="row">${esc(shownName(s.file))}</th><td>${esc(s.source)}</td><td>${esc(s.extract_date ? formatDate(s.extract_date) : 'not known')}</td>` +
+          `<tr><th scope="row">${esc(shownSource(s).file)}</th><td>${esc(s.source)}</td><td>${esc(s.extract_date ? formatDate(s.extract_date) : 'not known')}</td>` +
           `<td>${esc(sourceWhatHappened(s))}</td><td>${s.used ? 'Yes' : 'No'}</td><td>${esc(recencyText(s))}</td>` +
           `<td class="num">${esc(formatNumber(s.rows_loaded))}</td><td class="num">${esc(formatNumber(s.rows_rejected))}</td></tr>`,
       ),

@@ -15,6 +15,8 @@ import { migrate } from '../activities/migrate.js';
 import { pullSources } from '../activities/pull.js';
 import { Warehouse } from '../activities/warehouse.js';
 import { DEFAULT_LIMITS } from '../core/limits.js';
+import { renderReport } from '../core/report-html.js';
+import { buildMetrics } from '../activities/build-metrics.js';
 import { pullAndLoad, put, query, tempNight } from './helpers/landing.js';
 
 const d = (y: number, m: number, day: number): Date => new Date(Date.UTC(y, m - 1, day));
@@ -149,7 +151,7 @@ describe('an Annex A workbook written by ExcelJS', () => {
     // "referrals_…" sorts after "annex_a_…"; "adoption_…" before it.
     await put(t, 'case-system/referrals_2015-02-28.csv', 'Child Unique ID,Date of referral,Referral Source,Referral NFA?\nFROM-CSV-1,10/02/2015,Police,N\nFROM-CSV-2,11/02/2015,Police,N\n');
     await put(t, 'case-system/adoption_2015-02-28.csv', 'Child Unique ID,Date the Child Entered Care,Date of Adoption Order\nFROM-CSV,10/02/2014,\n');
-    await pullAndLoad(t, '2015-02-28');
+    const n = await pullAndLoad(t, '2015-02-28');
     expect(await query(t, "SELECT list, file_name, sheet FROM meta.extracts_at('2015-02-28'::DATE) ORDER BY list")).toEqual([
       { list: 'adoption', file_name: 'annex_a_2015-02-28.xlsx', sheet: 'List 10' },
       { list: 'referrals', file_name: 'referrals_2015-02-28.csv', sheet: null },
@@ -163,6 +165,25 @@ describe('an Annex A workbook written by ExcelJS', () => {
       { list: 'referrals', file_name: 'annex_a_2015-02-28.xlsx', sheet: 'List 3', chosen: false, chosen_file: 'referrals_2015-02-28.csv', chosen_sheet: null },
       { list: 'referrals', file_name: 'referrals_2015-02-28.csv', sheet: null, chosen: true, chosen_file: 'referrals_2015-02-28.csv', chosen_sheet: null },
     ]);
+
+    // data_quality.sources: one entry per sheet read; the copy not counted says which one is, in words.
+    const metrics = await Warehouse.with(t.warehouse, (w) =>
+      buildMetrics(w, { asOf: '2015-02-28', landing: t.landing, home: t.home, workflowId: 'wf', runId: 'run', createdAt: '2015-03-01T05:00:00Z', found: n.found }, 'snap', []),
+    );
+    expect(metrics.data_quality.sources.map((s) => [s.file, s.sheet ?? null, s.list, s.source, s.status, s.used, s.rows_loaded, s.rows_rejected])).toEqual([
+      ['adoption_2015-02-28.csv', null, 'adoption', 'case-system/adoption', 'superseded', false, 1, 0],
+      ['annex_a_2015-02-28.xlsx', 'List 3', 'referrals', 'case-system/referrals', 'superseded', false, 1, 0],
+      ['annex_a_2015-02-28.xlsx', 'List 10', 'adoption', 'case-system/adoption', 'loaded', true, 1, 0],
+      ['referrals_2015-02-28.csv', null, 'referrals', 'case-system/referrals', 'loaded', true, 2, 0],
+    ]);
+    expect(metrics.data_quality.sources[1]!.reason).toBe(
+      'the same referrals extract of 28 February 2015 also came in referrals_2015-02-28.csv, whose file name sorts later: that copy is used, and the rows of this one are kept but not counted',
+    );
+    expect(metrics.data_quality.sources[0]!.reason).toContain('also came in annex_a_2015-02-28.xlsx, sheet “List 10”, whose file name sorts later');
+    // The report's table of files received names the sheet, and says why a copy is not counted.
+    const html = renderReport(metrics);
+    expect(html).toContain('<th scope="row">annex_a_2015-02-28.xlsx, sheet “List 3”</th><td>case-system/referrals</td>');
+    expect(html).toContain('Not counted: the same extract came in a file whose name sorts later: the same referrals extract of 28 February 2015');
   });
 
   it('two sheets of one list are both rejected; a workbook with no list sheet is rejected whole', async () => {

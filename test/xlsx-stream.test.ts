@@ -59,7 +59,7 @@ describe('the streaming workbook reader', () => {
     const names = ['Guidance', ...Array.from({ length: 11 }, (_, i) => `List ${i + 1}`)];
     for (const [i, name] of names.entries()) wb.addWorksheet(name).addRows([['Child Unique ID'], [1000 + i]]);
     // Reorder the tabs: the workbook's order is no longer the order of the parts in the zip.
-    wb.getWorksheet('Guidance')!.orderNo = 99;
+    (wb.getWorksheet('Guidance') as ExcelJS.Worksheet & { orderNo: number }).orderNo = 99;
     const path = join(dir, 'eleven.xlsx');
     await wb.xlsx.writeFile(path);
     const read = await readAll(path);
