@@ -17,6 +17,7 @@ import { Warehouse } from '../activities/warehouse.js';
 import { DEFAULT_LIMITS } from '../core/limits.js';
 import { renderReport } from '../core/report-html.js';
 import { buildMetrics } from '../activities/build-metrics.js';
+import { anyRejectedWhole, formatValidation, validateLanding } from '../activities/validate.js';
 import { pullAndLoad, put, query, tempNight } from './helpers/landing.js';
 
 const d = (y: number, m: number, day: number): Date => new Date(Date.UTC(y, m - 1, day));
@@ -134,6 +135,41 @@ describe('an Annex A workbook written by ExcelJS', () => {
       { list: 'referrals', sheet: 'LIST 3', d: '2015-02-28' },
     ]);
     expect(await query(t, "SELECT count(*) AS n FROM core.referrals_at('2015-02-28'::DATE)")).toEqual([{ n: '2' }]);
+  });
+
+  it('csc-kpi validate reports the workbook sheet by sheet, with no value from a row', async () => {
+    const t = await tempNight();
+    await put(t, 'case-system/annex_a_2015-02-28.xlsx', await xlsx(councilWorkbook()));
+    await put(t, 'case-system/referrals_2015-02-28.csv', 'Child Unique ID,Date of referral,Referral Source,Referral NFA?\nX1,10/02/2015,Police,N\n');
+    const files = await validateLanding({ landing: t.landing, asOf: '2015-02-28', maxRejects: 2 });
+    expect(anyRejectedWhole(files)).toBe(true); // List 4
+    const S = ' '.repeat(12); // a sheet under its workbook
+    const R = ' '.repeat(21); // a sheet's reason and rejects
+    expect(formatValidation(files)).toBe(
+      [
+        'OK          case-system/annex_a_2015-02-28.xlsx (Annex A workbook)  read 11, loaded 8, rejected 3',
+        `${S}IGNORED  sheet “Guidance”`,
+        `${R}its name does not read “List N” (N from 1 to 11), so it is not one of the Annex A lists`,
+        `${S}OK       sheet “List 1 - Contacts” (contacts)  read 4, loaded 3, rejected 1`,
+        `${R}- sheet “List 1 - Contacts”, row 7, column “Date of Contact”: Date of Contact is not a real date; write it as dd/mm/yyyy or yyyy-mm-dd`,
+        `${S}OK       sheet “LIST 3” (referrals)  read 3, loaded 2, rejected 1`,
+        `${R}the same extract is also in referrals_2015-02-28.csv, whose file name sorts later: that copy counts, this one does not`,
+        `${R}- sheet “LIST 3”, row 4, column “Date of referral”: Date of referral is after the file's extract date 28/02/2015; check the date or the file name`,
+        `${R}- sheet “LIST 3”, row 4, column “Number of Referrals in Last 12 Months”: Number of Referrals in Last 12 Months must be a whole number of 0 or more (or blank if unknown)`,
+        `${S}REJECTED sheet “List 4” (assessments)`,
+        `${R}no header row in its first 20 rows has every required column of Assessments (Annex A list 4): row 1 comes closest and lacks "Continuous Assessment Start Date"; add the column (or its name to config/header-aliases.json)`,
+        `${S}OK       sheet “List 10 Adoption” (adoption)  read 2, loaded 2, rejected 0`,
+        `${S}OK       sheet “list11” (adopters)  read 2, loaded 1, rejected 1`,
+        `${R}- sheet “list11”, row 3, column “Date Stage 1 ended”: Date Stage 1 ended is before Date Stage 1 started`,
+        `${R}- sheet “list11”, row 3, column “No. of children placed”: No. of children placed must be a whole number of 0 or more (or blank if unknown)`,
+        `${S}IGNORED  sheet “Pivot”`,
+        `${R}its name does not read “List N” (N from 1 to 11), so it is not one of the Annex A lists`,
+        'OK          case-system/referrals_2015-02-28.csv (referrals)  read 1, loaded 1, rejected 0',
+        '',
+        '2 file(s): 0 rejected whole, 1 workbook sheet(s) rejected whole, 3 row(s) rejected.',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('a workbook and a CSV of one list and date are one extract: the file whose name sorts last counts', async () => {
