@@ -109,7 +109,9 @@ export class SheetCsv {
   static async open(path: string, h: FoundHeader, contract: ListContract, date1904: boolean): Promise<SheetCsv> {
     const kinds = h.match.positions.map((p) => (p ? columnMeta(contract.columns[p]!).kind : null));
     const csv = new SheetCsv(createWriteStream(path, { encoding: 'utf8' }), kinds, date1904);
-    await csv.write([csvField('__sheet_row'), ...h.cells.map((c, i) => csvField(c === '' ? `__blank_${i + 1}` : c))].join(',') + '\n');
+    // On one line: a header cell wrapped in Excel (Alt+Enter) must not break the CSV's header line.
+    const names = h.cells.map((c, i) => (c === '' ? `__blank_${i + 1}` : c.replace(/\s+/g, ' ')));
+    await csv.write([csvField('__sheet_row'), ...names.map(csvField)].join(',') + '\n');
     return csv;
   }
 

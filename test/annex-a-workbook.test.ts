@@ -69,7 +69,8 @@ function councilWorkbook(): ExcelJS.Workbook {
 
   // List 10 (Age of Child (Years) here) and list 11 (adopters: no Child Unique ID).
   const l10 = wb.addWorksheet('List 10 Adoption');
-  l10.addRow(['Child Unique ID', 'Family identifier', 'Gender', 'Ethnicity', 'Date of Birth', 'Age of Child (Years)', 'Date the Child Entered Care', 'Date of Adoption Order']);
+  // A header cell wrapped onto two lines (Alt+Enter), as Annex A templates often have.
+  l10.addRow(['Child Unique ID', 'Family identifier', 'Gender', 'Ethnicity', 'Date of Birth', 'Age of Child (Years)', 'Date the Child\nEntered Care', 'Date of Adoption Order']);
   l10.addRow(['AD1', 55, 'a) Male', 'WBRI', d(2012, 1, 1), 3, d(2013, 6, 1), d(2015, 1, 20)]);
   l10.addRow(['AD2', null, 'b) Female', 'WBRI', d(2013, 1, 1), 2, d(2014, 6, 1), null]);
   const l11 = wb.addWorksheet('list11');
