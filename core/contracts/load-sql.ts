@@ -38,6 +38,12 @@ function problem(cond: string, header: string, raw: string, reason: string): Pro
   return { cond: `coalesce(${cond}, false)`, struct: `CASE WHEN ${cond} THEN {'column': ${lit(header)}, 'value': ${raw}, 'reason': ${reason}} END` };
 }
 
+/** The text without an Annex A lettered prefix (`c) Child in need plan` → `Child in need plan`). */
+function withoutLetterPrefix(x: string): string {
+  // The prefix needs a ')': without one the regex cannot match, so it is not run (same result, cheaper).
+  return `CASE WHEN contains(${x}, ')') THEN regexp_replace(${x}, ${lit(LETTER_PREFIX)}, '') ELSE ${x} END`;
+}
+
 function canonicalCode(x: string, codes: readonly string[]): string {
   const whens = codes.map((c) => `WHEN ${lit(c.toLowerCase())} THEN ${lit(c)}`).join(' ');
   return `CASE lower(${x}) ${whens} ELSE ${x} END`;
@@ -80,14 +86,14 @@ export function columnSql(header: string, schema: Parameters<typeof columnMeta>[
       }
       break;
     }
-    case 'flag':
-      typed = `CASE upper(${raw}) WHEN 'Y' THEN true WHEN 'YES' THEN true WHEN 'N' THEN false WHEN 'NO' THEN false END`;
+    case 'flag': {
+      // Annex A writes flags as codes too (`a) Yes`): the lettered prefix is dropped, as for codes.
+      typed = `CASE upper(${withoutLetterPrefix(raw)}) WHEN 'Y' THEN true WHEN 'YES' THEN true WHEN 'N' THEN false WHEN 'NO' THEN false END`;
       problems.push(problem(`${raw} IS NOT NULL AND ${v} IS NULL`, header, raw, lit(`${header} must be Y or N (Yes/No)`)));
       break;
+    }
     case 'code': {
-      // The prefix needs a ')': without one the regex cannot match, so it is not run (same result, cheaper).
-      const stripped = `CASE WHEN contains(${raw}, ')') THEN regexp_replace(${raw}, ${lit(LETTER_PREFIX)}, '') ELSE ${raw} END`;
-      typed = canonicalCode(stripped, meta.codes ?? []);
+      typed = canonicalCode(withoutLetterPrefix(raw), meta.codes ?? []);
       if (meta.codesAreStrict) {
         const known = (meta.codes ?? []).map((c) => lit(c)).join(', ');
         problems.push(
