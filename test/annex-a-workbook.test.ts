@@ -136,6 +136,22 @@ describe('an Annex A workbook written by ExcelJS', () => {
       { list: 'referrals', sheet: 'LIST 3', d: '2015-02-28' },
     ]);
     expect(await query(t, "SELECT count(*) AS n FROM core.referrals_at('2015-02-28'::DATE)")).toEqual([{ n: '2' }]);
+
+    // The next night reads nothing again; each sheet is still reported with its own fate and rows.
+    const next = await pullAndLoad(t, '2015-03-01', 'run-2');
+    expect(next.found.map((f) => f.status)).toEqual(['already_loaded']);
+    const metrics = await Warehouse.with(t.warehouse, (w) =>
+      buildMetrics(w, { asOf: '2015-03-01', landing: t.landing, home: t.home, workflowId: 'wf', runId: 'run-2', createdAt: '2015-03-02T05:00:00Z', found: next.found }, 'snap', []),
+    );
+    expect(metrics.data_quality.sources.map((s) => [s.sheet, s.source, s.status, s.used, s.rows_loaded, s.rows_rejected, s.age_days])).toEqual([
+      ['Guidance', 'case-system', 'ignored', false, 0, 0, null],
+      ['List 1 - Contacts', 'case-system/contacts', 'already_loaded', true, 3, 1, 1],
+      ['LIST 3', 'case-system/referrals', 'already_loaded', true, 2, 1, 1],
+      ['List 4', 'case-system/assessments', 'rejected', false, 0, 0, null],
+      ['List 10 Adoption', 'case-system/adoption', 'already_loaded', true, 2, 0, 1],
+      ['list11', 'case-system/adopters', 'already_loaded', true, 1, 1, 1],
+      ['Pivot', 'case-system', 'ignored', false, 0, 0, null],
+    ]);
   });
 
   it('csc-kpi validate reports the workbook sheet by sheet, with no value from a row', async () => {
