@@ -131,12 +131,15 @@ function hasValue(v: CellValue): boolean {
   return v !== null && v !== undefined && v !== '';
 }
 
-/** Lets the rest of a sheet's XML go by unparsed: its part's stream is closed, and the file under it. */
+/**
+ * Lets the rest of a sheet's XML go by unparsed: its part's stream is closed, and the file under
+ * it; a stream read to its end is waited for until its file is closed too.
+ */
 async function skipUnread(sheet: SheetReader): Promise<void> {
   for (const stream of [sheet.iterator, (sheet.iterator as Readable & { source?: Readable }).source]) {
     if (!stream || stream.closed) continue;
     const closed = once(stream, 'close');
-    stream.destroy();
+    if (!stream.readableEnded) stream.destroy();
     await closed;
   }
 }
@@ -144,7 +147,6 @@ async function skipUnread(sheet: SheetReader): Promise<void> {
 class Sheet implements StreamedSheet {
   readonly name: string;
   private started = false;
-  private finished = false;
 
   constructor(
     private readonly reader: SheetReader,
@@ -189,13 +191,10 @@ class Sheet implements StreamedSheet {
         yield numFmts ? { number, cells: values, numFmts } : { number, cells: values };
       }
     }
-    this.finished = true;
   }
 
   /** Whatever of the sheet was not read (all of it, or the rest after a break or a cap) goes by unparsed. */
   async skipRest(): Promise<void> {
-    if (this.finished) return;
-    this.finished = true;
     await skipUnread(this.reader);
   }
 }
