@@ -122,6 +122,8 @@ function eventDateExpr(contract: ListContract): string {
 
 interface FileRow {
   sha256: string;
+  /** The workbook sheet the extract is (its rejects are the sheet's), null for a file. */
+  sheet?: string | null;
   file_name: string;
   extract_date: string | null;
   columns_seen: string[] | null;
@@ -131,8 +133,9 @@ interface FileRow {
 
 async function fileColumns(w: Warehouse, f: FileRow, date: string | null): Promise<FileColumns> {
   const rejects = await w.rows<{ column_name: string; n: string }>(
-    'SELECT column_name, count(DISTINCT line) AS n FROM meta.rejects WHERE file_sha256 = $sha AND column_name IS NOT NULL GROUP BY column_name',
-    { sha: f.sha256 },
+    `SELECT column_name, count(DISTINCT line) AS n FROM meta.rejects
+     WHERE file_sha256 = $sha AND ($sheet::VARCHAR IS NULL OR sheet = $sheet) AND column_name IS NOT NULL GROUP BY column_name`,
+    { sha: f.sha256, sheet: f.sheet ?? null },
   );
   return {
     file: f.file_name,
@@ -143,12 +146,15 @@ async function fileColumns(w: Warehouse, f: FileRow, date: string | null): Promi
   };
 }
 
-/** The two newest loaded extracts of a list dated on or before as-of, newest first. */
+/**
+ * The two newest extracts of a list dated on or before as-of that count (one per date: a
+ * superseded copy of a date's extract is not compared with it; sql/views/extracts.sql), newest first.
+ */
 async function lastTwoExtracts(w: Warehouse, list: string, asOf: string): Promise<FileRow[]> {
   return w.rows<FileRow>(
-    `SELECT sha256, file_name, strftime(extract_date, '%Y-%m-%d') AS extract_date, columns_seen, rows_read
-     FROM meta.files WHERE status = 'loaded' AND list = $list AND extract_date <= $as_of::DATE
-     ORDER BY extract_date DESC, load_seq DESC LIMIT 2`,
+    `SELECT sha256, sheet, file_name, strftime(extract_date, '%Y-%m-%d') AS extract_date, columns_seen, rows_read
+     FROM meta.extract_choice WHERE chosen AND list = $list AND extract_date <= $as_of::DATE
+     ORDER BY extract_date DESC LIMIT 2`,
     { list, as_of: asOf },
   );
 }

@@ -24,6 +24,7 @@ import { shownName } from '../core/shown-text.js';
 import { readLimits } from './limits-config.js';
 import { joinNight } from './join-night.js';
 import { alertActivities } from './alert-activities.js';
+import { readHeaderAliases } from './header-aliases-config.js';
 
 export interface ActivityDeps {
   /** The warehouse the night writes into; analysts get a copy at publish (default `<home>/work/warehouse.duckdb`). */
@@ -48,6 +49,8 @@ export interface ActivityDeps {
   alertsConfig?: string;
   /** Where CSC_KPI_ALERT_* are read from (default process.env, read at each use); tests pass their own. */
   alertEnv?: NodeJS.ProcessEnv;
+  /** Header spellings accepted for contract columns (default config/header-aliases.json). */
+  headerAliasesConfig?: string;
 }
 
 export function workingWarehousePath(home: string): string {
@@ -110,6 +113,8 @@ export function createActivities(deps: ActivityDeps = {}) {
       await tightenAtNightStart(input);
       return withWarehouse(input, async (w) => {
         const limits = await readLimits(deps.limitsConfig);
+        // Read now so a broken alias file stops the night before any file is loaded.
+        await readHeaderAliases(deps.headerAliasesConfig);
         await migrate(w);
         const found = await pullSources(w, input, { limits });
         log().info('pulled landing folder', { files: found.length, new: found.filter((f) => f.status === 'new').length });
@@ -119,7 +124,11 @@ export function createActivities(deps: ActivityDeps = {}) {
 
     async loadFile(input: { home: string; file: FoundFile; runId: string }): Promise<LoadResult> {
       return withWarehouse({ home: input.home }, async (w) => {
-        const r = await loadFile(w, input.file, input.runId, { limits: await readLimits(deps.limitsConfig), ...(deps.kpiDir ? { kpiDir: deps.kpiDir } : {}) });
+        const r = await loadFile(w, input.file, input.runId, {
+          limits: await readLimits(deps.limitsConfig),
+          headerNames: await readHeaderAliases(deps.headerAliasesConfig),
+          ...(deps.kpiDir ? { kpiDir: deps.kpiDir } : {}),
+        });
         log().info('loaded file', { file: shownName(input.file.relPath), status: r.status, rowsLoaded: r.rowsLoaded, rowsRejected: r.rowsRejected });
         return r;
       });

@@ -23,7 +23,8 @@ import { quoteIdent as q, sqlLiteral as lit } from '../core/sql-text.js';
 import { DEFAULT_LIMITS, limitText, type Limits } from '../core/limits.js';
 import type { FoundFile, LoadResult } from '../core/night.js';
 import { shownName, shownReason } from '../core/shown-text.js';
-import { matchHeader, readHeader } from './csv-header.js';
+import { NAMES_ONLY, type HeaderNames } from '../core/header-names.js';
+import { matchHeader, readHeader, type HeaderMatch } from './csv-header.js';
 import { scanCsv, type CsvScan } from './csv-scan.js';
 import type { Warehouse } from './warehouse.js';
 
@@ -176,7 +177,7 @@ export async function scratchDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'csc-kpi-load-'));
 }
 
-export async function loadCsv(w: Warehouse, f: FoundFile, runId: string, limits: Limits = DEFAULT_LIMITS): Promise<LoadResult> {
+export async function loadCsv(w: Warehouse, f: FoundFile, runId: string, limits: Limits = DEFAULT_LIMITS, names: HeaderNames = NAMES_ONLY): Promise<LoadResult> {
   if (!f.rawPath || !f.sha256 || !f.list) throw new Error(`loadCsv called on a file that was not pulled: ${shownName(f.relPath)}`);
   if (f.byteSize === 0) return rejectFile(w, f, runId, 'the file is empty (0 bytes): the extract did not run or was not copied completely');
   const sniffed = sniffNotCsv(await firstBytes(f.rawPath, 16));
@@ -189,7 +190,7 @@ export async function loadCsv(w: Warehouse, f: FoundFile, runId: string, limits:
       readPath = join(scratch, 'utf8.csv');
       await step('transcode windows-1252', () => transcode1252(f.rawPath!, readPath));
     }
-    return await loadCheckedCsv(w, f, runId, readPath, { limits });
+    return await loadCheckedCsv(w, f, runId, readPath, { limits, names });
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
@@ -202,28 +203,59 @@ export interface CheckedCsvOptions {
   lineColumn?: number;
   /** config/limits.json; the defaults when not given. */
   limits?: Limits;
+  /** config/header-aliases.json; names only when not given. */
+  names?: HeaderNames;
+  /** Where the extract is recorded: the file itself (meta.files) when not given, or one sheet of a workbook. */
+  target?: ExtractTarget;
 }
+
+/**
+ * What the checked load writes besides raw and core rows: a file's own record (meta.files), or a
+ * workbook sheet's (meta.sheets, activities/load-annex-a.ts). Each runs inside the load's
+ * transaction.
+ */
+export interface ExtractTarget {
+  /** Removes what an earlier attempt wrote for this extract: its raw and core rows and its rejects. */
+  clear(): Promise<void>;
+  /** Records the extract rejected whole, with the reason (and clears it). */
+  reject(reason: string): Promise<LoadResult>;
+  /** Records the loaded extract with its counts and the contract columns it has. */
+  record(r: Omit<LoadResult, 'sha256'>, match: HeaderMatch): Promise<void>;
+}
+
+/** The file as its own extract: recorded in meta.files. */
+function fileTarget(w: Warehouse, f: FoundFile, runId: string): ExtractTarget {
+  return {
+    clear: () => clearFile(w, f.list!, f.sha256!),
+    reject: (reason) => rejectFile(w, f, runId, reason),
+    record: (r, match) => recordFile(w, f, runId, r, [...match.present]),
+  };
+}
+
+/** Temporary tables of one load are named apart from any other load's in this process. */
+let loadSeq = 0;
 
 /** The shared CSV path: UTF-8 text at `readPath`, checked against the file's list contract. */
 export async function loadCheckedCsv(w: Warehouse, f: FoundFile, runId: string, readPath: string, o: CheckedCsvOptions): Promise<LoadResult> {
   const contract = contractFor(f.list!);
   const sha = f.sha256!;
   const limits = o.limits ?? DEFAULT_LIMITS;
+  const target = o.target ?? fileTarget(w, f, runId);
   // The scan first: it stops at a line or header over the limits, before anything else reads the file.
   const scan = await step('scan (Node byte pass)', () => scanCsv(readPath, { maxLineBytes: limits.max_line_bytes, maxColumns: limits.max_columns }));
-  if (scan.hasNul || scan.overLimit) return rejectFile(w, f, runId, wholeFileProblem(scan, limits)!);
+  if (scan.hasNul || scan.overLimit) return target.reject(wholeFileProblem(scan, limits)!);
   const header = await step('header', () => readHeader(readPath));
-  if (!header) return rejectFile(w, f, runId, 'the file has no header row (it is blank)');
-  if (!Array.isArray(header)) return rejectFile(w, f, runId, header.reason);
-  const match = matchHeader(contract, header);
-  if ('reason' in match) return rejectFile(w, f, runId, match.reason);
+  if (!header) return target.reject('the file has no header row (it is blank)');
+  if (!Array.isArray(header)) return target.reject(header.reason);
+  const match = matchHeader(contract, header, o.names);
+  if ('reason' in match) return target.reject(match.reason);
   const problem = wholeFileProblem(scan, limits);
-  if (problem) return rejectFile(w, f, runId, problem);
+  if (problem) return target.reject(problem);
   const rowsRead = scan.records - 1;
 
   const positional = header.map((_, i) => `${lit(`c${i}`)}: 'VARCHAR'`).join(', ');
   const picked = match.positions.flatMap((h, i) => (h ? [`${q(`c${i}`)} AS ${q(snakeCase(h))}`] : []));
-  const suffix = `${sha.slice(0, 16)}_${process.pid}`;
+  const suffix = `${sha.slice(0, 16)}_${process.pid}_${++loadSeq}`;
   const rejectsTable = `csv_rejects_${suffix}`;
   const scanTable = `csv_scans_${suffix}`;
   const sheetLine = o.lineColumn !== undefined ? `TRY_CAST(${q(`c${o.lineColumn}`)} AS BIGINT)` : null;
@@ -248,7 +280,7 @@ export async function loadCheckedCsv(w: Warehouse, f: FoundFile, runId: string, 
   // The default, stated: the row-id line numbers below rest on it.
   await w.run('SET preserve_insertion_order = true');
   const csvRejected = await w.transaction(async () => {
-    await step('clear earlier attempt', () => clearFile(w, contract.list, sha));
+    await step('clear earlier attempt', () => target.clear());
     // Every record as text, in file order, straight into raw, in parallel (the CSV reader keeps
     // file order). A record's line is first its ordinal among the good records + 1, taken from
     // the appended rows' ids (fixed below when the file is irregular). Numbering in the insert
@@ -332,7 +364,7 @@ export async function loadCheckedCsv(w: Warehouse, f: FoundFile, runId: string, 
     }
     const r = { status: 'loaded' as const, rowsRead, rowsLoaded, rowsRejected };
     await step('record file, drop scratch', async () => {
-      await recordFile(w, f, runId, r, [...match.present]);
+      await target.record(r, match);
       for (const t of [rejectsTable, scanTable, 'checked_bad', 'csv_bad', 'csv_bad_lines', 'line_segments']) await w.run(`DROP TABLE IF EXISTS ${q(t)}`);
     });
     tCommit = performance.now();
@@ -344,7 +376,7 @@ export async function loadCheckedCsv(w: Warehouse, f: FoundFile, runId: string, 
   } catch (err) {
     // Leave no raw rows of a file that has no record (a retry would clear them anyway; a night
     // that gives up should not leave them behind).
-    await w.transaction(() => clearFile(w, contract.list, sha)).catch(() => undefined);
+    await w.transaction(() => target.clear()).catch(() => undefined);
     throw err;
   }
   loadStepMs.set('commit', (loadStepMs.get('commit') ?? 0) + performance.now() - tCommit);

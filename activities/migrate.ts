@@ -3,7 +3,9 @@
  * table per contract, the `<list>_at(d)` macros that pick tonight's extract, reference data.
  * Idempotent, so every activity can call it before it works.
  */
+import { columnMeta } from '../core/contracts/columns.js';
 import { CONTRACTS } from '../core/contracts/lists.js';
+import { snakeCase } from '../core/contracts/naming.js';
 import { coreTableDdl, letterPrefixMacroSql, rawTableDdl } from '../core/contracts/load-sql.js';
 import { quoteIdent as q, sqlLiteral as lit } from '../core/sql-text.js';
 import { projectRoot } from '../core/project-root.js';
@@ -11,16 +13,43 @@ import { shownCodeMacroSql } from '../core/shown-text.js';
 import { loadReferenceData } from './reference-data.js';
 import type { Warehouse } from './warehouse.js';
 
-const META_FILES = ['schemas.sql', 'files.sql', 'rejects.sql', 'kpi_values.sql', 'snapshots.sql', 'baselines.sql', 'macros.sql', 'landing_stats.sql', 'commentary.sql'];
+const META_FILES = [
+  'schemas.sql',
+  'files.sql',
+  'sheets.sql',
+  'rejects.sql',
+  'kpi_values.sql',
+  'snapshots.sql',
+  'baselines.sql',
+  'macros.sql',
+  'landing_stats.sql',
+  'commentary.sql',
+];
 
-/** `core.<list>_at(d)`: the rows of the newest extract of a list dated on or before d. */
+/**
+ * `core.<list>_at(d)`: the rows of tonight's extract of a list as of d (meta.extracts_at,
+ * sql/views/extracts.sql). A workbook holds one extract of a list at most, so its sha names it.
+ */
 function extractAtMacro(list: string): string {
   return `CREATE OR REPLACE MACRO core.${q(`${list}_at`)}(d) AS TABLE
     SELECT * FROM core.${q(list)}
-    WHERE file_sha256 = (
-      SELECT sha256 FROM meta.files
-      WHERE list = ${lit(list)} AND status = 'loaded' AND extract_date <= d
-      ORDER BY extract_date DESC, load_seq DESC LIMIT 1)`;
+    WHERE file_sha256 = (SELECT sha256 FROM meta.extracts_at(d) WHERE list = ${lit(list)})`;
+}
+
+/** Contract columns an older warehouse's raw and core tables lack (a column added to a list): added, empty. */
+async function addNewColumns(w: Warehouse): Promise<void> {
+  const have = new Set(
+    (await w.rows<{ t: string }>(
+      "SELECT schema_name || '.' || table_name || '.' || column_name AS t FROM duckdb_columns() WHERE schema_name IN ('raw', 'core')",
+    )).map((r) => r.t),
+  );
+  for (const c of CONTRACTS.values()) {
+    for (const [header, schema] of Object.entries(c.columns)) {
+      const name = snakeCase(header);
+      if (!have.has(`raw.${c.list}.${name}`)) await w.run(`ALTER TABLE raw.${q(c.list)} ADD COLUMN ${q(name)} VARCHAR`);
+      if (!have.has(`core.${c.list}.${name}`)) await w.run(`ALTER TABLE core.${q(c.list)} ADD COLUMN ${q(name)} ${columnMeta(schema).duckdbType}`);
+    }
+  }
 }
 
 /**
@@ -52,11 +81,13 @@ export async function migrate(w: Warehouse): Promise<void> {
   for (const f of rest) await w.runFile(`meta/${f}`);
   await w.run(letterPrefixMacroSql());
   await w.run(SCRUB_HEADER_QUOTES);
+  await w.runFile('views/extracts.sql');
   for (const c of CONTRACTS.values()) {
     await w.run(rawTableDdl(c));
     await w.run(coreTableDdl(c));
     if (c.source !== 'audits') await w.run(extractAtMacro(c.list));
   }
+  await addNewColumns(w);
   await w.runFile('views/audit_duplicates.sql');
   await w.run(AUDITS_AT);
   const [cal] = await w.rows<{ n: string }>(

@@ -176,7 +176,15 @@ export async function publishSnapshot(w: Warehouse, input: PublishInput, opts: P
       previous_snapshot_id: index[0]?.snapshot_id ?? null,
       sources: metrics.data_quality.sources
         .filter((s) => s.used)
-        .map((s) => ({ file: s.file, source: s.source, sha256: s.sha256, extract_date: s.extract_date, rows_loaded: s.rows_loaded, rows_rejected: s.rows_rejected })),
+        .map((s) => ({
+          file: s.file,
+          ...(s.sheet ? { sheet: s.sheet } : {}),
+          source: s.source,
+          sha256: s.sha256,
+          extract_date: s.extract_date,
+          rows_loaded: s.rows_loaded,
+          rows_rejected: s.rows_rejected,
+        })),
       kpi_definitions: Object.fromEntries(defs.map((d) => [d.meta.id, d.version])),
       files: await hashFolder(tmp),
       ...(key ? { signature: signatureInfo(key) } : {}),

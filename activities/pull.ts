@@ -13,6 +13,7 @@ import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { extname, join, sep } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { CASE_SYSTEM_LISTS } from '../core/contracts/lists.js';
+import { ANNEX_A_WORKBOOK, annexAWorkbookDate } from '../core/contracts/annex-a.js';
 import { COMMENTARY_MAX_BYTES, COMMENTARY_SOURCE, commentaryMonth } from '../core/commentary.js';
 import { isIsoDate, monthInWords } from '../core/dates.js';
 import { DEFAULT_LIMITS, limitText, sizeText, type Limits } from '../core/limits.js';
@@ -52,9 +53,11 @@ export function classifyName(source: LandingSource, name: string): { list: strin
     if (ext !== '.xlsx' && ext !== '.csv') return { reason: `audit files must be .xlsx or .csv, not "${ext || 'no extension'}"` };
     return { list: 'audits', extractDate: null };
   }
+  const workbookDate = source === 'case-system' ? annexAWorkbookDate(name) : null;
+  if (workbookDate !== null) return isIsoDate(workbookDate) ? { list: ANNEX_A_WORKBOOK, extractDate: workbookDate } : { reason: `the extract date ${workbookDate} in the file name is not a real date` };
   // A list name may hold digits (`section_47`).
   const m = /^([a-z][a-z0-9_]*)_(\d{4}-\d{2}-\d{2})\.csv$/i.exec(name);
-  const expected = source === 'hr' ? 'workforce_YYYY-MM-DD.csv' : '<list>_YYYY-MM-DD.csv';
+  const expected = source === 'hr' ? 'workforce_YYYY-MM-DD.csv' : '<list>_YYYY-MM-DD.csv or annex_a_YYYY-MM-DD.xlsx';
   if (!m) return { reason: `file name does not match ${expected}; rename it so the list and extract date can be read` };
   const list = m[1]!.toLowerCase();
   const date = m[2]!;

@@ -10,7 +10,8 @@
  * This module decides, from the SQL text alone, whether a KPI reads D only in those ways. It
  * is deliberately narrow: anything else (another schema, arithmetic on `$as_of`, the clock, a
  * file read) makes the KPI ineligible, and it is computed in full. A KPI may also read a list
- * whole (`core.<list>`, every extract) and `meta.files`: its inputs are then every extract on
+ * whole (`core.<list>`, every extract) and `meta.files` or `meta.extracts` (the files' extracts, a
+ * workbook's sheets among them): its inputs are then every extract on
  * or before D, and every loaded file. And it may read each point's own extract,
  * `core.<list>_at(p.period_end)` (the newest on or before that point E, as care_leavers_* do):
  * E ≤ D, so that extract is one of those on or before D, and the list is keyed like one read whole.
@@ -27,7 +28,7 @@ export type Reusability =
       lists: string[];
       /** The lists it reads whole (`core.<list>`: every extract), not only tonight's extract. */
       wholeLists: string[];
-      /** It reads meta.files (which files were loaded, with their extract dates). */
+      /** It reads meta.files or meta.extracts (which files were loaded, with their extract dates; a workbook's sheets follow from its bytes). */
       readsFileList: boolean;
       /** The date columns it cuts off at as-of (`<column> <= $as_of`): only their values can move a past point. */
       cutoffColumns: string[];
@@ -118,14 +119,14 @@ export function reusability(def: Pick<KpiDefinition, 'sql'>): Reusability {
     wholeLists.add(m[1]!);
   }
   // Every other schema-qualified name must be a list read whole (`core.<list>`: its key is then
-  // every extract on or before as-of) or meta.files; ref.* is reference data and macros.
+  // every extract on or before as-of) or meta.files / meta.extracts; ref.* is reference data and macros.
   const rest = sql.replace(AT_CALL, ' ').replace(POINT_AT_CALL, ' ').replace(PERIODS_CALL, ' ');
   let readsFileList = false;
   for (const m of rest.matchAll(SCHEMA_REF)) {
     const [schema, name] = [m[1]!.toLowerCase(), m[2]!.toLowerCase()];
     if (schema === 'core' && CONTRACTS.has(name)) wholeLists.add(name);
-    else if (schema === 'meta' && name === 'files') readsFileList = true;
-    else return no(`it reads ${m[1]}.${m[2]} (only core.<list>_at($as_of), core.<list> and meta.files can be keyed)`);
+    else if (schema === 'meta' && (name === 'files' || name === 'extracts')) readsFileList = true;
+    else return no(`it reads ${m[1]}.${m[2]} (only core.<list>_at($as_of), core.<list>, meta.files and meta.extracts can be keyed)`);
   }
   for (const l of wholeLists) lists.add(l);
   const cutoffs = new Set<string>();

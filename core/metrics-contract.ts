@@ -82,11 +82,20 @@ export const baselineEvent = z.object({
   evidence: z.record(z.string(), z.unknown()),
 });
 
-export const sourceStatus = z.enum(['loaded', 'already_loaded', 'rejected', 'after_as_of']);
+/**
+ * What happened to a file or workbook sheet tonight. `superseded`: a loaded extract of a list and
+ * date that another copy of the same extract replaces (the file whose name sorts last), so its
+ * rows are not counted; `ignored`: a workbook sheet that is not a list (its name is not `List N`).
+ */
+export const sourceStatus = z.enum(['loaded', 'already_loaded', 'rejected', 'after_as_of', 'superseded', 'ignored']);
 
 export const sourceEntry = z.object({
   source: z.string(),
   file: z.string(),
+  /** The workbook sheet this entry is (an Annex A workbook has one entry per sheet); absent or null for a file. */
+  sheet: z.string().nullable().optional(),
+  /** The list (core table) the entry's rows load into, when known. */
+  list: z.string().nullable().optional(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
   extract_date: isoDate.nullable(),
   status: sourceStatus,

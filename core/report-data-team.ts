@@ -23,17 +23,19 @@ const SOURCE_STATUS_WORDS: Record<string, string> = {
   already_loaded: 'Already loaded on an earlier night',
   rejected: 'Rejected (whole file)',
   after_as_of: 'Dated after the as-of date; left for a later night',
+  superseded: 'Not counted: the same extract came in a file whose name sorts later',
+  ignored: 'Ignored: not one of the lists',
 };
 
-/** A source as the appendix shows it: its name and reason in their shown form, whatever metrics.json says. */
+/** A source as the appendix shows it: its name (with its sheet, for a workbook's) and reason in their shown form, whatever metrics.json says. */
 function shownSource(s: Source): Source {
-  return { ...s, file: shownName(s.file), reason: shownReasonOrNull(s.reason) };
+  return { ...s, file: s.sheet ? `${shownName(s.file)}, sheet “${shownName(s.sheet)}”` : shownName(s.file), reason: shownReasonOrNull(s.reason) };
 }
 
 function whatHappened(s: Source): string {
-  const words = SOURCE_STATUS_WORDS[s.status] ?? s.status;
+  const words = s.sheet && s.status === 'rejected' ? 'Rejected (whole sheet)' : (SOURCE_STATUS_WORDS[s.status] ?? s.status);
   if (!s.reason) return words;
-  return s.status === 'rejected' ? `${words}: ${s.reason}` : `${words}; ${s.reason}`;
+  return s.status === 'rejected' || s.status === 'superseded' || s.status === 'ignored' ? `${words}: ${s.reason}` : `${words}; ${s.reason}`;
 }
 
 function recency(s: Source): string {

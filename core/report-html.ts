@@ -211,7 +211,11 @@ function dataReceivedInWords(m: Report): string[] {
   }
   for (const s of sources) {
     const what = fileInWords(s);
-    if (s.status === 'rejected') {
+    // A workbook's guidance or notes sheet is not data: the appendix lists it.
+    if (s.status === 'ignored') continue;
+    if (s.status === 'superseded') {
+      out.push(`${what[0]!.toUpperCase()}${what.slice(1)} was received twice; only one copy is counted.`);
+    } else if (s.status === 'rejected') {
       out.push(`${what[0]!.toUpperCase()}${what.slice(1)} could not be used at all; the data team has the reason and is following it up.`);
     } else if (s.rows_rejected > 0) {
       const noun = rowNoun(s.source);

@@ -10,6 +10,7 @@
  * note that still reads as technical ({@link isTechnical}) is replaced by a pointer to the
  * appendix rather than shown. Pure: no IO.
  */
+import { ANNEX_A_WORKBOOK } from './contracts/annex-a.js';
 import { addMonthsClamped, dateInWords, monthEnd, monthInWords, monthStart } from './dates.js';
 import { periodInWords, type Basis } from './headline.js';
 import type { MetricsFile } from './metrics-contract.js';
@@ -90,6 +91,7 @@ export function sourceInWords(source: string): string {
   const list = source.split('/').pop() ?? source;
   if (list === 'audits') return 'audit workbooks';
   if (list === 'commentary') return 'managers’ commentary';
+  if (list === ANNEX_A_WORKBOOK) return 'Annex A workbook';
   return `${list.replaceAll('_', ' ')} extract`;
 }
 

@@ -4,14 +4,21 @@
  * care_leavers_suitable_accommodation_pct. Each fixture is a handful of rows with the arithmetic
  * beside it and the boundary on both sides.
  */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { usedFiles } from '../activities/build-metrics.js';
+import { computeKpis } from '../activities/compute.js';
+import { Warehouse } from '../activities/warehouse.js';
+import { contractFor } from '../core/contracts/lists.js';
 import { readKpiCatalogue } from '../activities/kpi-files.js';
 import { sourceAges } from '../activities/source-freshness.js';
 import { DEFAULT_FRESHNESS, staleNote } from '../core/freshness.js';
 import { pointExtractLists } from '../core/kpi-reuse.js';
 import { baselineNight, night, putFiles } from './helpers/baseline-night.js';
 import { csvOf, expectDrillMatches, runKpis, type KpiRun } from './helpers/kpi-harness.js';
+import { pullAndLoad, put, tempNight } from './helpers/landing.js';
 
 type Mapping = { column: string; from: string; to: string };
 
@@ -263,6 +270,40 @@ describe('care_leavers_*: each point reads the newest extract on or before its o
       // Without the per-point reading only tonight's extract would count.
       const tonightOnly = await usedFiles(run.warehouse, '2015-02-28');
       expect([tonightOnly.has(jan), tonightOnly.has(feb)]).toEqual([false, true]);
+    });
+  });
+
+  it('an extract from sheet List 9 of an Annex A workbook is read at its point like the CSV, and used', async () => {
+    // January's care leavers come as the workbook's sheet, February's as the CSV: 31 January reads
+    // the sheet (J1 F2 of J1, J2 → 1 / 2 = 50.0%), not "no care leavers extract" (meta.extracts).
+    const t = await tempNight();
+    const wb = new ExcelJS.Workbook();
+    const headers = Object.keys(contractFor('care_leavers').columns);
+    const sheet = wb.addWorksheet('List 9');
+    sheet.addRow(headers);
+    for (const [child, activity, suitability] of [
+      ['J1', 'F2: Full time in education other than higher', 'Suitable'],
+      ['J2', 'G6: Not in education, employment or training - pregnancy or parenting', 'Unsuitable'],
+    ]) {
+      sheet.addRow(headers.map((h) => ({ 'Child Unique ID': child, 'Activity Status': activity, 'Suitability of Accommodation': suitability })[h] ?? null));
+    }
+    await put(t, 'case-system/annex_a_2015-01-31.xlsx', Buffer.from(await wb.xlsx.writeBuffer()));
+    await put(t, 'case-system/care_leavers_2015-02-28.csv', files['case-system/care_leavers_2015-02-28.csv']);
+    await pullAndLoad(t, '2015-02-28');
+    const mappingsPath = join(t.root, 'code-mappings.json');
+    await writeFile(mappingsPath, JSON.stringify({ version: 1, mappings: [] }));
+    await Warehouse.with(t.warehouse, async (w) => {
+      await computeKpis(w, { asOf: '2015-02-28', workflowId: 'sheet', runId: 'sheet-run', mappingsPath });
+      const point = async (end: string) =>
+        (await w.rows<{ value: number | null; numerator: number | null; denominator: number | null; null_reason: string | null }>(
+          "SELECT value, numerator, denominator, null_reason FROM kpi.values WHERE run_id = 'sheet-run' AND kpi = 'care_leavers_eet_pct' AND period_end = $end::DATE",
+          { end },
+        ))[0];
+      expect(await point('2015-01-31')).toEqual({ value: 50, numerator: 1, denominator: 2, null_reason: null });
+      expect(await point('2015-02-28')).toMatchObject({ value: 60, numerator: 3, denominator: 5 });
+      expect((await point('2014-12-31'))?.null_reason).toBe(missing('31 December 2014'));
+      const [workbook] = await w.rows<{ sha256: string }>("SELECT sha256 FROM meta.files WHERE list = 'annex_a'");
+      expect((await usedFiles(w, '2015-02-28', ['care_leavers'])).has(workbook!.sha256)).toBe(true);
     });
   });
 

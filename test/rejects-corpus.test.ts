@@ -55,6 +55,7 @@ import { mkdir, symlink, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
+import { CASE_SYSTEM_LISTS } from '../core/contracts/lists.js';
 import { pullAndLoad, put, query, tempNight, type NightLoad, type TempNight } from './helpers/landing.js';
 import { zip } from './helpers/zip.js';
 
@@ -232,14 +233,14 @@ describe('whole-file rejects', () => {
     expectFileRejected(
       { 'case-system/referrals_28-02-2015.csv': refs(...REF_GOOD) },
       'case-system/referrals_28-02-2015.csv',
-      'file name does not match <list>_YYYY-MM-DD.csv; rename it so the list and extract date can be read',
+      'file name does not match <list>_YYYY-MM-DD.csv or annex_a_YYYY-MM-DD.xlsx; rename it so the list and extract date can be read',
     ));
 
   it('14 misspelt list name', () =>
     expectFileRejected(
       { 'case-system/referals_2015-02-28.csv': refs(...REF_GOOD) },
       'case-system/referals_2015-02-28.csv',
-      '"referals" is not a known case-system list (expected one of: referrals, assessments, children_in_need, child_protection, care_proceedings, case_closures, section_47, children_looked_after, care_leavers)',
+      `"referals" is not a known case-system list (expected one of: ${CASE_SYSTEM_LISTS.join(', ')})`,
     ));
 
   it('15 impossible extract date in the name', () =>

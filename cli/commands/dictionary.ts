@@ -42,7 +42,7 @@ function listSection(c: ListContract): string {
     const m = columnMeta(schema);
     const codes = m.codes ? `${m.codes.join(', ')}${m.codesAreStrict ? ' (others rejected)' : ' (others kept; see KPIs)'}` : '';
     const notes = [m.description, m.notAfterExtract ? 'Must not be after the extract date.' : ''].filter(Boolean).join(' ');
-    lines.push(`| \`${snakeCase(header)}\` | ${cell(header)} | ${m.duckdbType} | ${m.required ? 'yes' : m.inHeader ? 'column (cells may be blank)' : ''} | ${cell(codes)} | ${cell(notes)} |`);
+    lines.push(`| \`${snakeCase(header)}\` | ${cell(header)} | ${m.duckdbType} | ${m.required ? 'yes' : m.headerRequired ? 'column (may be blank)' : ''} | ${cell(codes)} | ${cell(notes)} |`);
   }
   const rules = ruleText(c);
   if (rules.length > 0) lines.push('', `Row rules: ${rules.join('; ')}.`);

@@ -95,11 +95,12 @@ export function columnSql(header: string, schema: Parameters<typeof columnMeta>[
       }
       break;
     }
-    case 'flag':
-      // Annex A writes its flags as coded values too (`a) Yes`, `b) No`).
+    case 'flag': {
+      // Annex A writes its flags as coded values too (`a) Yes`, `b) No`): the lettered prefix is dropped, as for codes.
       typed = `CASE upper(${withoutLetterPrefix(raw)}) WHEN 'Y' THEN true WHEN 'YES' THEN true WHEN 'N' THEN false WHEN 'NO' THEN false END`;
       problems.push(problem(`${raw} IS NOT NULL AND ${v} IS NULL`, header, raw, lit(`${header} must be Y or N (Yes/No)`)));
       break;
+    }
     case 'code': {
       typed = canonicalCode(withoutLetterPrefix(raw), meta.codes ?? []);
       if (meta.codesAreStrict) {

@@ -17,7 +17,7 @@
 -- Each point E reads its own extract: core.care_leavers_at(E), the newest on or before E.
 WITH points AS (
   SELECT p.period_end,
-         EXISTS (SELECT 1 FROM meta.files f WHERE f.list = 'care_leavers' AND f.status = 'loaded' AND f.extract_date <= p.period_end) AS has_extract
+         EXISTS (SELECT 1 FROM meta.extracts e WHERE e.list = 'care_leavers' AND e.status = 'loaded' AND e.extract_date <= p.period_end) AS has_extract
   FROM ref.kpi_periods($as_of) p
 ),
 leavers AS (
