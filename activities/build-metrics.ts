@@ -16,6 +16,7 @@ import { shownName, shownNote, shownReasonOrNull } from '../core/shown-text.js';
 import type { Warehouse } from './warehouse.js';
 import { publishedBaselines } from './baselines.js';
 import { sourceAges } from './source-freshness.js';
+import { ignoredFolder } from './landing-walk.js';
 
 /** One row of kpi.values as publishing reads it. */
 export interface ValueRow {
@@ -67,10 +68,13 @@ async function sourceEntries(w: Warehouse, found: FoundFile[], asOf: string, age
     )).map((r) => [r.sha256, r]),
   );
   return found.map((f) => {
-    const rec = f.sha256 ? recorded.get(f.sha256) : undefined;
+    // A file pull refused for its name carries its own reason and hash (archived, never loaded):
+    // the same bytes loaded under another name are not its record.
+    const refusedByPull = f.status === 'rejected' && f.reason !== null;
+    const rec = f.sha256 && !refusedByPull ? recorded.get(f.sha256) : undefined;
     const wholeFileReject = f.status === 'rejected' || rec?.status === 'rejected';
     const status = wholeFileReject ? 'rejected' : f.status === 'new' ? 'loaded' : f.status;
-    const source = f.list ? `${f.source}/${f.list}` : f.source;
+    const source = f.status === 'ignored' || !f.source ? ignoredFolder(f.relPath) : f.list ? `${f.source}/${f.list}` : f.source;
     const isUsed = !wholeFileReject && f.status !== 'after_as_of' && !!f.sha256 && used.has(f.sha256);
     // A used file carries its source's age: for audits, every workbook used shares the newest completion.
     const age = isUsed ? ages.get(source) : undefined;

@@ -11,7 +11,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { columnMeta } from '../core/contracts/columns.js';
-import { CONTRACTS } from '../core/contracts/lists.js';
+import { CONTRACTS, contractFor } from '../core/contracts/lists.js';
+import { extraColumnsSeen, extraColumnsText } from '../core/extra-columns.js';
 import type { FoundFile } from '../core/night.js';
 import { isShowableCode, shownName, shownReason, shownReasonOrNull } from '../core/shown-text.js';
 import { readLimits } from './limits-config.js';
@@ -32,12 +33,15 @@ export interface ValidatedReject {
 export interface ValidatedFile {
   file: string;
   list: string | null;
-  status: 'ok' | 'rejected' | 'after_as_of' | 'duplicate';
+  /** `ok`: loaded (with `rowsRejected` rows rejected, if any); `ignored`: not where a source lives, never read. */
+  status: 'ok' | 'rejected' | 'after_as_of' | 'duplicate' | 'ignored';
   reason: string | null;
   rowsRead: number;
   rowsLoaded: number;
   rowsRejected: number;
   rejects: ValidatedReject[];
+  /** Header names of the columns no contract column matches, kept but not used (core/extra-columns.ts). */
+  extraColumns: string[];
 }
 
 /** `<list>|<header>` of every code column: the only columns whose values a reject may show. */
@@ -82,7 +86,7 @@ export async function validateLanding(input: { landing: string; asOf: string; ma
           value: shownRejectValue(f.list, x.column_name, x.raw_value),
           reason: x.reason,
         }));
-        const [rec] = await w.rows<{ reason: string | null }>('SELECT reason FROM meta.files WHERE sha256 = $sha', { sha: f.sha256! });
+        const [rec] = await w.rows<{ reason: string | null; columns_seen: string[] | null }>('SELECT reason, columns_seen FROM meta.files WHERE sha256 = $sha', { sha: f.sha256! });
         out.push({
           file: f.relPath,
           list: f.list,
@@ -92,6 +96,7 @@ export async function validateLanding(input: { landing: string; asOf: string; ma
           rowsLoaded: r.rowsLoaded,
           rowsRejected: r.rowsRejected,
           rejects,
+          extraColumns: f.list ? extraColumnsSeen(contractFor(f.list), rec?.columns_seen ?? []) : [],
         });
       }
       return out;
@@ -102,7 +107,24 @@ export async function validateLanding(input: { landing: string; asOf: string; ma
 }
 
 function blank(f: FoundFile, status: ValidatedFile['status'], reason: string | null): ValidatedFile {
-  return { file: f.relPath, list: f.list, status, reason, rowsRead: 0, rowsLoaded: 0, rowsRejected: 0, rejects: [] };
+  return { file: f.relPath, list: f.list, status, reason, rowsRead: 0, rowsLoaded: 0, rowsRejected: 0, rejects: [], extraColumns: [] };
+}
+
+/** The first word of a file's line: OK only for a file loaded whole, without a rejected row. */
+function label(f: ValidatedFile): string {
+  if (f.status === 'ok') return f.rowsRejected > 0 ? 'LOADED' : 'OK';
+  return f.status.toUpperCase();
+}
+
+function rowsText(n: number): string {
+  return `${n} row${n === 1 ? '' : 's'}`;
+}
+
+/** What happened to a loaded file's rows: "loaded, 3 rows rejected (read 10, loaded 7)", or the counts of a clean one. */
+function countsText(f: ValidatedFile): string {
+  if (f.status !== 'ok') return '';
+  if (f.rowsRejected > 0) return `  loaded, ${rowsText(f.rowsRejected)} rejected (read ${f.rowsRead}, loaded ${f.rowsLoaded})`;
+  return `  read ${f.rowsRead}, loaded ${f.rowsLoaded}, rejected 0`;
 }
 
 /**
@@ -112,10 +134,11 @@ function blank(f: FoundFile, status: ValidatedFile['status'], reason: string | n
 export function formatValidation(files: ValidatedFile[]): string {
   const lines: string[] = [];
   for (const f of files) {
-    const counts = f.status === 'ok' ? `  read ${f.rowsRead}, loaded ${f.rowsLoaded}, rejected ${f.rowsRejected}` : '';
-    lines.push(`${f.status.toUpperCase().padEnd(11)} ${shownName(f.file)}${f.list ? ` (${f.list})` : ''}${counts}`);
+    lines.push(`${label(f).padEnd(11)} ${shownName(f.file)}${f.list ? ` (${f.list})` : ''}${countsText(f)}`);
     const reason = shownReasonOrNull(f.reason);
     if (reason) lines.push(`            ${reason}`);
+    const extra = extraColumnsText(f.extraColumns);
+    if (extra) lines.push(`            ${extra}`);
     for (const r of f.rejects) {
       const where = [r.sheet ? `sheet “${shownName(r.sheet)}”` : null, r.line !== null ? `${r.sheet ? 'row' : 'line'} ${r.line}` : null, r.column ? `column “${shownName(r.column)}”` : null]
         .filter(Boolean)
@@ -125,8 +148,12 @@ export function formatValidation(files: ValidatedFile[]): string {
     }
     if (f.rowsRejected > f.rejects.length && f.rejects.length > 0) lines.push(`            … and more rejects (${f.rowsRejected} rows in all)`);
   }
-  const bad = files.filter((f) => f.status === 'rejected').length;
+  const count = (s: ValidatedFile['status']): number => files.filter((f) => f.status === s).length;
   const rejectedRows = files.reduce((n, f) => n + f.rowsRejected, 0);
-  lines.push('', `${files.length} file(s): ${bad} rejected whole, ${rejectedRows} row(s) rejected.`);
+  const ignored = count('ignored');
+  lines.push(
+    '',
+    `${files.length} file(s): ${count('ok')} loaded, ${count('rejected')} rejected whole${ignored > 0 ? `, ${ignored} ignored (not where a source lives)` : ''}; ${rejectedRows} row(s) rejected.`,
+  );
   return lines.join('\n') + '\n';
 }

@@ -69,10 +69,16 @@ export const baselineEvent = z.object({
   evidence: z.record(z.string(), z.unknown()),
 });
 
-export const sourceStatus = z.enum(['loaded', 'already_loaded', 'rejected', 'after_as_of']);
+/**
+ * `ignored`: in the landing folder but not where a source lives (its root, an unknown folder, a
+ * kind of file its folder does not take); never read, listed with the reason (outputs.md v2).
+ */
+export const sourceStatus = z.enum(['loaded', 'already_loaded', 'rejected', 'after_as_of', 'ignored']);
 
 export const sourceEntry = z.object({
+  /** `<kind>/<list>` (`case-system/referrals`); for an ignored entry the folder it lies in (`Case-System/`, `landing folder`). */
   source: z.string(),
+  /** The file's name (an ignored folder's ends with "/"). */
   file: z.string(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
   extract_date: isoDate.nullable(),

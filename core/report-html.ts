@@ -265,6 +265,10 @@ function sourceProblems(m: Report): string[] {
       out.push(`The whole of ${s.file} ${from} was rejected: ${sentence(s.reason ?? 'no reason was recorded')} None of its rows are in these figures.`);
       continue;
     }
+    if (s.status === 'ignored') {
+      out.push(`${s.file} (in ${s.source}) was not read: ${sentence(s.reason ?? 'it is not where a source lives')}`);
+      continue;
+    }
     if (s.status === 'after_as_of') {
       out.push(`${s.file} ${from} is dated after the as-of date (${formatDate(m.as_of)}), so it was left for a later night.`);
       continue;
@@ -283,13 +287,14 @@ const SOURCE_STATUS_WORDS: Record<string, string> = {
   already_loaded: 'Already loaded on an earlier night',
   rejected: 'Rejected (whole file)',
   after_as_of: 'Dated after the as-of date; left for a later night',
+  ignored: 'Not read (not where a source lives)',
 };
 
 function sourceWhatHappened(source: Report['data_quality']['sources'][number]): string {
   const s = shownSource(source);
   const words = SOURCE_STATUS_WORDS[s.status] ?? s.status;
   if (!s.reason) return words;
-  return s.status === 'rejected' ? `${words}: ${s.reason}` : `${words}; rows rejected because: ${s.reason}`;
+  return s.status === 'rejected' || s.status === 'ignored' ? `${words}: ${s.reason}` : `${words}; rows rejected because: ${s.reason}`;
 }
 
 /** A used file's age in days, and whether that is older than its kind may be (config/freshness.json). */
