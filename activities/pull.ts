@@ -204,7 +204,8 @@ export async function pullSources(w: Warehouse, input: NightInput, options: Pull
         continue;
       }
       if (!sourceFolder(source).extensions.includes(extname(entry.name).toLowerCase())) {
-        ignored.add(`${source}/${shownName(entry.name)}`, unknownKindWhy(sourceFolder(source), entry.name));
+        const why = unknownKindWhy(sourceFolder(source), entry.name);
+        ignored.add(`${source}/${shownName(entry.name)}`, entry.isSymbolicLink() ? `a link, which is not followed; ${why}` : why);
         continue;
       }
       try {

@@ -203,6 +203,7 @@ describe('the walk of the landing folder', () => {
     await put(t, 'a/b/c/deep.csv', 'x\n');
     await symlink('/etc', join(t.landing, 'etc-link'));
     await symlink(join(t.landing, 'case-system'), join(t.landing, 'archive', 'loop'));
+    await symlink(join(t.landing, 'archive'), join(t.landing, 'case-system', 'archive-link'));
     const limits = { ...DEFAULT_LIMITS, max_landing_depth: 2 };
     const pull = (l = limits) => Warehouse.with(t.warehouse, async (w) => (await migrate(w), pullSources(w, { asOf: AS_OF, landing: t.landing, home: t.home }, { limits: l })));
     const found = await pull();
@@ -210,6 +211,7 @@ describe('the walk of the landing folder', () => {
       ['a/b/c/', 'c/', 'a folder 3 levels down, deeper than the 2 limit (limits.max_landing_depth in config/limits.json) allows, so it was not opened; the folder “a/” is not a source folder (those are case-system/, hr/ and audits/), so nothing in it was read; move an extract into its source folder, or remove the folder'],
       ['archive/empty/', 'empty/', 'an empty folder; the folder “archive/” is not a source folder (those are case-system/, hr/ and audits/), so nothing in it was read; move an extract into its source folder, or remove the folder'],
       ['archive/loop', 'loop', 'a link, which is not followed; the folder “archive/” is not a source folder (those are case-system/, hr/ and audits/), so nothing in it was read; move an extract into its source folder, or remove the folder'],
+      ['case-system/archive-link', 'archive-link', 'a link, which is not followed; a file without an extension: case-system/ takes only .csv or .xlsx files, so it was not read; if it should be read, save it as .csv'],
       ['case-system/old/referrals_2015-01-31.csv', 'referrals_2015-01-31.csv', 'it is in a folder inside case-system/, and only the files directly in case-system/ are read; move an extract up into case-system/, or remove the folder'],
       ['etc-link', 'etc-link', `a link, which is not followed; ${LANDING_ROOT}`],
     ]);
