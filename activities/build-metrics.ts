@@ -21,6 +21,7 @@ import { dateInWords } from '../core/dates.js';
 import type { Warehouse } from './warehouse.js';
 import { publishedBaselines } from './baselines.js';
 import { sourceAges } from './source-freshness.js';
+import { ignoredFolder } from './landing-walk.js';
 
 /** One row of kpi.values as publishing reads it. */
 export interface ValueRow {
@@ -180,7 +181,7 @@ async function sourceEntries(
           : f.status === 'new'
             ? 'loaded'
             : f.status;
-    const source = list ? `${f.source}/${list}` : f.source;
+    const source = f.status === 'ignored' || !f.source ? ignoredFolder(f.relPath) : list ? `${f.source}/${list}` : f.source;
     const isUsed = loaded && status !== 'rejected' && status !== 'ignored' && !!f.sha256 && used.has(extractKey(f.sha256, sheet?.sheet));
     // A used file carries its source's age: for audits, every workbook used shares the newest completion.
     const age = isUsed ? ages.get(source) : undefined;
@@ -202,7 +203,10 @@ async function sourceEntries(
     };
   };
   return found.flatMap((f) => {
-    const rec = f.sha256 ? recorded.get(f.sha256) : undefined;
+    // A file pull refused for its name carries its own reason and hash (archived, never loaded):
+    // the same bytes loaded under another name are not its record.
+    const refusedByPull = f.status === 'rejected' && f.reason !== null;
+    const rec = f.sha256 && !refusedByPull ? recorded.get(f.sha256) : undefined;
     // A workbook read: one entry per sheet (sources.md v2); a workbook rejected whole or not read tonight: one entry.
     const sheets = f.list === ANNEX_A_WORKBOOK && f.sha256 && rec?.status === 'loaded' && f.status !== 'rejected' ? sheetsOf.get(f.sha256) : undefined;
     return sheets && sheets.length > 0 ? sheets.map((s) => entry(f, rec, s)) : [entry(f, rec, null)];

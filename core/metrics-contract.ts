@@ -85,12 +85,17 @@ export const baselineEvent = z.object({
 /**
  * What happened to a file or workbook sheet tonight. `superseded`: a loaded extract of a list and
  * date that another copy of the same extract replaces (the file whose name sorts last), so its
- * rows are not counted; `ignored`: a workbook sheet that is not a list (its name is not `List N`).
+ * rows are not counted. `ignored`: never read as a list, and listed with the reason — a workbook
+ * sheet that is not a list (its name is not `List N`), or an entry in the landing folder that is
+ * not where a source lives (its root, an unknown folder, a kind of file its folder does not take;
+ * outputs.md v2).
  */
 export const sourceStatus = z.enum(['loaded', 'already_loaded', 'rejected', 'after_as_of', 'superseded', 'ignored']);
 
 export const sourceEntry = z.object({
+  /** `<kind>/<list>` (`case-system/referrals`); for an ignored entry the folder it lies in (`Case-System/`, `landing folder`). */
   source: z.string(),
+  /** The file's name (an ignored folder's ends with "/"). */
   file: z.string(),
   /** The workbook sheet this entry is (an Annex A workbook has one entry per sheet); absent or null for a file. */
   sheet: z.string().nullable().optional(),

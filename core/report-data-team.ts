@@ -24,6 +24,7 @@ const SOURCE_STATUS_WORDS: Record<string, string> = {
   rejected: 'Rejected (whole file)',
   after_as_of: 'Dated after the as-of date; left for a later night',
   superseded: 'Not counted: the same extract came in a file whose name sorts later',
+  // A workbook sheet; an entry of the landing folder that is ignored is 'not read' (whatHappened).
   ignored: 'Ignored: not one of the lists',
 };
 
@@ -33,7 +34,12 @@ function shownSource(s: Source): Source {
 }
 
 function whatHappened(s: Source): string {
-  const words = s.sheet && s.status === 'rejected' ? 'Rejected (whole sheet)' : (SOURCE_STATUS_WORDS[s.status] ?? s.status);
+  const words =
+    s.sheet && s.status === 'rejected'
+      ? 'Rejected (whole sheet)'
+      : !s.sheet && s.status === 'ignored'
+        ? 'Not read (not where a source lives)'
+        : (SOURCE_STATUS_WORDS[s.status] ?? s.status);
   if (!s.reason) return words;
   return s.status === 'rejected' || s.status === 'superseded' || s.status === 'ignored' ? `${words}: ${s.reason}` : `${words}; ${s.reason}`;
 }

@@ -211,7 +211,7 @@ function dataReceivedInWords(m: Report): string[] {
   }
   for (const s of sources) {
     const what = fileInWords(s);
-    // A workbook's guidance or notes sheet is not data: the appendix lists it.
+    // A workbook's guidance sheet, or an entry not where a source lives: counted below, listed in the appendix.
     if (s.status === 'ignored') continue;
     if (s.status === 'superseded') {
       out.push(`${what[0]!.toUpperCase()}${what.slice(1)} was received twice; only one copy is counted.`);
@@ -223,6 +223,13 @@ function dataReceivedInWords(m: Report): string[] {
         `${counted(s.rows_rejected, noun)} in ${what} ${s.rows_rejected === 1 ? 'was' : 'were'} left out because ${s.rows_rejected === 1 ? 'it breaks' : 'they break'} a recording rule (${counted(s.rows_loaded, noun)} used); the data team has the details.`,
       );
     }
+  }
+  // Nothing in the landing folder goes unmentioned (issue 13): what was not read is said here, named in the appendix.
+  const notRead = sources.filter((s) => s.status === 'ignored' && !s.sheet).length;
+  if (notRead > 0) {
+    out.push(
+      `${counted(notRead, 'item')} in the landing folder ${notRead === 1 ? 'is' : 'are'} not where a source belongs, so ${notRead === 1 ? 'it was' : 'they were'} not read; the data team has the list.`,
+    );
   }
   return out;
 }

@@ -5,8 +5,10 @@
  */
 import { z } from 'zod';
 import { col } from './columns.js';
+import type { SourceKind } from '../source-folders.js';
 
-export type SourceKind = 'case-system' | 'hr' | 'audits';
+/** The source folders are defined once, in core/source-folders.ts. */
+export type { SourceKind } from '../source-folders.js';
 
 /** A rule across two columns of one row: `column` must not be before `notBefore`. */
 export interface OrderRule {
