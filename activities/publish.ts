@@ -13,11 +13,11 @@
  * just before the rename; with a signing key, manifest.sig signs manifest.json's bytes
  * (core/manifest-signature.ts), and recovery adopts only folders that verify under that key.
  */
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import type { PublishInput, PublishResult } from '../core/night.js';
-import { projectPath } from '../core/project-root.js';
+import { codeVersion } from '../core/project-root.js';
 import { signatureInfo, signManifest, SIGNATURE_FILE } from '../core/manifest-signature.js';
 import { buildMetrics } from './build-metrics.js';
 import { applySnapshotModes, privateDir, PRIVATE_FILE } from './file-modes.js';
@@ -61,11 +61,6 @@ export interface PublishOptions {
 export function snapshotIdFor(asOf: string, createdAt: string, runId: string): string {
   const stamp = createdAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   return `${asOf}_${stamp}_${runId.replace(/[^a-zA-Z0-9]/g, '').slice(0, 8)}`;
-}
-
-async function codeVersion(): Promise<string> {
-  const pkg = JSON.parse(await readFile(projectPath('package.json'), 'utf8')) as { version: string };
-  return process.env.CSC_KPI_COMMIT ? `${pkg.version}+${process.env.CSC_KPI_COMMIT}` : pkg.version;
 }
 
 function indexEntry(m: IndexEntry): IndexEntry {
@@ -130,7 +125,7 @@ export async function publishSnapshot(w: Warehouse, input: PublishInput, opts: P
     const entry: IndexEntry = { snapshot_id: snapshotId, as_of: input.asOf, created_at: input.createdAt, workflow_id: input.workflowId, run_id: input.runId };
     const manifest: Manifest = {
       ...entry,
-      code_version: await codeVersion(),
+      code_version: codeVersion(),
       previous_snapshot_id: index[0]?.snapshot_id ?? null,
       sources: metrics.data_quality.sources
         .filter((s) => s.used)
