@@ -15,6 +15,7 @@ import { register as registerBaseline } from './commands/baseline.js';
 import { register as registerValidate } from './commands/validate.js';
 import { register as registerQuery } from './commands/query.js';
 import { register as registerDictionary } from './commands/dictionary.js';
+import { register as registerStatus } from './commands/status.js';
 import { stderrLines } from './progress-display.js';
 
 process.env.TZ = 'Europe/London';
@@ -47,6 +48,6 @@ try {
 const program = new Command('csc-kpi').description('Nightly children’s social care KPI pipeline').version(`csc-kpi ${codeVersion()}`, '-V, --version', 'the version (package version, plus +<commit> when CSC_KPI_COMMIT is set)');
 
 // Add a command: write cli/commands/<name>.ts exporting register(program, log), list it here.
-for (const register of [registerRun, registerSchedule, registerValidate, registerBaseline, registerQuery, registerDictionary, registerSnapshots]) register(program, log);
+for (const register of [registerRun, registerSchedule, registerStatus, registerValidate, registerBaseline, registerQuery, registerDictionary, registerSnapshots]) register(program, log);
 
 program.parseAsync(process.argv).catch(fail);

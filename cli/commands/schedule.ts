@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { isIsoDate } from '../../core/dates.js';
 import { backfillSchedule, describeSchedule, SCHEDULE_ID, upsertSchedule } from '../schedule.js';
+import { describeScheduleInWords, triggerAndName } from '../schedule-words.js';
 import { withClient as withConfiguredClient } from '../temporal-connection.js';
 
 /** TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE and the TLS settings, as every connection reads them. */
@@ -22,14 +23,13 @@ export function register(program: Command, _log: Logger): void {
       const what = await withClient((c) => upsertSchedule(c, { home, landing: resolve(o.landing ?? `${home}/landing`) }));
       process.stdout.write(`schedule ${SCHEDULE_ID} ${what}: every day at 05:00 Europe/London, as of the day before\n`);
     });
-  schedule.command('describe').action(async () => {
-    const d = await withClient((c) => describeSchedule(c));
-    const next = d.info.nextActionTimes.slice(0, 5).map((t) => t.toISOString());
-    process.stdout.write(
-      `${SCHEDULE_ID}: ${d.state.paused ? 'paused' : 'active'}; overlap ${d.policies.overlap}; catch-up ${d.policies.catchupWindow} ms\n` +
-        `  next runs (UTC): ${next.join(', ')}\n  recent: ${d.info.recentActions.map((a) => a.scheduledAt.toISOString()).join(', ') || 'none'}\n`,
-    );
-  });
+  schedule
+    .command('describe')
+    .description('the schedule in words: when, for which folders, what happens to late or missed nights, what ran last')
+    .action(async () => {
+      const d = await withClient((c) => describeSchedule(c));
+      process.stdout.write(describeScheduleInWords(d));
+    });
   schedule.command('pause').option('--note <text>', 'why', 'paused from csc-kpi').action(async (o: { note: string }) => {
     await withClient((c) => c.schedule.getHandle(SCHEDULE_ID).pause(o.note));
     process.stdout.write(`schedule ${SCHEDULE_ID} paused\n`);
@@ -38,10 +38,17 @@ export function register(program: Command, _log: Logger): void {
     await withClient((c) => c.schedule.getHandle(SCHEDULE_ID).unpause());
     process.stdout.write(`schedule ${SCHEDULE_ID} unpaused\n`);
   });
-  schedule.command('trigger').description('run the scheduled action now').action(async () => {
-    await withClient((c) => c.schedule.getHandle(SCHEDULE_ID).trigger());
-    process.stdout.write(`schedule ${SCHEDULE_ID} triggered\n`);
-  });
+  schedule
+    .command('trigger')
+    .description('run the scheduled action now and print the workflow it started')
+    .action(async () => {
+      const workflowId = await withClient((c) => triggerAndName(c, SCHEDULE_ID));
+      process.stdout.write(
+        workflowId
+          ? `schedule ${SCHEDULE_ID} triggered: started workflow ${workflowId} (follow it with \`csc-kpi status\`)\n`
+          : `schedule ${SCHEDULE_ID} triggered, but it started no night within 15 s: one is probably still running (overlapping nights are skipped); see \`csc-kpi status\`\n`,
+      );
+    });
   schedule
     .command('backfill')
     .description('recompute the nights --from..--to (inclusive), in order, one snapshot each')
