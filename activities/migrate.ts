@@ -8,6 +8,7 @@ import { coreTableDdl, rawTableDdl } from '../core/contracts/load-sql.js';
 import { quoteIdent as q, sqlLiteral as lit } from '../core/sql-text.js';
 import { projectRoot } from '../core/project-root.js';
 import { shownCodeMacroSql } from '../core/shown-text.js';
+import { ensurePublishedTable } from './published-figures.js';
 import { loadReferenceData } from './reference-data.js';
 import type { Warehouse } from './warehouse.js';
 
@@ -51,6 +52,7 @@ export async function migrate(w: Warehouse): Promise<void> {
   await w.run(shownCodeMacroSql());
   for (const f of rest) await w.runFile(`meta/${f}`);
   await w.run(SCRUB_HEADER_QUOTES);
+  await ensurePublishedTable(w);
   for (const c of CONTRACTS.values()) {
     await w.run(rawTableDdl(c));
     await w.run(coreTableDdl(c));

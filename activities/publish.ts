@@ -14,12 +14,13 @@
  * (core/manifest-signature.ts), and recovery adopts only folders that verify under that key.
  */
 import { rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import type { PublishInput, PublishResult } from '../core/night.js';
 import { codeVersion } from '../core/project-root.js';
 import { signatureInfo, signManifest, SIGNATURE_FILE } from '../core/manifest-signature.js';
 import { buildMetrics } from './build-metrics.js';
+import { recordPublishedFigures } from './published-figures.js';
 import { applySnapshotModes, privateDir, PRIVATE_FILE } from './file-modes.js';
 import { readFreshnessConfig } from './freshness-config.js';
 import { readKpiCatalogue, type CatalogueOptions } from './kpi-files.js';
@@ -83,7 +84,10 @@ async function adoptUnindexed(snapshotsDir: string, index: IndexEntry[], key: st
   return adopted.length > 0 ? readIndex(snapshotsDir) : index;
 }
 
-async function recordInWarehouse(w: Warehouse, e: IndexEntry, path: string): Promise<void> {
+/** meta.snapshots, and every published figure in kpi.published (with `latest` marked). */
+async function recordInWarehouse(w: Warehouse, e: IndexEntry, path: string, warn: (m: string) => void): Promise<void> {
+  const { skipped } = await recordPublishedFigures(w, dirname(path));
+  if (skipped.length > 0) warn(`kpi.published leaves out ${skipped.length} older snapshots whose metrics.json is an earlier schema version (${skipped.join(', ')})`);
   await w.run('INSERT OR REPLACE INTO meta.snapshots VALUES ($id, $as_of::DATE, $created::TIMESTAMP, $wf, $run, $path)', {
     id: e.snapshot_id,
     as_of: e.as_of,
@@ -110,7 +114,7 @@ export async function publishSnapshot(w: Warehouse, input: PublishInput, opts: P
       // This run published before (an activity retry). If the kill came before index.json was
       // written, `latest` may still point at the previous snapshot: finish the swap.
       if (!wasIndexed) await swapLatest(snapshotsDir, mine.snapshot_id);
-      await recordInWarehouse(w, mine, join(snapshotsDir, mine.snapshot_id));
+      await recordInWarehouse(w, mine, join(snapshotsDir, mine.snapshot_id), warn);
       return { snapshotId: mine.snapshot_id, path: join(snapshotsDir, mine.snapshot_id) };
     }
 
@@ -158,7 +162,7 @@ export async function publishSnapshot(w: Warehouse, input: PublishInput, opts: P
     await after('latest-swapped');
     await writeIndex(snapshotsDir, [entry, ...index]);
     await after('indexed');
-    await recordInWarehouse(w, entry, finalDir);
+    await recordInWarehouse(w, entry, finalDir, warn);
     return { snapshotId, path: finalDir };
   });
 }

@@ -1,21 +1,22 @@
 /**
  * Writes the contents of one snapshot folder (spec: outputs.md, "A snapshot folder") from a
  * validated MetricsFile: metrics.json, the same rows flat as metrics.parquet and metrics.csv,
- * the committee report, and the `public/` variant with small numbers suppressed. Knows nothing
+ * the committee report, and the `public/` variant with small numbers suppressed (its metrics.json,
+ * .csv and .parquet, and its report). Knows nothing
  * about temporary names, manifests or `latest` (that is publish.ts and snapshot-files.ts).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { toCsv } from '../core/csv-safe.js';
 import type { KpiDefinition } from '../core/kpi-definition.js';
-import { FLAT_COLUMNS, flattenMetrics, type FlatColumn, type MetricsFile } from '../core/metrics-contract.js';
+import { FLAT_COLUMNS, flattenMetrics, PUBLIC_FLAT_COLUMNS, type FlatRow, type MetricsFile, type PublicFlatColumn } from '../core/metrics-contract.js';
 import { renderReport } from '../core/report-html.js';
 import { sqlLiteral } from '../core/sql-text.js';
-import { publicMetricsFile, suppressForPublic } from '../core/suppression.js';
+import { publicFileOf, publicMetricsFile, publishedPublicFile, suppressForPublic } from '../core/suppression.js';
 import type { Warehouse } from './warehouse.js';
 
-/** DuckDB types of the flat columns, for metrics.parquet. */
-const FLAT_TYPES: Record<FlatColumn, string> = {
+/** DuckDB types of the flat columns, for metrics.parquet (and kpi.published, activities/published-figures.ts). */
+export const FLAT_TYPES: Record<PublicFlatColumn, string> = {
   snapshot_id: 'VARCHAR',
   as_of: 'DATE',
   kpi: 'VARCHAR',
@@ -30,6 +31,7 @@ const FLAT_TYPES: Record<FlatColumn, string> = {
   is_current: 'BOOLEAN',
   provisional: 'BOOLEAN',
   value: 'DOUBLE',
+  symbol: 'VARCHAR',
   numerator: 'DOUBLE',
   denominator: 'DOUBLE',
   status: 'VARCHAR',
@@ -37,6 +39,7 @@ const FLAT_TYPES: Record<FlatColumn, string> = {
   stale: 'BOOLEAN',
   baseline_period_end: 'DATE',
   baseline_value: 'DOUBLE',
+  baseline_symbol: 'VARCHAR',
   baseline_since: 'DATE',
   baseline_reason: 'VARCHAR',
   notes: 'VARCHAR[]',
@@ -45,22 +48,32 @@ const FLAT_TYPES: Record<FlatColumn, string> = {
 const json = (v: unknown): string => `${JSON.stringify(v, null, 2)}\n`;
 
 /**
- * metrics.parquet through DuckDB: the flat rows go in as one bound JSON value, are typed by
- * `from_json` into a temporary table, and COPY writes that table. (The COPY target is a path
- * the pipeline made, quoted as a literal: COPY cannot bind it.)
+ * Runs `fn` with the flat rows in a temporary table `snapshot_flat` of the given columns: the rows
+ * go in as one bound JSON value and are typed by `from_json`.
  */
-export async function writeParquet(w: Warehouse, path: string, m: MetricsFile): Promise<void> {
-  const shape = JSON.stringify([Object.fromEntries(FLAT_COLUMNS.map((c) => [c, FLAT_TYPES[c]]))]);
+export async function withFlatTable<T>(w: Warehouse, rows: FlatRow[], columns: readonly PublicFlatColumn[], fn: () => Promise<T>): Promise<T> {
+  const shape = JSON.stringify([Object.fromEntries(columns.map((c) => [c, FLAT_TYPES[c]]))]);
+  const picked = rows.map((r) => Object.fromEntries(columns.map((c) => [c, r[c]])));
   await w.run(
     `CREATE OR REPLACE TEMP TABLE snapshot_flat AS
      SELECT unnest(r) FROM (SELECT unnest(from_json($rows::JSON, ${sqlLiteral(shape)})) AS r)`,
-    { rows: JSON.stringify(flattenMetrics(m)) },
+    { rows: JSON.stringify(picked) },
   );
   try {
-    await w.run(`COPY snapshot_flat TO ${sqlLiteral(path)} (FORMAT parquet, COMPRESSION zstd)`);
+    return await fn();
   } finally {
     await w.run('DROP TABLE IF EXISTS temp.snapshot_flat');
   }
+}
+
+/** A parquet file of flat rows, written by DuckDB. (The COPY target is a path the pipeline made, quoted as a literal: COPY cannot bind it.) */
+async function writeFlatParquet(w: Warehouse, path: string, rows: FlatRow[], columns: readonly PublicFlatColumn[]): Promise<void> {
+  await withFlatTable(w, rows, columns, () => w.run(`COPY snapshot_flat TO ${sqlLiteral(path)} (FORMAT parquet, COMPRESSION zstd)`));
+}
+
+/** metrics.parquet: the flat rows of metrics.json, typed. */
+export async function writeParquet(w: Warehouse, path: string, m: MetricsFile): Promise<void> {
+  await writeFlatParquet(w, path, flattenMetrics(m), FLAT_COLUMNS);
 }
 
 /** Plain-English definitions for the report, from the KPI metadata. */
@@ -77,8 +90,12 @@ export async function writeSnapshotContents(w: Warehouse, dir: string, m: Metric
   await writeFile(join(dir, 'metrics.csv'), toCsv(flattenMetrics(m), [...FLAT_COLUMNS]));
   await writeFile(join(dir, 'report.html'), renderReport(m, { kpiDefinitions }));
 
-  const pub = publicMetricsFile.parse(suppressForPublic(m));
+  // The report shows suppressed figures as "c"; the public files keep numbers numbers, with a symbol beside them.
+  const marked = publicMetricsFile.parse(suppressForPublic(m));
+  const pub = publishedPublicFile.parse(publicFileOf(marked));
+  const flat = flattenMetrics(pub);
   await writeFile(join(dir, 'public', 'metrics.json'), json(pub));
-  await writeFile(join(dir, 'public', 'metrics.csv'), toCsv(flattenMetrics(pub), [...FLAT_COLUMNS]));
-  await writeFile(join(dir, 'public', 'report.html'), renderReport(pub, { kpiDefinitions }));
+  await writeFile(join(dir, 'public', 'metrics.csv'), toCsv(flat, [...PUBLIC_FLAT_COLUMNS]));
+  await writeFlatParquet(w, join(dir, 'public', 'metrics.parquet'), flat, PUBLIC_FLAT_COLUMNS);
+  await writeFile(join(dir, 'public', 'report.html'), renderReport(marked, { kpiDefinitions }));
 }

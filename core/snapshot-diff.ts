@@ -19,8 +19,8 @@
  * how to print the answer. Nothing here names a child: rows are given by file and line.
  */
 import { shownName } from './shown-text.js';
-import { addMonthsClamped, dateInWords, monthStart, parseIso, formatIso } from './dates.js';
-import { periodInWords, type Basis } from './headline.js';
+import { dateInWords } from './dates.js';
+import { periodInWords, periodStartOf, type Basis } from './headline.js';
 import type { BaselineEvent, MetricsFile } from './metrics-contract.js';
 
 /** The parts of manifest.json a diff reads. */
@@ -176,20 +176,12 @@ export function isEmptyDiff(d: SnapshotDiff): boolean {
 // The dates a period's figure reads
 
 
-function nextDay(d: string): string {
-  const { y, m, day } = parseIso(d);
-  const t = new Date(Date.UTC(y, m - 1, day + 1));
-  return formatIso(t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate());
-}
-
 /**
  * The dates a figure for the period ending E counts (spec: kpis.md "Periods"): the month ending
  * E; the trailing 12 months ending E; or, for a state at E, anything on or before E (`from` null).
  */
 export function periodWindow(kind: Basis, periodEnd: string): { from: string | null; to: string } {
-  if (kind === 'month') return { from: monthStart(periodEnd), to: periodEnd };
-  if (kind === 'trailing_12_months') return { from: nextDay(addMonthsClamped(periodEnd, -12)), to: periodEnd };
-  return { from: null, to: periodEnd };
+  return { from: kind === 'at_date' ? null : periodStartOf(kind, periodEnd), to: periodEnd };
 }
 
 // ---------------------------------------------------------------------------------------------
