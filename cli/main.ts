@@ -23,11 +23,15 @@ process.env.TZ = 'Europe/London';
 // anything this process or DuckDB creates without a deliberate mode is owner-only.
 process.umask(0o077);
 
-/** The whole cause chain (WorkflowFailedError → ActivityFailure → ApplicationFailure), most specific last. */
+/**
+ * The whole cause chain (WorkflowFailedError → ActivityFailure → ApplicationFailure), most
+ * specific last. A message's own lines stay lines (a refused query names one statement a line);
+ * any other control character is written out.
+ */
 function explain(err: unknown): string {
   const parts: string[] = [];
   for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause) {
-    parts.push(visibleControls(e instanceof Error ? e.message : String(e)));
+    parts.push((e instanceof Error ? e.message : String(e)).split('\n').map(visibleControls).join('\n'));
   }
   return parts.join('\n  caused by: ');
 }
