@@ -10,6 +10,10 @@
  * before it. DuckDB's reject `line` for the same record is k + 1 + D(k), where D(k) counts only
  * the blank lines (it does not count newlines inside quotes). Both offsets change only at an
  * irregularity, so the scan keeps a short list of segments rather than one entry per record.
+ *
+ * Limits. The scan stops, and says so (`overLimit`), at the first record longer than
+ * `maxLineBytes` or at a header with more than `maxColumns` fields, so a damaged or hostile file
+ * costs at most that much reading before it is rejected, and never reaches DuckDB.
  */
 import { createReadStream } from 'node:fs';
 
@@ -40,6 +44,19 @@ export interface CsvScan {
   openQuoteLine: number | null;
   /** Segments of the record → line mapping; empty when every record is one line and no line is blank. */
   segments: LineSegment[];
+  /**
+   * The scan stopped at a limit (the other fields then describe only the bytes read): a record
+   * longer than `maxLineBytes` (`line` is where it starts), or a header with more than `maxColumns` fields.
+   */
+  overLimit: { limit: 'max_line_bytes'; line: number } | { limit: 'max_columns'; line: 1 } | null;
+}
+
+export interface ScanOptions {
+  chunkBytes?: number;
+  /** Bytes a record may hold (its line break not counted). */
+  maxLineBytes?: number;
+  /** Fields the header may hold. */
+  maxColumns?: number;
 }
 
 /** Counts the fields of one record fed in pieces (its bytes before its line feed), by the scan's rules. */
@@ -88,7 +105,10 @@ function countLf(buf: Buffer, from: number, to: number): number {
  * needed for the header and the last record, so the last record's bytes are remembered (as
  * slices of the chunks, not copies) and counted at the end.
  */
-export async function scanCsv(path: string, opts: { chunkBytes?: number } = {}): Promise<CsvScan> {
+export async function scanCsv(path: string, opts: ScanOptions = {}): Promise<CsvScan> {
+  const maxLineBytes = opts.maxLineBytes ?? Number.MAX_SAFE_INTEGER;
+  const maxColumns = opts.maxColumns ?? Number.MAX_SAFE_INTEGER;
+  let overLimit: CsvScan['overLimit'] = null;
   let bytes = 0;
   let hasNul = false;
   let line = 1; // physical line of the current byte
@@ -112,6 +132,8 @@ export async function scanCsv(path: string, opts: { chunkBytes?: number } = {}):
   // The current record starts at `recStart` in this chunk, or in an earlier chunk when `spanning`
   // holds the count of its earlier pieces.
   let recStart = 0;
+  let chunkStart = 0; // file offset of the current chunk
+  let recordAt = 0; // file offset where the current record starts
   let spanning: FieldCounter | null = null;
   // The last non-blank record ended so far: its field count, or where its bytes are (one chunk).
   let lastFields: number | null = null;
@@ -149,13 +171,26 @@ export async function scanCsv(path: string, opts: { chunkBytes?: number } = {}):
     recordEmpty = true;
     spanning = null;
     recStart = at + 1;
+    recordAt = chunkStart + at + 1;
   };
 
-  for await (const chunk of createReadStream(path, { highWaterMark: opts.chunkBytes ?? 1 << 20 }) as AsyncIterable<Buffer>) {
+  /** Whether the byte before `at` (in this chunk or the one before) is a CR: a CRLF's CR is not part of the record. */
+  const crBefore = (chunk: Buffer, at: number): boolean => (at > 0 ? chunk[at - 1] : lastByte) === CR;
+
+  /** Whether the record in progress is over the line limit with `end` (a file offset) as its end. */
+  const tooLong = (end: number): boolean => {
+    if (end - recordAt <= maxLineBytes) return false;
+    overLimit = { limit: 'max_line_bytes', line: recordLine };
+    return true;
+  };
+
+  reading: for await (const chunk of createReadStream(path, { highWaterMark: opts.chunkBytes ?? 1 << 20 }) as AsyncIterable<Buffer>) {
     let i = 0;
+    chunkStart = bytes;
     if (first) {
       first = false;
       if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) i = 3;
+      recordAt = i;
     }
     recStart = i;
     bytes += chunk.length;
@@ -191,10 +226,15 @@ export async function scanCsv(path: string, opts: { chunkBytes?: number } = {}):
         // The header, byte by byte (it is where the field count matters).
         const b = chunk[i]!;
         if (b === LF) {
+          if (tooLong(chunkStart + i - (crBefore(chunk, i) ? 1 : 0))) break reading;
           if (endRecord()) lastFields = fields;
           newRecord(i);
         } else if (b === COMMA) {
           fields++;
+          if (fields > maxColumns) {
+            overLimit = { limit: 'max_columns', line: 1 };
+            break reading;
+          }
           fieldStart = true;
           recordEmpty = false;
         } else if (b !== CR) {
@@ -239,6 +279,7 @@ export async function scanCsv(path: string, opts: { chunkBytes?: number } = {}):
         continue;
       }
       // A line feed outside quotes ends the record.
+      if (tooLong(chunkStart + lf - (crBefore(chunk, lf) ? 1 : 0))) break reading;
       if (endRecord()) {
         if (spanning) {
           lastFields = spanning.feed(chunk, recStart, lf).fields;
@@ -253,9 +294,14 @@ export async function scanCsv(path: string, opts: { chunkBytes?: number } = {}):
       i = lf + 1;
     }
     // The record in progress goes on into the next chunk: count what it has so far.
+    // A record still going past the limit (a CR at the chunk's end may be half of a CRLF: not counted yet).
+    if (n > 0 && tooLong(chunkStart + n - (chunk[n - 1] === CR ? 1 : 0))) break;
     if (records > 0 && recStart < n) spanning = (spanning ?? new FieldCounter()).feed(chunk, recStart, n);
     recStart = 0;
     if (n > 0) lastByte = chunk[n - 1]!;
+  }
+  if (overLimit) {
+    return { bytes, hasNul, records, headerFields: records > 0 ? headerFields : fields, lastRecordFields: 0, lastRecordLine: recordLine, endsWithNewline: false, openQuoteLine: null, segments, overLimit };
   }
   if (inQuote && quoteSeen) inQuote = false; // the file ended right after a closing quote
   const openQuoteLine = inQuote ? quoteOpenLine : null;
@@ -269,5 +315,5 @@ export async function scanCsv(path: string, opts: { chunkBytes?: number } = {}):
     lastRecordFields = pending();
     lastRecordLine = recordLine;
   }
-  return { bytes, hasNul, records, headerFields, lastRecordFields, lastRecordLine, endsWithNewline, openQuoteLine, segments };
+  return { bytes, hasNul, records, headerFields, lastRecordFields, lastRecordLine, endsWithNewline, openQuoteLine, segments, overLimit };
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { readSigningKey } from '../core/env-config.js';
-import type { ComputeResult, FoundFile, LoadResult, NightInput, PublishInput, PublishResult } from '../core/night.js';
+import type { ComputeResult, FoundFile, LoadResult, NightInput, NightResult, PublishInput, PublishResult } from '../core/night.js';
 import { computeKpis } from './compute.js';
 import { loadFile } from './load-file.js';
 import { migrate } from './migrate.js';
@@ -21,6 +21,9 @@ import { readKpiCatalogue } from './kpi-files.js';
 import { describePaths, homeDir, privateDir, sealDuckDbFiles, tightenHome } from './file-modes.js';
 import { servedFoldersGuard, type ServedFolders } from './served-folders.js';
 import { shownName } from '../core/shown-text.js';
+import { readLimits } from './limits-config.js';
+import { joinNight } from './join-night.js';
+import { alertActivities } from './alert-activities.js';
 
 export interface ActivityDeps {
   /** The warehouse the night writes into; analysts get a copy at publish (default `<home>/work/warehouse.duckdb`). */
@@ -39,6 +42,12 @@ export interface ActivityDeps {
   served?: ServedFolders[];
   /** Maximum source ages (default config/freshness.json). */
   freshnessConfig?: string;
+  /** Limits on a single file (default config/limits.json). */
+  limitsConfig?: string;
+  /** The alerts file (default config/alerts.json); tests point it at a temp file. */
+  alertsConfig?: string;
+  /** Where CSC_KPI_ALERT_* are read from (default process.env, read at each use); tests pass their own. */
+  alertEnv?: NodeJS.ProcessEnv;
 }
 
 export function workingWarehousePath(home: string): string {
@@ -93,13 +102,16 @@ export function createActivities(deps: ActivityDeps = {}) {
   };
 
   return {
+    ...alertActivities({ deps, checkFolders, withWarehouse, signingKey, log }),
+
     async pullSources(input: NightInput): Promise<FoundFile[]> {
       // The folder check comes before anything on disk is touched, tightening included.
       await checkFolders(input);
       await tightenAtNightStart(input);
       return withWarehouse(input, async (w) => {
+        const limits = await readLimits(deps.limitsConfig);
         await migrate(w);
-        const found = await pullSources(w, input);
+        const found = await pullSources(w, input, { limits });
         log().info('pulled landing folder', { files: found.length, new: found.filter((f) => f.status === 'new').length });
         return found;
       });
@@ -107,7 +119,7 @@ export function createActivities(deps: ActivityDeps = {}) {
 
     async loadFile(input: { home: string; file: FoundFile; runId: string }): Promise<LoadResult> {
       return withWarehouse({ home: input.home }, async (w) => {
-        const r = await loadFile(w, input.file, input.runId);
+        const r = await loadFile(w, input.file, input.runId, await readLimits(deps.limitsConfig));
         log().info('loaded file', { file: shownName(input.file.relPath), status: r.status, rowsLoaded: r.rowsLoaded, rowsRejected: r.rowsRejected });
         return r;
       });
@@ -140,9 +152,15 @@ export function createActivities(deps: ActivityDeps = {}) {
           warn: (m) => log().warn(m),
         });
         await exportWarehouse(w, join(input.home, 'warehouse.duckdb'));
-        log().info('published snapshot', { snapshotId: r.snapshotId });
+        if (r.published) log().info('published snapshot', { snapshotId: r.snapshotId });
+        else log().info(`nothing new to publish: tonight's figures, baseline events and sources equal snapshot ${r.snapshotId}, which stands`, { snapshotId: r.snapshotId });
         return r;
       });
+    },
+
+    /** The schedule's starter, when the night already exists: wait for it (activities/join-night.ts). */
+    async joinNight(input: NightInput): Promise<NightResult> {
+      return joinNight(input);
     },
   };
 }

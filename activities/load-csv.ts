@@ -20,6 +20,7 @@ import { contractFor } from '../core/contracts/lists.js';
 import { checkedSelect } from '../core/contracts/load-sql.js';
 import { snakeCase } from '../core/contracts/naming.js';
 import { quoteIdent as q, sqlLiteral as lit } from '../core/sql-text.js';
+import { DEFAULT_LIMITS, limitText, type Limits } from '../core/limits.js';
 import type { FoundFile, LoadResult } from '../core/night.js';
 import { shownName, shownReason } from '../core/shown-text.js';
 import { matchHeader, readHeader } from './csv-header.js';
@@ -82,8 +83,14 @@ export function sniffNotCsv(head: Buffer): string | null {
 }
 
 /** Problems of the file as a whole that the scan reveals; null when the records can be read. */
-export function wholeFileProblem(scan: CsvScan): string | null {
+export function wholeFileProblem(scan: CsvScan, limits: Limits = DEFAULT_LIMITS): string | null {
   if (scan.hasNul) return 'not a text CSV (it holds binary data): is it a spreadsheet or zip saved with a .csv name?';
+  if (scan.overLimit?.limit === 'max_line_bytes') {
+    return `line ${scan.overLimit.line} is longer than ${limitText(limits, 'max_line_bytes')}: no real record is that long, so the file is probably damaged (a missing line break or a runaway value); export it again`;
+  }
+  if (scan.overLimit?.limit === 'max_columns') {
+    return `the header has more columns than ${limitText(limits, 'max_columns')} allows: check it is the right file, and export only the list's own columns`;
+  }
   if (scan.records <= 1) {
     return 'the file has a header row but no data rows: the extract probably failed (a full extract of a list is never empty); re-run the export';
   }
@@ -95,6 +102,12 @@ export function wholeFileProblem(scan: CsvScan): string | null {
   }
   return null;
 }
+
+/**
+ * DuckDB's own default record size. Records up to the scan's limit (plus a CRLF) must fit, or
+ * DuckDB would set a longer one aside where no count of ours would find it.
+ */
+const DUCKDB_MAX_LINE_SIZE = 2 * 1024 ** 2;
 
 const CSV_ERROR_REASONS: Record<string, string> = {
   'TOO MANY COLUMNS': 'the line has more fields than the header: look for an unquoted comma in a value',
@@ -163,7 +176,7 @@ export async function scratchDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'csc-kpi-load-'));
 }
 
-export async function loadCsv(w: Warehouse, f: FoundFile, runId: string): Promise<LoadResult> {
+export async function loadCsv(w: Warehouse, f: FoundFile, runId: string, limits: Limits = DEFAULT_LIMITS): Promise<LoadResult> {
   if (!f.rawPath || !f.sha256 || !f.list) throw new Error(`loadCsv called on a file that was not pulled: ${shownName(f.relPath)}`);
   if (f.byteSize === 0) return rejectFile(w, f, runId, 'the file is empty (0 bytes): the extract did not run or was not copied completely');
   const sniffed = sniffNotCsv(await firstBytes(f.rawPath, 16));
@@ -176,7 +189,7 @@ export async function loadCsv(w: Warehouse, f: FoundFile, runId: string): Promis
       readPath = join(scratch, 'utf8.csv');
       await step('transcode windows-1252', () => transcode1252(f.rawPath!, readPath));
     }
-    return await loadCheckedCsv(w, f, runId, readPath, {});
+    return await loadCheckedCsv(w, f, runId, readPath, { limits });
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
@@ -187,20 +200,24 @@ export interface CheckedCsvOptions {
   sheet?: string;
   /** Position of a column holding each record's own line number (a workbook's sheet row). */
   lineColumn?: number;
+  /** config/limits.json; the defaults when not given. */
+  limits?: Limits;
 }
 
 /** The shared CSV path: UTF-8 text at `readPath`, checked against the file's list contract. */
 export async function loadCheckedCsv(w: Warehouse, f: FoundFile, runId: string, readPath: string, o: CheckedCsvOptions): Promise<LoadResult> {
   const contract = contractFor(f.list!);
   const sha = f.sha256!;
+  const limits = o.limits ?? DEFAULT_LIMITS;
+  // The scan first: it stops at a line or header over the limits, before anything else reads the file.
+  const scan = await step('scan (Node byte pass)', () => scanCsv(readPath, { maxLineBytes: limits.max_line_bytes, maxColumns: limits.max_columns }));
+  if (scan.hasNul || scan.overLimit) return rejectFile(w, f, runId, wholeFileProblem(scan, limits)!);
   const header = await step('header', () => readHeader(readPath));
   if (!header) return rejectFile(w, f, runId, 'the file has no header row (it is blank)');
   if (!Array.isArray(header)) return rejectFile(w, f, runId, header.reason);
-  const scan = await step('scan (Node byte pass)', () => scanCsv(readPath));
-  if (scan.hasNul) return rejectFile(w, f, runId, wholeFileProblem(scan)!);
   const match = matchHeader(contract, header);
   if ('reason' in match) return rejectFile(w, f, runId, match.reason);
-  const problem = wholeFileProblem(scan);
+  const problem = wholeFileProblem(scan, limits);
   if (problem) return rejectFile(w, f, runId, problem);
   const rowsRead = scan.records - 1;
 
@@ -216,7 +233,7 @@ export async function loadCheckedCsv(w: Warehouse, f: FoundFile, runId: string, 
     `read_csv($path, header = true, all_varchar = true, columns = {${positional}},
               delim = ',', quote = '"', escape = '"', store_rejects = true,
               rejects_table = ${lit(rejects)}, rejects_scan = ${lit(scans)},
-              auto_detect = false, null_padding = false)`;
+              auto_detect = false, null_padding = false, max_line_size = ${Math.max(DUCKDB_MAX_LINE_SIZE, limits.max_line_bytes + 2)})`;
   const intoCore = (stage: string): string =>
     `INSERT INTO core.${list} BY NAME
      SELECT $sha AS file_sha256, $extract_date::DATE AS extract_date, * EXCLUDE (problems, ok)

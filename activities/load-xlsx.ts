@@ -3,7 +3,9 @@
  * whose first column is the sheet row, and load that through the CSV path, so the contract
  * checks are exactly the CSV ones and every reject names the sheet and its row.
  *
- * - The package is checked before it is parsed (activities/zip-guard.ts: size, zip bombs).
+ * - The package is checked before it is parsed (activities/zip-guard.ts: size, zip bombs), then
+ *   read as a stream (activities/xlsx-stream.ts): one pass, row by row, within the sheet row and
+ *   cell limits (config/limits.json), so no workbook is ever held in memory.
  * - The header is the first of the sheet's first 20 rows that holds every required column;
  *   merged title rows above it are skipped. Exactly one sheet may have the audit columns: with
  *   two, the workbook is rejected rather than one of them silently ignored.
@@ -11,17 +13,18 @@
  *   in a date column, in the 1900 or 1904 date system) become ISO dates; text dates are left for
  *   the contract's dd/mm/yyyy | yyyy-mm-dd rule. A row with every contract cell empty is not a row.
  */
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import ExcelJS from 'exceljs';
 import { columnMeta, type ColumnKind } from '../core/contracts/columns.js';
 import { contractFor, type ListContract } from '../core/contracts/lists.js';
+import { DEFAULT_LIMITS, limitText, type Limits } from '../core/limits.js';
 import type { FoundFile, LoadResult } from '../core/night.js';
 import { shownName } from '../core/shown-text.js';
 import { matchHeader, type HeaderMatch } from './csv-header.js';
 import { loadCheckedCsv, rejectFile, scratchDir } from './load-csv.js';
+import { SheetOverLimit, streamWorkbook, type CellValue, type SheetRow } from './xlsx-stream.js';
 import { checkXlsxPackage } from './zip-guard.js';
 import type { Warehouse } from './warehouse.js';
 
@@ -49,7 +52,7 @@ function isoOfDate(d: Date): string {
 }
 
 /** The text a cell contributes to the CSV, by the contract column's kind. */
-export function cellText(v: ExcelJS.CellValue | undefined, kind: ColumnKind | null, date1904: boolean): string {
+export function cellText(v: CellValue | undefined, kind: ColumnKind | null, date1904: boolean): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'string') return v;
   if (typeof v === 'number') return kind === 'date' ? (excelSerialToIso(v, date1904) ?? String(v)) : String(v);
@@ -57,107 +60,152 @@ export function cellText(v: ExcelJS.CellValue | undefined, kind: ColumnKind | nu
   if (v instanceof Date) return isoOfDate(v);
   if (typeof v === 'object') {
     if ('richText' in v && Array.isArray(v.richText)) return v.richText.map((r) => r.text).join('');
-    if ('formula' in v || 'sharedFormula' in v) return cellText((v as { result?: ExcelJS.CellValue }).result, kind, date1904);
-    if ('hyperlink' in v) return cellText((v as { text?: ExcelJS.CellValue }).text, kind, date1904);
+    if ('formula' in v || 'sharedFormula' in v) return cellText((v as { result?: CellValue }).result, kind, date1904);
+    if ('hyperlink' in v) return cellText((v as { text?: CellValue }).text, kind, date1904);
     if ('error' in v) return String((v as { error: unknown }).error);
   }
   return String(v as unknown);
 }
 
-function headerCells(row: ExcelJS.Row, width: number): string[] {
-  const out: string[] = [];
-  for (let c = 1; c <= width; c++) out.push(cellText(row.getCell(c).value, 'text', false).trim());
+/** A header row's cells as trimmed text, without trailing blanks. */
+function headerCells(cells: CellValue[]): string[] {
+  const out = cells.map((v) => cellText(v, 'text', false).trim());
   while (out.length > 0 && out[out.length - 1] === '') out.pop();
   return out;
-}
-
-interface FoundHeader {
-  sheet: ExcelJS.Worksheet;
-  row: number;
-  cells: string[];
-  match: HeaderMatch;
-}
-
-type SheetSearch = { found: FoundHeader[] } | { reason: string };
-
-function findAuditSheets(wb: ExcelJS.Workbook, contract: ListContract): SheetSearch {
-  const found: FoundHeader[] = [];
-  let best: { reason: string; score: number } | null = null;
-  const required = Object.entries(contract.columns).filter(([, s]) => columnMeta(s).required).map(([h]) => h.toLowerCase());
-  for (const sheet of wb.worksheets) {
-    const width = Math.max(sheet.columnCount, 1);
-    for (let r = 1; r <= Math.min(HEADER_SEARCH_ROWS, sheet.rowCount); r++) {
-      const cells = headerCells(sheet.getRow(r), width);
-      if (cells.length === 0) continue;
-      const m = matchHeader(contract, cells);
-      if (!('reason' in m)) {
-        found.push({ sheet, row: r, cells, match: m });
-        break;
-      }
-      const score = cells.filter((c) => required.includes(c.toLowerCase())).length;
-      if (score > 0 && (!best || score > best.score)) best = { reason: `sheet “${shownName(sheet.name)}” row ${r}: ${m.reason}`, score };
-    }
-  }
-  if (found.length > 0) return { found };
-  const names = wb.worksheets.map((s) => `“${shownName(s.name)}”`).join(', ');
-  return {
-    reason:
-      best?.reason ??
-      `no sheet has the audit columns (looked at the first ${HEADER_SEARCH_ROWS} rows of ${names || 'no sheets'} for a header with ${required.length} required columns such as “Audit ID” and “Child Unique ID”)`,
-  };
 }
 
 function csvField(s: string): string {
   return `"${s.replaceAll('"', '""')}"`;
 }
 
-/** Writes the sheet below its header as CSV: `__sheet_row`, then the header's columns. Returns rows written. */
-async function writeSheetCsv(h: FoundHeader, contract: ListContract, date1904: boolean, path: string): Promise<number> {
-  const kinds = h.match.positions.map((p) => (p ? columnMeta(contract.columns[p]!).kind : null));
-  const out = createWriteStream(path, { encoding: 'utf8' });
-  const write = async (line: string) => {
-    if (!out.write(line)) await once(out, 'drain');
-  };
-  await write([csvField('__sheet_row'), ...h.cells.map((c, i) => csvField(c === '' ? `__blank_${i + 1}` : c))].join(',') + '\n');
-  let rows = 0;
-  for (let r = h.row + 1; r <= h.sheet.rowCount; r++) {
-    const row = h.sheet.getRow(r);
-    const values = kinds.map((k, i) => cellText(row.getCell(i + 1).value, k, date1904));
-    if (values.every((v, i) => kinds[i] === null || v.trim() === '')) continue;
-    await write([String(r), ...values].map(csvField).join(',') + '\n');
-    rows++;
-  }
-  out.end();
-  await once(out, 'finish');
-  return rows;
+interface FoundHeader {
+  sheet: string;
+  row: number;
+  cells: string[];
+  match: HeaderMatch;
 }
 
-export async function loadXlsx(w: Warehouse, f: FoundFile, runId: string): Promise<LoadResult> {
+/** The audit sheet written out as CSV (`__sheet_row`, then the header's columns), one record per row. */
+class SheetCsv {
+  private constructor(
+    private readonly out: WriteStream,
+    private readonly kinds: (ColumnKind | null)[],
+    private readonly date1904: boolean,
+  ) {}
+
+  static async open(path: string, h: FoundHeader, contract: ListContract, date1904: boolean): Promise<SheetCsv> {
+    const kinds = h.match.positions.map((p) => (p ? columnMeta(contract.columns[p]!).kind : null));
+    const csv = new SheetCsv(createWriteStream(path, { encoding: 'utf8' }), kinds, date1904);
+    await csv.write([csvField('__sheet_row'), ...h.cells.map((c, i) => csvField(c === '' ? `__blank_${i + 1}` : c))].join(',') + '\n');
+    return csv;
+  }
+
+  private async write(line: string): Promise<void> {
+    if (!this.out.write(line)) await once(this.out, 'drain');
+  }
+
+  /** The row as a CSV record, or null when every contract cell is empty (not a row). */
+  record(row: SheetRow): string | null {
+    const values = this.kinds.map((k, i) => cellText(row.cells[i], k, this.date1904));
+    if (values.every((v, i) => this.kinds[i] === null || v.trim() === '')) return null;
+    return [String(row.number), ...values].map(csvField).join(',') + '\n';
+  }
+
+  async add(record: string): Promise<void> {
+    await this.write(record);
+  }
+
+  async close(): Promise<void> {
+    this.out.end();
+    await once(this.out, 'finish');
+  }
+}
+
+/**
+ * Streams the workbook once: finds the audit sheet by its header (in the first rows of each
+ * sheet) and writes its rows to `csvPath` as they come. Returns the sheet's name, or why the
+ * workbook cannot be loaded. Other sheets are read only as far as their first rows.
+ */
+async function auditSheetToCsv(path: string, contract: ListContract, csvPath: string, limits: Limits): Promise<{ sheet: string } | { reason: string }> {
+  const required = Object.entries(contract.columns).filter(([, s]) => columnMeta(s).required).map(([h]) => h.toLowerCase());
+  const names: string[] = [];
+  let best: { reason: string; score: number } | null = null;
+  let audit: FoundHeader | null = null;
+  let csv: SheetCsv | null = null;
+  try {
+    for await (const sheet of streamWorkbook(path, limits)) {
+      names.push(`“${shownName(sheet.name)}”`);
+      let header: FoundHeader | null = null;
+      for await (const row of sheet.rows()) {
+        if (header) {
+          const record = csv!.record(row);
+          if (record === null) continue;
+          if (Buffer.byteLength(record) > limits.max_line_bytes) {
+            return { reason: `sheet “${shownName(sheet.name)}” row ${row.number} holds more text than ${limitText(limits, 'max_line_bytes')} allows for one record: look for a document or a long formula result pasted into a cell` };
+          }
+          await csv!.add(record);
+          continue;
+        }
+        if (row.number > HEADER_SEARCH_ROWS) break; // no audit header near the top: the rest of the sheet is not read
+        const cells = headerCells(row.cells);
+        if (cells.length === 0) continue;
+        const m = matchHeader(contract, cells);
+        if ('reason' in m) {
+          const score = cells.filter((c) => required.includes(c.toLowerCase())).length;
+          if (score > 0 && (!best || score > best.score)) best = { reason: `sheet “${shownName(sheet.name)}” row ${row.number}: ${m.reason}`, score };
+          continue;
+        }
+        header = { sheet: sheet.name, row: row.number, cells, match: m };
+        if (audit) {
+          return { reason: `sheets “${shownName(audit.sheet)}” and “${shownName(sheet.name)}” both have the audit columns; keep one audit sheet per workbook (move the other to its own workbook) so no audit is read twice or missed` };
+        }
+        if (cells.length > limits.max_columns) {
+          return { reason: `sheet “${shownName(sheet.name)}” has a header row (row ${row.number}) with more columns than ${limitText(limits, 'max_columns')} allows: delete the empty or unused columns to its right and save it again` };
+        }
+        audit = header;
+        csv = await SheetCsv.open(csvPath, header, contract, sheet.date1904);
+      }
+      // The audit sheet is written whole; later sheets are still looked at, for a second audit sheet.
+      if (csv) {
+        await csv.close();
+        csv = null;
+      }
+    }
+  } catch (err) {
+    if (err instanceof SheetOverLimit) return { reason: overLimitReason(err, limits) };
+    // Our own words only: a library's message can quote the file's content.
+    return { reason: WORKBOOK_UNREADABLE };
+  } finally {
+    await csv?.close();
+  }
+  if (audit) return { sheet: audit.sheet };
+  return {
+    reason:
+      best?.reason ??
+      `no sheet has the audit columns (looked at the first ${HEADER_SEARCH_ROWS} rows of ${names.join(', ') || 'no sheets'} for a header with ${required.length} required columns such as “Audit ID” and “Child Unique ID”)`,
+  };
+}
+
+function overLimitReason(e: SheetOverLimit, limits: Limits): string {
+  return e.limit === 'max_sheet_rows'
+    ? `sheet “${shownName(e.sheet)}” holds more rows than ${limitText(limits, 'max_sheet_rows')} allows (formatted empty rows count too): delete the rows below the audits, or copy the audits into a new workbook, and save it again`
+    : `sheet “${shownName(e.sheet)}” holds more filled cells than ${limitText(limits, 'max_sheet_cells')} allows (reached at row ${e.row}): split the sheet, or remove columns the audits do not need`;
+}
+
+export async function loadXlsx(w: Warehouse, f: FoundFile, runId: string, limits: Limits = DEFAULT_LIMITS): Promise<LoadResult> {
   if (!f.rawPath || !f.sha256 || !f.list) throw new Error(`loadXlsx called on a file that was not pulled: ${shownName(f.relPath)}`);
   if (f.byteSize === 0) return rejectFile(w, f, runId, 'the workbook is empty (0 bytes): it was not saved or not copied completely');
   // Our own words only: a library's message can quote the file's content.
-  const unsafe = await checkXlsxPackage(f.rawPath).catch(() => WORKBOOK_DAMAGED);
+  const unsafe = await checkXlsxPackage(f.rawPath, limits).catch(() => WORKBOOK_DAMAGED);
   if (unsafe) return rejectFile(w, f, runId, unsafe);
 
   const contract = contractFor(f.list);
-  const wb = new ExcelJS.Workbook();
-  try {
-    await wb.xlsx.readFile(f.rawPath);
-  } catch {
-    return rejectFile(w, f, runId, WORKBOOK_UNREADABLE);
-  }
-  const search = findAuditSheets(wb, contract);
-  if ('reason' in search) return rejectFile(w, f, runId, search.reason);
-  if (search.found.length > 1) {
-    const names = search.found.map((h) => `“${shownName(h.sheet.name)}”`).join(' and ');
-    return rejectFile(w, f, runId, `sheets ${names} both have the audit columns; keep one audit sheet per workbook (move the other to its own workbook) so no audit is read twice or missed`);
-  }
-  const h = search.found[0]!;
   const scratch = await scratchDir();
   try {
     const csv = join(scratch, 'sheet.csv');
-    await writeSheetCsv(h, contract, !!wb.properties.date1904, csv);
-    return await loadCheckedCsv(w, f, runId, csv, { sheet: h.sheet.name, lineColumn: 0 });
+    const sheet = await auditSheetToCsv(f.rawPath, contract, csv, limits);
+    if ('reason' in sheet) return rejectFile(w, f, runId, sheet.reason);
+    return await loadCheckedCsv(w, f, runId, csv, { sheet: sheet.sheet, lineColumn: 0, limits });
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }

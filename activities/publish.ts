@@ -9,6 +9,12 @@
  * verified and adopted into index.json; a retry of a run that already published returns its
  * snapshot (no duplicate) and finishes the `latest` swap if the kill came before it.
  *
+ * One night, one snapshot: a re-run whose figures, baseline events and sources equal the newest
+ * snapshot of its as-of date (core/snapshot-sameness.ts; read through activities/snapshot-trust.ts,
+ * so a snapshot that does not verify never stands) publishes nothing and names that snapshot.
+ * `latest` is the newest snapshot of the newest as-of date (`latestOf`): a backfill of an earlier
+ * night never moves it back in time.
+ *
  * Custody: the folder is written owner-only and given its published modes (activities/file-modes.ts)
  * just before the rename; with a signing key, manifest.sig signs manifest.json's bytes
  * (core/manifest-signature.ts), and recovery adopts only folders that verify under that key.
@@ -24,13 +30,18 @@ import { recordPublishedFigures } from './published-figures.js';
 import { applySnapshotModes, privateDir, PRIVATE_FILE } from './file-modes.js';
 import { readFreshnessConfig } from './freshness-config.js';
 import { readKpiCatalogue, type CatalogueOptions } from './kpi-files.js';
+import { sameNight } from '../core/snapshot-sameness.js';
+import type { MetricsFile } from '../core/metrics-contract.js';
 import {
   exclusively,
   fsyncTree,
   hashFolder,
+  latestOf,
   MANIFEST,
+  newestOfAsOf,
   promote,
   readIndex,
+  readLatest,
   readManifest,
   sweepTemporary,
   swapLatest,
@@ -40,6 +51,7 @@ import {
   type IndexEntry,
   type Manifest,
 } from './snapshot-files.js';
+import { readVerifiedSnapshot } from './snapshot-trust.js';
 import { writeSnapshotContents } from './snapshot-write.js';
 import type { Warehouse } from './warehouse.js';
 
@@ -98,6 +110,29 @@ async function recordInWarehouse(w: Warehouse, e: IndexEntry, path: string, warn
   });
 }
 
+/** Points `latest` at the newest snapshot of the newest as-of among `entries`, if it does not already. */
+async function pointLatest(snapshotsDir: string, entries: IndexEntry[]): Promise<void> {
+  const target = latestOf(entries);
+  if (target && (await readLatest(snapshotsDir)) !== target.snapshot_id) await swapLatest(snapshotsDir, target.snapshot_id);
+}
+
+/**
+ * The snapshot that stands instead of tonight's: the newest of tonight's as-of date, when it
+ * verifies and tonight's metrics equal its own. One that does not verify (tampered, or signed
+ * under another key) is said in `warn` and never stands.
+ */
+export async function standingSnapshot(snapshotsDir: string, index: IndexEntry[], tonight: MetricsFile, key: string | null, warn: (m: string) => void): Promise<IndexEntry | null> {
+  const newest = newestOfAsOf(index, tonight.as_of);
+  if (!newest) return null;
+  try {
+    const standing = await readVerifiedSnapshot(snapshotsDir, newest.snapshot_id, key);
+    return sameNight(tonight, standing.metrics) ? newest : null;
+  } catch (e) {
+    warn(`${(e as Error).message} Tonight's snapshot is published in its place.`);
+    return null;
+  }
+}
+
 export async function publishSnapshot(w: Warehouse, input: PublishInput, opts: PublishOptions = {}): Promise<PublishResult> {
   const snapshotsDir = join(input.home, 'snapshots');
   const after = opts.after ?? (() => undefined);
@@ -107,19 +142,26 @@ export async function publishSnapshot(w: Warehouse, input: PublishInput, opts: P
     await sweepTemporary(snapshotsDir);
     const snapshotId = snapshotIdFor(input.asOf, input.createdAt, input.runId);
     const finalDir = join(snapshotsDir, snapshotId);
-    const wasIndexed = (await readIndex(snapshotsDir)).some((e) => e.run_id === input.runId);
     const index = await adoptUnindexed(snapshotsDir, await readIndex(snapshotsDir), key, warn);
     const mine = index.find((e) => e.run_id === input.runId);
     if (mine) {
       // This run published before (an activity retry). If the kill came before index.json was
-      // written, `latest` may still point at the previous snapshot: finish the swap.
-      if (!wasIndexed) await swapLatest(snapshotsDir, mine.snapshot_id);
+      // written, `latest` may not point where it should yet: finish the swap.
+      await pointLatest(snapshotsDir, index);
       await recordInWarehouse(w, mine, join(snapshotsDir, mine.snapshot_id), warn);
-      return { snapshotId: mine.snapshot_id, path: join(snapshotsDir, mine.snapshot_id) };
+      return { snapshotId: mine.snapshot_id, path: join(snapshotsDir, mine.snapshot_id), published: true };
     }
 
     const defs = await readKpiCatalogue(opts.catalogue);
-    const metrics = await buildMetrics(w, input, snapshotId, defs, await readFreshnessConfig(opts.freshnessPath));
+    const built = await buildMetrics(w, input, snapshotId, defs, await readFreshnessConfig(opts.freshnessPath));
+    const standing = await standingSnapshot(snapshotsDir, index, built, key, warn);
+    if (standing) {
+      await pointLatest(snapshotsDir, index);
+      await recordInWarehouse(w, standing, join(snapshotsDir, standing.snapshot_id), warn);
+      return { snapshotId: standing.snapshot_id, path: join(snapshotsDir, standing.snapshot_id), published: false };
+    }
+    // Tonight's alerts were sent before publishing (workflows/alerts.ts): their record is part of the snapshot.
+    const metrics = { ...built, ...(input.alerts ? { alerts: input.alerts } : {}) };
     const tmp = join(snapshotsDir, `.tmp-${snapshotId}`);
     await rm(tmp, { recursive: true, force: true });
     await privateDir(tmp);
@@ -158,11 +200,11 @@ export async function publishSnapshot(w: Warehouse, input: PublishInput, opts: P
     await applySnapshotModes(tmp);
     await promote(tmp, finalDir);
     await after('promoted');
-    await swapLatest(snapshotsDir, snapshotId);
+    await pointLatest(snapshotsDir, [entry, ...index]);
     await after('latest-swapped');
     await writeIndex(snapshotsDir, [entry, ...index]);
     await after('indexed');
     await recordInWarehouse(w, entry, finalDir, warn);
-    return { snapshotId, path: finalDir };
+    return { snapshotId, path: finalDir, published: true };
   });
 }

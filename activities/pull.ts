@@ -2,30 +2,29 @@
  * Pull: find every file in the landing folder, decide what tonight does with it, and archive
  * new bytes as `raw/<source>/<sha256>.<ext>`. Never edits the landing folder; never follows a
  * link out of it. The decision for each file travels on as a small `FoundFile`.
+ *
+ * A new file is copied into the archive as it is hashed (activities/landing-read.ts), so the
+ * archive holds exactly the bytes its name and the night's records say. A file or source folder
+ * the worker cannot read is a reject with the reason; an error that may mend (a share that
+ * hiccups) fails the step, which is retried (activities/fs-errors.ts).
  */
-import { createHash } from 'node:crypto';
-import { isUtf8 } from 'node:buffer';
-import { createReadStream, type BigIntStats } from 'node:fs';
-import { copyFile, lstat, readdir, realpath, rename, stat } from 'node:fs/promises';
+import type { BigIntStats, Dirent } from 'node:fs';
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { extname, join, sep } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { CASE_SYSTEM_LISTS, type SourceKind } from '../core/contracts/lists.js';
 import { isIsoDate } from '../core/dates.js';
+import { DEFAULT_LIMITS, limitText, sizeText, type Limits } from '../core/limits.js';
 import type { FoundFile, NightInput } from '../core/night.js';
-import { privateDir, privateFile } from './file-modes.js';
+import { privateDir } from './file-modes.js';
 import { hasHiddenCharacters, shownName, shownReason } from '../core/shown-text.js';
+import { errnoCode, permanentFsReason } from './fs-errors.js';
+import { copyIntoArchive, LandingReadError, onLanding, readInPlace, type ArchiveCopy, type FileFacts, type ReadFile } from './landing-read.js';
 import type { Warehouse } from './warehouse.js';
 
-export const SOURCES: readonly SourceKind[] = ['case-system', 'hr', 'audits'];
+export { fileFacts, type FileFacts } from './landing-read.js';
 
-/**
- * Largest files the night accepts. A CSV extract of 10 M rows is about 1 GiB, so 2 GiB leaves
- * room for a large council while refusing a runaway export. A QA workbook is a few hundred KB;
- * 100 MB on disk is far beyond any real one, and its unpacked size is checked separately
- * (activities/zip-guard.ts) before it is opened.
- */
-export const MAX_CSV_BYTES = 2 * 1024 ** 3;
-export const MAX_XLSX_BYTES = 100 * 1024 ** 2;
+export const SOURCES: readonly SourceKind[] = ['case-system', 'hr', 'audits'];
 
 /**
  * A plain file name: printable, no path separators or control characters, not hidden, not
@@ -58,51 +57,6 @@ export function classifyName(source: SourceKind, name: string): { list: string; 
   return { list, extractDate: date };
 }
 
-export interface FileFacts {
-  sha256: string;
-  byteSize: number;
-  encoding: 'utf-8' | 'windows-1252';
-  hasNul: boolean;
-}
-
-/** Where the last complete UTF-8 sequence of `b` ends (a sequence cut by the chunk's end is left over). */
-function completeUtf8End(b: Buffer): number {
-  const n = b.length;
-  for (let j = n - 1; j >= 0 && j >= n - 4; j--) {
-    const c = b[j]!;
-    if ((c & 0xc0) === 0x80) continue; // a continuation byte: look further back for the lead
-    const need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
-    return j + need > n ? j : n;
-  }
-  return n;
-}
-
-/**
- * One pass over the bytes: sha256, size, whether it is valid UTF-8 (checked chunk by chunk with
- * `isUtf8`, no text decoded; a sequence split by a chunk boundary is checked whole), whether it
- * holds NUL bytes.
- */
-export async function fileFacts(path: string): Promise<FileFacts> {
-  const hash = createHash('sha256');
-  let valid = true;
-  let hasNul = false;
-  let size = 0;
-  let carry: Buffer | null = null;
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-    hash.update(chunk);
-    size += chunk.length;
-    if (!hasNul && chunk.includes(0)) hasNul = true;
-    if (valid) {
-      const bytes: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
-      const end = completeUtf8End(bytes);
-      valid = isUtf8(bytes.subarray(0, end));
-      carry = end < bytes.length ? Buffer.from(bytes.subarray(end)) : null;
-    }
-  }
-  if (carry) valid = false; // the file ends inside a sequence
-  return { sha256: hash.digest('hex'), byteSize: size, encoding: valid ? 'utf-8' : 'windows-1252', hasNul };
-}
-
 /** A file's facts as the warehouse recorded them, keyed by its stat (meta.landing_stats). */
 interface StatRow {
   real_path: string;
@@ -118,26 +72,28 @@ interface StatRow {
 /** How long a file must have been left alone before it was hashed for its stat to stand for its bytes. */
 const SETTLED_NS = 2_000_000_000n;
 
-/**
- * The facts of a file, from meta.landing_stats when its stat (size, mtime, ctime, inode) is the
- * one recorded, otherwise read from its bytes and recorded (when the file was settled: not
- * modified within the last few seconds before, nor while, it was read).
- */
-async function cachedFileFacts(w: Warehouse, known: Map<string, StatRow>, path: string): Promise<FileFacts> {
-  const before: BigIntStats = await stat(path, { bigint: true });
+/** The recorded facts of a file whose stat (size, mtime, ctime, inode) is the one recorded, else null. */
+function recordedFacts(known: Map<string, StatRow>, path: string, now: BigIntStats): FileFacts | null {
   const row = known.get(path);
   if (
     row &&
-    row.byte_size === String(before.size) &&
-    row.mtime_ns === String(before.mtimeNs) &&
-    row.ctime_ns === String(before.ctimeNs) &&
-    row.inode === String(before.ino)
+    row.byte_size === String(now.size) &&
+    row.mtime_ns === String(now.mtimeNs) &&
+    row.ctime_ns === String(now.ctimeNs) &&
+    row.inode === String(now.ino)
   ) {
-    return { sha256: row.sha256, byteSize: Number(before.size), encoding: row.encoding, hasNul: row.has_nul };
+    return { sha256: row.sha256, byteSize: Number(now.size), encoding: row.encoding, hasNul: row.has_nul };
   }
-  const startedNs = BigInt(Date.now()) * 1_000_000n;
-  const facts = await fileFacts(path);
-  const after = await stat(path, { bigint: true });
+  return null;
+}
+
+/**
+ * Records what was read in meta.landing_stats when it stands for the file: the path still names
+ * the file that was read, unchanged, and it had been left alone for a few seconds before reading.
+ */
+async function recordStat(w: Warehouse, path: string, read: ReadFile, startedNs: bigint): Promise<void> {
+  const { before, after, facts } = read;
+  if (read.overLimit || !after) return;
   const unchanged = after.size === before.size && after.mtimeNs === before.mtimeNs && after.ctimeNs === before.ctimeNs && after.ino === before.ino;
   if (unchanged && facts.byteSize === Number(after.size) && after.mtimeNs < startedNs - SETTLED_NS && after.ctimeNs < startedNs - SETTLED_NS) {
     await w.run(
@@ -145,21 +101,6 @@ async function cachedFileFacts(w: Warehouse, known: Map<string, StatRow>, path: 
       { path, size: after.size, mtime: after.mtimeNs, ctime: after.ctimeNs, ino: after.ino, sha: facts.sha256, enc: facts.encoding, nul: facts.hasNul },
     );
   }
-  return facts;
-}
-
-async function archive(home: string, source: SourceKind, facts: FileFacts, from: string, ext: string): Promise<string> {
-  const dir = join(home, 'raw', source);
-  await privateDir(dir);
-  const dest = join(dir, `${facts.sha256}${ext.toLowerCase()}`);
-  const existing = await stat(dest).catch(() => null);
-  if (existing?.size === facts.byteSize) return dest;
-  // Copy under a temporary name, then rename: a retried pull never leaves a half-copied archive.
-  const tmp = `${dest}.partial-${process.pid}`;
-  await copyFile(from, tmp);
-  await privateFile(tmp); // a copy takes the landing file's mode; the archive is owner-only
-  await rename(tmp, dest);
-  return dest;
 }
 
 function rejected(base: Omit<FoundFile, 'status' | 'reason'>, reason: string): FoundFile {
@@ -179,18 +120,37 @@ export interface PullOptions {
    * the file in the landing folder, which is only ever read.
    */
   archive?: boolean;
+  /** config/limits.json (activities/limits-config.ts); the defaults when not given. */
+  limits?: Limits;
 }
 
-function sizeProblem(name: string, size: number): string | null {
-  const xlsx = extname(name).toLowerCase() === '.xlsx';
-  const limit = xlsx ? MAX_XLSX_BYTES : MAX_CSV_BYTES;
-  if (size <= limit) return null;
-  const mb = (n: number) => `${Math.round(n / 1024 ** 2)} MB`;
-  return `the file is ${mb(size)}, over the ${mb(limit)} limit for ${xlsx ? 'a workbook' : 'a CSV extract'}; check the export (a runaway query or a wrong file) or split it`;
+function sizeLimit(name: string, limits: Limits): { bytes: number; name: 'max_xlsx_bytes' | 'max_csv_bytes'; what: string } {
+  return extname(name).toLowerCase() === '.xlsx'
+    ? { bytes: limits.max_xlsx_bytes, name: 'max_xlsx_bytes', what: 'a workbook' }
+    : { bytes: limits.max_csv_bytes, name: 'max_csv_bytes', what: 'a CSV extract' };
+}
+
+function sizeProblem(name: string, size: number, limits: Limits): string | null {
+  const limit = sizeLimit(name, limits);
+  if (size <= limit.bytes) return null;
+  return `the file is ${sizeText(size)}, over ${limitText(limits, limit.name)} for ${limit.what}; check the export (a runaway query or a wrong file) or split it`;
+}
+
+/** Entries of a source folder: [] when it is missing, a reason when it cannot be read; thrown when that may mend. */
+async function listSource(dir: string): Promise<Dirent[] | { reason: string }> {
+  try {
+    return await readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return []; // a source with nothing tonight
+    const reason = permanentFsReason(err, 'the folder');
+    if (!reason) throw err;
+    return { reason: `${reason}; none of its files were read tonight` };
+  }
 }
 
 export async function pullSources(w: Warehouse, input: NightInput, options: PullOptions = {}): Promise<FoundFile[]> {
   const doArchive = options.archive ?? true;
+  const limits = options.limits ?? DEFAULT_LIMITS;
   const landingStat = await stat(input.landing).catch(() => null);
   if (!landingStat?.isDirectory()) {
     throw ApplicationFailure.nonRetryable(
@@ -209,10 +169,17 @@ export async function pullSources(w: Warehouse, input: NightInput, options: Pull
   );
   const seenTonight = new Map<string, string>();
   const found: FoundFile[] = [];
+  const unreadable = new Set<SourceKind>();
 
   for (const source of SOURCES) {
     const dir = join(input.landing, source);
-    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    const entries = await listSource(dir);
+    if (!Array.isArray(entries)) {
+      unreadable.add(source);
+      const folder = `${source}/`;
+      found.push(rejected({ source, list: null, relPath: folder, name: folder, sha256: null, extractDate: null, byteSize: 0, rawPath: null, encoding: null }, entries.reason));
+      continue;
+    }
     for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const relPath = `${source}/${entry.name}`;
       const base = { source, list: null, relPath, name: entry.name, sha256: null, extractDate: null, byteSize: 0, rawPath: null, encoding: null } as const;
@@ -222,74 +189,131 @@ export async function pullSources(w: Warehouse, input: NightInput, options: Pull
         found.push(rejected({ ...base, relPath: `${source}/${shownName(entry.name)}`, name: shownName(entry.name) }, badName));
         continue;
       }
-      const full = join(dir, entry.name);
-      const info = await lstat(full);
-      // Every file must resolve inside the landing folder, whether it or its folder is the link.
-      const target = await realpath(full).catch(() => null);
-      if (!target || !(target === landingReal || target.startsWith(landingReal + sep))) {
-        found.push(
-          rejected(
-            base,
-            info.isSymbolicLink()
-              ? 'a symbolic link that leads outside the landing folder (or to nothing); copy the file into the landing folder instead'
-              : 'the file lies outside the landing folder (its source folder is a link elsewhere); copy the files into the landing folder instead',
-          ),
-        );
-        continue;
+      try {
+        found.push(await pullOne({ w, input, landingReal, known, landingStats, seenTonight, doArchive, limits }, base, join(dir, entry.name)));
+      } catch (err) {
+        const reason = err instanceof LandingReadError ? permanentFsReason(err.fsError, 'the file') : null;
+        if (!reason) throw err instanceof LandingReadError ? err.fsError : err;
+        found.push(rejected(base, reason));
       }
-      const targetInfo = await stat(target);
-      if (!targetInfo.isFile()) {
-        found.push(rejected(base, 'not a plain file (a folder or device); put extract files directly in the source folder'));
-        continue;
-      }
-      if (targetInfo.nlink > 1) {
-        found.push(rejected({ ...base, byteSize: targetInfo.size }, HARD_LINK_REASON));
-        continue;
-      }
-      const named = classifyName(source, entry.name);
-      if ('reason' in named) {
-        found.push(rejected({ ...base, byteSize: targetInfo.size }, named.reason));
-        continue;
-      }
-      const tooBig = sizeProblem(entry.name, targetInfo.size);
-      if (tooBig) {
-        found.push(rejected({ ...base, list: named.list, extractDate: named.extractDate, byteSize: targetInfo.size }, tooBig));
-        continue;
-      }
-      const facts = await cachedFileFacts(w, landingStats, target);
-      const described = { ...base, list: named.list, extractDate: named.extractDate, sha256: facts.sha256, byteSize: facts.byteSize, encoding: facts.encoding };
-      if (named.extractDate && named.extractDate > input.asOf) {
-        found.push({ ...described, status: 'after_as_of', reason: `extract dated ${named.extractDate}, after tonight's as-of date ${input.asOf}; left for a later night` });
-        continue;
-      }
-      const twin = seenTonight.get(facts.sha256);
-      const before = known.get(facts.sha256);
-      // The same bytes rejected whole before, as the same list: rejected again, for the same reason.
-      // (Renamed to another list, they are read afresh: a wrong name is a reason to look again.)
-      if (!twin && before?.status === 'rejected' && before.list === named.list) {
-        // The reason stays in meta.files (publishing reads it there), out of the payload.
-        found.push({ ...described, status: 'rejected', reason: null });
-        continue;
-      }
-      if (twin || (before && before.status !== 'rejected')) {
-        found.push({ ...described, status: 'already_loaded', reason: twin ? `same bytes as ${twin}` : null });
-        continue;
-      }
-      seenTonight.set(facts.sha256, relPath);
-      const rawPath = doArchive ? await archive(input.home, source, facts, target, extname(entry.name)) : target;
-      found.push({ ...described, rawPath, status: 'new', reason: null });
     }
   }
-  await recordAuditFolder(w, found);
+  await recordAuditFolder(w, found, unreadable.has('audits'));
   return found;
+}
+
+interface PullContext {
+  w: Warehouse;
+  input: NightInput;
+  landingReal: string;
+  known: Map<string, { sha256: string; status: string; list: string | null }>;
+  landingStats: Map<string, StatRow>;
+  seenTonight: Map<string, string>;
+  doArchive: boolean;
+  limits: Limits;
+}
+
+/** What tonight does with one landing file whose name is plain. */
+async function pullOne(c: PullContext, base: Omit<FoundFile, 'status' | 'reason'>, full: string): Promise<FoundFile> {
+  const info = await onLanding(() => lstat(full));
+  // Every file must resolve inside the landing folder, whether it or its folder is the link.
+  const target = await onLanding(() =>
+    realpath(full).catch((err: unknown) => {
+      if (errnoCode(err) === 'ENOENT' || errnoCode(err) === 'ELOOP') return null; // a link to nothing, or a loop
+      throw err;
+    }),
+  );
+  if (!target || !(target === c.landingReal || target.startsWith(c.landingReal + sep))) {
+    return rejected(
+      base,
+      info.isSymbolicLink()
+        ? 'a symbolic link that leads outside the landing folder (or to nothing); copy the file into the landing folder instead'
+        : 'the file lies outside the landing folder (its source folder is a link elsewhere); copy the files into the landing folder instead',
+    );
+  }
+  const targetInfo = await onLanding(() => stat(target, { bigint: true }));
+  if (!targetInfo.isFile()) return rejected(base, 'not a plain file (a folder or device); put extract files directly in the source folder');
+  if (targetInfo.nlink > 1n) return rejected({ ...base, byteSize: Number(targetInfo.size) }, HARD_LINK_REASON);
+  const named = classifyName(base.source, base.name);
+  const byteSize = Number(targetInfo.size);
+  if ('reason' in named) return rejected({ ...base, byteSize }, named.reason);
+  const sized = { ...base, list: named.list, extractDate: named.extractDate, byteSize };
+  const tooBig = sizeProblem(base.name, byteSize, c.limits);
+  if (tooBig) return rejected(sized, tooBig);
+  const maxBytes = sizeLimit(base.name, c.limits).bytes;
+  const afterAsOf = named.extractDate !== null && named.extractDate > c.input.asOf;
+  const archiveDir = join(c.input.home, 'raw', base.source);
+
+  /** Tonight's decision for bytes with these facts, short of archiving a new file. */
+  const decide = (facts: FileFacts): FoundFile => {
+    const described = { ...sized, sha256: facts.sha256, byteSize: facts.byteSize, encoding: facts.encoding };
+    if (afterAsOf) return { ...described, status: 'after_as_of', reason: `extract dated ${named.extractDate}, after tonight's as-of date ${c.input.asOf}; left for a later night` };
+    const twin = c.seenTonight.get(facts.sha256);
+    const before = c.known.get(facts.sha256);
+    // The same bytes rejected whole before, as the same list: rejected again, for the same reason.
+    // (Renamed to another list, they are read afresh: a wrong name is a reason to look again.)
+    if (!twin && before?.status === 'rejected' && before.list === named.list) {
+      // The reason stays in meta.files (publishing reads it there), out of the payload.
+      return { ...described, status: 'rejected', reason: null };
+    }
+    if (twin || (before && before.status !== 'rejected')) return { ...described, status: 'already_loaded', reason: twin ? `same bytes as ${twin}` : null };
+    return { ...described, status: 'new', reason: null };
+  };
+  const read = async (into: boolean): Promise<ReadFile | ArchiveCopy> => {
+    const startedNs = BigInt(Date.now()) * 1_000_000n;
+    if (into) await privateDir(archiveDir);
+    const r = into ? await copyIntoArchive(target, archiveDir, maxBytes) : await readInPlace(target, maxBytes);
+    await recordStat(c.w, target, r, startedNs);
+    return r;
+  };
+
+  // A quiet night believes the recorded facts of an unchanged file and reads nothing.
+  let facts = recordedFacts(c.landingStats, target, targetInfo);
+  let copy: ArchiveCopy | null = null;
+  try {
+    if (!facts) {
+      const r = await read(c.doArchive && !afterAsOf);
+      if (r.overLimit) return rejected(sized, sizeProblem(base.name, r.facts.byteSize, c.limits)!);
+      if ('keep' in r) copy = r;
+      facts = r.facts;
+    }
+    let decided = decide(facts);
+    if (decided.status !== 'new') return decided;
+    let rawPath = target;
+    if (c.doArchive) {
+      const archived = join(archiveDir, `${facts.sha256}${extname(base.name).toLowerCase()}`);
+      if (!copy && (await stat(archived).catch(() => null))?.size === facts.byteSize) {
+        rawPath = archived;
+      } else {
+        // Known by its stat but never archived (e.g. it was after the as-of date): copy it now,
+        // and go by the copy's bytes.
+        if (!copy) {
+          const r = (await read(true)) as ArchiveCopy;
+          copy = r;
+          if (r.overLimit) return rejected(sized, sizeProblem(base.name, r.facts.byteSize, c.limits)!);
+          decided = decide(r.facts);
+          if (decided.status !== 'new') return decided;
+        }
+        rawPath = await copy.keep(extname(base.name));
+      }
+    }
+    c.seenTonight.set(decided.sha256!, decided.relPath);
+    return { ...decided, rawPath };
+  } finally {
+    await copy?.discard();
+  }
 }
 
 /**
  * The audit files in the folder tonight (sources.md: "every audit file in the folder contributes
  * its rows"), for meta.current_audit_files: a workbook taken out stops counting, and one put
  * back to an earlier version counts as it is now, even though those bytes were loaded before.
+ * When the folder cannot be read, the audits of the last night that could read it still count
+ * (README, "Choices where the specification is silent"); the folder is reported rejected.
  */
-async function recordAuditFolder(w: Warehouse, found: readonly FoundFile[]): Promise<void> {
+async function recordAuditFolder(w: Warehouse, found: readonly FoundFile[], folderUnreadable: boolean): Promise<void> {
+  // A folder that could not be read tonight says nothing about what is in it: the last list it gave stands.
+  if (folderUnreadable) return;
   const inFolder = [...new Set(found.filter((f) => f.source === 'audits' && f.sha256 && (f.status === 'new' || f.status === 'already_loaded')).map((f) => f.sha256!))];
   await w.transaction(async () => {
     await w.run('DELETE FROM meta.audit_files_in_folder');

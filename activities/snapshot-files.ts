@@ -127,12 +127,23 @@ export interface SnapshotCheck {
   signature: SignatureStatus;
 }
 
+/** What the manifest half of a check found: the folder against its manifest and signature. */
+export interface ManifestCheck {
+  /** Integrity problems, one line each: files added, missing or changed, ids that differ, a failing signature. */
+  integrity: string[];
+  signature: SignatureStatus;
+  /** The manifest as read (null when it is missing or not JSON). */
+  manifest: Manifest | null;
+  /** Files in the folder other than manifest.json and manifest.sig. */
+  present: string[];
+}
+
 /**
- * Checks a snapshot folder: manifest.json names exactly the files present, each with its sha256;
- * its signature (manifest.sig) matches `key`, when there is one; metrics.json passes the shipped
- * JSON Schema and the zod contract; the ids agree.
+ * Checks a folder against its manifest: manifest.json names exactly the files present, each with
+ * its sha256, its snapshot_id is `expectedId`, and its signature (manifest.sig) matches `key` when
+ * there is one. Any snapshot folder: a council's (with metrics.json) or a region's.
  */
-export async function verifySnapshotFolder(dir: string, expectedId?: string, key: string | null = null): Promise<SnapshotCheck> {
+export async function checkManifestedFolder(dir: string, expectedId?: string, key: string | null = null): Promise<ManifestCheck> {
   let bytes: Buffer;
   let manifest: Manifest;
   try {
@@ -140,7 +151,7 @@ export async function verifySnapshotFolder(dir: string, expectedId?: string, key
     manifest = JSON.parse(bytes.toString('utf8')) as Manifest;
   } catch (e) {
     const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'cannot be read as JSON';
-    return { errors: [`${MANIFEST}: ${why}`], tampered: true, signature: 'tampered' };
+    return { integrity: [`${MANIFEST}: ${why}`], signature: 'tampered', manifest: null, present: [] };
   }
   const integrity: string[] = [];
   if (expectedId !== undefined && manifest.snapshot_id !== expectedId) {
@@ -159,7 +170,17 @@ export async function verifySnapshotFolder(dir: string, expectedId?: string, key
   });
   const sig = checkManifestSignature({ manifestBytes: bytes, declared: manifest.signature, signature: signatureText, key });
   integrity.push(...sig.problems);
+  return { integrity, signature: sig.status, manifest, present };
+}
 
+/**
+ * Checks a snapshot folder: manifest.json names exactly the files present, each with its sha256;
+ * its signature (manifest.sig) matches `key`, when there is one; metrics.json passes the shipped
+ * JSON Schema and the zod contract; the ids agree.
+ */
+export async function verifySnapshotFolder(dir: string, expectedId?: string, key: string | null = null): Promise<SnapshotCheck> {
+  const { integrity, signature, manifest, present } = await checkManifestedFolder(dir, expectedId, key);
+  if (manifest === null) return { errors: integrity, tampered: true, signature };
   const errors = [...integrity];
   if (present.includes('metrics.json')) {
     const checked = await validateMetricsJson(await readFile(join(dir, 'metrics.json'), 'utf8'));
@@ -168,7 +189,7 @@ export async function verifySnapshotFolder(dir: string, expectedId?: string, key
   } else if (!integrity.some((e) => e.startsWith('metrics.json:'))) {
     errors.push('metrics.json: missing');
   }
-  return { errors, tampered: integrity.length > 0, signature: sig.status };
+  return { errors, tampered: integrity.length > 0, signature };
 }
 
 export async function readIndex(snapshotsDir: string): Promise<IndexEntry[]> {
@@ -183,6 +204,23 @@ export async function readIndex(snapshotsDir: string): Promise<IndexEntry[]> {
 /** Newest first by created_at, then by id, so the order never depends on publication order alone. */
 export function sortIndex(entries: IndexEntry[]): IndexEntry[] {
   return [...entries].sort((a, b) => b.created_at.localeCompare(a.created_at) || b.snapshot_id.localeCompare(a.snapshot_id));
+}
+
+/**
+ * The snapshot `latest` points at: the newest of the newest as-of date (spec: outputs.md), so a
+ * backfill of past nights never moves it back in time. Null when there is none.
+ */
+export function latestOf(entries: IndexEntry[]): IndexEntry | null {
+  let best: IndexEntry | null = null;
+  for (const e of entries) {
+    if (!best || e.as_of > best.as_of || (e.as_of === best.as_of && sortIndex([e, best])[0] === e)) best = e;
+  }
+  return best;
+}
+
+/** The newest snapshot published for one as-of date, or null. */
+export function newestOfAsOf(entries: IndexEntry[], asOf: string): IndexEntry | null {
+  return sortIndex(entries.filter((e) => e.as_of === asOf))[0] ?? null;
 }
 
 export async function writeIndex(snapshotsDir: string, entries: IndexEntry[]): Promise<void> {

@@ -48,16 +48,15 @@ export const FLAT_TYPES: Record<PublicFlatColumn, string> = {
 const json = (v: unknown): string => `${JSON.stringify(v, null, 2)}\n`;
 
 /**
- * Runs `fn` with the flat rows in a temporary table `snapshot_flat` of the given columns: the rows
- * go in as one bound JSON value and are typed by `from_json`.
+ * Runs `fn` with `rows` in a temporary table `snapshot_flat`: they go in as one bound JSON value
+ * and are typed by `from_json` (`types`: column → DuckDB type).
  */
-export async function withFlatTable<T>(w: Warehouse, rows: FlatRow[], columns: readonly PublicFlatColumn[], fn: () => Promise<T>): Promise<T> {
-  const shape = JSON.stringify([Object.fromEntries(columns.map((c) => [c, FLAT_TYPES[c]]))]);
-  const picked = rows.map((r) => Object.fromEntries(columns.map((c) => [c, r[c]])));
+async function withRowsTable<T>(w: Warehouse, rows: Record<string, unknown>[], types: Record<string, string>, fn: () => Promise<T>): Promise<T> {
+  const shape = JSON.stringify([types]);
   await w.run(
     `CREATE OR REPLACE TEMP TABLE snapshot_flat AS
      SELECT unnest(r) FROM (SELECT unnest(from_json($rows::JSON, ${sqlLiteral(shape)})) AS r)`,
-    { rows: JSON.stringify(picked) },
+    { rows: JSON.stringify(rows) },
   );
   try {
     return await fn();
@@ -66,12 +65,26 @@ export async function withFlatTable<T>(w: Warehouse, rows: FlatRow[], columns: r
   }
 }
 
-/** A parquet file of flat rows, written by DuckDB. (The COPY target is a path the pipeline made, quoted as a literal: COPY cannot bind it.) */
+/** Runs `fn` with the flat rows, just `columns` of them, in the temporary table `snapshot_flat`. */
+export async function withFlatTable<T>(w: Warehouse, rows: FlatRow[], columns: readonly PublicFlatColumn[], fn: () => Promise<T>): Promise<T> {
+  const picked = rows.map((r) => Object.fromEntries(columns.map((c) => [c, r[c]])));
+  return withRowsTable(w, picked, Object.fromEntries(columns.map((c) => [c, FLAT_TYPES[c]])), fn);
+}
+
+/**
+ * Rows to a parquet file through DuckDB, typed by `types`. (The COPY target is a path the
+ * pipeline made, quoted as a literal: COPY cannot bind it.)
+ */
+export async function writeRowsAsParquet(w: Warehouse, path: string, rows: Record<string, unknown>[], types: Record<string, string>): Promise<void> {
+  await withRowsTable(w, rows, types, () => w.run(`COPY snapshot_flat TO ${sqlLiteral(path)} (FORMAT parquet, COMPRESSION zstd)`));
+}
+
+/** A parquet file of flat rows (full or public columns). */
 async function writeFlatParquet(w: Warehouse, path: string, rows: FlatRow[], columns: readonly PublicFlatColumn[]): Promise<void> {
   await withFlatTable(w, rows, columns, () => w.run(`COPY snapshot_flat TO ${sqlLiteral(path)} (FORMAT parquet, COMPRESSION zstd)`));
 }
 
-/** metrics.parquet: the flat rows of metrics.json, typed. */
+/** metrics.parquet: the flat rows of metrics.json (core/metrics-contract.ts). */
 export async function writeParquet(w: Warehouse, path: string, m: MetricsFile): Promise<void> {
   await writeFlatParquet(w, path, flattenMetrics(m), FLAT_COLUMNS);
 }

@@ -14,6 +14,7 @@ import { columnMeta } from '../core/contracts/columns.js';
 import { CONTRACTS } from '../core/contracts/lists.js';
 import type { FoundFile } from '../core/night.js';
 import { isShowableCode, shownName, shownReason, shownReasonOrNull } from '../core/shown-text.js';
+import { readLimits } from './limits-config.js';
 import { loadFile } from './load-file.js';
 import { migrate } from './migrate.js';
 import { pullSources } from './pull.js';
@@ -54,20 +55,21 @@ export function shownRejectValue(list: string | null, column: string | null, val
   return isShowableCode(value) ? value : null;
 }
 
-export async function validateLanding(input: { landing: string; asOf: string; maxRejects?: number }): Promise<ValidatedFile[]> {
+export async function validateLanding(input: { landing: string; asOf: string; maxRejects?: number; limitsConfig?: string }): Promise<ValidatedFile[]> {
+  const limits = await readLimits(input.limitsConfig);
   const root = await mkdtemp(join(tmpdir(), 'csc-kpi-validate-'));
   const maxRejects = input.maxRejects ?? 5;
   try {
     return await Warehouse.with(join(root, 'validate.duckdb'), async (w) => {
       await migrate(w);
-      const found = await pullSources(w, { asOf: input.asOf, landing: input.landing, home: root }, { archive: false });
+      const found = await pullSources(w, { asOf: input.asOf, landing: input.landing, home: root }, { archive: false, limits });
       const out: ValidatedFile[] = [];
       for (const f of found) {
         if (f.status !== 'new') {
           out.push(blank(f, f.status === 'already_loaded' ? 'duplicate' : f.status, f.reason));
           continue;
         }
-        const r = await loadFile(w, f, 'validate');
+        const r = await loadFile(w, f, 'validate', limits);
         const rejects = (
           await w.rows<{ sheet: string | null; line: string | null; column_name: string | null; raw_value: string | null; reason: string }>(
             `SELECT sheet, line, column_name, raw_value, reason FROM meta.rejects WHERE file_sha256 = $sha ORDER BY line, column_name LIMIT ${maxRejects}`,

@@ -8,9 +8,7 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createInflateRaw } from 'node:zlib';
-
-/** Real audit workbooks unpack to a few MB; 512 MiB of sheet XML would not fit in memory as cells. */
-export const MAX_XLSX_UNPACKED_BYTES = 512 * 1024 ** 2;
+import { DEFAULT_LIMITS, limitText, sizeText, type Limits } from '../core/limits.js';
 /** Sheet XML compresses 5–20×; an entry over 1 MiB unpacked that compresses more than 200× is not a spreadsheet. */
 export const MAX_ENTRY_RATIO = 200;
 const RATIO_FLOOR = 1024 ** 2;
@@ -86,8 +84,20 @@ function tooBig(what: string): string {
   return `the workbook ${what}: not a real audit workbook (a “zip bomb” or a damaged file), so it was not opened`;
 }
 
-/** Null when the package may be opened; otherwise why not. */
-export async function checkXlsxPackage(path: string): Promise<string | null> {
+/** Null when the package may be opened; otherwise why not. The unpacked size is limits.max_xlsx_unpacked_bytes. */
+/**
+ * The parts a streaming read keeps whole in memory while it reads the sheets (the sheets
+ * themselves stream): every shared string, every cell format. Held to their own, smaller limit.
+ */
+const KEPT_PARTS: Record<string, string> = {
+  'xl/sharedStrings.xml': 'table of texts (xl/sharedStrings.xml)',
+  'xl/styles.xml': 'table of cell formats (xl/styles.xml)',
+};
+
+export async function checkXlsxPackage(path: string, limits: Pick<Limits, 'max_xlsx_unpacked_bytes' | 'max_xlsx_kept_part_bytes'> = DEFAULT_LIMITS): Promise<string | null> {
+  const maxUnpacked = limits.max_xlsx_unpacked_bytes;
+  const keptTooBig = (e: ZipEntry, size: string): string =>
+    `the workbook's ${KEPT_PARTS[e.name]} unpacks to ${size}, over ${limitText({ ...DEFAULT_LIMITS, ...limits }, 'max_xlsx_kept_part_bytes')}: far more text or formats than any audit workbook; copy the audits into a new workbook and save it again`;
   const entries = await readCentralDirectory(path);
   if ('reason' in entries) return entries.reason;
   if (!entries.some((e) => e.name === 'xl/workbook.xml')) {
@@ -96,11 +106,12 @@ export async function checkXlsxPackage(path: string): Promise<string | null> {
   let declared = 0;
   for (const e of entries) {
     declared += e.uncompressed;
+    if (KEPT_PARTS[e.name] && e.uncompressed > limits.max_xlsx_kept_part_bytes) return keptTooBig(e, sizeText(e.uncompressed));
     if (e.uncompressed > RATIO_FLOOR && e.uncompressed > MAX_ENTRY_RATIO * Math.max(e.compressed, 1)) {
       return tooBig(`part ${partName(e.name)} unpacks ${Math.round(e.uncompressed / Math.max(e.compressed, 1))}× (${e.uncompressed} bytes from ${e.compressed})`);
     }
   }
-  if (declared > MAX_XLSX_UNPACKED_BYTES) return tooBig(`unpacks to ${Math.round(declared / 1024 ** 2)} MB, over the ${MAX_XLSX_UNPACKED_BYTES / 1024 ** 2} MB limit`);
+  if (declared > maxUnpacked) return tooBig(`unpacks to ${sizeText(declared)}, over ${limitText({ ...DEFAULT_LIMITS, ...limits }, 'max_xlsx_unpacked_bytes')}`);
   // Do not trust the declared sizes: inflate each entry, counting, and stop at the limit.
   let actual = 0;
   const fh = await open(path, 'r');
@@ -112,8 +123,10 @@ export async function checkXlsxPackage(path: string): Promise<string | null> {
       if (local.readUInt32LE(0) !== 0x04034b50) return 'the workbook is damaged (a zip entry is missing): copy or save it again';
       const start = e.localOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
       if (e.compressed === 0) continue;
-      const budget = Math.min(MAX_XLSX_UNPACKED_BYTES - actual, Math.max(RATIO_FLOOR, MAX_ENTRY_RATIO * e.compressed));
+      const kept = KEPT_PARTS[e.name] ? limits.max_xlsx_kept_part_bytes : Infinity;
+      const budget = Math.min(maxUnpacked - actual, Math.max(RATIO_FLOOR, MAX_ENTRY_RATIO * e.compressed), kept);
       const n = e.method === 0 ? e.compressed : await inflatedSize(path, start, e.compressed, budget);
+      if (n > kept) return keptTooBig(e, `more than ${sizeText(kept)}`);
       if (n > budget) return tooBig(`part ${partName(e.name)} unpacks to over ${budget} bytes although it declares ${e.uncompressed}`);
       actual += n;
     }

@@ -11,7 +11,8 @@
  * memory (the child, and for (a) the Temporal dev server) is sampled every 100 ms, and each
  * process's VmHWM is read at the end. Prints the table and writes bench-results.json.
  *
- * BENCH_SIZES=1m (or 10m) runs one size only.
+ * BENCH_SIZES=1m (or 10m) runs one size only. `npm run bench -- --region N` runs the region
+ * bench instead (bench/region.ts).
  */
 import { fork } from 'node:child_process';
 import { createReadStream } from 'node:fs';
@@ -24,6 +25,7 @@ import { dataset, type Dataset } from './dataset.js';
 import { layers } from './layers.js';
 import { machine, sampleTreeRss, treeHighWaterMb } from './measure.js';
 import { nights, type NightsResult } from './night.js';
+import { regionBench } from './region.js';
 
 const SIZES = [
   { label: '1m', rows: 1_000_000 },
@@ -187,6 +189,12 @@ if (at >= 0) {
       console.error(err instanceof Error ? err.stack : err);
       process.exit(1);
     });
+} else if (process.argv.includes('--region')) {
+  // `npm run bench -- --region N`: the region bench alone (bench/region.ts).
+  regionBench(process.argv).catch((err: unknown) => {
+    console.error(err instanceof Error ? err.stack : err);
+    process.exit(1);
+  });
 } else {
   main().catch((err: unknown) => {
     console.error(err instanceof Error ? err.stack : err);

@@ -15,6 +15,7 @@ import { register as registerBaseline } from './commands/baseline.js';
 import { register as registerValidate } from './commands/validate.js';
 import { register as registerQuery } from './commands/query.js';
 import { register as registerDictionary } from './commands/dictionary.js';
+import { register as registerRegion } from './commands/region.js';
 import { register as registerStatus } from './commands/status.js';
 import { stderrLines } from './progress-display.js';
 
@@ -23,15 +24,14 @@ process.env.TZ = 'Europe/London';
 // anything this process or DuckDB creates without a deliberate mode is owner-only.
 process.umask(0o077);
 
-/**
- * The whole cause chain (WorkflowFailedError → ActivityFailure → ApplicationFailure), most
- * specific last. A message's own lines stay lines (a refused query names one statement a line);
- * any other control character is written out.
- */
+/** The whole cause chain (WorkflowFailedError → ActivityFailure → ApplicationFailure), most specific last. */
 function explain(err: unknown): string {
   const parts: string[] = [];
   for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause) {
-    parts.push((e instanceof Error ? e.message : String(e)).split('\n').map(visibleControls).join('\n'));
+    // Our own messages may run over several lines (one per refused statement); every other
+    // control character is written out, so nothing a file name carries can steer the terminal.
+    const message = e instanceof Error ? e.message : String(e);
+    parts.push(message.split('\n').map(visibleControls).join('\n'));
   }
   return parts.join('\n  caused by: ');
 }
@@ -49,9 +49,13 @@ try {
 } catch (err) {
   fail(err);
 }
-const program = new Command('csc-kpi').description('Nightly children’s social care KPI pipeline').version(`csc-kpi ${codeVersion()}`, '-V, --version', 'the version (package version, plus +<commit> when CSC_KPI_COMMIT is set)');
+const program = new Command('csc-kpi')
+  .description('Nightly children’s social care KPI pipeline')
+  .version(`csc-kpi ${codeVersion()}`, '-V, --version', 'the version (package version, plus +<commit> when CSC_KPI_COMMIT is set)');
 
 // Add a command: write cli/commands/<name>.ts exporting register(program, log), list it here.
-for (const register of [registerRun, registerSchedule, registerStatus, registerValidate, registerBaseline, registerQuery, registerDictionary, registerSnapshots]) register(program, log);
+for (const register of [registerRun, registerSchedule, registerStatus, registerValidate, registerBaseline, registerQuery, registerDictionary, registerSnapshots, registerRegion]) {
+  register(program, log);
+}
 
 program.parseAsync(process.argv).catch(fail);

@@ -20,6 +20,11 @@ async function startedInput(client: Client, workflowId: string, runId: string): 
   return fromPayloadsAtIndex<Partial<NightInput> | null>(client.options.loadedDataConverter.payloadConverter, 0, payloads) ?? null;
 }
 
+/** A start of a night that is already running, or ran, with other folders. */
+export class NightConflictError extends Error {
+  override name = 'NightConflictError';
+}
+
 const same = async (a: string | undefined, b: string) => a !== undefined && (await canonicalPath(a)) === (await canonicalPath(b));
 
 /** Throws, with what to do, when the night behind `handle` was started with other folders than `input`. */
@@ -29,7 +34,7 @@ export async function assertSameNight(client: Client, handle: WorkflowHandle, in
   if (theirs && (await same(theirs.home, input.home)) && (await same(theirs.landing, input.landing))) return;
   const state = described.status.name === 'RUNNING' ? 'is running' : `already ran (${described.status.name.toLowerCase()})`;
   const q = (p: string | undefined) => JSON.stringify(p ?? '?');
-  throw new Error(
+  throw new NightConflictError(
     `The night of ${input.asOf} (workflow ${handle.workflowId}) ${state} with home ${q(theirs?.home)} and landing ${q(theirs?.landing)}; ` +
       `this run asked for home ${q(input.home)} and landing ${q(input.landing)}. One as-of date is one night in a Temporal namespace: ` +
       `to see that night run \`csc-kpi run --as-of ${input.asOf} --home ${theirs?.home ?? '…'} --landing ${theirs?.landing ?? '…'}\`; ` +

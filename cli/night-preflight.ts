@@ -2,8 +2,8 @@
  * What `csc-kpi run` checks before it starts anything (a Temporal server, a worker, a workflow):
  * the as-of date is a real date, the landing folder exists and is a folder this account can read,
  * the home folder is (or can be made) a folder this account can write, and the configuration
- * (the KPI catalogue, config/code-mappings.json, config/baselines.json, config/freshness.json)
- * reads cleanly. Every problem is gathered, so one run names them all, in one line.
+ * (the KPI catalogue, config/code-mappings.json, baselines.json, freshness.json, limits.json,
+ * alerts.json with the CSC_KPI_ALERT_* variables) reads cleanly. Every problem is gathered, so one run names them all, in one line.
  *
  * Not a replacement for the night's own checks (activities/pull.ts and the config readers fail
  * the workflow too, for a night started any other way); this only answers sooner.
@@ -12,7 +12,9 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { readBaselinesConfig } from '../activities/baselines-config.js';
+import { readAlertSettings } from '../activities/alert-settings.js';
 import { readFreshnessConfig } from '../activities/freshness-config.js';
+import { readLimits } from '../activities/limits-config.js';
 import { readKpiCatalogue } from '../activities/kpi-files.js';
 import { isIsoDate } from '../core/dates.js';
 import type { NightInput } from '../core/night.js';
@@ -61,10 +63,12 @@ async function configProblems(): Promise<string[]> {
   } catch (e) {
     problems.push(oneLine(e));
   }
-  try {
-    await readFreshnessConfig();
-  } catch (e) {
-    problems.push(oneLine(e));
+  for (const read of [() => readFreshnessConfig(), () => readLimits(), () => readAlertSettings()]) {
+    try {
+      await read();
+    } catch (e) {
+      problems.push(oneLine(e));
+    }
   }
   return problems;
 }

@@ -1,73 +1,22 @@
 /**
  * Runs one night and waits for it: against TEMPORAL_ADDRESS if given, else an embedded dev
  * server with an in-process worker serving this run's folders. Starting the same night twice
- * joins the existing run (workflow id from the as-of date), so one night gives one run and one
- * snapshot; asking for the same date with other folders is refused (cli/night-conflict.ts).
+ * joins the existing run (workflow id from the as-of date, cli/night-start.ts), so one night
+ * gives one run and one snapshot; asking for the same date with other folders is refused
+ * (cli/night-conflict.ts).
  */
-import { Client, Connection, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { Logger } from 'pino';
-import { nightlyWorkflowId, TASK_QUEUE, type NightInput, type NightProgress, type NightResult } from '../core/night.js';
+import type { NightInput, NightResult } from '../core/night.js';
 import { progressDisplay, type ProgressDisplay } from './progress-display.js';
 import { readEnvConfig } from '../core/env-config.js';
 import { startDevServer, type DevServer } from './dev-server.js';
-import { assertSameNight } from './night-conflict.js';
+import { startOrJoinNight } from './night-start.js';
 import { connectClient } from './temporal-connection.js';
 import { createWorker, installRuntimeLogger } from './worker.js';
 
-/** Waits for a night's result, reporting its `progress` query every half second meanwhile. */
-async function awaitNight(handle: WorkflowHandle, onProgress?: (p: NightProgress) => void): Promise<NightResult> {
-  const result = handle.result() as Promise<NightResult>;
-  if (!onProgress) return result;
-  let finished = false;
-  void result.finally(() => (finished = true)).catch(() => undefined);
-  const poll = (async () => {
-    while (!finished) {
-      const p = await handle.query<NightProgress>('progress').catch(() => null);
-      if (p && !finished) onProgress(p);
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  })();
-  try {
-    const r = await result;
-    finished = true;
-    await poll;
-    // The night is over: show where it ended (its last stage), not the last half-second's poll.
-    const last = await handle.query<NightProgress>('progress').catch(() => null);
-    if (last) onProgress(last);
-    return r;
-  } finally {
-    finished = true;
-    await poll;
-  }
-}
-
-export async function startOrJoinNight(
-  client: Client,
-  input: NightInput,
-  taskQueue = TASK_QUEUE,
-  onProgress?: (p: NightProgress) => void,
-): Promise<NightResult> {
-  const workflowId = nightlyWorkflowId(input.asOf);
-  let handle: WorkflowHandle;
-  try {
-    handle = await client.workflow.start('nightlyKpiWorkflow', {
-      taskQueue,
-      workflowId,
-      args: [input],
-      memo: { asOf: input.asOf },
-      // A finished night is not re-run by accident; a running one is joined.
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      workflowIdConflictPolicy: 'USE_EXISTING',
-    });
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    handle = client.workflow.getHandle(workflowId);
-  }
-  // USE_EXISTING hands back a running night without saying so: check it is this one either way.
-  await assertSameNight(client, handle, input);
-  return awaitNight(handle, onProgress);
-}
+export { startOrJoinNight };
 
 /**
  * What `run` prints on a terminal: the bar from the start, warnings and errors above it, and

@@ -6,6 +6,7 @@
  */
 import type { Client, ScheduleDescription } from '@temporalio/client';
 import { asOfForScheduledStart } from '../core/london-time.js';
+import { nightlyWorkflowId } from '../core/night.js';
 import { dateInWords } from '../core/dates.js';
 import { visibleControls } from '../core/shown-text.js';
 import { durationWords, londonDateTime } from './time-words.js';
@@ -42,11 +43,14 @@ const OVERLAP: Record<string, string> = {
   ALLOW_ALL: 'nights may run side by side',
 };
 
-/** The folders the scheduled nights read and write (the action's argument). */
-function foldersOf(d: Pick<ScheduleDescription, 'action'>): { landing: string; home: string } | null {
-  const arg = (d.action.args?.[0] ?? null) as { landing?: unknown; home?: unknown } | null;
-  if (!arg || typeof arg.landing !== 'string' || typeof arg.home !== 'string') return null;
-  return { landing: arg.landing, home: arg.home };
+/** What the scheduled nights read and write, from the action's argument: a council's folders, or a region's config. */
+function whatItRuns(d: Pick<ScheduleDescription, 'action'>): string[] {
+  const arg = (d.action.args?.[0] ?? null) as { landing?: unknown; home?: unknown; config?: unknown } | null;
+  if (arg && typeof arg.landing === 'string' && typeof arg.home === 'string') {
+    return [`  landing folder: ${visibleControls(arg.landing)}`, `  home folder:    ${visibleControls(arg.home)}`];
+  }
+  if (arg && typeof arg.config === 'string') return [`  region config:  ${visibleControls(arg.config)}`];
+  return ['  folders:        (not given)'];
 }
 
 /** The as-of date a start at `t` runs (the London day before). */
@@ -56,15 +60,13 @@ function nightOf(t: Date): string {
 
 /** `csc-kpi schedule describe`: the schedule as a page of plain lines. */
 export function describeScheduleInWords(d: ScheduleDescription, count = 3): string {
-  const folders = foldersOf(d);
   const state = d.state.paused ? `paused${d.state.note ? ` (${visibleControls(d.state.note)})` : ''}` : 'active';
   const next = d.info.nextActionTimes.slice(0, count);
   const recent = [...d.info.recentActions].reverse().slice(0, count);
   const lines = [
     `Schedule ${d.scheduleId}: ${state}`,
     `  runs ${whenInWords(d)}; each run is the night of the day before`,
-    `  landing folder: ${folders ? visibleControls(folders.landing) : '(not given)'}`,
-    `  home folder:    ${folders ? visibleControls(folders.home) : '(not given)'}`,
+    ...whatItRuns(d),
     `  task queue:     ${d.action.taskQueue}`,
     `  if a night overruns: ${OVERLAP[String(d.policies.overlap)] ?? String(d.policies.overlap)}`,
     `  if Temporal was down at a start: the start is made when it is back, if less than ${durationWords(d.policies.catchupWindow)} late; older ones are missed (use \`csc-kpi schedule backfill\`)`,
@@ -87,19 +89,47 @@ export function scheduleLine(d: ScheduleDescription | null, scheduleId: string):
     : `Schedule ${d.scheduleId}: active, but no run is due.`;
 }
 
+/** The watchdog's schedule in one line (or why there is none). */
+export function watchdogInWords(w: ScheduleDescription | Error, scheduleId: string): string {
+  if (w instanceof Error) return `Watchdog ${scheduleId}: none (\`csc-kpi schedule create\` adds it)\n`;
+  const state = w.state.paused ? 'paused, with the nights' : 'active';
+  return `Watchdog ${scheduleId}: ${state}; every hour at half past, it alerts when no snapshot was published for too long (README, "Alerts")\n`;
+}
+
+export interface Triggered {
+  /** The workflow the schedule started. */
+  workflowId: string;
+  /** The night it runs, when the schedule starts a council's night through its starter (kpi-night-<as-of>). */
+  nightId: string | null;
+}
+
 /**
  * Triggers the schedule now and waits (up to `waitMs`) for the workflow it starts, by watching
  * the schedule's recent actions for one that was not there before. Null when none appeared: with
- * overlap SKIP a trigger while a night runs starts nothing.
+ * overlap SKIP a trigger while a night runs starts nothing. A council's schedule starts
+ * `scheduledNightWorkflow`, which runs the night of the day before its start as
+ * `kpi-night-<as-of>`: that id is named too.
  */
-export async function triggerAndName(client: Client, scheduleId: string, waitMs = 15_000): Promise<string | null> {
+export async function triggerAndName(client: Client, scheduleId: string, waitMs = 15_000): Promise<Triggered | null> {
   const handle = client.schedule.getHandle(scheduleId);
-  const known = new Set((await handle.describe()).info.recentActions.map((a) => `${a.action.workflow.workflowId}|${a.action.workflow.firstExecutionRunId}`));
+  const before = await handle.describe();
+  const key = (a: ScheduleDescription['info']['recentActions'][number]) => `${a.action.workflow.workflowId}|${a.action.workflow.firstExecutionRunId}`;
+  const known = new Set(before.info.recentActions.map(key));
   await handle.trigger();
   for (const deadline = Date.now() + waitMs; Date.now() < deadline; ) {
-    const fresh = (await handle.describe()).info.recentActions.find((a) => !known.has(`${a.action.workflow.workflowId}|${a.action.workflow.firstExecutionRunId}`));
-    if (fresh) return fresh.action.workflow.workflowId;
+    const fresh = (await handle.describe()).info.recentActions.find((a) => !known.has(key(a)));
+    if (fresh) {
+      const nightId = before.action.workflowType === 'scheduledNightWorkflow' ? nightlyWorkflowId(asOfForScheduledStart(fresh.scheduledAt.getTime())) : null;
+      return { workflowId: fresh.action.workflow.workflowId, nightId };
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
   return null;
+}
+
+/** What `schedule trigger` prints. */
+export function triggeredInWords(scheduleId: string, t: Triggered | null): string {
+  if (!t) return `schedule ${scheduleId} triggered, but it started nothing within 15 s: a night is probably still running (overlapping starts are skipped); see \`csc-kpi status\`\n`;
+  const night = t.nightId ? `, which runs the night ${t.nightId}` : '';
+  return `schedule ${scheduleId} triggered: started workflow ${t.workflowId}${night} (follow it with \`csc-kpi status\`)\n`;
 }

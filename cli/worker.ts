@@ -2,12 +2,17 @@
  * Builds a worker for the nightly workflow with the activities from `createActivities`. A worker
  * serves only the folders it is given: a night started (by any Temporal client) with another
  * landing or home fails before anything is read or written (activities/served-folders.ts).
+ * With a region.json (issue 18), a worker on a task queue serves the councils on that queue, and
+ * on the region's own queue also the regional roll-up (activities/region.ts).
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { bundleWorkflowCode, Runtime, DefaultLogger, Worker, type LogLevel, type Logger as TemporalLogger, type NativeConnection } from '@temporalio/worker';
+import { bundleWorkflowCode, Runtime, DefaultLogger, Worker, type LogLevel, type Logger as TemporalLogger, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
+import { createRegionActivities } from '../activities/region.js';
+import { readRegionConfigFile } from '../activities/region-config-file.js';
+import { refuseCouncilNights, regionWorkerPlan } from '../activities/region-served.js';
 import type { ServedFolders } from '../activities/served-folders.js';
 import { TASK_QUEUE } from '../core/night.js';
 import { readEnvConfig, type EnvConfig } from '../core/env-config.js';
@@ -67,13 +72,22 @@ export async function createWorker(opts: {
   namespace?: string;
   taskQueue?: string;
   deps?: Omit<ActivityDeps, 'served'>;
+  /** The region.json whose roll-up this worker runs (a worker on the region's task queue). */
+  region?: string;
+  /** The workflows bundled once for several workers of one process (the embedded region run). */
+  workflowBundle?: WorkflowBundle;
+  /** Names the worker in workflow histories (default pid@host). */
+  identity?: string;
 }): Promise<Worker> {
+  // A worker on a queue with no council (only the region's roll-up) refuses every council step.
+  const council = opts.served.length > 0 ? createActivities({ ...opts.deps, served: opts.served }) : refuseCouncilNights(createActivities(opts.deps));
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace ?? 'default',
     taskQueue: opts.taskQueue ?? TASK_QUEUE,
-    workflowBundle: await quietBundle(),
-    activities: createActivities({ ...opts.deps, served: opts.served }),
+    workflowBundle: opts.workflowBundle ?? (await quietBundle()),
+    activities: { ...council, ...createRegionActivities({ config: opts.region, signingKey: opts.deps?.signingKey }) },
+    ...(opts.identity ? { identity: opts.identity } : {}),
     // DuckDB has one writer per file: the night's steps run one at a time anyway.
     maxConcurrentActivityTaskExecutions: 2,
   });
@@ -87,16 +101,25 @@ export function servedFromEnv(c: EnvConfig): ServedFolders[] {
   return [{ landing: c.CSC_KPI_LANDING, home: c.CSC_KPI_HOME }];
 }
 
+export interface WorkerOptions {
+  /** The task queue to poll (default CSC_KPI_TASK_QUEUE). */
+  queue?: string;
+  /** A region.json (default CSC_KPI_REGION_CONFIG): serve the councils on `queue`, and the roll-up on the region's queue. */
+  config?: string;
+}
+
 /** `csc-kpi worker`: polls TEMPORAL_ADDRESS (with its TLS settings) until stopped. */
-export async function runWorkerFromEnv(log: Logger): Promise<void> {
+export async function runWorkerFromEnv(log: Logger, opts: WorkerOptions = {}): Promise<void> {
   const c = readEnvConfig();
   const address = requireAddress(c, 'run a worker');
-  const served = servedFromEnv(c);
+  const taskQueue = opts.queue ?? c.CSC_KPI_TASK_QUEUE;
+  const configPath = opts.config ?? c.CSC_KPI_REGION_CONFIG;
+  const plan = configPath ? regionWorkerPlan(await readRegionConfigFile(configPath), taskQueue) : { served: servedFromEnv(c), region: undefined };
   installRuntimeLogger(log);
   const connection = await connectWorker(address, c);
   try {
-    const worker = await createWorker({ connection, served, namespace: c.TEMPORAL_NAMESPACE, taskQueue: c.CSC_KPI_TASK_QUEUE });
-    log.info({ address, served, tls: Boolean(c.TEMPORAL_TLS_CA ?? c.TEMPORAL_TLS_CERT) }, 'worker started');
+    const worker = await createWorker({ connection, served: plan.served, namespace: c.TEMPORAL_NAMESPACE, taskQueue, region: plan.region });
+    log.info({ address, taskQueue, served: plan.served, region: plan.region ?? null, tls: Boolean(c.TEMPORAL_TLS_CA ?? c.TEMPORAL_TLS_CERT) }, 'worker started');
     await worker.run();
   } finally {
     await connection.close();

@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { alertEnv, alertEnvShape, type AlertEnv } from './alert-config.js';
 
 const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'host:port, e.g. temporal:7233');
 
@@ -77,7 +78,11 @@ export const envConfig = z
     /** The folders a long-lived worker serves: a night naming any other is refused (activities/served-folders.ts). */
     CSC_KPI_HOME: z.string().min(1).optional(),
     CSC_KPI_LANDING: z.string().min(1).optional(),
+    /** A region.json (issue 18): the worker serves the councils on its task queue, and the roll-up on the region's. */
+    CSC_KPI_REGION_CONFIG: z.string().min(1).optional(),
     CSC_KPI_SIGNING_KEY: signingKey,
+    /** Where alerts go (core/alert-config.ts): each overrides its key in config/alerts.json. Never logged. */
+    ...alertEnvShape,
     LOG_LEVEL: logLevel,
     LOG_FORMAT: logFormat,
   })
@@ -121,6 +126,16 @@ export function readLogSettings(env: NodeJS.ProcessEnv = process.env): { level: 
   const parsed = z.object({ LOG_LEVEL: logLevel, LOG_FORMAT: logFormat }).safeParse({ LOG_LEVEL: env.LOG_LEVEL || undefined, LOG_FORMAT: env.LOG_FORMAT || undefined });
   if (!parsed.success) throw new Error(`Bad environment settings: ${problemsOf(parsed.error)}`);
   return { level: parsed.data.LOG_LEVEL, format: parsed.data.LOG_FORMAT, levelGiven: Boolean(env.LOG_LEVEL) };
+}
+
+/**
+ * CSC_KPI_ALERT_* alone (the alert activities need nothing else), validated by the same rules; the
+ * message names the variable, never its value (a webhook URL or an SMTP URL may hold a secret).
+ */
+export function readAlertEnv(env: NodeJS.ProcessEnv = process.env): AlertEnv {
+  const parsed = alertEnv.safeParse(env);
+  if (!parsed.success) throw new Error(`Bad environment settings: ${problemsOf(parsed.error)}`);
+  return parsed.data;
 }
 
 /** The TLS options of every Temporal connection (client and worker) for these settings; undefined = plain. */

@@ -89,6 +89,19 @@ export const sourceEntry = z.object({
 
 export const dataGap = z.object({ kpi: z.string(), reason: z.string() });
 
+/** Where a night's alert went (core/alert-config.ts). */
+export const alertChannel = z.enum(['webhook', 'email']);
+
+/**
+ * One channel's alert about this night: sent, or not with the reason in words (never the
+ * destination's address or credentials). Written before the manifest is hashed and signed.
+ */
+export const alertRecord = z.object({
+  channel: alertChannel,
+  sent: z.boolean(),
+  error: z.string().nullable(),
+});
+
 export const metricsFile = z.object({
   schema_version: z.literal(SCHEMA_VERSION),
   snapshot_id: z.string().min(1),
@@ -101,6 +114,11 @@ export const metricsFile = z.object({
     sources: z.array(sourceEntry),
     gaps: z.array(dataGap),
   }),
+  /**
+   * The alerts sent about this night, one per configured channel: [] when nothing needed saying or
+   * no channel is configured. Absent from snapshots published before alerts existed.
+   */
+  alerts: z.array(alertRecord).optional(),
 });
 
 export type MetricRow = z.infer<typeof metricRow>;
@@ -108,6 +126,8 @@ export type SeriesPoint = z.infer<typeof seriesPoint>;
 export type BaselineEvent = z.infer<typeof baselineEvent>;
 export type SourceEntry = z.infer<typeof sourceEntry>;
 export type MetricsFile = z.infer<typeof metricsFile>;
+export type AlertChannel = z.infer<typeof alertChannel>;
+export type AlertRecord = z.infer<typeof alertRecord>;
 
 // ---------------------------------------------------------------------------------------------
 // The shipped JSON Schema

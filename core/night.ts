@@ -3,6 +3,7 @@
  * counts only: rows never cross the Temporal boundary.
  */
 import type { SourceKind } from './contracts/lists.js';
+import type { AlertRecord } from './metrics-contract.js';
 
 export interface NightInput {
   /** The as-of date D, ISO. Computations never read the wall clock. */
@@ -61,22 +62,34 @@ export interface PublishInput extends NightInput {
   /** Workflow time (deterministic), ISO instant. */
   createdAt: string;
   found: FoundFile[];
+  /** What tonight's alerts did, recorded in metrics.json before the manifest is signed (absent: a night from before alerts). */
+  alerts?: AlertRecord[];
 }
 
 export interface PublishResult {
   snapshotId: string;
   path: string;
+  /**
+   * False when tonight's figures, baseline events and sources equal the newest snapshot of the
+   * same as-of date (core/snapshot-sameness.ts): nothing new was published and `snapshotId` is
+   * that standing snapshot.
+   */
+  published: boolean;
 }
 
 export interface NightResult {
   asOf: string;
+  /** The snapshot published tonight or, when `published` is false, the one that stands. */
   snapshotId: string;
   snapshotPath: string;
+  published: boolean;
   filesLoaded: number;
   filesRejected: number;
   rowsLoaded: number;
   rowsRejected: number;
   kpis: ComputeResult['kpis'];
+  /** Tonight's alerts, one per configured channel (also in the snapshot's metrics.json). */
+  alerts?: AlertRecord[];
 }
 
 export const TASK_QUEUE = 'csc-kpi';
@@ -85,6 +98,14 @@ export const TASK_QUEUE = 'csc-kpi';
 export function nightlyWorkflowId(asOf: string): string {
   return `kpi-night-${asOf}`;
 }
+
+/**
+ * How every start of a night (`csc-kpi run`, the schedule, a backfill) treats an earlier
+ * workflow with its id: a running night is joined (conflict policy USE_EXISTING where the start
+ * allows it); a night that completed is joined too (its snapshot stands); a night that failed,
+ * was terminated or timed out is run again, so fixing the cause and starting it again works.
+ */
+export const NIGHT_ID_REUSE_POLICY = 'ALLOW_DUPLICATE_FAILED_ONLY' as const;
 
 /** The nightly workflow's `progress` query. */
 export interface NightProgress {

@@ -57,7 +57,7 @@ function periodText(row: Row): string {
 /** The month-to-date point in words, where the chart and its table show it. */
 const MONTH_TO_DATE = 'month to date, provisional';
 
-function isPercent(unit: string): boolean {
+export function isPercent(unit: string): boolean {
   return /^(%|percent|percentage|pct)$/i.test(unit.trim());
 }
 
@@ -73,7 +73,7 @@ function isBareNumber(unit: string): boolean {
 }
 
 /** A figure with its unit: 34.1 weeks, 82.5%, 250 children, 254. Null and "c" are handled by callers. */
-function withUnit(n: number, unit: string): string {
+export function withUnit(n: number, unit: string): string {
   if (isPercent(unit)) return `${formatNumber(n)}%`;
   return isBareNumber(unit) ? formatNumber(n) : `${formatNumber(n)} ${unit}`;
 }
@@ -553,7 +553,7 @@ function summaryTable(m: Report): string {
   ].join('\n');
 }
 
-const CSS = `
+export const CSS = `
 :root { color-scheme: light; }
 * { box-sizing: border-box; }
 body { margin: 0; font-family: system-ui, "Segoe UI", Arial, sans-serif; font-size: 16px; line-height: 1.45; color: #1a1a1a; background: #ffffff; }
@@ -626,7 +626,7 @@ footer { border-top: 1px solid #8a8a8a; margin-top: 2rem; padding-top: .75rem; p
 const LONDON_TIME = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', dateStyle: 'long', timeStyle: 'short' });
 
 /** 2015-03-01T02:14:09Z → "1 March 2015 at 02:14 (London time)": the instant in the snapshot, never the wall clock. */
-function producedAt(instant: string): string {
+export function producedAt(instant: string): string {
   const t = Date.parse(instant);
   return Number.isNaN(t) ? instant : `${LONDON_TIME.format(t)} (London time)`;
 }

@@ -91,7 +91,7 @@ describe('docker-compose.yml', () => {
   it('publishes nothing but the UI, on 127.0.0.1 only; Temporal, PostgreSQL and the worker sit on an internal network', () => {
     const c = resolved();
     expect(c.networks.internal?.internal).toBe(true);
-    for (const name of ['temporal', 'postgresql', 'csc-kpi-worker']) {
+    for (const name of ['temporal', 'postgresql', 'csc-kpi-worker', 'csc-kpi-region-worker']) {
       expect(c.services[name]?.ports, name).toBeUndefined();
       expect(Object.keys(c.services[name]?.networks ?? {}), name).toEqual(['internal']);
     }
@@ -120,7 +120,7 @@ describe('docker-compose.yml', () => {
   it('uses mutual TLS for every Temporal connection: server, UI and worker', () => {
     const s = resolved().services;
     expect(s.temporal?.environment).toMatchObject({ TEMPORAL_TLS_REQUIRE_CLIENT_AUTH: 'true', TEMPORAL_TLS_FRONTEND_CERT: expect.any(String), TEMPORAL_TLS_CLIENT1_CA_CERT: expect.any(String) });
-    for (const name of ['temporal-ui', 'csc-kpi-worker']) {
+    for (const name of ['temporal-ui', 'csc-kpi-worker', 'csc-kpi-region-worker']) {
       expect(s[name]?.environment, name).toMatchObject({ TEMPORAL_TLS_CA: expect.any(String), TEMPORAL_TLS_CERT: expect.any(String), TEMPORAL_TLS_KEY: expect.any(String) });
     }
     expect(s['csc-kpi-worker']?.environment).toMatchObject({ CSC_KPI_LANDING: '/landing', CSC_KPI_HOME: '/home/csc-kpi' });
@@ -139,6 +139,23 @@ describe('docker-compose.yml', () => {
     expect(configMount({ ...SETTINGS, CSC_KPI_CONFIG_DIR: '/srv/csc-kpi/config' })).toEqual(['/srv/csc-kpi/config:/app/config:ro']);
     // Where the code reads it: /app is the image's WORKDIR and project root.
     expect(readFileSync(projectPath('Dockerfile'), 'utf8')).toMatch(/^WORKDIR \/app$/m);
+  });
+
+  it('has a region profile: two worker replicas on one task queue of region.json, started only with --profile region', () => {
+    const dir = composeCopy();
+    expect(() => compose(dir, SETTINGS)).not.toThrow(); // writes the settings file used below
+    const env = join(dir, 'settings-under-test.env');
+    expect(() =>
+      execFileSync('docker-compose', ['--env-file', env, '-f', join(dir, 'docker-compose.yml'), '--profile', 'region', 'config', '-q'], { env: { PATH: process.env.PATH ?? '' }, stdio: 'pipe' }),
+    ).not.toThrow();
+    const region = resolved({ ...SETTINGS, CSC_KPI_REGION_QUEUE: 'north-pool' } as typeof SETTINGS).services['csc-kpi-region-worker'] as Service & { profiles?: string[]; deploy?: { replicas?: number }; command?: string[] };
+    expect(region.profiles).toEqual(['region']);
+    expect(region.deploy?.replicas).toBe(2);
+    expect(region.command).toEqual(['worker', '--queue', 'north-pool', '--config', '/region/region.json']);
+    // It serves what region.json names, never a single council's CSC_KPI_LANDING/CSC_KPI_HOME.
+    expect(Object.keys(region.environment ?? {})).not.toContain('CSC_KPI_HOME');
+    expect(JSON.stringify(region.volumes)).toMatch(/"target":"\/landings","read_only":true|\/landings:ro/);
+    expect(JSON.stringify(region.volumes)).toMatch(/\/config:\/app\/config:ro/);
   });
 
   it('starts PostgreSQL through a check that refuses an empty, example or short password', () => {

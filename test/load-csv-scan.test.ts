@@ -3,7 +3,8 @@
  * byte in JavaScript. It must agree exactly with the byte-by-byte scan it replaced (kept below as
  * the reference): on the irregular files a council sends — quotes, "" escapes, values spanning
  * lines, blank and CR-only lines, CRLF, a BOM, truncation, unclosed quotes, NUL bytes — and with
- * every chunk boundary (chunks of 1 to 7 bytes as well as the default 1 MiB).
+ * every chunk boundary (chunks of 1 to 7 bytes as well as the default 1 MiB). And it stops at the
+ * first record over the line limit, or a header over the column limit, wherever the chunks fall.
  */
 import { createReadStream } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -122,7 +123,7 @@ async function referenceScan(path: string): Promise<CsvScan> {
     lastRecordFields = fields;
     lastRecordLine = recordLine;
   }
-  return { bytes, hasNul, records, headerFields, lastRecordFields, lastRecordLine, endsWithNewline, openQuoteLine, segments };
+  return { bytes, hasNul, records, headerFields, lastRecordFields, lastRecordLine, endsWithNewline, openQuoteLine, segments, overLimit: null };
 }
 
 const CASES: Record<string, string> = {
@@ -189,5 +190,42 @@ describe('the CSV scan', () => {
     expect(scan).toEqual(await referenceScan(path));
     expect(scan.records).toBe(50_001);
     expect(scan.lastRecordFields).toBe(4);
+  });
+});
+
+describe('the scan stops at a limit', () => {
+  const CASES: [name: string, text: string, limits: { maxLineBytes?: number; maxColumns?: number }, want: CsvScan['overLimit']][] = [
+    ['a record one byte over', 'a,b\n1,2\n12345678901\n3,4\n', { maxLineBytes: 10 }, { limit: 'max_line_bytes', line: 3 }],
+    ['a record exactly at the limit, CRLF not counted', 'a,b\r\n1234567890\r\n3,4\r\n', { maxLineBytes: 10 }, null],
+    ['the header too long', 'aaaaaaaaaa,b\n1,2\n', { maxLineBytes: 10 }, { limit: 'max_line_bytes', line: 1 }],
+    ['a long last record with no line break', 'a,b\n1,2\n' + 'x'.repeat(40), { maxLineBytes: 10 }, { limit: 'max_line_bytes', line: 3 }],
+    ['a record spanning lines is measured whole, named by its first line', 'a,b\n\n"12\n34\n56\n78",9\n', { maxLineBytes: 10 }, { limit: 'max_line_bytes', line: 3 }],
+    ['short lines inside a long quoted value', 'a,b\n1,"' + 'ab\n'.repeat(10) + '"\n', { maxLineBytes: 20 }, { limit: 'max_line_bytes', line: 2 }],
+    ['a header over the column limit', 'a,b,c,d,e\n1,2,3,4,5\n', { maxColumns: 4 }, { limit: 'max_columns', line: 1 }],
+    ['a header at the column limit', 'a,b,c,d\n1,2,3,4,5\n', { maxColumns: 4 }, null],
+    ['a quoted comma is not a column', '"a,b",c,d,e\n1,2,3,4\n', { maxColumns: 4 }, null],
+    ['only the header counts columns', 'a,b\n1,2,3,4,5,6\n', { maxColumns: 4 }, null],
+  ];
+
+  it('names the limit and the line, at every chunk size', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'csc-kpi-scan-'));
+    for (const [k, [name, text, limits, want]] of CASES.entries()) {
+      const path = join(dir, `${k}.csv`);
+      await writeFile(path, text);
+      for (const chunkBytes of [1, 2, 3, 5, 7, 1 << 20]) {
+        expect({ name, chunkBytes, over: (await scanCsv(path, { chunkBytes, ...limits })).overLimit }).toEqual({ name, chunkBytes, over: want });
+      }
+      // Under limits it does not reach, the scan is the reference's.
+      expect(await scanCsv(path, { maxLineBytes: 1000, maxColumns: 1000 })).toEqual(await referenceScan(path));
+    }
+  });
+
+  it('reads no further than the limit: a 64 MiB line costs one chunk past it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'csc-kpi-scan-'));
+    const path = join(dir, 'long.csv');
+    await writeFile(path, Buffer.concat([Buffer.from('a,b\n1,'), Buffer.alloc(64 << 20, 'x'), Buffer.from('\n')]));
+    const scan = await scanCsv(path, { maxLineBytes: 1 << 20 });
+    expect(scan.overLimit).toEqual({ limit: 'max_line_bytes', line: 2 });
+    expect(scan.bytes).toBeLessThanOrEqual(3 << 20);
   });
 });

@@ -3,11 +3,18 @@
  * by the 1 MiB chunk edge is whole, a byte that is not UTF-8 is found wherever it falls, a file
  * ending mid-character is not UTF-8), and the stat cache (meta.landing_stats): an unchanged file
  * is not hashed again, a file whose bytes change — even to the same size with its modification
- * time put back — is, and a file modified just now is never trusted to its timestamp.
+ * time put back — is, and a file modified just now is never trusted to its timestamp. And the
+ * archive holds exactly the bytes the recorded hash names, even when the landing file is
+ * replaced while it is being read. A source folder that cannot be read is reported, not taken for
+ * an empty one.
  */
-import { realpath, stat, utimes } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readdirSync, readlinkSync, renameSync, writeFileSync } from 'node:fs';
+import { readFile, realpath, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fileFacts } from '../activities/pull.js';
+import { migrate } from '../activities/migrate.js';
+import { fileFacts, pullSources } from '../activities/pull.js';
 import { Warehouse } from '../activities/warehouse.js';
 import { pullAndLoad, put, query, tempNight } from './helpers/landing.js';
 
@@ -45,22 +52,27 @@ describe('the stat cache', () => {
     expect(first.found.map((f) => f.status)).toEqual(['new']);
     expect(await query(t, 'SELECT * FROM meta.landing_stats')).toEqual([]);
 
-    // A recorded stat that matches is believed without reading the bytes (here: a made-up hash).
+    // A recorded stat that matches is believed without reading the bytes (here: a made-up hash,
+    // recorded as loaded, so the file needs no archiving: a quiet night reads nothing).
     const made = 'f'.repeat(64);
     const st = await stat(p, { bigint: true });
     const real = await realpath(p);
-    await Warehouse.with(t.warehouse, (w) =>
-      w.run(`INSERT INTO meta.landing_stats VALUES ($p, $size, $m, $c, $i, $sha, 'utf-8', false, now()::TIMESTAMP)`, {
+    await Warehouse.with(t.warehouse, async (w) => {
+      await w.run(`INSERT INTO meta.landing_stats VALUES ($p, $size, $m, $c, $i, $sha, 'utf-8', false, now()::TIMESTAMP)`, {
         p: real,
         size: st.size,
         m: st.mtimeNs,
         c: st.ctimeNs,
         i: st.ino,
         sha: made,
-      }),
-    );
+      });
+      await w.run('INSERT INTO meta.files SELECT $made, * EXCLUDE (sha256, load_seq, loaded_by_run), -1, loaded_by_run FROM meta.files WHERE sha256 = $real', {
+        made,
+        real: first.found[0]!.sha256!,
+      });
+    });
     const second = await pullAndLoad(t, '2015-02-28', 'run-2');
-    expect(second.found.map((f) => f.sha256)).toEqual([made]);
+    expect(second.found.map((f) => [f.sha256, f.status])).toEqual([[made, 'already_loaded']]);
 
     // Same size, modification time put back, different bytes: the change time gives it away.
     await put(t, 'case-system/referrals_2015-02-28.csv', rows('C9'));
@@ -69,5 +81,94 @@ describe('the stat cache', () => {
     expect(third.found[0]!.sha256).not.toBe(made);
     expect(third.found[0]!.sha256).not.toBe(first.found[0]!.sha256);
     expect(third.loads.get(third.found[0]!.relPath)).toMatchObject({ status: 'loaded', rowsLoaded: 1 });
+  });
+});
+
+/** Whether this process has `path` open (the pull reading it). */
+function isOpenHere(path: string): boolean {
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      if (readlinkSync(`/proc/self/fd/${fd}`) === path) return true;
+    } catch {
+      // closed meanwhile
+    }
+  }
+  return false;
+}
+
+describe('the archive', () => {
+  it('holds the bytes whose hash is recorded, even when the landing file is replaced while it is read', async () => {
+    const t = await tempNight();
+    const original = Buffer.concat([Buffer.from(`${REF_HEADER}\n`), Buffer.alloc(32 * MIB, 'a'), Buffer.from('\n')]);
+    const replacement = Buffer.concat([Buffer.from(`${REF_HEADER}\n`), Buffer.alloc(32 * MIB, 'b'), Buffer.from('\n')]);
+    const p = await put(t, 'case-system/referrals_2015-02-28.csv', original);
+    const real = await realpath(p);
+    // As soon as the pull has the file open, another process's export replaces it (rename over it).
+    let replaced = false;
+    let stop = false;
+    const watch = (): void => {
+      if (stop || replaced) return;
+      if (isOpenHere(real)) {
+        const next = join(t.root, 'next.csv');
+        writeFileSync(next, replacement);
+        renameSync(next, p);
+        replaced = true;
+        return;
+      }
+      setImmediate(watch);
+    };
+    setImmediate(watch);
+    const found = await Warehouse.with(t.warehouse, async (w) => {
+      await migrate(w);
+      return pullSources(w, { asOf: '2015-02-28', landing: t.landing, home: t.home });
+    }).finally(() => (stop = true));
+    expect(replaced).toBe(true);
+    const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+    const f = found[0]!;
+    expect(f).toMatchObject({ status: 'new', sha256: sha(original), byteSize: original.length });
+    expect(f.rawPath).toBe(join(t.home, 'raw', 'case-system', `${sha(original)}.csv`));
+    expect(sha(await readFile(f.rawPath!))).toBe(f.sha256);
+    // Nothing half-copied is left beside the archive.
+    expect(readdirSync(join(t.home, 'raw', 'case-system'))).toEqual([`${sha(original)}.csv`]);
+  });
+});
+
+describe('a source folder that cannot be read', () => {
+  it('is reported rejected, and the audit files it last showed still count; a missing folder is no problem', async () => {
+    const t = await tempNight();
+    await put(t, 'audits/QA.csv', 'Audit ID,Child Unique ID,Audit Type,Scheduled Date,Completed Date,Auditor ID,Auditor Role,Worker ID,Grade\nA1,C1,Case File,05/01/2015,09/01/2015,X1,QA,W1,Good\n');
+    const first = await pullAndLoad(t, '2015-02-28', 'run-1');
+    const sha = first.found[0]!.sha256!;
+    const inFolder = () => query<{ sha256: string }>(t, 'SELECT sha256 FROM meta.audit_files_in_folder');
+    expect(await inFolder()).toEqual([{ sha256: sha }]);
+
+    // "audits" is now a file where the folder was: the folder cannot be listed (ENOTDIR, as
+    // EACCES would be for a folder of another owner; test/bounded-files.test.ts has that one).
+    await rename(join(t.landing, 'audits'), join(t.root, 'audits-away'));
+    await writeFile(join(t.landing, 'audits'), 'not a folder');
+    const second = await pullAndLoad(t, '2015-02-28', 'run-2');
+    expect(second.found).toEqual([
+      {
+        source: 'audits',
+        list: null,
+        relPath: 'audits/',
+        name: 'audits/',
+        sha256: null,
+        extractDate: null,
+        byteSize: 0,
+        rawPath: null,
+        encoding: null,
+        status: 'rejected',
+        reason:
+          'a file stands where the source folder should be; the landing folder needs case-system/, hr/ and audits/ as folders (ENOTDIR); none of its files were read tonight',
+      },
+    ]);
+    expect(await inFolder()).toEqual([{ sha256: sha }]);
+
+    // Gone altogether: nothing to report, and no audit files in the folder.
+    await rm(join(t.landing, 'audits'));
+    const third = await pullAndLoad(t, '2015-02-28', 'run-3');
+    expect(third.found).toEqual([]);
+    expect(await inFolder()).toEqual([]);
   });
 });

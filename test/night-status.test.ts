@@ -19,6 +19,7 @@ import { whenInWords } from '../cli/schedule-words.js';
 import { durationWords, londonDateTime } from '../cli/time-words.js';
 import { workflowsPath } from '../cli/worker.js';
 import { latestFreshness } from '../core/freshness.js';
+import { asOfForScheduledStart } from '../core/london-time.js';
 import { projectPath } from '../core/project-root.js';
 import { writeReferrals } from './helpers/snapshot-night.js';
 import { startTemporal, uniqueQueue } from './helpers/temporal-env.js';
@@ -92,18 +93,22 @@ describe('the nights, the schedule and latest, from Temporal', () => {
     expect(r.out).toContain('if less than 12 hours late');
     expect(r.out).toContain('    Tuesday 1 January 2030 at 05:00: the night of 31 December 2029\n');
     expect(r.out).toContain('  last runs: none yet');
+    expect(r.out).toContain('Watchdog csc-kpi-watchdog: none (`csc-kpi schedule create` adds it)');
     expect(r.out).not.toMatch(/\d{5,} ?ms|SKIP|catch-up/);
   });
 
-  it('schedule trigger: prints the workflow it started', async () => {
+  it('schedule trigger: prints the workflow it started and the night it runs', async () => {
     const r = await cli(['schedule', 'trigger'], { TEMPORAL_ADDRESS: env.address });
     expect(r.code, r.err).toBe(0);
-    const id = /started workflow (\S+) /.exec(r.out)?.[1];
+    const [, id, night] = /started workflow (\S+), which runs the night (kpi-night-\d{4}-\d{2}-\d{2}) /.exec(r.out) ?? [];
     expect(id, r.out).toBeDefined();
     const d = await env.client.schedule.getHandle(SCHEDULE_ID).describe();
-    expect(d.info.recentActions.map((a) => a.action.workflow.workflowId)).toContain(id);
+    const action = d.info.recentActions.find((a) => a.action.workflow.workflowId === id);
+    expect(action).toBeDefined();
+    // The starter runs the night of the London day before its scheduled start.
+    expect(night).toBe(`kpi-night-${asOfForScheduledStart(action!.scheduledAt.getTime())}`);
     const started = await env.client.workflow.getHandle(id!).describe();
-    expect(started.type).toBe('nightlyKpiWorkflow');
+    expect(started.type).toBe('scheduledNightWorkflow');
     await env.client.workflow.getHandle(id!).terminate('test: only its id was wanted');
   });
 });

@@ -282,7 +282,7 @@ describe('whole-file rejects', () => {
     expectFileRejected(
       {},
       REF,
-      'the file is 2048 MB, over the 2048 MB limit for a CSV extract; check the export (a runaway query or a wrong file) or split it',
+      'the file is 2048 MB, over the 2048 MB limit (limits.max_csv_bytes in config/limits.json) for a CSV extract; check the export (a runaway query or a wrong file) or split it',
       async (t) => {
         const p = await put(t, REF, '');
         await truncate(p, 2 * 1024 ** 3 + 1);

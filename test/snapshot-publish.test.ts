@@ -50,7 +50,8 @@ async function freshHome(): Promise<{ home: string; landing: string; night1: Nig
     landing,
     night1: { home, landing, asOf: '2015-02-28', runId: 'run-one-0001', createdAt: '2015-03-01T02:00:00.000Z' },
     night2: { home, landing, asOf: '2015-03-31', runId: 'run-two-0002', createdAt: '2015-04-01T02:00:00.000Z' },
-    night3: { home, landing, asOf: '2015-03-31', runId: 'run-three-03', createdAt: '2015-04-01T03:00:00.000Z' },
+    // A later night (the same as-of as night 2 with the same files would publish nothing new).
+    night3: { home, landing, asOf: '2015-04-30', runId: 'run-three-03', createdAt: '2015-05-01T02:00:00.000Z' },
   };
 }
 

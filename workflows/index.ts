@@ -1,2 +1,5 @@
 // Every workflow the worker registers (the bundle's entry point).
 export { nightlyKpiWorkflow } from './nightly.js';
+export { scheduledNightWorkflow } from './scheduled-night.js';
+export { snapshotWatchdogWorkflow } from './watchdog.js';
+export { regionNightWorkflow } from './region.js';

@@ -1,12 +1,21 @@
 /**
- * The nightly KPI workflow: pull → load → compute → detect baselines → publish, orchestration only. Deterministic:
+ * The nightly KPI workflow: pull → load → compute → detect baselines → alert → publish, orchestration only. Deterministic:
  * no IO, no wall clock (Temporal's workflow time stands in for "now" in the snapshot's
  * created_at), no rows — only paths, hashes and counts cross into it.
+ *
+ * Alerts (workflows/alerts.ts) go out after the figures are final and before the snapshot is
+ * published, so what was sent is recorded in the snapshot itself (`alerts` in metrics.json, under
+ * the signed manifest); the message names the snapshot by the id and folder it is published
+ * under. A night that fails alerts with its reason, recorded in the log and the memo.
  */
-import { ApplicationFailure, defineQuery, proxyActivities, setHandler, upsertMemo, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, defineQuery, isCancellation, patched, proxyActivities, setHandler, upsertMemo, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { NightInput, NightProgress, NightResult } from '../core/night.js';
 import { asOfForScheduledStart } from '../core/london-time.js';
+import { alertFailedNight, planning, sendEach } from './alerts.js';
+
+/** Nights started before alerts existed replay without them (their histories have no alert steps). */
+export const ALERTS_PATCH = 'alerts-v1';
 
 const io = proxyActivities<Activities>({
   startToCloseTimeout: '30 minutes',
@@ -18,6 +27,8 @@ const io = proxyActivities<Activities>({
 /**
  * A schedule cannot template arguments, so a scheduled night leaves `asOf` out and takes the
  * London date before its scheduled start time (what the schedule meant, even when backfilled).
+ * The schedule starts workflows/scheduled-night.ts, which resolves it; a schedule made by an
+ * older version still starts this workflow directly, until `csc-kpi schedule create` updates it.
  */
 export function resolveAsOf(input: Omit<NightInput, 'asOf'> & { asOf?: string }): NightInput {
   if (input.asOf) return input as NightInput;
@@ -30,8 +41,24 @@ export function resolveAsOf(input: Omit<NightInput, 'asOf'> & { asOf?: string })
 export const progressQuery = defineQuery<NightProgress>('progress');
 
 export async function nightlyKpiWorkflow(nightInput: Omit<NightInput, 'asOf'> & { asOf?: string }): Promise<NightResult> {
+  const alerts = patched(ALERTS_PATCH);
+  let asOf = nightInput.asOf ?? null;
+  try {
+    const input = resolveAsOf(nightInput);
+    asOf = input.asOf;
+    return await night(input, alerts);
+  } catch (err) {
+    // A cancelled night was stopped on purpose: nobody needs telling.
+    if (alerts && !isCancellation(err)) {
+      const sent = await alertFailedNight({ asOf, workflowId: workflowInfo().workflowId, err });
+      if (sent.length > 0) upsertMemo({ alerts: sent });
+    }
+    throw err;
+  }
+}
+
+async function night(input: NightInput, alerts: boolean): Promise<NightResult> {
   const { workflowId, runId } = workflowInfo();
-  const input = resolveAsOf(nightInput);
   const progress: NightProgress = { stage: 'pull', filesToLoad: 0, filesDone: 0, rowsLoaded: 0, rowsRejected: 0, snapshotId: null };
   setHandler(progressQuery, () => progress);
   upsertMemo({ asOf: input.asOf });
@@ -59,13 +86,9 @@ export async function nightlyKpiWorkflow(nightInput: Omit<NightInput, 'asOf'> & 
   progress.stage = 'detect';
   await io.detectBaselines({ home: input.home, asOf: input.asOf, workflowId, runId, createdAt });
   progress.stage = 'publish';
-  const published = await io.publishSnapshot({
-    ...input,
-    workflowId,
-    runId,
-    createdAt,
-    found,
-  });
+  const publishInput = { ...input, workflowId, runId, createdAt, found };
+  const sent = alerts ? await sendEach(await planning.planNightAlerts(publishInput)) : undefined;
+  const published = await io.publishSnapshot({ ...publishInput, ...(sent ? { alerts: sent } : {}) });
   progress.stage = 'done';
   progress.snapshotId = published.snapshotId;
   upsertMemo({ asOf: input.asOf, snapshotId: published.snapshotId });
@@ -73,10 +96,12 @@ export async function nightlyKpiWorkflow(nightInput: Omit<NightInput, 'asOf'> & 
     asOf: input.asOf,
     snapshotId: published.snapshotId,
     snapshotPath: published.path,
+    published: published.published,
     filesLoaded,
     filesRejected,
     rowsLoaded: progress.rowsLoaded,
     rowsRejected: progress.rowsRejected,
     kpis: computed.kpis,
+    ...(sent ? { alerts: sent } : {}),
   };
 }

@@ -38,6 +38,8 @@ export function register(program: Command, log: Logger): void {
 
   program
     .command('worker')
-    .description('run a long-lived worker against TEMPORAL_ADDRESS, serving CSC_KPI_LANDING and CSC_KPI_HOME only')
-    .action(() => runWorkerFromEnv(log));
+    .description('run a long-lived worker against TEMPORAL_ADDRESS, serving CSC_KPI_LANDING and CSC_KPI_HOME only (or, with a region.json, the councils on its queue)')
+    .option('--queue <name>', 'the task queue to poll (default: CSC_KPI_TASK_QUEUE, else csc-kpi)')
+    .option('--config <file>', 'a region.json (default: CSC_KPI_REGION_CONFIG): serve the councils whose task_queue is --queue, and the region’s roll-up on its own queue')
+    .action((o: { queue?: string; config?: string }) => runWorkerFromEnv(log, o));
 }

@@ -1,0 +1,40 @@
+/**
+ * Reads config/alerts.json and the CSC_KPI_ALERT_* variables into the settings alerts act on. A
+ * broken file or variable stops the night, like the other configuration files: an alert that
+ * silently went nowhere is how a data team misses the night it was needed.
+ */
+import { readFile } from 'node:fs/promises';
+import { ApplicationFailure } from '@temporalio/common';
+import { ALERTS_CONFIG, alertSettings, EMPTY_ALERTS_CONFIG, parseAlertsConfig, type AlertsConfig, type AlertSettings } from '../core/alert-config.js';
+import { readAlertEnv } from '../core/env-config.js';
+import { projectPath } from '../core/project-root.js';
+
+export const ALERTS_CONFIG_PATH = projectPath(...ALERTS_CONFIG.split('/'));
+
+async function readConfigFile(path: string): Promise<AlertsConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    // No file is no alerts configured in it (the environment may still set them).
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return EMPTY_ALERTS_CONFIG;
+    throw e;
+  }
+  const parsed = parseAlertsConfig(text, path === ALERTS_CONFIG_PATH ? ALERTS_CONFIG : path);
+  if (!parsed.value) throw ApplicationFailure.nonRetryable(`The alerts file has errors; fix them and re-run:\n${parsed.errors.join('\n')}`, 'BadAlertsConfig');
+  return parsed.value;
+}
+
+/** The file with the environment laid over it; throws non-retryably with every problem named. */
+export async function readAlertSettings(path = ALERTS_CONFIG_PATH, env: NodeJS.ProcessEnv = process.env): Promise<AlertSettings> {
+  const config = await readConfigFile(path);
+  let alertEnv;
+  try {
+    alertEnv = readAlertEnv(env);
+  } catch (e) {
+    throw ApplicationFailure.nonRetryable(`${(e as Error).message}. Fix the worker's environment and re-run the night.`, 'BadAlertsConfig');
+  }
+  const merged = alertSettings(config, alertEnv, path === ALERTS_CONFIG_PATH ? ALERTS_CONFIG : path);
+  if (!merged.value) throw ApplicationFailure.nonRetryable(`The alert settings are incomplete; fix them and re-run:\n${merged.errors.join('\n')}`, 'BadAlertsConfig');
+  return merged.value;
+}

@@ -1,0 +1,95 @@
+/**
+ * `csc-kpi region run`: one region night (`region-night-<as-of>`), now, and wait for it —
+ * against TEMPORAL_ADDRESS if given (the region's and the councils' workers run it), else an
+ * embedded dev server with one in-process worker per task queue named in region.json, each
+ * serving the councils on its queue, the region's also the roll-up.
+ *
+ * A region night still running for the date is joined (with the same region.json only); one that
+ * finished is run again — only its failed councils re-run — and publishes a new regional version.
+ */
+import { Client, Connection, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { Logger } from 'pino';
+import { regionWorkerPlan } from '../activities/region-served.js';
+import { canonicalPath } from '../activities/served-folders.js';
+import { readEnvConfig } from '../core/env-config.js';
+import type { RegionConfig } from '../core/region-config.js';
+import { regionNightId, type RegionNightInput, type RegionNightResult } from '../core/region-night.js';
+import { startDevServer } from './dev-server.js';
+import { connectClient } from './temporal-connection.js';
+import { createWorker, installRuntimeLogger, quietBundle } from './worker.js';
+
+/** Starts the region night for `asOf`, or joins the one running with the same region.json; waits for its result. */
+export async function startOrJoinRegionNight(client: Client, input: Required<RegionNightInput>, taskQueue: string): Promise<RegionNightResult> {
+  const workflowId = regionNightId(input.asOf);
+  let handle: WorkflowHandle;
+  try {
+    handle = await client.workflow.start('regionNightWorkflow', {
+      taskQueue,
+      workflowId,
+      args: [input],
+      memo: { asOf: input.asOf, config: input.config },
+      // A finished region night may run again (a retry of its failed councils); a running one is joined.
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    handle = client.workflow.getHandle(workflowId);
+  }
+  const theirs = (await handle.describe()).memo?.config;
+  if (typeof theirs !== 'string' || (await canonicalPath(theirs)) !== (await canonicalPath(input.config))) {
+    throw new Error(
+      `The region night of ${input.asOf} (workflow ${workflowId}) is running with ${JSON.stringify(theirs ?? '?')}, not ${JSON.stringify(input.config)}. ` +
+        'One as-of date is one region night in a Temporal namespace: wait for it, or give this region a namespace of its own (TEMPORAL_NAMESPACE).',
+    );
+  }
+  return (await handle.result()) as RegionNightResult;
+}
+
+/** In-process workers for every task queue of the region, sharing one workflow bundle. */
+async function embeddedWorkers(connection: NativeConnection, config: RegionConfig): Promise<Worker[]> {
+  const queues = [...new Set([config.taskQueue, ...config.councils.map((c) => c.taskQueue)])];
+  const workflowBundle = await quietBundle();
+  return Promise.all(
+    queues.map((taskQueue) => {
+      const plan = regionWorkerPlan(config, taskQueue);
+      return createWorker({ connection, served: plan.served, region: plan.region, taskQueue, workflowBundle, identity: `csc-kpi region run (${taskQueue})` });
+    }),
+  );
+}
+
+export async function runRegion(config: RegionConfig, asOf: string, log: Logger): Promise<RegionNightResult> {
+  const env = readEnvConfig();
+  installRuntimeLogger(log);
+  const input = { config: config.path, asOf };
+  if (env.TEMPORAL_ADDRESS) {
+    const { client, connection } = await connectClient(env.TEMPORAL_ADDRESS, env);
+    try {
+      return await startOrJoinRegionNight(client, input, config.taskQueue);
+    } finally {
+      await connection.close();
+    }
+  }
+  log.info('no TEMPORAL_ADDRESS: starting an embedded Temporal dev server');
+  const server = await startDevServer();
+  try {
+    const connection = await Connection.connect({ address: server.address });
+    const workerConn = await NativeConnection.connect({ address: server.address });
+    try {
+      const workers = await embeddedWorkers(workerConn, config);
+      const running = workers.map((w) => w.run());
+      try {
+        return await startOrJoinRegionNight(new Client({ connection }), input, config.taskQueue);
+      } finally {
+        for (const w of workers) w.shutdown();
+        await Promise.allSettled(running);
+      }
+    } finally {
+      await workerConn.close();
+      await connection.close();
+    }
+  } finally {
+    await server.stop();
+  }
+}
