@@ -15,7 +15,7 @@ import { createActivities } from '../activities/index.js';
 import { latestLine, nightsTable } from '../cli/night-status.js';
 import { startOrJoinNight } from '../cli/run-night.js';
 import { SCHEDULE_ID, upsertSchedule } from '../cli/schedule.js';
-import { whenInWords } from '../cli/schedule-words.js';
+import { describeScheduleInWords, whenInWords } from '../cli/schedule-words.js';
 import { durationWords, londonDateTime } from '../cli/time-words.js';
 import { workflowsPath } from '../cli/worker.js';
 import { latestFreshness } from '../core/freshness.js';
@@ -125,6 +125,20 @@ describe('the words', () => {
   it('London wall-clock times either side of the clock change', () => {
     expect(londonDateTime(new Date('2027-03-27T05:00:00Z'))).toBe('Saturday 27 March 2027 at 05:00');
     expect(londonDateTime(new Date('2027-03-29T04:00:00Z'))).toBe('Monday 29 March 2027 at 05:00');
+  });
+
+  it('a region schedule names its region.json instead of folders', () => {
+    const d = {
+      scheduleId: 'csc-kpi-region-nightly',
+      spec: { calendars: [{ hour: [{ start: 5, end: 5, step: 1 }], minute: [{ start: 0, end: 0, step: 1 }] }], timezone: 'Europe/London' },
+      action: { type: 'startWorkflow', workflowType: 'regionNightWorkflow', taskQueue: 'north', args: [{ config: '/region/region.json' }] },
+      policies: { overlap: 'SKIP', catchupWindow: 43_200_000, pauseOnFailure: false },
+      state: { paused: false },
+      info: { nextActionTimes: [new Date('2030-01-01T05:00:00Z')], recentActions: [] },
+    };
+    const text = describeScheduleInWords(d as never);
+    expect(text).toContain('  runs every day at 05:00 Europe/London; each run is the night of the day before\n  region config:  /region/region.json\n  task queue:     north\n');
+    expect(text).toContain('if less than 12 hours late');
   });
 
   it('a calendar the CLI did not make is not described as daily', () => {
