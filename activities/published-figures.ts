@@ -14,7 +14,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FLAT_COLUMNS, flattenMetrics, metricsFile } from '../core/metrics-contract.js';
+import { FLAT_COLUMNS, flattenMetrics, metricsFile, SCHEMA_VERSION, type MetricsFile } from '../core/metrics-contract.js';
 import { quoteIdent as q } from '../core/sql-text.js';
 import { readIndex, readLatest } from './snapshot-files.js';
 import { FLAT_TYPES, withFlatTable } from './snapshot-write.js';
@@ -26,6 +26,21 @@ function parseJson(text: string): unknown {
   } catch {
     return null;
   }
+}
+
+/**
+ * A snapshot's metrics.json as the current contract, for its flat rows: version 2 (before
+ * managers' commentary) differs from 3 only by `metrics[].commentary`, which the flat rows do not
+ * carry, so it is read as 3 with none. Anything older (or broken) is null.
+ */
+export function asCurrentMetrics(json: unknown): MetricsFile | null {
+  const j = json as { schema_version?: unknown; metrics?: unknown } | null;
+  const upgraded =
+    j?.schema_version === '2' && Array.isArray(j.metrics)
+      ? { ...j, schema_version: SCHEMA_VERSION, metrics: (j.metrics as Record<string, unknown>[]).map((r) => ({ commentary: null, ...r })) }
+      : json;
+  const parsed = metricsFile.safeParse(upgraded);
+  return parsed.success ? parsed.data : null;
 }
 
 /** Creates kpi.published, and adds any flat column an older warehouse's table lacks. */
@@ -54,13 +69,13 @@ export async function recordPublishedFigures(w: Warehouse, snapshotsDir: string)
   for (const e of await readIndex(snapshotsDir)) {
     if (have.has(e.snapshot_id)) continue;
     const text = await readFile(join(snapshotsDir, e.snapshot_id, 'metrics.json'), 'utf8').catch(() => null);
-    const parsed = text === null ? null : metricsFile.safeParse(parseJson(text));
-    if (!parsed?.success) {
+    const metrics = text === null ? null : asCurrentMetrics(parseJson(text));
+    if (!metrics) {
       sync.skipped.push(e.snapshot_id);
       continue;
     }
     await w.transaction(() =>
-      withFlatTable(w, flattenMetrics(parsed.data), FLAT_COLUMNS, () => w.run('INSERT INTO kpi.published BY NAME SELECT *, false AS is_latest FROM snapshot_flat')),
+      withFlatTable(w, flattenMetrics(metrics), FLAT_COLUMNS, () => w.run('INSERT INTO kpi.published BY NAME SELECT *, false AS is_latest FROM snapshot_flat')),
     );
     sync.added.push(e.snapshot_id);
   }

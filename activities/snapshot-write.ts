@@ -1,12 +1,13 @@
 /**
  * Writes the contents of one snapshot folder (spec: outputs.md, "A snapshot folder") from a
  * validated MetricsFile: metrics.json, the same rows flat as metrics.parquet and metrics.csv,
- * the committee report, and the `public/` variant with small numbers suppressed (its metrics.json,
- * .csv and .parquet, and its report). Knows nothing
- * about temporary names, manifests or `latest` (that is publish.ts and snapshot-files.ts).
+ * the committee report, and the `public/` variant with small numbers suppressed and no managers'
+ * commentary (its metrics.json, .csv and .parquet, and its report). Knows nothing about temporary
+ * names, manifests or `latest` (that is publish.ts and snapshot-files.ts).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { withoutCommentary } from '../core/commentary.js';
 import { toCsv } from '../core/csv-safe.js';
 import type { KpiDefinition } from '../core/kpi-definition.js';
 import { FLAT_COLUMNS, flattenMetrics, PUBLIC_FLAT_COLUMNS, type FlatRow, type MetricsFile, type PublicFlatColumn } from '../core/metrics-contract.js';
@@ -89,26 +90,34 @@ export async function writeParquet(w: Warehouse, path: string, m: MetricsFile): 
   await writeFlatParquet(w, path, flattenMetrics(m), FLAT_COLUMNS);
 }
 
-/** Plain-English definitions for the report, from the KPI metadata. */
+/** Precise definitions for the report's data-team appendix, from the KPI metadata. */
 export function kpiDefinitionsOf(defs: KpiDefinition[]): Record<string, string> {
   return Object.fromEntries(defs.map((d) => [d.meta.id, d.meta.definition]));
+}
+
+/** Plain-English summaries for the report's measures, from the KPI metadata. */
+export function kpiSummariesOf(defs: KpiDefinition[]): Record<string, string> {
+  return Object.fromEntries(defs.map((d) => [d.meta.id, d.meta.summary]));
 }
 
 /** Writes every file of a snapshot except manifest.json into `dir`. */
 export async function writeSnapshotContents(w: Warehouse, dir: string, m: MetricsFile, defs: KpiDefinition[]): Promise<void> {
   const kpiDefinitions = kpiDefinitionsOf(defs);
+  const kpiSummaries = kpiSummariesOf(defs);
   await mkdir(join(dir, 'public'), { recursive: true });
   await writeFile(join(dir, 'metrics.json'), json(m));
   await writeParquet(w, join(dir, 'metrics.parquet'), m);
   await writeFile(join(dir, 'metrics.csv'), toCsv(flattenMetrics(m), [...FLAT_COLUMNS]));
-  await writeFile(join(dir, 'report.html'), renderReport(m, { kpiDefinitions }));
+  await writeFile(join(dir, 'report.html'), renderReport(m, { kpiDefinitions, kpiSummaries }));
 
+  // Managers' commentary stays in the council's own snapshot: free text may name a child or a
+  // member of staff, and suppression cannot check prose (README, "Managers' commentary").
   // The report shows suppressed figures as "c"; the public files keep numbers numbers, with a symbol beside them.
-  const marked = publicMetricsFile.parse(suppressForPublic(m));
+  const marked = publicMetricsFile.parse(suppressForPublic(withoutCommentary(m)));
   const pub = publishedPublicFile.parse(publicFileOf(marked));
   const flat = flattenMetrics(pub);
   await writeFile(join(dir, 'public', 'metrics.json'), json(pub));
   await writeFile(join(dir, 'public', 'metrics.csv'), toCsv(flat, [...PUBLIC_FLAT_COLUMNS]));
   await writeFlatParquet(w, join(dir, 'public', 'metrics.parquet'), flat, PUBLIC_FLAT_COLUMNS);
-  await writeFile(join(dir, 'public', 'report.html'), renderReport(marked, { kpiDefinitions }));
+  await writeFile(join(dir, 'public', 'report.html'), renderReport(marked, { kpiDefinitions, kpiSummaries, variant: 'public' }));
 }

@@ -178,6 +178,7 @@ function kpiSection(d: KpiDefinition): string {
     '',
     cell(m.definition),
     '',
+    `- In plain words (the committee report): ${cell(m.summary)}`,
     `- Unit: ${m.unit}; measure: ${m.measure} (${PUBLISHED[m.measure]})`,
     `- Polarity: ${m.polarity} is better; target: ${m.target ?? 'none'}; RAG: ${rag(d)}`,
     `- Basis: ${BASIS[m.basis]}`,

@@ -79,8 +79,19 @@ const META_FILES_COLUMNS: Record<string, string> = {
   loaded_by_run: 'Temporal run id of the night that loaded it',
 };
 
-/** Every warehouse table and view outside `raw` and `core`. */
+/** Every warehouse table and view that no source contract describes. */
 export const RELATION_DOCS: Record<string, RelationDoc> = {
+  'core.commentary': {
+    description:
+      'Managers’ commentary, one row per KPI per commentary file (`commentary/<YYYY-MM>.csv` or `.md` in the landing folder; the month is the file’s name). Staff prose, stored cleaned (control characters stripped, at most 1,000 characters); never published in `public/`.',
+    columns: {
+      file_sha256: 'SHA-256 of the commentary file (`meta.files.sha256`)',
+      line: 'The CSV row (header = 1), or the line of the Markdown `## <KPI>` heading',
+      kpi: 'The KPI it is about (a KPI id of the catalogue)',
+      author_role: 'Who wrote it, by role (e.g. Head of Service)',
+      commentary: 'The commentary text, cleaned and capped',
+    },
+  },
   'kpi.values': {
     description:
       'Every computed point of every run: 25 per KPI per night (24 month ends and as-of), with the definition version that computed it. A re-run keeps its own copy; the points reused from an earlier run are copied here too. For what was published, use `kpi.published`.',

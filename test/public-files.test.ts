@@ -30,6 +30,7 @@ function row(kpi: string, basis: MetricRow['basis'], period_start: string, perio
     basis,
     stale: false,
     notes: ['a headline note'],
+    commentary: null,
     ...extra,
   };
 }
@@ -77,7 +78,7 @@ describe('the published public file', () => {
 
   it('has its own version, which follows the full file’s (a change to either bumps it)', () => {
     expect(PUBLIC_SCHEMA_VERSION).toBe(`${SCHEMA_VERSION}.1`);
-    expect(pub.schema_version).toBe('2.1');
+    expect(pub.schema_version).toBe(`${SCHEMA_VERSION}.1`);
   });
 
   it('ships its JSON Schema (schema/public-metrics.schema.json), generated from the contract', async () => {

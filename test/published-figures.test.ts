@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { workingWarehousePath } from '../activities/index.js';
+import { asCurrentMetrics } from '../activities/published-figures.js';
 import { Warehouse } from '../activities/warehouse.js';
 import { FLAT_COLUMNS, flattenMetrics, metricsFile, type MetricsFile } from '../core/metrics-contract.js';
 import { runNight, writeReferrals } from './helpers/snapshot-night.js';
@@ -99,5 +100,13 @@ describe('kpi.published', () => {
     expect(rows).toEqual(
       [feb, mar, apr].sort().map((snapshot_id) => ({ snapshot_id, latest: snapshot_id === apr })),
     );
+  });
+
+  it('reads a version 2 metrics.json (before commentary) as version 3 without commentary; an older one not at all', async () => {
+    const m = await metricsOf(home, feb);
+    const v2 = { ...m, schema_version: '2', metrics: m.metrics.map(({ commentary: _c, ...r }) => r) };
+    expect(asCurrentMetrics(v2)).toEqual({ ...m, metrics: m.metrics.map((r) => ({ ...r, commentary: null })) });
+    expect(asCurrentMetrics({ ...v2, schema_version: '1' })).toBeNull();
+    expect(asCurrentMetrics(null)).toBeNull();
   });
 });

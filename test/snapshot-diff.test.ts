@@ -13,7 +13,7 @@ import { readKpiCatalogue } from '../activities/kpi-files.js';
 import { restatementRows } from '../activities/snapshot-restatements.js';
 import { loadSnapshot, register } from '../cli/commands/snapshots.js';
 import { diffSnapshots, formatDiff, isEmptyDiff, MOVED_ROWS_SHOWN, periodWindow, restatementKey, type DiffManifest, type MovedRow, type Side } from '../core/snapshot-diff.js';
-import type { MetricsFile } from '../core/metrics-contract.js';
+import { SCHEMA_VERSION, type MetricsFile } from '../core/metrics-contract.js';
 import { runNight, writeReferrals } from './helpers/snapshot-night.js';
 
 // The January extract (line = row + 1; the header is line 1):
@@ -196,10 +196,11 @@ describe('what a diff lists (pure)', () => {
     basis,
     stale: false,
     notes: [],
+    commentary: null,
   });
   const point = (kpi: string, period_end: string, value: number, provisional = false): Point => ({ kpi, period_end, value, numerator: value, denominator: 100, provisional, status: provisional ? 'none' : 'green' });
   const side = (id: string, asOf: string, metrics: Row[], series: Point[], sources: DiffManifest['sources'] = []): Side => ({
-    metrics: { schema_version: '2', snapshot_id: id, as_of: asOf, created_at: `${asOf}T05:00:00.000Z`, metrics, series, baseline_events: [], data_quality: { sources: [], gaps: [] } },
+    metrics: { schema_version: SCHEMA_VERSION, snapshot_id: id, as_of: asOf, created_at: `${asOf}T05:00:00.000Z`, metrics, series, baseline_events: [], data_quality: { sources: [], gaps: [] } },
     manifest: { snapshot_id: id, sources, kpi_definitions: {} },
   });
 

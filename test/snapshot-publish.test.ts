@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { hashFolder, listFiles, readIndex, readLatest, readManifest, sha256File, verifySnapshotFolder } from '../activities/snapshot-files.js';
 import type { PublishStep } from '../activities/publish.js';
 import { toCsv } from '../core/csv-safe.js';
-import { FLAT_COLUMNS, flattenMetrics, metricsFile, PUBLIC_FLAT_COLUMNS, type MetricsFile } from '../core/metrics-contract.js';
+import { FLAT_COLUMNS, flattenMetrics, metricsFile, PUBLIC_FLAT_COLUMNS, SCHEMA_VERSION, type MetricsFile } from '../core/metrics-contract.js';
 import type { PublishInput } from '../core/night.js';
 import { projectPath } from '../core/project-root.js';
 import { publishedPublicFile } from '../core/suppression.js';
@@ -119,7 +119,7 @@ describe('a published snapshot folder', () => {
 
     // public/: the numerator 2 is a small number, so it and the value are suppressed (null, symbol "c"); 6 is published.
     const pub = publishedPublicFile.parse(JSON.parse(await readFile(join(r.path, 'public', 'metrics.json'), 'utf8')));
-    expect(pub.schema_version).toBe('2.1');
+    expect(pub.schema_version).toBe(`${SCHEMA_VERSION}.1`);
     expect(pub.metrics.find((x) => x.kpi === 're_referral_12m_pct')).toMatchObject({ value: null, symbol: 'c', numerator: null, denominator: 6, status: 'c' });
     const publicCsv = await readFile(join(r.path, 'public', 'metrics.csv'), 'utf8');
     expect(publicCsv.startsWith(`\uFEFF${PUBLIC_FLAT_COLUMNS.join(',')}\r\n`)).toBe(true);
@@ -135,9 +135,11 @@ describe('a published snapshot folder', () => {
     const publicHtml = await readFile(join(r.path, 'public', 'report.html'), 'utf8');
     expect(publicHtml).not.toContain('33.3');
 
-    // The report carries each KPI's plain-English definition from its metadata.
+    // The report carries each KPI's plain summary from its metadata under the measure, and its
+    // precise definition in the appendix for the data team.
     const html = await readFile(join(r.path, 'report.html'), 'utf8');
-    expect(html).toContain('<strong>Definition:</strong> Referrals received in the month ending E');
+    expect(html).toContain('<strong>What it measures:</strong> Of the referrals received in the month, the share about a child who had already been referred');
+    expect(html.slice(html.indexOf('<section id="data-team"'))).toContain('Referrals received in the month ending E');
     expect(html).toContain('33.3%');
   });
 
