@@ -93,6 +93,12 @@ export async function drillFiles(): Promise<string[]> {
   return (await readdir(projectPath('sql', 'drill'))).filter((f) => f.endsWith('.sql')).sort();
 }
 
+/** The `drill` schema and its table macros, `drill.<kpi>(as_of)` (sql/drill/). */
+export async function installDrillMacros(w: Warehouse, files?: string[]): Promise<void> {
+  await w.run('CREATE SCHEMA IF NOT EXISTS drill');
+  for (const f of files ?? (await drillFiles())) await w.runFile(`drill/${f}`);
+}
+
 export async function computeKpis(w: Warehouse, input: ComputeInput): Promise<ComputeResult> {
   const mappings = await readCodeMappings(input.mappingsPath);
   await readFreshnessConfig(input.freshnessPath);
@@ -107,8 +113,7 @@ export async function computeKpis(w: Warehouse, input: ComputeInput): Promise<Co
     for (const m of mappings) {
       await w.run('INSERT INTO meta.code_mappings VALUES ($column, $from, $to)', { column: m.column, from: m.from, to: m.to });
     }
-    await w.run('CREATE SCHEMA IF NOT EXISTS drill');
-    for (const f of drills) await w.runFile(`drill/${f}`);
+    await installDrillMacros(w, drills);
 
     await w.run('DELETE FROM kpi.values WHERE run_id = $run', { run: input.runId });
     await w.run('DELETE FROM meta.kpi_inputs WHERE run_id = $run', { run: input.runId });

@@ -10,6 +10,7 @@ import { coreTableDdl, letterPrefixMacroSql, RAW_EXTRA_COLUMNS, rawTableDdl } fr
 import { quoteIdent as q, sqlLiteral as lit } from '../core/sql-text.js';
 import { projectRoot } from '../core/project-root.js';
 import { shownCodeMacroSql } from '../core/shown-text.js';
+import { ensurePublishedTable } from './published-figures.js';
 import { loadReferenceData } from './reference-data.js';
 import type { Warehouse } from './warehouse.js';
 
@@ -82,6 +83,7 @@ export async function migrate(w: Warehouse): Promise<void> {
   await w.run(letterPrefixMacroSql());
   await w.run(SCRUB_HEADER_QUOTES);
   await w.runFile('views/extracts.sql');
+  await ensurePublishedTable(w);
   for (const c of CONTRACTS.values()) {
     await w.run(rawTableDdl(c));
     await w.run(coreTableDdl(c));

@@ -16,7 +16,7 @@
  * changes a value; it adds `stale: true` and a note naming the source, its date and its age.
  */
 import { z } from 'zod';
-import { dateInWords, daysBetween, type IsoDate } from './dates.js';
+import { addDays, dateInWords, daysBetween, type IsoDate } from './dates.js';
 import type { SourceKind } from './source-folders.js';
 
 export const FRESHNESS_CONFIG = 'config/freshness.json';
@@ -114,4 +114,15 @@ export function missingSourceReason(o: { kind: AgedSourceKind; list: string; asO
     `No ${o.list.replaceAll('_', ' ')} extract dated on or before ${dateInWords(o.asOf)} has been loaded ` +
     `(${o.kind}/${o.list}_<YYYY-MM-DD>.csv), so this figure cannot be worked out. It is missing data, not a zero.`
   );
+}
+
+/**
+ * Whether the published `latest` snapshot is fresh (`csc-kpi status`): the schedule runs each
+ * morning as of the day before, so `latest` is fresh when its as-of date is yesterday (London) or
+ * later. `today` is the London date now — an input, as ever: only entry points read the clock.
+ */
+export function latestFreshness(latestAsOf: IsoDate, today: IsoDate): { fresh: boolean; yesterday: IsoDate; daysBehind: number } {
+  const yesterday = addDays(today, -1);
+  const daysBehind = Math.max(0, daysBetween(latestAsOf, yesterday));
+  return { fresh: daysBehind === 0, yesterday, daysBehind };
 }

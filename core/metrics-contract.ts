@@ -4,7 +4,7 @@
  * validation all come from it. Changing it is a public interface change (bump schema_version).
  */
 import { z } from 'zod';
-import { BASES } from './headline.js';
+import { BASES, periodStartOf, type Basis } from './headline.js';
 
 /**
  * The version of the metrics.json contract. 2: `metrics[]` is the headline period (kpis.md v2)
@@ -192,13 +192,17 @@ export function metricsJsonSchemaText(): string {
 /**
  * One row per KPI per trend period: the 25 series points of every KPI. The row of the headline
  * period (the metric row's `period_end`: for a `month` KPI the last complete month, else as-of)
- * has `is_current` true and carries the metric row's fields (period_start, comparable_with_previous,
- * stale, baseline, notes); on the other points those are empty, because metrics.json states them
- * only for the headline. `provisional` and `status` come from each series point (a provisional
- * month-to-date point has status `none`). KPI-wide fields (title, unit, polarity, target,
+ * has `is_current` true and carries the metric row's own fields (stale, baseline, notes); on the
+ * other points `stale` and the baseline are empty, because metrics.json states them only for the
+ * headline, and `notes` is an empty list. Every row has its `period_start` (core/headline.ts),
+ * `status` (the point's; `none` on the provisional month-to-date point) and
+ * `comparable_with_previous`: on the headline row the metric row's flag (docs/baselines.md), on a
+ * trend row false when a published baseline event takes effect in that point's month (the point
+ * is the first on a new baseline), else true. KPI-wide fields (title, unit, polarity, target,
  * definition_version, basis) repeat on every row. `notes` is a list (a VARCHAR[] in parquet, JSON
- * text in CSV). A metric with no series point at its headline period (never produced by the
- * pipeline) still gets its row.
+ * text in CSV). The public files add `symbol` and `baseline_symbol` (core/suppression.ts). A
+ * metric with no series point at its headline period (never produced by the pipeline) still gets
+ * its row.
  */
 export const FLAT_COLUMNS = [
   'snapshot_id',
@@ -229,7 +233,12 @@ export const FLAT_COLUMNS = [
 
 export type FlatColumn = (typeof FLAT_COLUMNS)[number];
 
-/** A metrics file, full or public (`"c"` in place of a suppressed number). */
+/** The public files' columns: the same, with the suppression symbols beside the figures they mark. */
+export const PUBLIC_FLAT_COLUMNS = FLAT_COLUMNS.flatMap((c) => (c === 'value' ? [c, 'symbol' as const] : c === 'baseline_value' ? [c, 'baseline_symbol' as const] : [c]));
+
+export type PublicFlatColumn = (typeof PUBLIC_FLAT_COLUMNS)[number];
+
+/** A metrics file: full, marked (`"c"` in place of a suppressed number) or published public (with `symbol`). */
 interface FlattenableRow {
   kpi: string;
   title: string;
@@ -246,8 +255,9 @@ interface FlattenableRow {
   status: string;
   comparable_with_previous: boolean;
   stale: boolean;
-  baseline: { period_end: string; value: number | string | null; since: string; reason: string } | null;
+  baseline: { period_end: string; value: number | string | null; since: string; reason: string; symbol?: string | null } | null;
   notes: string[];
+  symbol?: string | null;
 }
 interface FlattenablePoint {
   kpi: string;
@@ -257,22 +267,25 @@ interface FlattenablePoint {
   denominator: number | string | null;
   provisional: boolean;
   status: string;
+  symbol?: string | null;
 }
 interface Flattenable {
   snapshot_id: string;
   as_of: string;
   metrics: FlattenableRow[];
   series: FlattenablePoint[];
+  baseline_events: { kpi: string; effective_period: string }[];
 }
 
-export type FlatRow = Record<FlatColumn, string | number | boolean | string[] | null>;
+export type FlatRow = Record<PublicFlatColumn, string | number | boolean | string[] | null>;
 
 export function flattenMetrics(m: Flattenable): FlatRow[] {
   const out: FlatRow[] = [];
+  const newBaseline = new Set(m.baseline_events.map((e) => `${e.kpi}|${e.effective_period}`));
   for (const r of m.metrics) {
     const points = m.series.filter((p) => p.kpi === r.kpi).sort((a, b) => a.period_end.localeCompare(b.period_end));
     if (!points.some((p) => p.period_end === r.period_end)) {
-      points.push({ kpi: r.kpi, period_end: r.period_end, value: r.value, numerator: r.numerator, denominator: r.denominator, provisional: false, status: r.status });
+      points.push({ kpi: r.kpi, period_end: r.period_end, value: r.value, numerator: r.numerator, denominator: r.denominator, provisional: false, status: r.status, symbol: r.symbol });
     }
     for (const p of points) {
       const current = p.period_end === r.period_end;
@@ -286,21 +299,23 @@ export function flattenMetrics(m: Flattenable): FlatRow[] {
         target: r.target,
         definition_version: r.definition_version,
         basis: r.basis,
-        period_start: current ? r.period_start : null,
+        period_start: current ? r.period_start : periodStartOf(r.basis as Basis, p.period_end),
         period_end: p.period_end,
         is_current: current,
         provisional: p.provisional,
         value: current ? r.value : p.value,
+        symbol: (current ? r.symbol : p.symbol) ?? null,
         numerator: current ? r.numerator : p.numerator,
         denominator: current ? r.denominator : p.denominator,
         status: current ? r.status : p.status,
-        comparable_with_previous: current ? r.comparable_with_previous : null,
+        comparable_with_previous: current ? r.comparable_with_previous : !newBaseline.has(`${r.kpi}|${p.period_end.slice(0, 7)}`),
         stale: current ? r.stale : null,
         baseline_period_end: current ? (r.baseline?.period_end ?? null) : null,
         baseline_value: current ? (r.baseline?.value ?? null) : null,
+        baseline_symbol: current ? (r.baseline?.symbol ?? null) : null,
         baseline_since: current ? (r.baseline?.since ?? null) : null,
         baseline_reason: current ? (r.baseline?.reason ?? null) : null,
-        notes: current ? r.notes : null,
+        notes: current ? r.notes : [],
       });
     }
   }
