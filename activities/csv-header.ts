@@ -1,6 +1,6 @@
 /**
- * Reads a CSV's header row and matches it to a contract: names compared case-insensitively after
- * trimming, any order, extra columns ignored. Says exactly what is missing when a file is not the
+ * Reads a CSV's header row and matches it to a contract: names (or a contract's aliases) compared
+ * case-insensitively after trimming, any order, extra columns ignored. Says exactly what is missing when a file is not the
  * list it claims to be — naming only cells that are column names of some list (header names by
  * definition). Any other cell may be data (a file without its header line starts with a child's
  * row), so it is counted, never quoted.
@@ -45,6 +45,7 @@ export async function readHeader(path: string): Promise<string[] | null | { reas
 
 export function matchHeader(contract: ListContract, header: string[]): HeaderMatch | { reason: string } {
   const byKey = new Map(Object.keys(contract.columns).map((h) => [h.trim().toLowerCase(), h]));
+  for (const [h, aliases] of Object.entries(contract.aliases ?? {})) for (const a of aliases) if (!byKey.has(a.toLowerCase())) byKey.set(a.toLowerCase(), h);
   const positions: (string | null)[] = [];
   const present = new Set<string>();
   for (const cell of header) {
@@ -64,9 +65,11 @@ export function matchHeader(contract: ListContract, header: string[]): HeaderMat
   return { positions, present };
 }
 
-/** Every column name of every list, by its trimmed lower-case form, in the contract's spelling. */
+/** Every column name (and alias) of every list, by its trimmed lower-case form, in the contract's spelling. */
 const KNOWN_COLUMN_NAMES = new Map(
-  [...CONTRACTS.values()].flatMap((c) => Object.keys(c.columns)).map((h) => [h.trim().toLowerCase(), h] as const),
+  [...CONTRACTS.values()]
+    .flatMap((c) => [...Object.keys(c.columns), ...Object.values(c.aliases ?? {}).flat()])
+    .map((h) => [h.trim().toLowerCase(), h] as const),
 );
 const NAMES_SHOWN = 6;
 

@@ -1,7 +1,8 @@
 /**
- * Audit workbooks (.xlsx): find the one sheet with the audit columns, turn it into a UTF-8 CSV
- * whose first column is the sheet row, and load that through the CSV path, so the contract
- * checks are exactly the CSV ones and every reject names the sheet and its row.
+ * Audit workbooks and improvement plan trackers (.xlsx): find the one sheet with the list's
+ * columns, turn it into a UTF-8 CSV whose first column is the sheet row, and load that through
+ * the CSV path, so the contract checks are exactly the CSV ones and every reject names the sheet
+ * and its row.
  *
  * - The package is checked before it is parsed (activities/zip-guard.ts: size, zip bombs), then
  *   read as a stream (activities/xlsx-stream.ts): one pass, row by row, within the sheet row and
@@ -127,7 +128,9 @@ class SheetCsv {
  * workbook cannot be loaded. Other sheets are read only as far as their first rows.
  */
 async function auditSheetToCsv(path: string, contract: ListContract, csvPath: string, limits: Limits): Promise<{ sheet: string } | { reason: string }> {
-  const required = Object.entries(contract.columns).filter(([, s]) => columnMeta(s).required).map(([h]) => h.toLowerCase());
+  const requiredNames = Object.entries(contract.columns).filter(([, s]) => columnMeta(s).required).map(([h]) => h);
+  const required = requiredNames.map((h) => h.toLowerCase());
+  const words = contract.workbook ?? { sheet: 'audit', row: 'audit' };
   const names: string[] = [];
   let best: { reason: string; score: number } | null = null;
   let audit: FoundHeader | null = null;
@@ -157,7 +160,7 @@ async function auditSheetToCsv(path: string, contract: ListContract, csvPath: st
         }
         header = { sheet: sheet.name, row: row.number, cells, match: m };
         if (audit) {
-          return { reason: `sheets “${shownName(audit.sheet)}” and “${shownName(sheet.name)}” both have the audit columns; keep one audit sheet per workbook (move the other to its own workbook) so no audit is read twice or missed` };
+          return { reason: `sheets “${shownName(audit.sheet)}” and “${shownName(sheet.name)}” both have the ${words.sheet} columns; keep one ${words.sheet} sheet per workbook (move the other to its own workbook) so no ${words.row} is read twice or missed` };
         }
         if (cells.length > limits.max_columns) {
           return { reason: `sheet “${shownName(sheet.name)}” has a header row (row ${row.number}) with more columns than ${limitText(limits, 'max_columns')} allows: delete the empty or unused columns to its right and save it again` };
@@ -182,7 +185,7 @@ async function auditSheetToCsv(path: string, contract: ListContract, csvPath: st
   return {
     reason:
       best?.reason ??
-      `no sheet has the audit columns (looked at the first ${HEADER_SEARCH_ROWS} rows of ${names.join(', ') || 'no sheets'} for a header with ${required.length} required columns such as “Audit ID” and “Child Unique ID”)`,
+      `no sheet has the ${words.sheet} columns (looked at the first ${HEADER_SEARCH_ROWS} rows of ${names.join(', ') || 'no sheets'} for a header with ${required.length} required column${required.length === 1 ? '' : 's'} such as ${requiredNames.slice(0, 2).map((h) => `“${h}”`).join(' and ')})`,
   };
 }
 

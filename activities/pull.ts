@@ -14,6 +14,7 @@ import { extname, join, sep } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { CASE_SYSTEM_LISTS, type SourceKind } from '../core/contracts/lists.js';
 import { isIsoDate } from '../core/dates.js';
+import { classifyPlanName } from '../core/plan-file.js';
 import { DEFAULT_LIMITS, limitText, sizeText, type Limits } from '../core/limits.js';
 import type { FoundFile, NightInput } from '../core/night.js';
 import { privateDir } from './file-modes.js';
@@ -24,7 +25,7 @@ import type { Warehouse } from './warehouse.js';
 
 export { fileFacts, type FileFacts } from './landing-read.js';
 
-export const SOURCES: readonly SourceKind[] = ['case-system', 'hr', 'audits'];
+export const SOURCES: readonly SourceKind[] = ['case-system', 'hr', 'audits', 'plan'];
 
 /**
  * A plain file name: printable, no path separators or control characters, not hidden, not
@@ -40,6 +41,7 @@ export function plainNameProblem(name: string): string | null {
 
 /** What a file name says: its list and extract date, or why it cannot be used. */
 export function classifyName(source: SourceKind, name: string): { list: string; extractDate: string | null } | { reason: string } {
+  if (source === 'plan') return classifyPlanName(name);
   if (source === 'audits') {
     if (name.startsWith('~$')) return { reason: 'an Excel lock file (the workbook was open when copied); it is not an audit workbook' };
     const ext = extname(name).toLowerCase();

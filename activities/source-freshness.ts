@@ -3,13 +3,12 @@
  * core/freshness.ts). Compute nulls the figures of a KPI whose list has no extract on or before D
  * (`nullWhereSourceMissing`); publish marks figures that read a stale source.
  */
-import type { SourceKind } from '../core/contracts/lists.js';
-import { missingSourceReason, sourceAge, type FreshnessConfig, type SourceAge } from '../core/freshness.js';
+import { missingSourceReason, sourceAge, type FreshnessConfig, type FreshnessKind, type SourceAge } from '../core/freshness.js';
 import type { KpiDefinition } from '../core/kpi-definition.js';
 import type { Warehouse } from './warehouse.js';
 
 export interface SourceOnHand {
-  kind: SourceKind;
+  kind: FreshnessKind;
   list: string;
   /** Extract date of the newest extract on or before D; audits: the newest Completed Date on or before D (null if none). */
   date: string | null;
@@ -22,9 +21,9 @@ export interface SourceOnHand {
  * already forgets completions after D).
  */
 export async function sourcesOnHand(w: Warehouse, asOf: string): Promise<Map<string, SourceOnHand>> {
-  const rows = await w.rows<{ source: SourceKind; list: string; date: string | null }>(
+  const rows = await w.rows<{ source: FreshnessKind; list: string; date: string | null }>(
     `SELECT source, list, strftime(max(extract_date), '%Y-%m-%d') AS date
-     FROM meta.files WHERE status = 'loaded' AND source <> 'audits' AND extract_date <= $as_of::DATE
+     FROM meta.files WHERE status = 'loaded' AND source NOT IN ('audits', 'plan') AND extract_date <= $as_of::DATE
      GROUP BY source, list
      UNION ALL
      SELECT 'audits', 'audits', (SELECT strftime(max(completed_date), '%Y-%m-%d') FROM core.audits_at($as_of::DATE))
@@ -56,7 +55,7 @@ export async function nullWhereSourceMissing(
   if (missing.length === 0) return null;
   const reason = missing
     .map((s) => {
-      const [kind, list] = s.split('/') as [SourceKind, string];
+      const [kind, list] = s.split('/') as [FreshnessKind, string];
       return missingSourceReason({ kind, list, asOf: o.asOf });
     })
     .join(' ');

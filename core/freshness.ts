@@ -17,12 +17,15 @@
  */
 import { z } from 'zod';
 import type { SourceKind } from './contracts/lists.js';
+
+/** The sources a KPI reads and a freshness rule dates; the improvement plan tracker has none (README, "Choices"). */
+export type FreshnessKind = Exclude<SourceKind, 'plan'>;
 import { dateInWords, daysBetween, type IsoDate } from './dates.js';
 
 export const FRESHNESS_CONFIG = 'config/freshness.json';
 
 /** The spec's defaults, in days: used when config/freshness.json does not exist. */
-export const DEFAULT_MAX_AGE_DAYS: Readonly<Record<SourceKind, number>> = { 'case-system': 7, hr: 45, audits: 100 };
+export const DEFAULT_MAX_AGE_DAYS: Readonly<Record<FreshnessKind, number>> = { 'case-system': 7, hr: 45, audits: 100 };
 
 const days = z.number().int('a whole number of days').positive('more than 0 days');
 
@@ -55,7 +58,7 @@ export function parseFreshnessConfig(text: string, file = FRESHNESS_CONFIG): { v
 export interface SourceAge {
   /** `<source>/<list>`, as in metrics.json data_quality and KPI metadata. */
   source: string;
-  kind: SourceKind;
+  kind: FreshnessKind;
   list: string;
   /** The extract date, or for audits the newest Completed Date on or before as-of; null when there is none. */
   date: IsoDate | null;
@@ -65,13 +68,13 @@ export interface SourceAge {
   stale: boolean;
 }
 
-export function sourceAge(o: { source: string; kind: SourceKind; list: string; date: IsoDate | null; asOf: IsoDate; config: FreshnessConfig }): SourceAge {
+export function sourceAge(o: { source: string; kind: FreshnessKind; list: string; date: IsoDate | null; asOf: IsoDate; config: FreshnessConfig }): SourceAge {
   const maxAgeDays = o.config.max_age_days[o.kind];
   const ageDays = o.date === null ? null : daysBetween(o.date, o.asOf);
   return { source: o.source, kind: o.kind, list: o.list, date: o.date, ageDays, maxAgeDays, stale: ageDays === null || ageDays > maxAgeDays };
 }
 
-const KIND_WORDS: Record<SourceKind, string> = { 'case-system': 'case-system lists', hr: 'HR extracts', audits: 'audits' };
+const KIND_WORDS: Record<FreshnessKind, string> = { 'case-system': 'case-system lists', hr: 'HR extracts', audits: 'audits' };
 
 /** "the referrals extract", "the children in need extract", "the workforce extract". */
 export function extractInWords(list: string): string {
@@ -100,7 +103,7 @@ export function staleNote(a: SourceAge): string {
  * Why every point of a figure is null when a list it reads has no extract at all on or before
  * as-of: the data is missing, which is not the same as nothing having happened.
  */
-export function missingSourceReason(o: { kind: SourceKind; list: string; asOf: IsoDate }): string {
+export function missingSourceReason(o: { kind: FreshnessKind; list: string; asOf: IsoDate }): string {
   if (o.kind === 'audits') {
     return 'No audit workbook has been loaded from the landing folder (audits/), so this figure cannot be worked out. It is missing data, not a zero.';
   }

@@ -26,11 +26,20 @@ function ruleText(c: ListContract): string[] {
   });
 }
 
+/** How a night reads the list's rows. */
+function readThrough(c: ListContract): string {
+  if (c.source === 'audits') return 'Read through `core.audits_at(d)` (every audit file, de-duplicated by Audit ID).';
+  if (c.source === 'plan') {
+    return 'One tracker a night: of the trackers in the landing folder that loaded (dated on or before d, or undated), the one whose name sorts last (`core/plan-file.ts`); its figures come from `sql/plan/`. `extract_date` is the date at the end of the file name, if any.';
+  }
+  return `Read through \`core.${c.list}_at(d)\` (the newest extract dated on or before d).`;
+}
+
 function listSection(c: ListContract): string {
   const lines = [
     `### \`core.${c.list}\` — ${c.title}`,
     '',
-    `Source: \`${c.source}/${c.list}\`. ${c.source === 'audits' ? 'Read through `core.audits_at(d)` (every audit file, de-duplicated by Audit ID).' : `Read through \`core.${c.list}_at(d)\` (the newest extract dated on or before d).`}`,
+    `Source: \`${c.source}/${c.list}\`. ${readThrough(c)}`,
     '',
     '| column | header in the file | type | required | codes | description |',
     '|---|---|---|---|---|---|',

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { col } from './columns.js';
 
-export type SourceKind = 'case-system' | 'hr' | 'audits';
+export type SourceKind = 'case-system' | 'hr' | 'audits' | 'plan';
 
 /** A rule across two columns of one row: `column` must not be before `notBefore`. */
 export interface OrderRule {
@@ -30,6 +30,10 @@ export interface ListContract {
   title: string;
   columns: Record<string, z.ZodType>;
   rules: RowRule[];
+  /** Other spellings a header may give a column (matched like the name itself): contract column → aliases. */
+  aliases?: Record<string, readonly string[]>;
+  /** Words for a workbook's reasons: what its sheet and each row are ("audit" when not given). */
+  workbook?: { sheet: string; row: string };
 }
 
 const commonCaseSystem = {
@@ -53,6 +57,12 @@ export const CASE_STATUSES = [
 export const AUDIT_GRADES = ['Outstanding', 'Good', 'Requires Improvement', 'Inadequate'] as const;
 export const AUDIT_TYPES = ['Case File', 'Assessment'] as const;
 export const AUDITOR_ROLES = ['Manager', 'QA', 'Peer'] as const;
+
+/**
+ * An improvement-plan action's status, in order of progress: a move to an earlier one is a slip
+ * (core/plan.ts). `Complete – awaiting sign-off` is written with an en dash; a hyphen is read as one.
+ */
+export const PLAN_STATUSES = ['Not started', 'Blocked', 'In progress', 'Complete – awaiting sign-off', 'Complete'] as const;
 
 const lists: ListContract[] = [
   {
@@ -175,6 +185,41 @@ const lists: ListContract[] = [
     // Within one file an Audit ID names one audit: a repeat is a row error on the later row.
     // Across files, core.audits_at takes the file whose name sorts last (meta.audit_duplicates).
     rules: [{ kind: 'unique', column: 'Audit ID' }],
+  },
+  {
+    source: 'plan',
+    list: 'plan_actions',
+    title: 'Improvement plan tracker (one row an action)',
+    columns: {
+      'Action ID': col.text('The action’s reference in the plan, unique within the tracker (e.g. FD-03).', { required: true }),
+      Area: col.text('The area of improvement the action belongs to (e.g. Front door, Workforce).'),
+      Recommendation: col.text('The recommendation the action answers.'),
+      Action: col.text('What will be done.'),
+      Owner: col.text('Who leads the action, as a role (never published in public/).'),
+      'Due Date': col.date('When the action is due.'),
+      Status: col.code('Where the action stands. Unknown statuses are kept and reported, never guessed (a code mapping can name one).', PLAN_STATUSES, {
+        required: true,
+      }),
+      // Completed after the tracker's own date has not happened yet: a row error, as a CIN closure date is.
+      'Completed Date': col.date('When the action was completed (blank while it is not).', { notAfterExtract: true }),
+      Evidence: col.text('What shows the action is done (kept in the warehouse; never published).'),
+      'Linked KPI': col.text('The id of the KPI the action is meant to move (e.g. closures_signoff_pct), or blank.'),
+    },
+    // One tracker names an action once: a repeated Action ID is a row error on the later row.
+    rules: [{ kind: 'unique', column: 'Action ID' }],
+    workbook: { sheet: 'improvement plan', row: 'action' },
+    aliases: {
+      'Action ID': ['Action Ref', 'Action Reference', 'Action No', 'Action Number', 'Ref'],
+      Area: ['Theme', 'Improvement Area', 'Area of Improvement'],
+      Recommendation: ['Ofsted Recommendation'],
+      Action: ['Action Description'],
+      Owner: ['Lead', 'Action Owner', 'Lead Officer', 'Responsible Officer'],
+      'Due Date': ['Target Date', 'Deadline', 'Due', 'Date Due'],
+      Status: ['Action Status'],
+      'Completed Date': ['Date Completed', 'Completion Date', 'Date of Completion'],
+      Evidence: ['Evidence of Impact', 'Evidence of Completion'],
+      'Linked KPI': ['KPI', 'Linked Measure', 'KPI ID'],
+    },
   },
 ];
 
