@@ -3,7 +3,7 @@
  * period (core/headline.ts: a month KPI's last complete month, else as-of), 25 series points per
  * KPI (the month-to-date one marked provisional), freshness (core/freshness.ts: used sources'
  * ages, figures reading a stale one marked and noted), and the data-quality account of every file
- * found. Names, reasons and notes are published in their shown form (core/shown-text.ts), whatever
+ * found, and the improvement plan (activities/improvement-plan.ts). Names, reasons and notes are published in their shown form (core/shown-text.ts), whatever
  * an older warehouse recorded.
  */
 import { DEFAULT_FRESHNESS, staleNote, type FreshnessConfig, type SourceAge } from '../core/freshness.js';
@@ -16,6 +16,7 @@ import { shownName, shownNote, shownReasonOrNull } from '../core/shown-text.js';
 import type { Warehouse } from './warehouse.js';
 import { publishedBaselines } from './baselines.js';
 import { sourceAges } from './source-freshness.js';
+import { improvementPlanOf, tonightsPlan } from './improvement-plan.js';
 
 /** One row of kpi.values as publishing reads it. */
 export interface ValueRow {
@@ -50,7 +51,7 @@ function published(d: KpiDefinition, r: ValueRow): { numerator: number | null; d
 export async function usedFiles(w: Warehouse, asOf: string): Promise<Set<string>> {
   const rows = await w.rows<{ sha256: string }>(
     `SELECT sha256 FROM meta.files
-     WHERE status = 'loaded' AND source <> 'audits' AND extract_date <= $as_of::DATE
+     WHERE status = 'loaded' AND source NOT IN ('audits', 'plan') AND extract_date <= $as_of::DATE
      QUALIFY row_number() OVER (PARTITION BY list ORDER BY extract_date DESC, load_seq DESC) = 1
      UNION
      SELECT DISTINCT file_sha256 AS sha256 FROM core.audits_at($as_of::DATE)`,
@@ -59,8 +60,9 @@ export async function usedFiles(w: Warehouse, asOf: string): Promise<Set<string>
   return new Set(rows.map((r) => r.sha256));
 }
 
-async function sourceEntries(w: Warehouse, found: FoundFile[], asOf: string, ages: ReadonlyMap<string, SourceAge>): Promise<SourceEntry[]> {
+async function sourceEntries(w: Warehouse, found: FoundFile[], asOf: string, ages: ReadonlyMap<string, SourceAge>, plan: FoundFile | null): Promise<SourceEntry[]> {
   const used = await usedFiles(w, asOf);
+  if (plan?.sha256) used.add(plan.sha256); // the improvement plan tracker read tonight (core/plan-file.ts)
   const recorded = new Map(
     (await w.rows<{ sha256: string; status: string; reason: string | null; rows_loaded: string; rows_rejected: string }>(
       'SELECT sha256, status, reason, rows_loaded, rows_rejected FROM meta.files',
@@ -96,6 +98,8 @@ export async function buildMetrics(
   snapshotId: string,
   defs: KpiDefinition[],
   freshness: FreshnessConfig = DEFAULT_FRESHNESS,
+  /** CSC_KPI_SIGNING_KEY, to read the previous snapshot the plan's slips are counted against. */
+  signingKey: string | null = null,
 ): Promise<MetricsFile> {
   const rows = await w.rows<ValueRow>(
     `SELECT kpi, strftime(period_start, '%Y-%m-%d') AS period_start, strftime(period_end, '%Y-%m-%d') AS period_end,
@@ -151,6 +155,8 @@ export async function buildMetrics(
       notes,
     });
   }
+  const planFile = await tonightsPlan(w, input.found);
+  const plan = planFile ? await improvementPlanOf(w, input, planFile, defs.map((d) => d.meta.id), signingKey) : null;
   return metricsFile.parse({
     schema_version: SCHEMA_VERSION,
     snapshot_id: snapshotId,
@@ -159,6 +165,7 @@ export async function buildMetrics(
     metrics,
     series,
     baseline_events: baselines.events,
-    data_quality: { sources: await sourceEntries(w, input.found, input.asOf, ages), gaps },
+    data_quality: { sources: await sourceEntries(w, input.found, input.asOf, ages, planFile), gaps },
+    improvement_plan: plan,
   });
 }

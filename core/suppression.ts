@@ -46,11 +46,13 @@ import {
   dataGap,
   kpiStatus,
   metricRow,
+  publicImprovementPlan,
   SCHEMA_VERSION,
   seriesPoint,
   sourceEntry,
   type MetricsFile,
 } from './metrics-contract.js';
+import { withoutOwners } from './plan.js';
 
 export const SUPPRESSED = 'c' as const;
 
@@ -83,6 +85,7 @@ export const publicMetricsFile = z.object({
   series: z.array(publicSeriesPoint),
   baseline_events: z.array(baselineEvent),
   data_quality: z.object({ sources: z.array(sourceEntry), gaps: z.array(dataGap) }),
+  improvement_plan: publicImprovementPlan.nullable().optional(),
 });
 
 export type PublicNumber = z.infer<typeof publicNumber>;
@@ -204,5 +207,6 @@ export function suppressForPublic(m: MetricsFile): PublicMetricsFile {
   });
   for (const row of metrics) if (touched.has(row.kpi)) row.notes.push(SUPPRESSION_NOTE);
 
-  return { ...m, metrics, series };
+  // The plan counts actions, not children: nothing to suppress; owners are not for publication.
+  return { ...m, metrics, series, improvement_plan: withoutOwners(m.improvement_plan) };
 }

@@ -189,7 +189,7 @@ const lists: ListContract[] = [
   {
     source: 'plan',
     list: 'plan_actions',
-    title: 'Improvement plan tracker (one row an action)',
+    title: 'Plan tracker (the improvement plan, one row an action)',
     columns: {
       'Action ID': col.text('The action’s reference in the plan, unique within the tracker (e.g. FD-03).', { required: true }),
       Area: col.text('The area of improvement the action belongs to (e.g. Front door, Workforce).'),
