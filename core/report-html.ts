@@ -13,6 +13,7 @@ import { periodInWords } from './headline.js';
 import type { MetricsFile } from './metrics-contract.js';
 import type { PublicMetricsFile } from './suppression.js';
 import { shownName, shownReasonOrNull, visibleControls } from './shown-text.js';
+import { planSection } from './report-plan.js';
 
 type Num = number | null | 'c';
 type Report = MetricsFile | PublicMetricsFile;
@@ -671,6 +672,7 @@ export function renderReport(m: Report, opts: ReportOptions = {}): string {
     '<p><a href="#baseline-events">Baseline changes</a> · <a href="#data-quality">Data gaps and data quality</a></p>',
     '</section>',
     ...m.metrics.map((r, i) => kpiSection(m, r, i, opts)),
+    planSection(m),
     baselineEventsSection(m),
     dataQualitySection(m),
     '</main>',
