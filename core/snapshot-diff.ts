@@ -7,7 +7,8 @@
  * - restatements: a past period present in both series whose figure changed — because a later
  *   extract changed past rows (or, when the definition version also changed, because the
  *   definition did: flagged, since then it is not a restatement of the same figure). The as-of
- *   point itself is a current value, not a restatement, when A and B share their as-of date.
+ *   point itself is a current value, not a restatement, when A and B share their as-of date;
+ * - the improvement plan: actions completed, added, slipped and reopened (core/plan-diff.ts).
  *
  * The source rows behind a restatement come from the warehouse (activities/snapshot-restatements.ts);
  * this module only says which (KPI, period) pairs to look for, the date window each covers, and
@@ -17,6 +18,7 @@ import { shownName } from './shown-text.js';
 import { addMonthsClamped, monthStart, parseIso, formatIso } from './dates.js';
 import type { Basis } from './headline.js';
 import type { BaselineEvent, MetricsFile } from './metrics-contract.js';
+import { diffPlans, formatPlanDiff, planChangeCount, type PlanDiff } from './plan-diff.js';
 
 /** The parts of manifest.json a diff reads. */
 export interface DiffManifest {
@@ -67,6 +69,8 @@ export interface SnapshotDiff {
   new_baseline_events: BaselineEvent[];
   restatements: Restatement[];
   sources: SourceChange[];
+  /** The improvement plan's changes (core/plan-diff.ts); null when neither snapshot has a plan. */
+  plan: PlanDiff | null;
 }
 
 const figure = (p: Figure): Figure => ({ value: p.value, numerator: p.numerator, denominator: p.denominator });
@@ -120,11 +124,12 @@ export function diffSnapshots(A: Side, B: Side): SnapshotDiff {
     .map((source) => ({ source, before: fa.get(source) ?? [], after: fb.get(source) ?? [] }))
     .filter((s) => s.before.join('\n') !== s.after.join('\n'));
 
-  return { a: A.manifest.snapshot_id, b: B.manifest.snapshot_id, current, definition_changes, new_baseline_events, restatements, sources };
+  const plan = diffPlans(a.improvement_plan, b.improvement_plan);
+  return { a: A.manifest.snapshot_id, b: B.manifest.snapshot_id, current, definition_changes, new_baseline_events, restatements, sources, plan };
 }
 
 export function isEmptyDiff(d: SnapshotDiff): boolean {
-  return d.current.length + d.definition_changes.length + d.new_baseline_events.length + d.restatements.length + d.sources.length === 0;
+  return d.current.length + d.definition_changes.length + d.new_baseline_events.length + d.restatements.length + d.sources.length + planChangeCount(d.plan) === 0;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -240,5 +245,6 @@ export function formatDiff(d: SnapshotDiff, rows: Map<string, RestatementRows> =
     }
     if (found.rows.length === 0 && found.outside.length === 0 && !found.note) out.push('    no moved source rows found dated on or before this period (a coded value or status may have changed).');
   }
+  out.push(...formatPlanDiff(d.plan));
   return `${out.join('\n')}\n`;
 }
