@@ -84,7 +84,7 @@ function actionsTable(area: string | null, actions: Action[], metrics: PlanRepor
   const rows = actions.map((a) => {
     const what = a.action ?? '';
     return (
-      `<tr><th scope="row">${esc(a.action_id)}</th><td>${esc(what)}</td>` +
+      `<tr><th scope="row" style="white-space: nowrap">${esc(a.action_id)}</th><td>${esc(what)}</td>` +
       (withOwner ? `<td>${esc(a.owner ?? '—')}</td>` : '') +
       `<td>${a.due_date ? esc(dateInWords(a.due_date)) : 'No date'}</td><td>${esc(statusText(a))}</td>` +
       `<td>${a.completed_date ? esc(dateInWords(a.completed_date)) : '—'}</td><td>${esc(measureText(a.linked_kpi, metrics))}</td></tr>`

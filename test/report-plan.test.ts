@@ -105,7 +105,7 @@ describe('the improvement plan section', () => {
       '<tr><th scope="row">Front door</th><td class="num">2</td><td class="num">1</td><td class="num">50%</td><td class="num">0</td><td class="num">1</td></tr>',
     );
     expect(html).toContain(
-      '<tr><th scope="row">FD-01</th><td>Daily MASH triage</td><td>Head of MASH</td><td>31 March 2015</td><td>Complete</td><td>15 January 2015</td><td>Children in need without a plan after 6 weeks: 254 children (red)</td></tr>',
+      '<tr><th scope="row" style="white-space: nowrap">FD-01</th><td>Daily MASH triage</td><td>Head of MASH</td><td>31 March 2015</td><td>Complete</td><td>15 January 2015</td><td>Children in need without a plan after 6 weeks: 254 children (red)</td></tr>',
     );
     expect(html).toContain('<td>Blocked — overdue</td>');
     expect(html).toContain('Agency social workers (% of FTE): 20% (red)');
@@ -123,7 +123,7 @@ describe('the improvement plan section', () => {
     expect(html).not.toContain('Head of MASH');
     expect(html).not.toContain('<th scope="col">Lead</th>');
     expect(html).toContain('Agency social workers (% of FTE): c (suppressed: a small number)');
-    expect(html).toContain('<th scope="row">FD-01</th><td>Daily MASH triage</td><td>31 March 2015</td>');
+    expect(html).toContain('<th scope="row" style="white-space: nowrap">FD-01</th><td>Daily MASH triage</td><td>31 March 2015</td>');
   });
 
   it('withheld and uncompared figures are said in words; no plan, no section', () => {
