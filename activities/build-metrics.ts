@@ -3,16 +3,18 @@
  * period (core/headline.ts: a month KPI's last complete month, else as-of), 25 series points per
  * KPI (the month-to-date one marked provisional), freshness (core/freshness.ts: used sources'
  * ages, figures reading a stale one marked and noted), and the data-quality account of every file
- * found, and the improvement plan (activities/improvement-plan.ts). Names, reasons and notes are published in their shown form (core/shown-text.ts), whatever
- * an older warehouse recorded.
+ * found. Names, reasons and notes are published in their shown form (core/shown-text.ts), whatever
+ * an older warehouse recorded. Each KPI carries the managers' commentary on its headline month,
+ * if any (core/commentary.ts); the snapshot carries the improvement plan (activities/improvement-plan.ts).
  */
+import { AUTHOR_ROLE_MAX_CHARS, COMMENTARY_SOURCE } from '../core/commentary.js';
 import { DEFAULT_FRESHNESS, staleNote, type FreshnessConfig, type SourceAge } from '../core/freshness.js';
 import { headlinePeriodEnd, isProvisional } from '../core/headline.js';
-import { metricsFile, SCHEMA_VERSION, type MetricsFile, type SourceEntry } from '../core/metrics-contract.js';
+import { metricsFile, SCHEMA_VERSION, type Commentary, type MetricsFile, type SourceEntry } from '../core/metrics-contract.js';
 import { ragStatus } from '../core/rag.js';
 import type { KpiDefinition } from '../core/kpi-definition.js';
 import type { FoundFile, PublishInput } from '../core/night.js';
-import { shownName, shownNote, shownReasonOrNull } from '../core/shown-text.js';
+import { shownCommentary, shownName, shownNote, shownReasonOrNull, strippedText } from '../core/shown-text.js';
 import type { Warehouse } from './warehouse.js';
 import { publishedBaselines } from './baselines.js';
 import { sourceAges } from './source-freshness.js';
@@ -51,7 +53,7 @@ function published(d: KpiDefinition, r: ValueRow): { numerator: number | null; d
 export async function usedFiles(w: Warehouse, asOf: string): Promise<Set<string>> {
   const rows = await w.rows<{ sha256: string }>(
     `SELECT sha256 FROM meta.files
-     WHERE status = 'loaded' AND source NOT IN ('audits', 'plan') AND extract_date <= $as_of::DATE
+     WHERE status = 'loaded' AND source NOT IN ('audits', 'commentary', 'plan') AND extract_date <= $as_of::DATE
      QUALIFY row_number() OVER (PARTITION BY list ORDER BY extract_date DESC, load_seq DESC) = 1
      UNION
      SELECT DISTINCT file_sha256 AS sha256 FROM core.audits_at($as_of::DATE)`,
@@ -60,9 +62,46 @@ export async function usedFiles(w: Warehouse, asOf: string): Promise<Set<string>
   return new Set(rows.map((r) => r.sha256));
 }
 
-async function sourceEntries(w: Warehouse, found: FoundFile[], asOf: string, ages: ReadonlyMap<string, SourceAge>, plan: FoundFile | null): Promise<SourceEntry[]> {
-  const used = await usedFiles(w, asOf);
-  if (plan?.sha256) used.add(plan.sha256); // the improvement plan tracker read tonight (core/plan-file.ts)
+/**
+ * Managers' commentary by `<kpi>|<YYYY-MM>`, from the commentary files in the landing folder
+ * tonight (core/commentary.ts): a file's month is its name, so the same bytes under two names are
+ * commentary for both months. A KPI given commentary for one month in two files (a .csv and a
+ * .md) takes it from the file whose name sorts last, as audits do. Text is cleaned and capped
+ * again on the way out, whatever an older warehouse kept.
+ */
+async function commentaryOf(w: Warehouse, found: FoundFile[]): Promise<Map<string, Commentary & { sha256: string }>> {
+  const files = found
+    .filter((f) => f.source === COMMENTARY_SOURCE && f.sha256 && f.extractDate && (f.status === 'new' || f.status === 'already_loaded'))
+    .sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0));
+  if (files.length === 0) return new Map();
+  const rows = await w.rows<{ file_sha256: string; kpi: string; author_role: string; commentary: string }>(
+    `SELECT c.file_sha256, c.kpi, c.author_role, c.commentary
+     FROM core.commentary c JOIN meta.files f ON f.sha256 = c.file_sha256 AND f.status = 'loaded'
+     ORDER BY c.line`,
+  );
+  const out = new Map<string, Commentary & { sha256: string }>();
+  for (const f of files) {
+    const month = f.extractDate!.slice(0, 7);
+    for (const r of rows.filter((x) => x.file_sha256 === f.sha256)) {
+      const key = `${r.kpi}|${month}`;
+      if (out.has(key)) continue;
+      const text = shownCommentary(r.commentary);
+      const role = strippedText(r.author_role, AUTHOR_ROLE_MAX_CHARS);
+      if (text !== '' && role !== '') out.set(key, { month, text, author_role: role, file: shownName(f.name), sha256: f.sha256! });
+    }
+  }
+  return out;
+}
+
+async function sourceEntries(
+  w: Warehouse,
+  found: FoundFile[],
+  asOf: string,
+  ages: ReadonlyMap<string, SourceAge>,
+  /** Files used that usedFiles does not know of: commentary shown tonight, tonight's plan tracker (core/plan-file.ts). */
+  alsoUsed: ReadonlySet<string>,
+): Promise<SourceEntry[]> {
+  const used = new Set([...(await usedFiles(w, asOf)), ...alsoUsed]);
   const recorded = new Map(
     (await w.rows<{ sha256: string; status: string; reason: string | null; rows_loaded: string; rows_rejected: string }>(
       'SELECT sha256, status, reason, rows_loaded, rows_rejected FROM meta.files',
@@ -113,6 +152,8 @@ export async function buildMetrics(
   // Baselines, comparability and events from the registry detectBaselines wrote (activities/baselines.ts).
   const baselines = await publishedBaselines(w, { asOf: input.asOf, runId: input.runId, kpis: defs.map((d) => d.meta.id) });
   const ages = await sourceAges(w, input.asOf, freshness);
+  const commentary = await commentaryOf(w, input.found);
+  const commentaryUsed = new Set<string>();
   for (const d of defs) {
     const mine = rows.filter((r) => r.kpi === d.meta.id);
     for (const r of mine) {
@@ -136,6 +177,8 @@ export async function buildMetrics(
       return age?.stale ? [age] : [];
     });
     notes.push(...stale.map(staleNote));
+    const said = commentary.get(`${d.meta.id}|${cur.period_end.slice(0, 7)}`);
+    if (said) commentaryUsed.add(said.sha256);
     metrics.push({
       kpi: d.meta.id,
       title: d.meta.title,
@@ -153,6 +196,7 @@ export async function buildMetrics(
       basis: d.meta.basis,
       stale: stale.length > 0,
       notes,
+      commentary: said ? { month: said.month, text: said.text, author_role: said.author_role, file: said.file } : null,
     });
   }
   const planFile = await tonightsPlan(w, input.found);
@@ -165,7 +209,7 @@ export async function buildMetrics(
     metrics,
     series,
     baseline_events: baselines.events,
-    data_quality: { sources: await sourceEntries(w, input.found, input.asOf, ages, planFile), gaps },
+    data_quality: { sources: await sourceEntries(w, input.found, input.asOf, ages, new Set([...commentaryUsed, ...(planFile?.sha256 ? [planFile.sha256] : [])])), gaps },
     improvement_plan: plan,
   });
 }

@@ -61,10 +61,10 @@ function figures(r: FigureRow): PlanFigures {
 /** The previous snapshot's plan to count slips against, or why there is none. */
 async function comparedWith(w: Warehouse, input: PublishInput, signingKey: string | null): Promise<{ plan: ImprovementPlan; snapshotId: string; asOf: string } | { why: string }> {
   const previous = await previousSnapshot(w, input, signingKey);
-  if (previous === null) return { why: 'There is no earlier snapshot to compare with, so slips are not counted yet.' };
-  if ('problem' in previous) return { why: `The previous snapshot, ${previous.snapshotId}, could not be read (it does not verify), so slips are not counted tonight.` };
+  if (previous === null) return { why: 'There are no earlier figures to compare with, so slips are not counted yet.' };
+  if ('problem' in previous) return { why: `The previous snapshot, ${previous.snapshotId}, could not be read (it does not verify), so slips are not counted this time.` };
   const m = previous.metrics as MetricsFile;
-  if (!m.improvement_plan) return { why: `The previous snapshot (as of ${dateInWords(m.as_of)}) has no improvement plan, so slips are not counted tonight.` };
+  if (!m.improvement_plan) return { why: `The figures as of ${dateInWords(m.as_of)} have no improvement plan, so slips are not counted this time.` };
   return { plan: m.improvement_plan, snapshotId: m.snapshot_id, asOf: m.as_of };
 }
 

@@ -119,7 +119,7 @@ export function createActivities(deps: ActivityDeps = {}) {
 
     async loadFile(input: { home: string; file: FoundFile; runId: string }): Promise<LoadResult> {
       return withWarehouse({ home: input.home }, async (w) => {
-        const r = await loadFile(w, input.file, input.runId, await readLimits(deps.limitsConfig));
+        const r = await loadFile(w, input.file, input.runId, { limits: await readLimits(deps.limitsConfig), ...(deps.kpiDir ? { kpiDir: deps.kpiDir } : {}) });
         log().info('loaded file', { file: shownName(input.file.relPath), status: r.status, rowsLoaded: r.rowsLoaded, rowsRejected: r.rowsRejected });
         return r;
       });

@@ -12,11 +12,12 @@ import type { BigIntStats, Dirent } from 'node:fs';
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { extname, join, sep } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
-import { CASE_SYSTEM_LISTS, type SourceKind } from '../core/contracts/lists.js';
-import { isIsoDate } from '../core/dates.js';
+import { CASE_SYSTEM_LISTS } from '../core/contracts/lists.js';
+import { COMMENTARY_MAX_BYTES, COMMENTARY_SOURCE, commentaryMonth } from '../core/commentary.js';
+import { isIsoDate, monthInWords } from '../core/dates.js';
 import { classifyPlanName } from '../core/plan-file.js';
 import { DEFAULT_LIMITS, limitText, sizeText, type Limits } from '../core/limits.js';
-import type { FoundFile, NightInput } from '../core/night.js';
+import type { FoundFile, LandingSource, NightInput } from '../core/night.js';
 import { privateDir } from './file-modes.js';
 import { hasHiddenCharacters, shownName, shownReason } from '../core/shown-text.js';
 import { errnoCode, permanentFsReason } from './fs-errors.js';
@@ -25,7 +26,7 @@ import type { Warehouse } from './warehouse.js';
 
 export { fileFacts, type FileFacts } from './landing-read.js';
 
-export const SOURCES: readonly SourceKind[] = ['case-system', 'hr', 'audits', 'plan'];
+export const SOURCES: readonly LandingSource[] = ['case-system', 'hr', 'audits', COMMENTARY_SOURCE, 'plan'];
 
 /**
  * A plain file name: printable, no path separators or control characters, not hidden, not
@@ -40,8 +41,13 @@ export function plainNameProblem(name: string): string | null {
 }
 
 /** What a file name says: its list and extract date, or why it cannot be used. */
-export function classifyName(source: SourceKind, name: string): { list: string; extractDate: string | null } | { reason: string } {
+export function classifyName(source: LandingSource, name: string): { list: string; extractDate: string | null } | { reason: string } {
   if (source === 'plan') return classifyPlanName(name);
+  if (source === COMMENTARY_SOURCE) {
+    // Dated by the first day of the month it is about: a later month's commentary waits for its nights.
+    const c = commentaryMonth(name);
+    return 'reason' in c ? c : { list: COMMENTARY_SOURCE, extractDate: `${c.month}-01` };
+  }
   if (source === 'audits') {
     if (name.startsWith('~$')) return { reason: 'an Excel lock file (the workbook was open when copied); it is not an audit workbook' };
     const ext = extname(name).toLowerCase();
@@ -132,7 +138,10 @@ function sizeLimit(name: string, limits: Limits): { bytes: number; name: 'max_xl
     : { bytes: limits.max_csv_bytes, name: 'max_csv_bytes', what: 'a CSV extract' };
 }
 
-function sizeProblem(name: string, size: number, limits: Limits): string | null {
+function sizeProblem(source: LandingSource, name: string, size: number, limits: Limits): string | null {
+  if (source === COMMENTARY_SOURCE) {
+    return size <= COMMENTARY_MAX_BYTES ? null : `the file is ${Math.round(size / 1024)} KB, over the ${COMMENTARY_MAX_BYTES / 1024} KB limit for commentary (a sentence or two per KPI); check it is the right file`;
+  }
   const limit = sizeLimit(name, limits);
   if (size <= limit.bytes) return null;
   return `the file is ${sizeText(size)}, over ${limitText(limits, limit.name)} for ${limit.what}; check the export (a runaway query or a wrong file) or split it`;
@@ -171,7 +180,7 @@ export async function pullSources(w: Warehouse, input: NightInput, options: Pull
   );
   const seenTonight = new Map<string, string>();
   const found: FoundFile[] = [];
-  const unreadable = new Set<SourceKind>();
+  const unreadable = new Set<LandingSource>();
 
   for (const source of SOURCES) {
     const dir = join(input.landing, source);
@@ -240,16 +249,19 @@ async function pullOne(c: PullContext, base: Omit<FoundFile, 'status' | 'reason'
   const byteSize = Number(targetInfo.size);
   if ('reason' in named) return rejected({ ...base, byteSize }, named.reason);
   const sized = { ...base, list: named.list, extractDate: named.extractDate, byteSize };
-  const tooBig = sizeProblem(base.name, byteSize, c.limits);
+  const tooBig = sizeProblem(base.source, base.name, byteSize, c.limits);
   if (tooBig) return rejected(sized, tooBig);
-  const maxBytes = sizeLimit(base.name, c.limits).bytes;
+  const maxBytes = base.source === COMMENTARY_SOURCE ? COMMENTARY_MAX_BYTES : sizeLimit(base.name, c.limits).bytes;
   const afterAsOf = named.extractDate !== null && named.extractDate > c.input.asOf;
   const archiveDir = join(c.input.home, 'raw', base.source);
 
   /** Tonight's decision for bytes with these facts, short of archiving a new file. */
   const decide = (facts: FileFacts): FoundFile => {
     const described = { ...sized, sha256: facts.sha256, byteSize: facts.byteSize, encoding: facts.encoding };
-    if (afterAsOf) return { ...described, status: 'after_as_of', reason: `extract dated ${named.extractDate}, after tonight's as-of date ${c.input.asOf}; left for a later night` };
+    if (afterAsOf) {
+      const what = base.source === COMMENTARY_SOURCE ? `commentary for ${monthInWords(named.extractDate!)}, a month` : `extract dated ${named.extractDate}`;
+      return { ...described, status: 'after_as_of', reason: `${what} after tonight's as-of date ${c.input.asOf}; left for a later night` };
+    }
     const twin = c.seenTonight.get(facts.sha256);
     const before = c.known.get(facts.sha256);
     // The same bytes rejected whole before, as the same list: rejected again, for the same reason.
@@ -275,7 +287,7 @@ async function pullOne(c: PullContext, base: Omit<FoundFile, 'status' | 'reason'
   try {
     if (!facts) {
       const r = await read(c.doArchive && !afterAsOf);
-      if (r.overLimit) return rejected(sized, sizeProblem(base.name, r.facts.byteSize, c.limits)!);
+      if (r.overLimit) return rejected(sized, sizeProblem(base.source, base.name, r.facts.byteSize, c.limits)!);
       if ('keep' in r) copy = r;
       facts = r.facts;
     }
@@ -292,7 +304,7 @@ async function pullOne(c: PullContext, base: Omit<FoundFile, 'status' | 'reason'
         if (!copy) {
           const r = (await read(true)) as ArchiveCopy;
           copy = r;
-          if (r.overLimit) return rejected(sized, sizeProblem(base.name, r.facts.byteSize, c.limits)!);
+          if (r.overLimit) return rejected(sized, sizeProblem(base.source, base.name, r.facts.byteSize, c.limits)!);
           decided = decide(r.facts);
           if (decided.status !== 'new') return decided;
         }

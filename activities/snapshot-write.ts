@@ -1,11 +1,13 @@
 /**
  * Writes the contents of one snapshot folder (spec: outputs.md, "A snapshot folder") from a
  * validated MetricsFile: metrics.json, the same rows flat as metrics.parquet and metrics.csv,
- * the committee report, and the `public/` variant with small numbers suppressed. Knows nothing
- * about temporary names, manifests or `latest` (that is publish.ts and snapshot-files.ts).
+ * the committee report, and the `public/` variant with small numbers suppressed and no managers'
+ * commentary. Knows nothing about temporary names, manifests or `latest` (that is publish.ts and
+ * snapshot-files.ts).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { withoutCommentary } from '../core/commentary.js';
 import { toCsv } from '../core/csv-safe.js';
 import type { KpiDefinition } from '../core/kpi-definition.js';
 import { FLAT_COLUMNS, flattenMetrics, type FlatColumn, type MetricsFile } from '../core/metrics-contract.js';
@@ -68,22 +70,30 @@ export async function writeParquet(w: Warehouse, path: string, m: MetricsFile): 
   await writeRowsAsParquet(w, path, flattenMetrics(m), Object.fromEntries(FLAT_COLUMNS.map((c) => [c, FLAT_TYPES[c]])));
 }
 
-/** Plain-English definitions for the report, from the KPI metadata. */
+/** Precise definitions for the report's data-team appendix, from the KPI metadata. */
 export function kpiDefinitionsOf(defs: KpiDefinition[]): Record<string, string> {
   return Object.fromEntries(defs.map((d) => [d.meta.id, d.meta.definition]));
+}
+
+/** Plain-English summaries for the report's measures, from the KPI metadata. */
+export function kpiSummariesOf(defs: KpiDefinition[]): Record<string, string> {
+  return Object.fromEntries(defs.map((d) => [d.meta.id, d.meta.summary]));
 }
 
 /** Writes every file of a snapshot except manifest.json into `dir`. */
 export async function writeSnapshotContents(w: Warehouse, dir: string, m: MetricsFile, defs: KpiDefinition[]): Promise<void> {
   const kpiDefinitions = kpiDefinitionsOf(defs);
+  const kpiSummaries = kpiSummariesOf(defs);
   await mkdir(join(dir, 'public'), { recursive: true });
   await writeFile(join(dir, 'metrics.json'), json(m));
   await writeParquet(w, join(dir, 'metrics.parquet'), m);
   await writeFile(join(dir, 'metrics.csv'), toCsv(flattenMetrics(m), [...FLAT_COLUMNS]));
-  await writeFile(join(dir, 'report.html'), renderReport(m, { kpiDefinitions }));
+  await writeFile(join(dir, 'report.html'), renderReport(m, { kpiDefinitions, kpiSummaries }));
 
-  const pub = publicMetricsFile.parse(suppressForPublic(m));
+  // Managers' commentary stays in the council's own snapshot: free text may name a child or a
+  // member of staff, and suppression cannot check prose (README, "Managers' commentary").
+  const pub = publicMetricsFile.parse(suppressForPublic(withoutCommentary(m)));
   await writeFile(join(dir, 'public', 'metrics.json'), json(pub));
   await writeFile(join(dir, 'public', 'metrics.csv'), toCsv(flattenMetrics(pub), [...FLAT_COLUMNS]));
-  await writeFile(join(dir, 'public', 'report.html'), renderReport(pub, { kpiDefinitions }));
+  await writeFile(join(dir, 'public', 'report.html'), renderReport(pub, { kpiDefinitions, kpiSummaries, variant: 'public' }));
 }

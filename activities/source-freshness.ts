@@ -18,12 +18,12 @@ export interface SourceOnHand {
  * Every list with something to use as of D, by `<source>/<list>`: an extract list with a loaded
  * extract dated on or before D; audits when a loaded audit file is in the landing folder
  * (meta.current_audit_files), dated by its newest completion on or before D (core.audits_at
- * already forgets completions after D).
+ * already forgets completions after D). Managers' commentary is not a list and has no age.
  */
 export async function sourcesOnHand(w: Warehouse, asOf: string): Promise<Map<string, SourceOnHand>> {
   const rows = await w.rows<{ source: FreshnessKind; list: string; date: string | null }>(
     `SELECT source, list, strftime(max(extract_date), '%Y-%m-%d') AS date
-     FROM meta.files WHERE status = 'loaded' AND source NOT IN ('audits', 'plan') AND extract_date <= $as_of::DATE
+     FROM meta.files WHERE status = 'loaded' AND source NOT IN ('audits', 'commentary', 'plan') AND extract_date <= $as_of::DATE
      GROUP BY source, list
      UNION ALL
      SELECT 'audits', 'audits', (SELECT strftime(max(completed_date), '%Y-%m-%d') FROM core.audits_at($as_of::DATE))

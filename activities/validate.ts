@@ -69,7 +69,7 @@ export async function validateLanding(input: { landing: string; asOf: string; ma
           out.push(blank(f, f.status === 'already_loaded' ? 'duplicate' : f.status, f.reason));
           continue;
         }
-        const r = await loadFile(w, f, 'validate', limits);
+        const r = await loadFile(w, f, 'validate', { limits });
         const rejects = (
           await w.rows<{ sheet: string | null; line: string | null; column_name: string | null; raw_value: string | null; reason: string }>(
             `SELECT sheet, line, column_name, raw_value, reason FROM meta.rejects WHERE file_sha256 = $sha ORDER BY line, column_name LIMIT ${maxRejects}`,

@@ -50,6 +50,12 @@ export const kpiMeta = z.object({
    * (in `sources`) and a coded column whose codes are known; the values must be known codes.
    */
   filters: z.record(z.string(), z.record(z.string(), z.array(z.string().trim().min(1)).min(1))).optional(),
+  /**
+   * What the figure tells a councillor, in a sentence or two of plain English: no period
+   * algebra ("month ending E"), no column names, no choices. The committee report shows it under
+   * each measure; `definition` (precise, for analysts) goes to its appendix and the dictionary.
+   */
+  summary: z.string().trim().min(1),
   definition: z.string(),
 });
 

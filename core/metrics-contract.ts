@@ -9,9 +9,10 @@ import { BASES } from './headline.js';
 /**
  * The version of the metrics.json contract. 2: `metrics[]` is the headline period (kpis.md v2)
  * with its `basis` and `stale`; series points carry `provisional` and `status`; used sources carry
- * `age_days` and `stale` (CHANGELOG.md).
+ * `age_days` and `stale`. 3: `metrics[].commentary`, a manager's commentary on the headline month
+ * (CHANGELOG.md).
  */
-export const SCHEMA_VERSION = '2';
+export const SCHEMA_VERSION = '3';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'an ISO date YYYY-MM-DD');
 const yearMonth = z.string().regex(/^\d{4}-\d{2}$/, 'a month YYYY-MM');
@@ -25,6 +26,16 @@ export const baselineRef = z.object({
   value: z.number().nullable(),
   since: isoDate,
   reason: z.string(),
+});
+
+/** A manager's commentary on a KPI's headline month (core/commentary.ts), as written, cleaned and capped. */
+export const commentaryRef = z.object({
+  /** The month it is about (the commentary file's name): the headline period's month. */
+  month: yearMonth,
+  text: z.string().min(1),
+  author_role: z.string().min(1),
+  /** The commentary file it came from, in the landing folder's commentary/ (its shown name). */
+  file: z.string(),
 });
 
 export const metricRow = z.object({
@@ -47,6 +58,8 @@ export const metricRow = z.object({
   /** A source the figure reads is older than its kind may be (core/freshness.ts); the value is unchanged, a note says which. */
   stale: z.boolean(),
   notes: z.array(z.string()),
+  /** The commentary on the headline month, or null when none was received (never in public/). */
+  commentary: commentaryRef.nullable().default(null),
 });
 
 export const seriesPoint = z.object({
@@ -186,6 +199,7 @@ export const metricsFile = z.object({
 });
 
 export type MetricRow = z.infer<typeof metricRow>;
+export type Commentary = z.infer<typeof commentaryRef>;
 export type SeriesPoint = z.infer<typeof seriesPoint>;
 export type BaselineEvent = z.infer<typeof baselineEvent>;
 export type SourceEntry = z.infer<typeof sourceEntry>;

@@ -5,6 +5,9 @@
 import type { SourceKind } from './contracts/lists.js';
 import type { AlertRecord } from './metrics-contract.js';
 
+/** A folder of the landing folder: a source of rows, or managers' commentary (core/commentary.ts). */
+export type LandingSource = SourceKind | 'commentary';
+
 export interface NightInput {
   /** The as-of date D, ISO. Computations never read the wall clock. */
   asOf: string;
@@ -18,7 +21,7 @@ export type FoundStatus = 'new' | 'already_loaded' | 'rejected' | 'after_as_of';
 
 /** One file found in the landing folder tonight. */
 export interface FoundFile {
-  source: SourceKind;
+  source: LandingSource;
   list: string | null;
   /**
    * Path relative to the landing folder, e.g. `case-system/referrals_2015-02-28.csv`, and the

@@ -128,7 +128,7 @@ export function planNotes(f: PlanNoteFacts): string[] {
   }
   if (f.rowsRejected > 0) {
     notes.push(
-      `${plural(f.rowsRejected, 'row')} of the tracker ${f.rowsRejected === 1 ? 'was' : 'were'} rejected and ${f.rowsRejected === 1 ? 'is' : 'are'} not counted: the data quality section gives each row, column and rule.`,
+      `${plural(f.rowsRejected, 'entry', 'entries')} in the tracker could not be read and ${f.rowsRejected === 1 ? 'is' : 'are'} not counted: the data quality record gives the place of each and the rule it broke.`,
     );
   }
   if (f.notCompared) notes.push(f.notCompared);

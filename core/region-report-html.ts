@@ -8,7 +8,10 @@
  * Pure string building: no IO, no scripts, nothing external (the Content-Security-Policy forbids
  * it). It shows what region.json says and computes nothing new.
  */
-import { CSS, escapeHtml as esc, formatDate, isPercent, producedAt, withUnit } from './report-html.js';
+import { escapeHtml as esc } from './html-escape.js';
+import { REPORT_CSS as CSS } from './report-css.js';
+import { formatDate, producedAt } from './report-html.js';
+import { isPercent, withUnit } from './report-words.js';
 import { round1 } from './region-rollup.js';
 import type { RegionCouncilEntry, RegionKpi, RegionRank, RegionSnapshotFile, RegionSummary, RegionValue } from './region-snapshot.js';
 

@@ -2,14 +2,15 @@
  * The report's "Improvement plan" section (issue 17), rendered from metrics.json's
  * `improvement_plan` (full or public: the public copy has no owners, so none are shown): one
  * sentence with the whole plan's progress, a table by area, then each area's actions with the
- * figure of the measure each is meant to move beside it, what slipped, and the notes. Empty when
- * the snapshot has no plan. Pure string building, like core/report-html.ts, whose escaping and
- * number words it uses; plain words for a committee, no ids other than the plan's own references.
+ * figure of the measure each is meant to move beside it, what slipped, and the notes a councillor
+ * can read. Empty when the snapshot has no plan. The notes as recorded, with the tracker's file,
+ * go to the data team's appendix (`planForDataTeam`). Pure string building, like
+ * core/report-html.ts, with its escaping and number words.
  */
 import { dateInWords } from './dates.js';
+import { esc } from './html-escape.js';
 import type { PlanAction, PlanFigures, PublicImprovementPlan } from './metrics-contract.js';
-import { escapeHtml, withUnit } from './report-html.js';
-import { visibleControls } from './shown-text.js';
+import { isTechnical, withUnit } from './report-words.js';
 
 /** What the section reads of a snapshot: its plan and its KPIs' headline figures. */
 export interface PlanReportInput {
@@ -20,7 +21,6 @@ export interface PlanReportInput {
 
 type Action = Omit<PlanAction, 'owner'> & { owner?: string | null };
 
-const esc = (text: string): string => escapeHtml(visibleControls(text));
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 const NO_AREA = 'No area given';
 
@@ -67,7 +67,7 @@ function areaTable(p: PublicImprovementPlan): string {
 function measureText(kpi: string | null, metrics: PlanReportInput['metrics']): string {
   if (kpi === null) return '—';
   const m = metrics.find((r) => r.kpi === kpi);
-  if (!m) return kpi;
+  if (!m) return '—';
   const value = m.value === null ? 'no figure this time' : typeof m.value === 'string' ? `${m.value} (suppressed: a small number)` : withUnit(m.value, m.unit);
   const status = STATUS_WORDS[m.status];
   return `${m.title}: ${value}${status ? ` (${status})` : ''}`;
@@ -112,6 +112,15 @@ function slipsList(p: PublicImprovementPlan): string {
   return [`<h3>Slipped since ${esc(dateInWords(p.compared_with.as_of))}</h3>`, `<ul>${items.join('\n')}</ul>`].join('\n');
 }
 
+/** The notes a councillor reads; technical ones (a fix in JSON, a file name) are left to the data team's appendix. */
+function notesPart(p: PublicImprovementPlan): string {
+  const plain = p.notes.filter((n) => !isTechnical(n));
+  const technical = p.notes.length - plain.length;
+  if (technical > 0) plain.push('Some entries in the tracker need correcting by the data team; the section for the data team says which and how.');
+  if (plain.length === 0) return '';
+  return ['<h3>Notes on the plan</h3>', `<ul>${plain.map((n) => `<li>${esc(n)}</li>`).join('\n')}</ul>`].join('\n');
+}
+
 /** The section, or '' when the snapshot has no improvement plan. */
 export function planSection(m: PlanReportInput): string {
   const p = m.improvement_plan;
@@ -120,16 +129,28 @@ export function planSection(m: PlanReportInput): string {
   const withOwner = actions.some((a) => a.owner !== undefined);
   const from = p.tracker_date ? `the plan tracker dated ${dateInWords(p.tracker_date)}` : 'the plan tracker in the landing folder';
   return [
-    '<section id="improvement-plan" class="appendix" aria-labelledby="improvement-plan-h">',
+    '<section class="group" id="improvement-plan" aria-labelledby="improvement-plan-h">',
     '<h2 id="improvement-plan-h">Improvement plan</h2>',
     `<p class="value">${esc(planSentence(p))}</p>`,
-    `<p>From ${esc(from)} (${esc(p.file)}). An action counts as complete when its status says so and it has a completion date on or before ${esc(dateInWords(m.as_of))}; it is overdue when it was due before that date and is not complete.</p>`,
+    `<p>From ${esc(from)}. An action counts as complete when its status says so and it has a completion date on or before ${esc(dateInWords(m.as_of))}; it is overdue when it was due before that date and is not complete.</p>`,
     areaTable(p),
     ...p.by_area.map((a) => actionsTable(a.area, actions.filter((x) => x.area === a.area), m.metrics, withOwner)),
     slipsList(p),
-    p.notes.length > 0 ? ['<h3>Notes on the plan</h3>', `<ul>${p.notes.map((n) => `<li>${esc(n)}</li>`).join('\n')}</ul>`].join('\n') : '',
+    notesPart(p),
     '</section>',
   ]
     .filter(Boolean)
     .join('\n');
+}
+
+/** The plan's part of the data team's appendix: the tracker read and every note as recorded; '' without a plan. */
+export function planForDataTeam(m: Pick<PlanReportInput, 'improvement_plan'>): string {
+  const p = m.improvement_plan;
+  if (!p) return '';
+  const compared = p.compared_with ? `slips counted against snapshot <code>${esc(p.compared_with.snapshot_id)}</code>` : 'no slips counted';
+  return [
+    '<h3>Improvement plan</h3>',
+    `<p>Tracker read: ${esc(p.file)}${p.tracker_date ? `, dated ${esc(p.tracker_date)}` : ' (undated)'}; ${compared}.</p>`,
+    p.notes.length === 0 ? '<p>No notes.</p>' : `<ul>${p.notes.map((n) => `<li>${esc(n)}</li>`).join('\n')}</ul>`,
+  ].join('\n');
 }

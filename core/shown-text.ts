@@ -128,6 +128,27 @@ export function shownNote(note: string): string {
   return capText(visibleControls(note), NOTE_MAX_CHARS);
 }
 
+/** Longest piece of staff commentary shown beside a figure (a sentence or two; see core/commentary.ts). */
+export const COMMENTARY_MAX_CHARS = 1000;
+
+/**
+ * Free text written by staff (a manager's commentary, its author role) as it may be kept and
+ * shown: line breaks and tabs become spaces, every other hidden character is removed (it would
+ * only be noise or a trick in a paragraph), runs of spaces close up, and it is capped. Unlike a
+ * name, nothing is written out as `\u001b`: this is prose for a committee, not an identifier.
+ */
+export function strippedText(text: string, max: number): string {
+  const spaced = text.replace(/[\t\n\r\u2028\u2029]/g, ' ');
+  HIDDEN.lastIndex = 0;
+  const clean = spaced.replace(HIDDEN, '').replace(/\s+/g, ' ').trim();
+  return capText(clean, max);
+}
+
+/** A manager's commentary as it may be kept and shown (see {@link strippedText}). */
+export function shownCommentary(text: string): string {
+  return strippedText(text, COMMENTARY_MAX_CHARS);
+}
+
 /**
  * A library's error (DuckDB, csv-parse, exceljs, zod, the file system) as a failure message may
  * carry it into a Temporal payload, a log or a terminal: its first line with every quoted part

@@ -5,7 +5,7 @@ import { checkCodeMappings, definitionVersion, parseKpiFile } from '../core/kpi-
 
 const FILE = `/*---
 { "id": "x", "title": "X", "unit": "percent", "measure": "percentage", "polarity": "higher", "target": 1, "amber": null,
-  "basis": "month", "sources": { "audits/audits": ["grade", "completed_date"] }, "definition": "d" }
+  "basis": "month", "sources": { "audits/audits": ["grade", "completed_date"] }, "summary": "s", "definition": "d" }
 ---*/
 SELECT 1`;
 
@@ -36,6 +36,18 @@ describe('KPI definitions', () => {
     expect(parseKpiFile('sql/kpi/x.sql', FILE.replace('"basis": "month"', '"basis": "point_in_time"')).errors[0]).toMatch(
       /metadata basis: Invalid option: expected one of "month"\|"at_date"\|"trailing_12_months"/,
     );
+  });
+
+  it('each KPI has a plain-English summary for the committee, apart from its precise definition; a file without one is refused', async () => {
+    for (const d of await readKpiCatalogue()) {
+      const s = d.meta.summary;
+      expect(s, d.meta.id).not.toBe(d.meta.definition);
+      // No period algebra, choices, column or file names, code or arithmetic signs: words a councillor reads.
+      expect(s, d.meta.id).not.toMatch(/\bE\b|Choice|period_|_|\.(sql|json|ts)\b|config\/|[=≤≥÷−]|\bnumerator|\bdenominator/);
+      expect(s.length, d.meta.id).toBeLessThanOrEqual(240);
+      expect(s, d.meta.id).toMatch(/^[A-Z].*\.$/);
+    }
+    expect(parseKpiFile('sql/kpi/x.sql', FILE.replace('"summary": "s", ', '')).errors[0]).toMatch(/^sql\/kpi\/x.sql: metadata summary: /);
   });
 
   it('rejects mapping the codes of a column the metadata does not say the KPI reads', () => {

@@ -103,8 +103,8 @@ describe('improvement plan figures as of D', () => {
       'WF-04 is marked complete but has no Completed Date: not counted as complete until the date is entered.',
       'GV-01 has a Completed Date but its status is In progress: counted as not complete.',
       'The Linked KPI of WF-01 is not the id of a KPI (the ids are in docs/data-dictionary.md): shown without a figure.',
-      '5 rows of the tracker were rejected and are not counted: the data quality section gives each row, column and rule.',
-      'There is no earlier snapshot to compare with, so slips are not counted yet.',
+      '5 entries in the tracker could not be read and are not counted: the data quality record gives the place of each and the rule it broke.',
+      'There are no earlier figures to compare with, so slips are not counted yet.',
     ]);
   });
 

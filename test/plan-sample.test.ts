@@ -49,7 +49,7 @@ describe('the sample improvement plan', () => {
     ]);
     expect(feb.actions.filter((a) => a.status === 'Complete – awaiting sign-off').map((a) => a.action_id)).toEqual(['AS-04', 'PL-04', 'QA-04']);
     // Every Linked KPI is a KPI of the catalogue: no note about one.
-    expect(feb.notes).toEqual(['There is no earlier snapshot to compare with, so slips are not counted yet.']);
+    expect(feb.notes).toEqual(['There are no earlier figures to compare with, so slips are not counted yet.']);
     expect(feb.actions.filter((a) => a.linked_kpi !== null)).toHaveLength(24);
   });
 });

@@ -106,8 +106,11 @@ describe('which council snapshots the region uses', () => {
       // First line only, and a path region.json does not name is not shown.
       reason: `Tonight's night failed: The landing folder (a path) does not exist or is not a folder. Its figures are from the night of 27 February 2015 (snapshot ${b.snapshotId}).`,
     });
-    // b's figure is there, for its own date: 2 of 4 → 50.0
-    expect(r.values.find((v) => v.council === 'b' && v.kpi === 're_referral_12m_pct')).toMatchObject({ value: 50, period_end: '2015-02-27' });
+    // b's figure is there exactly as its own snapshot of the 27th headlines it: re-referrals is a
+    // month KPI, so its headline is the last complete month, January 2015 (kpis.md v2).
+    const own = (await metricsOf(b.council, b.snapshotId)).metrics.find((x) => x.kpi === 're_referral_12m_pct')!;
+    expect(own.period_end).toBe('2015-01-31');
+    expect(r.values.find((v) => v.council === 'b' && v.kpi === 're_referral_12m_pct')).toMatchObject({ value: own.value, numerator: own.numerator, denominator: own.denominator, period_end: '2015-01-31' });
     // The summary counts a and c (published tonight), never b: both 66.7.
     expect(r.summary.find((s) => s.kpi === 're_referral_12m_pct')).toEqual({ kpi: 're_referral_12m_pct', councils: 2, mean: 66.7, median: 66.7, min: 66.7, max: 66.7 });
     expect(r.ranks.filter((x) => x.council === 'b')).toEqual([]);

@@ -50,7 +50,10 @@ function plan(): ImprovementPlan {
       action({ action_id: 'FD-02', action: NASTY, due_date: '2015-04-30' }),
       action({ action_id: 'WF-01', area: 'Workforce', owner: 'Head of HR', due_date: '2015-01-31', status: 'Blocked', overdue: true, linked_kpi: 'agency_rate_fte_pct' }),
     ],
-    notes: ['WF-01 is marked complete but has no Completed Date: not counted as complete until the date is entered.'],
+    notes: [
+      'WF-01 is marked complete but has no Completed Date: not counted as complete until the date is entered.',
+      '“On hold” is not a known status (known: …): 1 action (FD-02) carries it. To count it, add {"column": "status", "from": "On hold", "to": "Blocked"} to config/code-mappings.json, or correct the tracker.',
+    ],
   };
 }
 
@@ -73,6 +76,7 @@ function metric(kpi: string, title: string, value: number, numerator: number | n
     basis: 'at_date',
     stale: false,
     notes: [],
+    commentary: null,
   };
 }
 
@@ -100,7 +104,7 @@ describe('the improvement plan section', () => {
     expect(planSentence(plan())).toBe('3 actions, 1 complete (33.3%); 1 overdue, 1 slipped since 31 January 2015.');
     expect(html).toContain('<h2 id="improvement-plan-h">Improvement plan</h2>');
     expect(html).toContain('<p class="value">3 actions, 1 complete (33.3%); 1 overdue, 1 slipped since 31 January 2015.</p>');
-    expect(html).toContain('From the plan tracker dated 28 February 2015 (improvement_plan_2015-02-28.xlsx).');
+    expect(html).toContain('From the plan tracker dated 28 February 2015.');
     expect(html).toContain(
       '<tr><th scope="row">Front door</th><td class="num">2</td><td class="num">1</td><td class="num">50%</td><td class="num">0</td><td class="num">1</td></tr>',
     );
@@ -111,9 +115,22 @@ describe('the improvement plan section', () => {
     expect(html).toContain('Agency social workers (% of FTE): 20% (red)');
     expect(html).toContain('<li>FD-02: due date moved from 28 February 2015 to 30 April 2015</li>');
     expect(html).toContain('<h3>Notes on the plan</h3>');
+    expect(html).toContain('<a href="#improvement-plan">Improvement plan</a>');
     // Tracker text is text, never markup.
     expect(html).not.toContain('<img');
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt; &amp; “quoted”');
+  });
+
+  it('gives a councillor no file name, JSON or config name: those are in the data team’s appendix', () => {
+    const html = renderReport(snapshot(plan()));
+    const at = html.indexOf('<section id="data-team"');
+    const section = html.slice(html.indexOf('<section class="group" id="improvement-plan"'), at).replace(/<[^>]+>/g, ' ');
+    for (const re of [/[{}[\]]/, /\.(xlsx|csv|json|md)\b/, /code-mappings/, /\b[a-z0-9]+(_[a-z0-9]+){2,}\b/, /\brows?\b/]) expect(section).not.toMatch(re);
+    expect(section).toContain('WF-01 is marked complete but has no Completed Date');
+    expect(section).toContain('Some entries in the tracker need correcting by the data team; the section for the data team says which and how.');
+    const appendix = html.slice(at);
+    expect(appendix).toContain('<h3>Improvement plan</h3>\n<p>Tracker read: improvement_plan_2015-02-28.xlsx, dated 2015-02-28; slips counted against snapshot <code>2015-01-31_20150201T050000Z_aaaaaaaa</code>.</p>');
+    expect(appendix).toContain('add {&quot;column&quot;: &quot;status&quot;, &quot;from&quot;: &quot;On hold&quot;, &quot;to&quot;: &quot;Blocked&quot;} to config/code-mappings.json');
   });
 
   it('public/: no owners, and a suppressed figure beside its action stays suppressed', () => {

@@ -124,9 +124,11 @@ describe('a published snapshot folder', () => {
     const publicHtml = await readFile(join(r.path, 'public', 'report.html'), 'utf8');
     expect(publicHtml).not.toContain('33.3');
 
-    // The report carries each KPI's plain-English definition from its metadata.
+    // The report carries each KPI's plain summary from its metadata under the measure, and its
+    // precise definition in the appendix for the data team.
     const html = await readFile(join(r.path, 'report.html'), 'utf8');
-    expect(html).toContain('<strong>Definition:</strong> Referrals received in the month ending E');
+    expect(html).toContain('<strong>What it measures:</strong> Of the referrals received in the month, the share about a child who had already been referred');
+    expect(html.slice(html.indexOf('<section id="data-team"'))).toContain('Referrals received in the month ending E');
     expect(html).toContain('33.3%');
   });
 

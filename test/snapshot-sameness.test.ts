@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { latestOf, newestOfAsOf, type IndexEntry } from '../activities/snapshot-files.js';
-import type { MetricsFile, SourceEntry } from '../core/metrics-contract.js';
+import { SCHEMA_VERSION, type MetricsFile, type SourceEntry } from '../core/metrics-contract.js';
 import { nightContent, sameNight } from '../core/snapshot-sameness.js';
 
 const SHA_A = 'a'.repeat(64);
@@ -26,7 +26,7 @@ const referrals: SourceEntry = {
 
 function night(over: Partial<MetricsFile> = {}): MetricsFile {
   return {
-    schema_version: '2',
+    schema_version: SCHEMA_VERSION,
     snapshot_id: '2015-02-28_20150301T050000Z_runfirst',
     as_of: '2015-02-28',
     created_at: '2015-03-01T05:00:00.000Z',
@@ -49,6 +49,7 @@ function night(over: Partial<MetricsFile> = {}): MetricsFile {
         basis: 'month',
         stale: false,
         notes: [],
+        commentary: null,
       },
     ],
     series: [{ kpi: 're_referral_12m_pct', period_end: '2015-02-28', value: 50, numerator: 2, denominator: 4, provisional: false, status: 'red' }],

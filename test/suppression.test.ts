@@ -23,6 +23,7 @@ function row(kpi: string, f: Figure, extra: Partial<MetricRow> = {}): MetricRow 
     basis: 'month',
     stale: false,
     notes: [],
+    commentary: null,
     ...extra,
   };
 }

@@ -2,6 +2,7 @@
 {
   "id": "agency_avg_stay_weeks",
   "title": "Average stay of agency social workers (weeks)",
+  "summary": "How long agency social workers stayed on average, counting those who left in the last 12 months. Longer stays mean more stable teams for children.",
   "unit": "weeks",
   "measure": "average",
   "polarity": "higher",

@@ -2,6 +2,7 @@
 {
   "id": "agency_rate_fte_pct",
   "title": "Agency social workers (% of FTE)",
+  "summary": "The share of the social work workforce, in full-time equivalent posts, made up of agency workers.",
   "unit": "percent",
   "measure": "percentage",
   "polarity": "lower",

@@ -2,6 +2,7 @@
 {
   "id": "assessment_quality_good_pct",
   "title": "Assessment audits graded good or better (%)",
+  "summary": "Of the audits of assessments completed in the month, the share that judged the assessment good or outstanding.",
   "unit": "percent",
   "measure": "percentage",
   "polarity": "higher",

@@ -2,6 +2,7 @@
 {
   "id": "assessments_within_45wd_pct",
   "title": "Assessments authorised within 45 working days (%)",
+  "summary": "Of the assessments signed off (authorised) in the month, the share signed off within 45 working days of starting, the national timescale.",
   "unit": "percent",
   "measure": "percentage",
   "polarity": "higher",

@@ -2,6 +2,7 @@
 {
   "id": "audits_completed_by_managers_pct",
   "title": "Audits scheduled for managers that were completed (%)",
+  "summary": "Of the audits managers were due to carry out in the month, the share they completed.",
   "unit": "percent",
   "measure": "percentage",
   "polarity": "higher",

@@ -2,6 +2,7 @@
 {
   "id": "audits_good_or_better_pct",
   "title": "Case-file audits graded good or better (%)",
+  "summary": "Of the case-file audits completed in the month, the share that judged the case file good or outstanding.",
   "unit": "percent",
   "measure": "percentage",
   "polarity": "higher",

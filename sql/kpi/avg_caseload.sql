@@ -2,6 +2,7 @@
 {
   "id": "avg_caseload",
   "title": "Average caseload (children per FTE)",
+  "summary": "The average number of children allocated to each social worker who holds cases, counting a part-time worker as part of a full-time post.",
   "unit": "children per FTE",
   "measure": "ratio",
   "polarity": "lower",

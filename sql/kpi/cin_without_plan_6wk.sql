@@ -2,6 +2,7 @@
 {
   "id": "cin_without_plan_6wk",
   "title": "Children in need without a plan after six weeks",
+  "summary": "The number of children who have been open to children's social care as a child in need for six weeks or more and still have no child in need plan. Children on a child protection plan or in care are not counted.",
   "unit": "count",
   "measure": "count",
   "polarity": "lower",

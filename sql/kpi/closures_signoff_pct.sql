@@ -2,6 +2,7 @@
 {
   "id": "closures_signoff_pct",
   "title": "Case closures signed off by a manager (%)",
+  "summary": "Of the cases closed in the month, the share whose closure was signed off by a manager (the improvement plan's measure 3C).",
   "unit": "percent",
   "measure": "percentage",
   "polarity": "higher",

@@ -2,6 +2,7 @@
 {
   "id": "cp_repeat_plan_pct",
   "title": "Child protection plans that are repeat plans (%)",
+  "summary": "Of the child protection plans that started in the last 12 months, the share for a child who had been on a plan before.",
   "unit": "percent",
   "measure": "percentage",
   "polarity": "lower",

@@ -2,6 +2,7 @@
 {
   "id": "frontline_per_manager",
   "title": "Frontline practitioners per first-line manager (FTE)",
+  "summary": "The number of frontline social workers (full-time equivalent) for each first-line manager. Fewer means more time for each worker's supervision.",
   "unit": "ratio",
   "measure": "ratio",
   "polarity": "lower",

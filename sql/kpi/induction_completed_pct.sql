@@ -2,6 +2,7 @@
 {
   "id": "induction_completed_pct",
   "title": "Inductions completed within 30 days of starting (%)",
+  "summary": "Of the social work staff who started in the last 12 months, the share who completed their induction within 30 days of starting.",
   "unit": "percent",
   "measure": "percentage",
   "polarity": "higher",

@@ -2,6 +2,7 @@
 {
   "id": "plo_avg_weeks",
   "title": "Average duration of care proceedings (weeks)",
+  "summary": "How long care proceedings took on average, from the council's application to the court's final order, for proceedings that finished in the last 12 months. The national expectation is 26 weeks.",
   "unit": "weeks",
   "measure": "average",
   "polarity": "lower",

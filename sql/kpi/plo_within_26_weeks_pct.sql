@@ -2,6 +2,7 @@
 {
   "id": "plo_within_26_weeks_pct",
   "title": "Care proceedings concluded within 26 weeks (%)",
+  "summary": "Of the care proceedings that finished in the last 12 months, the share that finished within 26 weeks of the council's application to court.",
   "unit": "percent",
   "measure": "percentage",
   "polarity": "higher",

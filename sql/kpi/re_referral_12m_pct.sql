@@ -2,6 +2,7 @@
 {
   "id": "re_referral_12m_pct",
   "title": "Re-referrals within 12 months (%)",
+  "summary": "Of the referrals received in the month, the share about a child who had already been referred in the 12 months before.",
   "unit": "percent",
   "measure": "percentage",
   "polarity": "lower",

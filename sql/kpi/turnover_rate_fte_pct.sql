@@ -2,6 +2,7 @@
 {
   "id": "turnover_rate_fte_pct",
   "title": "Turnover of employed social workers (% of FTE)",
+  "summary": "The share of the council's own (not agency) social workers, in full-time equivalent posts, who left in the last 12 months.",
   "unit": "percent",
   "measure": "percentage",
   "polarity": "lower",

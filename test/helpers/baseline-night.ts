@@ -157,6 +157,7 @@ export const NFA_KPI = `/*---
   "amber": null,
   "basis": "month",
   "sources": { "case-system/referrals": ["date_of_referral", "referral_nfa"] },
+  "summary": "Test only: referrals with no further action.",
   "definition": "Test only: referrals received in the month ending E with NFA recorded: % with NFA Y."
 }
 ---*/
