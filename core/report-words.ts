@@ -72,6 +72,7 @@ const ROW_NOUNS: Record<string, string> = {
   workforce: 'staff record',
   audits: 'audit',
   commentary: 'commentary entry',
+  plan_actions: 'action',
 };
 
 /** `case-system/referrals` → "referral". */
@@ -90,6 +91,7 @@ export function sourceInWords(source: string): string {
   const list = source.split('/').pop() ?? source;
   if (list === 'audits') return 'audit workbooks';
   if (list === 'commentary') return 'managers’ commentary';
+  if (list === 'plan_actions') return 'improvement plan tracker';
   return `${list.replaceAll('_', ' ')} extract`;
 }
 

@@ -133,6 +133,26 @@ describe('the improvement plan section', () => {
     expect(appendix).toContain('add {&quot;column&quot;: &quot;status&quot;, &quot;from&quot;: &quot;On hold&quot;, &quot;to&quot;: &quot;Blocked&quot;} to config/code-mappings.json');
   });
 
+  it('a tracker with rows left out is named in words in "Baselines and gaps"', () => {
+    const m = snapshot(plan());
+    m.data_quality.sources.push({
+      source: 'plan/plan_actions',
+      file: 'improvement_plan_2015-02-28.xlsx',
+      sha256: 'c'.repeat(64),
+      extract_date: '2015-02-28',
+      status: 'loaded',
+      reason: null,
+      used: true,
+      rows_loaded: 41,
+      rows_rejected: 2,
+      age_days: null,
+      stale: null,
+    });
+    expect(renderReport(m)).toContain(
+      '2 actions in the improvement plan tracker of 28 February 2015 were left out because they break a recording rule (41 actions used); the data team has the details.',
+    );
+  });
+
   it('public/: no owners, and a suppressed figure beside its action stays suppressed', () => {
     const pub = suppressForPublic(snapshot(plan()));
     expect(JSON.stringify(pub.improvement_plan)).not.toContain('Head of');
