@@ -5,7 +5,7 @@
  * ages, figures reading a stale one marked and noted), and the data-quality account of every file
  * found. Names, reasons and notes are published in their shown form (core/shown-text.ts), whatever
  * an older warehouse recorded. Each KPI carries the managers' commentary on its headline month,
- * if any (core/commentary.ts).
+ * if any (core/commentary.ts); the snapshot carries the improvement plan (activities/improvement-plan.ts).
  */
 import { AUTHOR_ROLE_MAX_CHARS, COMMENTARY_SOURCE } from '../core/commentary.js';
 import { DEFAULT_FRESHNESS, staleNote, type FreshnessConfig, type SourceAge } from '../core/freshness.js';
@@ -22,6 +22,7 @@ import type { Warehouse } from './warehouse.js';
 import { publishedBaselines } from './baselines.js';
 import { sourceAges } from './source-freshness.js';
 import { ignoredFolder } from './landing-walk.js';
+import { improvementPlanOf, tonightsPlan } from './improvement-plan.js';
 
 /** One row of kpi.values as publishing reads it. */
 export interface ValueRow {
@@ -147,10 +148,11 @@ async function sourceEntries(
   found: FoundFile[],
   asOf: string,
   ages: ReadonlyMap<string, SourceAge>,
-  commentaryUsed: ReadonlySet<string>,
+  /** Files used that usedExtracts does not know of: commentary shown tonight, tonight's plan tracker (core/plan-file.ts). */
+  alsoUsed: ReadonlySet<string>,
   defs: readonly KpiDefinition[],
 ): Promise<SourceEntry[]> {
-  const used = new Set([...(await usedExtracts(w, asOf, [...new Set(defs.flatMap((d) => pointExtractLists(d)))])), ...commentaryUsed]);
+  const used = new Set([...(await usedExtracts(w, asOf, [...new Set(defs.flatMap((d) => pointExtractLists(d)))])), ...alsoUsed]);
   const recorded = new Map(
     (await w.rows<RecordedRows & { sha256: string }>('SELECT sha256, status, reason, rows_loaded, rows_rejected FROM meta.files')).map((r) => [r.sha256, r]),
   );
@@ -219,6 +221,8 @@ export async function buildMetrics(
   snapshotId: string,
   defs: KpiDefinition[],
   freshness: FreshnessConfig = DEFAULT_FRESHNESS,
+  /** CSC_KPI_SIGNING_KEY, to read the previous snapshot the plan's slips are counted against. */
+  signingKey: string | null = null,
 ): Promise<MetricsFile> {
   const rows = await w.rows<ValueRow>(
     `SELECT kpi, strftime(period_start, '%Y-%m-%d') AS period_start, strftime(period_end, '%Y-%m-%d') AS period_end,
@@ -279,6 +283,8 @@ export async function buildMetrics(
       commentary: said ? { month: said.month, text: said.text, author_role: said.author_role, file: said.file } : null,
     });
   }
+  const planFile = await tonightsPlan(w, input.found);
+  const plan = planFile ? await improvementPlanOf(w, input, planFile, defs.map((d) => d.meta.id), signingKey) : null;
   return metricsFile.parse({
     schema_version: SCHEMA_VERSION,
     snapshot_id: snapshotId,
@@ -287,6 +293,7 @@ export async function buildMetrics(
     metrics,
     series,
     baseline_events: baselines.events,
-    data_quality: { sources: await sourceEntries(w, input.found, input.asOf, ages, commentaryUsed, defs), gaps },
+    data_quality: { sources: await sourceEntries(w, input.found, input.asOf, ages, new Set([...commentaryUsed, ...(planFile?.sha256 ? [planFile.sha256] : [])]), defs), gaps },
+    improvement_plan: plan,
   });
 }

@@ -87,7 +87,8 @@ export async function migrate(w: Warehouse): Promise<void> {
   for (const c of CONTRACTS.values()) {
     await w.run(rawTableDdl(c));
     await w.run(coreTableDdl(c));
-    if (c.source !== 'audits') await w.run(extractAtMacro(c.list));
+    // Audits are additive (core.audits_at); the plan tracker is chosen from the landing folder (core/plan-file.ts).
+    if (c.source !== 'audits' && c.source !== 'plan') await w.run(extractAtMacro(c.list));
   }
   await addNewColumns(w);
   // Raw tables made before extra columns were kept (issue 13) gain the column.

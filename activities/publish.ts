@@ -153,7 +153,7 @@ export async function publishSnapshot(w: Warehouse, input: PublishInput, opts: P
     }
 
     const defs = await readKpiCatalogue(opts.catalogue);
-    const built = await buildMetrics(w, input, snapshotId, defs, await readFreshnessConfig(opts.freshnessPath));
+    const built = await buildMetrics(w, input, snapshotId, defs, await readFreshnessConfig(opts.freshnessPath), key);
     const standing = await standingSnapshot(snapshotsDir, index, built, key, warn);
     if (standing) {
       await pointLatest(snapshotsDir, index);

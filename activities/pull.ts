@@ -22,6 +22,7 @@ import { ANNEX_A_WORKBOOK, annexAWorkbookDate } from '../core/contracts/annex-a.
 import { COMMENTARY_MAX_BYTES, COMMENTARY_SOURCE, commentaryMonth } from '../core/commentary.js';
 import { SOURCE_KINDS, sourceFolder, type SourceKind } from '../core/source-folders.js';
 import { isIsoDate, monthInWords } from '../core/dates.js';
+import { classifyPlanName } from '../core/plan-file.js';
 import { DEFAULT_LIMITS, limitText, sizeText, type Limits } from '../core/limits.js';
 import type { FoundFile, NightInput } from '../core/night.js';
 import { privateDir } from './file-modes.js';
@@ -50,6 +51,7 @@ export function plainNameProblem(name: string): string | null {
 
 /** What a file name says: its list and extract date, or why it cannot be used. */
 export function classifyName(source: SourceKind, name: string): { list: string; extractDate: string | null } | { reason: string } {
+  if (source === 'plan') return classifyPlanName(name);
   if (source === COMMENTARY_SOURCE) {
     // Dated by the first day of the month it is about: a later month's commentary waits for its nights.
     const c = commentaryMonth(name);

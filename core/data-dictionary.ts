@@ -79,7 +79,9 @@ function relationDescription(r: { schema: string; name: string }): string {
     const via =
       contract.source === 'audits'
         ? 'Read through `core.audits_at(d)` (every audit file in the folder, de-duplicated by Audit ID).'
-        : `Read through \`core.${contract.list}_at(d)\` (the newest extract dated on or before d).`;
+        : contract.source === 'plan'
+          ? 'One tracker a night: of the trackers in the landing folder that loaded (dated on or before d, or undated), the one whose name sorts last (`core/plan-file.ts`); its figures come from `sql/plan/`. `extract_date` is the date at the end of the file name, if any.'
+          : `Read through \`core.${contract.list}_at(d)\` (the newest extract dated on or before d).`;
     return `Every row that passed its contract, typed, from every extract. Source: \`${contract.source}/${contract.list}\`. ${via}`;
   }
   if (contract) return `Every row of every ${contract.list.replaceAll('_', ' ')} file as extracted, all text, with its file and line, before the contract’s checks (a row rejected there is still here).`;

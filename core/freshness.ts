@@ -23,7 +23,8 @@ export const FRESHNESS_CONFIG = 'config/freshness.json';
 
 /**
  * The source folders whose lists figures are computed from, each with a maximum age. Managers'
- * commentary is no list and has none (an old month's file is simply not shown).
+ * commentary is no list and has none (an old month's file is simply not shown); nor has the
+ * improvement plan tracker (the newest tracker counts, whatever its date: README, "Choices").
  */
 export type AgedSourceKind = Extract<SourceKind, 'case-system' | 'hr' | 'audits'>;
 

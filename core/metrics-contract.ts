@@ -129,6 +129,68 @@ export const alertRecord = z.object({
   error: z.string().nullable(),
 });
 
+// ---------------------------------------------------------------------------------------------
+// The improvement plan (issue 17; rules in core/plan.ts, figures from sql/plan/)
+
+/** The plan's figures as of the as-of date, overall or for one area. Null: withheld (a note says why). */
+export const planFigures = z.object({
+  actions: z.number().int().nonnegative(),
+  /** Status Complete (or awaiting sign-off) with a Completed Date on or before as-of. */
+  complete: z.number().int().nonnegative().nullable(),
+  /** Due before as-of and not complete. */
+  overdue: z.number().int().nonnegative().nullable(),
+  /** Actions whose due date moved later, or whose status went back, since `compared_with`; null when there is nothing to compare with. */
+  slipped: z.number().int().nonnegative().nullable(),
+  /** complete ÷ actions × 100, 1 dp, half away from zero. */
+  pct_complete: z.number().nullable(),
+});
+
+export const planAction = z.object({
+  action_id: z.string(),
+  area: z.string().nullable(),
+  recommendation: z.string().nullable(),
+  action: z.string().nullable(),
+  /** A role; never in public/. */
+  owner: z.string().nullable(),
+  due_date: isoDate.nullable(),
+  /** The status as read (after config/code-mappings.json), in its canonical spelling when known. */
+  status: z.string(),
+  status_known: z.boolean(),
+  completed_date: isoDate.nullable(),
+  /** The KPI the action is meant to move (an id of the catalogue); null when blank or not a KPI id (a note says so). */
+  linked_kpi: z.string().nullable(),
+  /** Null when the status is unknown and the rule cannot decide without it. */
+  complete: z.boolean().nullable(),
+  overdue: z.boolean().nullable(),
+});
+
+export const planSlip = z.object({
+  action_id: z.string(),
+  what: z.enum(['due_date', 'status']),
+  /** The due date (ISO) or status in the snapshot compared with, and tonight. */
+  from: z.string(),
+  to: z.string(),
+});
+
+export const improvementPlan = z.object({
+  /** The tracker read (core/plan-file.ts), and its date when its name gives one. */
+  file: z.string(),
+  tracker_date: isoDate.nullable(),
+  /** The snapshot slips are counted against: the newest of an earlier as-of date with a plan. */
+  compared_with: z.object({ snapshot_id: z.string(), as_of: isoDate }).nullable(),
+  totals: planFigures,
+  /** One entry per area, in the order the tracker first lists them (area null: none given). */
+  by_area: z.array(z.object({ area: z.string().nullable(), ...planFigures.shape })),
+  overdue: z.array(z.object({ action_id: z.string(), due_date: isoDate })),
+  slipped: z.array(planSlip),
+  actions: z.array(planAction),
+  /** Unknown statuses, withheld figures, rows to correct, in words. */
+  notes: z.array(z.string()),
+});
+
+/** The plan as published in public/: the same, without owners. */
+export const publicImprovementPlan = improvementPlan.extend({ actions: z.array(planAction.omit({ owner: true })) });
+
 export const metricsFile = z.object({
   schema_version: z.literal(SCHEMA_VERSION),
   snapshot_id: z.string().min(1),
@@ -146,6 +208,8 @@ export const metricsFile = z.object({
    * no channel is configured. Absent from snapshots published before alerts existed.
    */
   alerts: z.array(alertRecord).optional(),
+  /** The improvement plan as of as-of; null when no plan tracker was loaded. Absent from snapshots published before it existed. */
+  improvement_plan: improvementPlan.nullable().optional(),
 });
 
 export type MetricRow = z.infer<typeof metricRow>;
@@ -156,6 +220,11 @@ export type SourceEntry = z.infer<typeof sourceEntry>;
 export type MetricsFile = z.infer<typeof metricsFile>;
 export type AlertChannel = z.infer<typeof alertChannel>;
 export type AlertRecord = z.infer<typeof alertRecord>;
+export type ImprovementPlan = z.infer<typeof improvementPlan>;
+export type PublicImprovementPlan = z.infer<typeof publicImprovementPlan>;
+export type PlanAction = z.infer<typeof planAction>;
+export type PlanFigures = z.infer<typeof planFigures>;
+export type PlanSlip = z.infer<typeof planSlip>;
 
 // ---------------------------------------------------------------------------------------------
 // The shipped JSON Schema

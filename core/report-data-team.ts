@@ -7,6 +7,7 @@
  */
 import { dateInWords, monthInWords } from './dates.js';
 import { esc } from './html-escape.js';
+import { planForDataTeam } from './report-plan.js';
 import { groupedInScorecardOrder } from './scorecard-groups.js';
 import { formatNumber, isCommentarySource, type Event, type Report, type Row, type Source } from './report-words.js';
 import { shownName, shownReasonOrNull } from './shown-text.js';
@@ -130,6 +131,7 @@ export function dataTeamSection(m: Report, opts: DataTeamOptions): string {
     m.data_quality.gaps.length === 0
       ? '<p>None.</p>'
       : `<ul>${m.data_quality.gaps.map((g) => `<li><code>${esc(g.kpi)}</code>: ${esc(g.reason)}</li>`).join('')}</ul>`,
+    planForDataTeam(m),
     '<h3>Every file received</h3>',
     filesTable(m),
     '</section>',

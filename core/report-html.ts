@@ -37,6 +37,7 @@ import {
   type Report,
   type Row,
 } from './report-words.js';
+import { planSection } from './report-plan.js';
 import { groupedInScorecardOrder } from './scorecard-groups.js';
 import { shownCommentary } from './shown-text.js';
 
@@ -315,7 +316,7 @@ export function renderReport(m: Report, opts: ReportOptions = {}): string {
     '<h2 id="summary-h">Summary</h2>',
     `<p>${esc(overview(m))}</p>`,
     summaryTable(m),
-    `<nav aria-label="Sections"><p>${[...groups.map(({ group }) => `<a href="#group-${group.id}">${esc(group.title)}</a>`), '<a href="#baselines-gaps">Baselines and gaps</a>', '<a href="#data-team">For the data team</a>'].join(' · ')}</p></nav>`,
+    `<nav aria-label="Sections"><p>${[...groups.map(({ group }) => `<a href="#group-${group.id}">${esc(group.title)}</a>`), ...(m.improvement_plan ? ['<a href="#improvement-plan">Improvement plan</a>'] : []), '<a href="#baselines-gaps">Baselines and gaps</a>', '<a href="#data-team">For the data team</a>'].join(' · ')}</p></nav>`,
     '</section>',
     ...groups.map(({ group, rows }) =>
       [
@@ -325,6 +326,7 @@ export function renderReport(m: Report, opts: ReportOptions = {}): string {
         '</section>',
       ].join('\n'),
     ),
+    planSection(m),
     baselinesAndGapsSection(m),
     dataTeamSection(m, { kpiDefinitions: opts.kpiDefinitions, publicVariant: isPublic }),
     '</main>',

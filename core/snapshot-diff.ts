@@ -12,7 +12,8 @@
  *   definition did: flagged, since then it is not a restatement of the same figure). A period
  *   that is both sides' headline is a current value, not a restatement, and a provisional
  *   (month-to-date) point is never compared as one;
- * - source files: the files used by B and not A (added) and by A and not B (removed), per list.
+ * - source files: the files used by B and not A (added) and by A and not B (removed), per list;
+ * - the improvement plan: actions completed, added, slipped and reopened (core/plan-diff.ts).
  *
  * The source rows behind a restatement come from the warehouse (activities/snapshot-restatements.ts);
  * this module only says which (KPI, period) pairs to look for, the date window each covers, and
@@ -22,6 +23,7 @@ import { shownName } from './shown-text.js';
 import { dateInWords } from './dates.js';
 import { periodInWords, periodStartOf, type Basis } from './headline.js';
 import type { BaselineEvent, MetricsFile } from './metrics-contract.js';
+import { diffPlans, formatPlanDiff, planChangeCount, type PlanDiff } from './plan-diff.js';
 
 /** The parts of manifest.json a diff reads. */
 export interface DiffManifest {
@@ -85,6 +87,8 @@ export interface SnapshotDiff {
   new_baseline_events: BaselineEvent[];
   restatements: Restatement[];
   sources: SourceChange[];
+  /** The improvement plan's changes (core/plan-diff.ts); null when neither snapshot has a plan. */
+  plan: PlanDiff | null;
 }
 
 const figure = (p: Figure): Figure => ({ value: p.value, numerator: p.numerator, denominator: p.denominator });
@@ -165,11 +169,12 @@ export function diffSnapshots(A: Side, B: Side): SnapshotDiff {
     new_baseline_events,
     restatements,
     sources: sourceChanges(A.manifest, B.manifest),
+    plan: diffPlans(a.improvement_plan, b.improvement_plan),
   };
 }
 
 export function isEmptyDiff(d: SnapshotDiff): boolean {
-  return d.current.length + d.definition_changes.length + d.new_baseline_events.length + d.restatements.length + d.sources.length === 0;
+  return d.current.length + d.definition_changes.length + d.new_baseline_events.length + d.restatements.length + d.sources.length + planChangeCount(d.plan) === 0;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -308,5 +313,6 @@ export function formatDiff(d: SnapshotDiff, rows: Map<string, RestatementRows> =
     }
     if (found.rows.length === 0 && found.outside.length === 0 && !found.note) out.push('    no moved source rows found dated on or before this period (a coded value or status may have changed).');
   }
+  out.push(...formatPlanDiff(d.plan));
   return `${out.join('\n')}\n`;
 }

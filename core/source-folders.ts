@@ -24,6 +24,8 @@ export const SOURCE_FOLDERS = [
   { kind: 'audits', extensions: ['.xlsx', '.csv'] },
   // Managers' commentary, one file a month (`<YYYY-MM>.csv|md`, core/commentary.ts): not a list.
   { kind: 'commentary', extensions: ['.csv', '.md'] },
+  // The improvement plan tracker (any name, an optional `_YYYY-MM-DD` date, core/plan-file.ts): not a list of children.
+  { kind: 'plan', extensions: ['.xlsx', '.csv'] },
 ] as const satisfies readonly SourceFolder[];
 
 export type SourceKind = (typeof SOURCE_FOLDERS)[number]['kind'];

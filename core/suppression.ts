@@ -53,11 +53,13 @@ import {
   dataGap,
   kpiStatus,
   metricRow,
+  publicImprovementPlan,
   SCHEMA_VERSION,
   seriesPoint,
   sourceEntry,
   type MetricsFile,
 } from './metrics-contract.js';
+import { withoutOwners } from './plan.js';
 
 export const SUPPRESSED = 'c' as const;
 
@@ -90,6 +92,7 @@ export const publicMetricsFile = z.object({
   series: z.array(publicSeriesPoint),
   baseline_events: z.array(baselineEvent),
   data_quality: z.object({ sources: z.array(sourceEntry), gaps: z.array(dataGap) }),
+  improvement_plan: publicImprovementPlan.nullable().optional(),
 });
 
 /**
@@ -123,6 +126,8 @@ export const publishedPublicFile = z.object({
   series: z.array(publishedSeriesPoint),
   baseline_events: z.array(baselineEvent),
   data_quality: z.object({ sources: z.array(sourceEntry), gaps: z.array(dataGap) }),
+  /** The improvement plan without owners (issue 17); null with no tracker, absent in older snapshots. */
+  improvement_plan: publicImprovementPlan.nullable().optional(),
 });
 
 export type PublishedPublicFile = z.infer<typeof publishedPublicFile>;
@@ -246,7 +251,8 @@ export function suppressForPublic(m: MetricsFile): PublicMetricsFile {
   });
   for (const row of metrics) if (touched.has(row.kpi)) row.notes.push(SUPPRESSION_NOTE);
 
-  return { ...m, metrics, series };
+  // The plan counts actions, not children: nothing to suppress; owners are not for publication.
+  return { ...m, metrics, series, improvement_plan: withoutOwners(m.improvement_plan) };
 }
 
 const numberOrNull = (n: PublicNumber): number | null => (n === SUPPRESSED ? null : n);

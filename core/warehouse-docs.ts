@@ -10,6 +10,7 @@
  * metadata. Everything else is here.
  */
 import type { PublicFlatColumn } from './metrics-contract.js';
+import { SOURCE_KINDS } from './source-folders.js';
 
 export interface RelationDoc {
   description: string;
@@ -64,7 +65,7 @@ const flatColumnsForWarehouse = (): Record<string, string> => {
 
 const META_FILES_COLUMNS: Record<string, string> = {
   sha256: 'SHA-256 of the file’s bytes: the file’s identity (a file seen again is not loaded again)',
-  source: 'The source folder it came from (`case-system`, `hr`, `audits`, `commentary`; core/source-folders.ts)',
+  source: `The source folder it came from (${SOURCE_KINDS.map((k) => `\`${k}\``).join(', ')}; core/source-folders.ts)`,
   list: 'The list it holds (`referrals`, `workforce`, `audits`, `commentary`, …; `annex_a` for an Annex A workbook, whose sheets are in `meta.sheets`); null when its name says none',
   file_name: 'The file’s name in the landing folder, in its shown form (core/shown-text.ts)',
   extract_date: 'Extract date from the file name (null for audit workbooks)',
