@@ -11,7 +11,7 @@ import { shownCodeMacroSql } from '../core/shown-text.js';
 import { loadReferenceData } from './reference-data.js';
 import type { Warehouse } from './warehouse.js';
 
-const META_FILES = ['schemas.sql', 'files.sql', 'rejects.sql', 'kpi_values.sql', 'snapshots.sql', 'baselines.sql', 'macros.sql', 'landing_stats.sql'];
+const META_FILES = ['schemas.sql', 'files.sql', 'rejects.sql', 'kpi_values.sql', 'snapshots.sql', 'baselines.sql', 'macros.sql', 'landing_stats.sql', 'benchmarks.sql'];
 
 /** `core.<list>_at(d)`: the rows of the newest extract of a list dated on or before d. */
 function extractAtMacro(list: string): string {

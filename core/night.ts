@@ -5,6 +5,9 @@
 import type { SourceKind } from './contracts/lists.js';
 import type { AlertRecord } from './metrics-contract.js';
 
+/** The folders of a landing folder: the three source kinds, and the published benchmarks (spec benchmarks.md). */
+export type LandingSource = SourceKind | 'benchmarks';
+
 export interface NightInput {
   /** The as-of date D, ISO. Computations never read the wall clock. */
   asOf: string;
@@ -18,7 +21,7 @@ export type FoundStatus = 'new' | 'already_loaded' | 'rejected' | 'after_as_of';
 
 /** One file found in the landing folder tonight. */
 export interface FoundFile {
-  source: SourceKind;
+  source: LandingSource;
   list: string | null;
   /**
    * Path relative to the landing folder, e.g. `case-system/referrals_2015-02-28.csv`, and the
@@ -40,10 +43,13 @@ export interface FoundFile {
   reason: string | null;
 }
 
-/** Counts only: a rejected file's reason is recorded in meta.files, where publishing reads it. */
+/**
+ * Counts only: a rejected file's reason is recorded in meta.files, where publishing reads it.
+ * `ignored`: a benchmark file that holds nothing the benchmarks read (its header is named in the reason).
+ */
 export interface LoadResult {
   sha256: string;
-  status: 'loaded' | 'rejected';
+  status: 'loaded' | 'rejected' | 'ignored';
   rowsRead: number;
   rowsLoaded: number;
   rowsRejected: number;

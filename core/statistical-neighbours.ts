@@ -25,6 +25,8 @@ export interface NeighbourEntry {
   code: string;
   name: string;
   neighbours: NeighbourRef[];
+  /** The entry's line in its file (or row of its sheet), when the caller gave lines. */
+  line?: number;
 }
 
 const NONE = new Set(['', '-', '–', 'x', 'z']);
@@ -45,8 +47,11 @@ function oldCode(text: string): string | null {
   return /^\d{1,3}$/.test(t) ? t.padStart(3, '0') : null;
 }
 
-/** The header and the rows after it (cells as text) to entries; `errors` name what is missing, by line (header = line 1). */
-export function entriesFromRows(header: string[], rows: Record<string, string>[]): { value: NeighbourEntry[]; errors: string[] } {
+/**
+ * The header and the rows after it (cells as text) to entries; `errors` name what is missing, by
+ * line: `lines[i]` when given (a workbook's sheet rows, a CSV with blank lines), else i + 2 (header = line 1).
+ */
+export function entriesFromRows(header: string[], rows: Record<string, string>[], lines?: readonly number[]): { value: NeighbourEntry[]; errors: string[] } {
   const errors: string[] = [];
   const value: NeighbourEntry[] = [];
   const key = (want: string) => header.find((k) => k.trim().toLowerCase() === want.toLowerCase());
@@ -57,9 +62,10 @@ export function entriesFromRows(header: string[], rows: Record<string, string>[]
   if (missing.length > 0) return { value, errors: [`its header has no ${missing.join(', ')} column (expected old_la_code, la_name, SN_1, SN_1P … SN_10, SN_10P)`] };
   if (rows.length === 0) return { value, errors: ['it has no rows'] };
   rows.forEach((row, i) => {
+    const line = lines?.[i] ?? i + 2;
     const code = oldCode(row[codeKey!] ?? '');
     if (code === null) {
-      errors.push(`line ${i + 2}: old_la_code is not a 3-digit LA code`);
+      errors.push(`line ${line}: old_la_code is not a 3-digit LA code`);
       return;
     }
     const neighbours: NeighbourRef[] = [];
@@ -69,7 +75,7 @@ export function entriesFromRows(header: string[], rows: Record<string, string>[]
       const closeness = p ? (row[p] ?? '').trim() : '';
       neighbours.push({ position: k + 1, ref, closeness: NONE.has(closeness) ? null : closeness });
     });
-    value.push({ code, name: (row[nameKey!] ?? '').trim(), neighbours });
+    value.push({ code, name: (row[nameKey!] ?? '').trim(), neighbours, ...(lines ? { line } : {}) });
   });
   return { value, errors };
 }
