@@ -16,6 +16,7 @@ import { shownName, shownNote, shownReasonOrNull } from '../core/shown-text.js';
 import type { Warehouse } from './warehouse.js';
 import { publishedBaselines } from './baselines.js';
 import { sourceAges } from './source-freshness.js';
+import { benchmarksOfRun } from './benchmarks.js';
 
 /** One row of kpi.values as publishing reads it. */
 export interface ValueRow {
@@ -59,8 +60,8 @@ export async function usedFiles(w: Warehouse, asOf: string): Promise<Set<string>
   return new Set(rows.map((r) => r.sha256));
 }
 
-async function sourceEntries(w: Warehouse, found: FoundFile[], asOf: string, ages: ReadonlyMap<string, SourceAge>): Promise<SourceEntry[]> {
-  const used = await usedFiles(w, asOf);
+async function sourceEntries(w: Warehouse, found: FoundFile[], asOf: string, ages: ReadonlyMap<string, SourceAge>, benchmarkFiles: ReadonlySet<string>): Promise<SourceEntry[]> {
+  const used = new Set([...(await usedFiles(w, asOf)), ...benchmarkFiles]);
   const recorded = new Map(
     (await w.rows<{ sha256: string; status: string; reason: string | null; rows_loaded: string; rows_rejected: string }>(
       'SELECT sha256, status, reason, rows_loaded, rows_rejected FROM meta.files',
@@ -69,8 +70,9 @@ async function sourceEntries(w: Warehouse, found: FoundFile[], asOf: string, age
   return found.map((f) => {
     const rec = f.sha256 ? recorded.get(f.sha256) : undefined;
     const wholeFileReject = f.status === 'rejected' || rec?.status === 'rejected';
-    const status = wholeFileReject ? 'rejected' : f.status === 'new' ? 'loaded' : f.status;
-    const source = f.list ? `${f.source}/${f.list}` : f.source;
+    const status = wholeFileReject ? 'rejected' : rec?.status === 'ignored' ? 'ignored' : f.status === 'new' ? 'loaded' : f.status;
+    // Benchmark files are one source: what each turned out to be is in its reason and `used`.
+    const source = f.list && f.source !== 'benchmarks' ? `${f.source}/${f.list}` : f.source;
     const isUsed = !wholeFileReject && f.status !== 'after_as_of' && !!f.sha256 && used.has(f.sha256);
     // A used file carries its source's age: for audits, every workbook used shares the newest completion.
     const age = isUsed ? ages.get(source) : undefined;
@@ -109,6 +111,7 @@ export async function buildMetrics(
   // Baselines, comparability and events from the registry detectBaselines wrote (activities/baselines.ts).
   const baselines = await publishedBaselines(w, { asOf: input.asOf, runId: input.runId, kpis: defs.map((d) => d.meta.id) });
   const ages = await sourceAges(w, input.asOf, freshness);
+  const benchmarks = await benchmarksOfRun(w, input.runId);
   for (const d of defs) {
     const mine = rows.filter((r) => r.kpi === d.meta.id);
     for (const r of mine) {
@@ -132,6 +135,8 @@ export async function buildMetrics(
       return age?.stale ? [age] : [];
     });
     notes.push(...stale.map(staleNote));
+    const bench = benchmarks.get(d.meta.id);
+    notes.push(...(bench?.notes ?? []).map(shownNote));
     metrics.push({
       kpi: d.meta.id,
       title: d.meta.title,
@@ -149,6 +154,7 @@ export async function buildMetrics(
       basis: d.meta.basis,
       stale: stale.length > 0,
       notes,
+      benchmark: bench?.benchmark ?? null,
     });
   }
   return metricsFile.parse({
@@ -159,6 +165,6 @@ export async function buildMetrics(
     metrics,
     series,
     baseline_events: baselines.events,
-    data_quality: { sources: await sourceEntries(w, input.found, input.asOf, ages), gaps },
+    data_quality: { sources: await sourceEntries(w, input.found, input.asOf, ages, new Set([...benchmarks.values()].flatMap((b) => b.files))), gaps },
   });
 }

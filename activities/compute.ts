@@ -19,6 +19,8 @@ import type { KpiDefinition } from '../core/kpi-definition.js';
 import { readCodeMappings, readKpiCatalogue } from './kpi-files.js';
 import { copyPoints, earlierRunWithSameInputs, hasEveryPoint, onlyPointsAfter, ReuseLookups } from './kpi-reuse.js';
 import { readFreshnessConfig } from './freshness-config.js';
+import { readBenchmarkIndicators, readCouncilIdentity } from './benchmark-config.js';
+import { computeBenchmarks } from './benchmarks.js';
 import { nullWhereSourceMissing, sourcesOnHand } from './source-freshness.js';
 import type { Warehouse } from './warehouse.js';
 
@@ -41,6 +43,12 @@ export interface ComputeInput {
   reuse?: boolean;
   /** Freshness JSON (default config/freshness.json); tests point it elsewhere. */
   freshnessPath?: string;
+  /** The benchmark indicator map (default config/benchmark-indicators.json). */
+  benchmarkIndicatorsPath?: string;
+  /** The council file (default config/council.json). */
+  councilConfigPath?: string;
+  /** Where CSC_KPI_LA_CODE is read (default process.env, read at each night). */
+  env?: NodeJS.ProcessEnv;
 }
 
 async function computeInto(w: Warehouse, d: KpiDefinition, input: ComputeInput): Promise<void> {
@@ -97,6 +105,8 @@ export async function computeKpis(w: Warehouse, input: ComputeInput): Promise<Co
   const mappings = await readCodeMappings(input.mappingsPath);
   await readFreshnessConfig(input.freshnessPath);
   const defs = await readKpiCatalogue({ dir: input.kpiDir, mappings });
+  const benchmarkMap = await readBenchmarkIndicators(input.benchmarkIndicatorsPath, new Set(defs.map((d) => d.meta.id)));
+  const council = await readCouncilIdentity(input.councilConfigPath, input.env);
   const drills = await drillFiles();
   const kpis: ComputeResult['kpis'] = [];
   let pointsReused = 0;
@@ -130,6 +140,9 @@ export async function computeKpis(w: Warehouse, input: ComputeInput): Promise<Co
       const headline = points.find((p) => p.kpi === d.meta.id && p.period_end === headlinePeriodEnd(d.meta.basis, input.asOf));
       kpis.push({ kpi: d.meta.id, value: headline?.value ?? null, periodEnd: headlinePeriodEnd(d.meta.basis, input.asOf), definitionVersion: d.version });
     }
+    const t2 = performance.now();
+    await computeBenchmarks(w, defs, { asOf: input.asOf, runId: input.runId, map: benchmarkMap, council });
+    timed('(benchmarks)', t2);
   });
   return { kpis, pointsReused };
 }

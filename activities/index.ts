@@ -24,6 +24,8 @@ import { shownName } from '../core/shown-text.js';
 import { readLimits } from './limits-config.js';
 import { joinNight } from './join-night.js';
 import { alertActivities } from './alert-activities.js';
+import { readBenchmarkIndicators } from './benchmark-config.js';
+import { mapVersion } from '../core/benchmark-indicators.js';
 
 export interface ActivityDeps {
   /** The warehouse the night writes into; analysts get a copy at publish (default `<home>/work/warehouse.duckdb`). */
@@ -48,6 +50,12 @@ export interface ActivityDeps {
   alertsConfig?: string;
   /** Where CSC_KPI_ALERT_* are read from (default process.env, read at each use); tests pass their own. */
   alertEnv?: NodeJS.ProcessEnv;
+  /** The benchmark indicator map (default config/benchmark-indicators.json). */
+  benchmarkIndicators?: string;
+  /** The council file (default config/council.json). */
+  councilConfig?: string;
+  /** Where CSC_KPI_LA_CODE is read from (default process.env, read each night); tests pass their own. */
+  councilEnv?: NodeJS.ProcessEnv;
 }
 
 export function workingWarehousePath(home: string): string {
@@ -110,8 +118,9 @@ export function createActivities(deps: ActivityDeps = {}) {
       await tightenAtNightStart(input);
       return withWarehouse(input, async (w) => {
         const limits = await readLimits(deps.limitsConfig);
+        const benchmarkMapVersion = mapVersion(await readBenchmarkIndicators(deps.benchmarkIndicators));
         await migrate(w);
-        const found = await pullSources(w, input, { limits });
+        const found = await pullSources(w, input, { limits, benchmarkMapVersion });
         log().info('pulled landing folder', { files: found.length, new: found.filter((f) => f.status === 'new').length });
         return found;
       });
@@ -119,7 +128,8 @@ export function createActivities(deps: ActivityDeps = {}) {
 
     async loadFile(input: { home: string; file: FoundFile; runId: string }): Promise<LoadResult> {
       return withWarehouse({ home: input.home }, async (w) => {
-        const r = await loadFile(w, input.file, input.runId, await readLimits(deps.limitsConfig));
+        const benchmarkIndicators = input.file.source === 'benchmarks' ? await readBenchmarkIndicators(deps.benchmarkIndicators) : undefined;
+        const r = await loadFile(w, input.file, input.runId, await readLimits(deps.limitsConfig), { benchmarkIndicators });
         log().info('loaded file', { file: shownName(input.file.relPath), status: r.status, rowsLoaded: r.rowsLoaded, rowsRejected: r.rowsRejected });
         return r;
       });
@@ -127,7 +137,14 @@ export function createActivities(deps: ActivityDeps = {}) {
 
     async computeKpis(input: { home: string; asOf: string; workflowId: string; runId: string }): Promise<ComputeResult> {
       return withWarehouse({ home: input.home }, async (w) => {
-        const r = await computeKpis(w, { ...input, ...(deps.kpiDir ? { kpiDir: deps.kpiDir } : {}), freshnessPath: deps.freshnessConfig });
+        const r = await computeKpis(w, {
+          ...input,
+          ...(deps.kpiDir ? { kpiDir: deps.kpiDir } : {}),
+          freshnessPath: deps.freshnessConfig,
+          benchmarkIndicatorsPath: deps.benchmarkIndicators,
+          councilConfigPath: deps.councilConfig,
+          env: deps.councilEnv,
+        });
         log().info('computed KPIs', { kpis: r.kpis.length });
         return r;
       });

@@ -4,6 +4,7 @@
  * validation all come from it. Changing it is a public interface change (bump schema_version).
  */
 import { z } from 'zod';
+import { EES_SYMBOLS } from './ees-cells.js';
 import { BASES } from './headline.js';
 
 /**
@@ -27,6 +28,41 @@ export const baselineRef = z.object({
   reason: z.string(),
 });
 
+const eesSymbol = z.enum(EES_SYMBOLS);
+
+/**
+ * "Is that good?" (spec benchmarks.md, core/benchmark.ts): the council beside England, its region
+ * and its statistical neighbours for the latest year DfE published that the council's own data
+ * covers. Published values are as the file gives them; `council_same_period` is the KPI's own SQL
+ * over the same period; `symbols` holds the EES symbol standing in for (or, `u`, flagging) each
+ * published single value, null where the file gave a plain number.
+ */
+export const benchmark = z.object({
+  file: z.string(),
+  time_period: z.string(),
+  period_start: isoDate,
+  period_end: isoDate,
+  council_published: z.number().nullable(),
+  council_same_period: z.number().nullable(),
+  england: z.number().nullable(),
+  region: z.number().nullable(),
+  region_name: z.string().nullable(),
+  statistical_neighbours: z
+    .object({
+      mean: z.number().nullable(),
+      median: z.number().nullable(),
+      /** Neighbours with a value that year. */
+      count: z.number().int().nonnegative(),
+      /** Neighbours without one (a symbol, a blank, or not in the file), nearest first. */
+      missing: z.array(z.string()),
+    })
+    .nullable(),
+  rank: z.number().int().positive().nullable(),
+  of: z.number().int().nonnegative(),
+  quartile: z.enum(['A', 'B', 'C', 'D']).nullable(),
+  symbols: z.object({ council_published: eesSymbol.nullable(), england: eesSymbol.nullable(), region: eesSymbol.nullable() }),
+});
+
 export const metricRow = z.object({
   kpi: z.string(),
   title: z.string(),
@@ -47,6 +83,8 @@ export const metricRow = z.object({
   /** A source the figure reads is older than its kind may be (core/freshness.ts); the value is unchanged, a note says which. */
   stale: z.boolean(),
   notes: z.array(z.string()),
+  /** Null, with a note saying why, for a KPI with no comparator; absent from snapshots published before benchmarks. */
+  benchmark: benchmark.nullable().optional(),
 });
 
 export const seriesPoint = z.object({
@@ -69,7 +107,8 @@ export const baselineEvent = z.object({
   evidence: z.record(z.string(), z.unknown()),
 });
 
-export const sourceStatus = z.enum(['loaded', 'already_loaded', 'rejected', 'after_as_of']);
+/** `ignored`: a benchmark file holding nothing the benchmarks read (its header named in `reason`). */
+export const sourceStatus = z.enum(['loaded', 'already_loaded', 'rejected', 'after_as_of', 'ignored']);
 
 export const sourceEntry = z.object({
   source: z.string(),
@@ -122,6 +161,7 @@ export const metricsFile = z.object({
 });
 
 export type MetricRow = z.infer<typeof metricRow>;
+export type Benchmark = z.infer<typeof benchmark>;
 export type SeriesPoint = z.infer<typeof seriesPoint>;
 export type BaselineEvent = z.infer<typeof baselineEvent>;
 export type SourceEntry = z.infer<typeof sourceEntry>;

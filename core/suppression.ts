@@ -32,6 +32,9 @@
  *    Rules 2 and 3 are applied until nothing changes.
  * 4. Baselines. A baseline value is `"c"` when the series point it names (same KPI and
  *    period_end) has its value suppressed.
+ * 5. Benchmarks. The published comparators (England, region, neighbours, the council's own
+ *    published figure) are DfE's public statistics and pass through; the council's own figure for
+ *    the benchmark year (`council_same_period`) is `"c"` in a KPI with anything suppressed.
  *
  * Every KPI with anything suppressed (row or series) gets {@link SUPPRESSION_NOTE} in its notes.
  * Series points of different months are not differenced into anything published, and the file
@@ -43,6 +46,7 @@ import { z } from 'zod';
 import {
   baselineEvent,
   baselineRef,
+  benchmark,
   dataGap,
   kpiStatus,
   metricRow,
@@ -65,6 +69,7 @@ export const publicMetricRow = metricRow.extend({
   denominator: publicNumber,
   status: z.union([kpiStatus, z.literal(SUPPRESSED)]),
   baseline: baselineRef.extend({ value: publicNumber }).nullable(),
+  benchmark: benchmark.extend({ council_same_period: publicNumber }).nullable().optional(),
 });
 
 export const publicSeriesPoint = seriesPoint.extend({
@@ -202,7 +207,13 @@ export function suppressForPublic(m: MetricsFile): PublicMetricsFile {
       notes: [...r.notes],
     };
   });
-  for (const row of metrics) if (touched.has(row.kpi)) row.notes.push(SUPPRESSION_NOTE);
+  for (const row of metrics) {
+    if (!touched.has(row.kpi)) continue;
+    row.notes.push(SUPPRESSION_NOTE);
+    // Rule 5: our own figure for a benchmark year is a rate over a year of the months published
+    // beside it, so with any of those suppressed it could give one back: it goes too.
+    if (row.benchmark && row.benchmark.council_same_period !== null) row.benchmark = { ...row.benchmark, council_same_period: SUPPRESSED };
+  }
 
   return { ...m, metrics, series };
 }
