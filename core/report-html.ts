@@ -13,6 +13,7 @@ import { periodInWords } from './headline.js';
 import type { MetricsFile } from './metrics-contract.js';
 import type { PublicMetricsFile } from './suppression.js';
 import { shownName, shownReasonOrNull, visibleControls } from './shown-text.js';
+import { benchmarkSection } from './report-benchmark.js';
 
 type Num = number | null | 'c';
 type Report = MetricsFile | PublicMetricsFile;
@@ -528,6 +529,7 @@ function kpiSection(m: Report, row: Row, i: number, opts: ReportOptions): string
   const shown = row.value === null ? new Set(reasonsFor(m, row)) : new Set<string>();
   const notes = row.notes.filter((n) => !shown.has(n));
   if (notes.length > 0) parts.push('<h3>Notes</h3>', `<ul class="notes">${notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>`);
+  parts.push(benchmarkSection(row, id));
   parts.push(
     '<h3>Trend over 25 months</h3>',
     `<figure>${trendChart(row, pts, events, `${id}-chart`)}</figure>`,

@@ -17,6 +17,7 @@ import { shownName } from './shown-text.js';
 import { addMonthsClamped, monthStart, parseIso, formatIso } from './dates.js';
 import type { Basis } from './headline.js';
 import type { BaselineEvent, MetricsFile } from './metrics-contract.js';
+import { benchmarkYearChanges, type BenchmarkYearChange } from './benchmark.js';
 
 /** The parts of manifest.json a diff reads. */
 export interface DiffManifest {
@@ -67,6 +68,8 @@ export interface SnapshotDiff {
   new_baseline_events: BaselineEvent[];
   restatements: Restatement[];
   sources: SourceChange[];
+  /** KPIs whose benchmark year moved (core/benchmark.ts). */
+  benchmark_years: BenchmarkYearChange[];
 }
 
 const figure = (p: Figure): Figure => ({ value: p.value, numerator: p.numerator, denominator: p.denominator });
@@ -120,11 +123,12 @@ export function diffSnapshots(A: Side, B: Side): SnapshotDiff {
     .map((source) => ({ source, before: fa.get(source) ?? [], after: fb.get(source) ?? [] }))
     .filter((s) => s.before.join('\n') !== s.after.join('\n'));
 
-  return { a: A.manifest.snapshot_id, b: B.manifest.snapshot_id, current, definition_changes, new_baseline_events, restatements, sources };
+  const benchmark_years = benchmarkYearChanges(a.metrics, b.metrics);
+  return { a: A.manifest.snapshot_id, b: B.manifest.snapshot_id, current, definition_changes, new_baseline_events, restatements, sources, benchmark_years };
 }
 
 export function isEmptyDiff(d: SnapshotDiff): boolean {
-  return d.current.length + d.definition_changes.length + d.new_baseline_events.length + d.restatements.length + d.sources.length === 0;
+  return d.current.length + d.definition_changes.length + d.new_baseline_events.length + d.restatements.length + d.sources.length + d.benchmark_years.length === 0;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -224,6 +228,10 @@ export function formatDiff(d: SnapshotDiff, rows: Map<string, RestatementRows> =
   if (d.definition_changes.length > 0) {
     out.push('', `Definitions changed: ${d.definition_changes.length}`);
     for (const c of d.definition_changes) out.push(`  ${c.kpi}: ${c.before.slice(0, 19)}… → ${c.after.slice(0, 19)}…`);
+  }
+  if (d.benchmark_years.length > 0) {
+    out.push('', `Benchmark years changed: ${d.benchmark_years.length}`);
+    for (const c of d.benchmark_years) out.push(`  ${c.kpi}: ${c.before ?? '(none)'} → ${c.after ?? '(none)'}${c.file ? ` (${shownName(c.file)})` : ''}`);
   }
   out.push('', `New baseline events: ${d.new_baseline_events.length}`);
   for (const e of d.new_baseline_events) out.push(`  ${e.kpi}: ${e.kind} effective ${e.effective_period} (detected in ${e.detected_in})`);
