@@ -75,7 +75,10 @@ export async function benchmarkFileNotLoaded(
 export async function* csvRecords(path: string): AsyncGenerator<{ cells: string[]; line: number }> {
   const parser = createReadStream(path).pipe(parse({ bom: true, relax_column_count: true, relax_quotes: true, info: true, raw: true, skip_empty_lines: true }));
   for await (const r of parser as AsyncIterable<{ record: string[]; info: { lines: number }; raw: string }>) {
-    const newlines = (r.raw.match(/\n/g) ?? []).length;
+    // `info.lines` is the line the record ends on; its raw text may carry the blank lines before it
+    // and its own line break, which are not newlines inside it.
+    const inside = r.raw.replace(/^[\r\n]+/, '').replace(/\r?\n?$/, '');
+    const newlines = (inside.match(/\n/g) ?? []).length;
     yield { cells: r.record, line: r.info.lines - newlines };
   }
 }

@@ -103,16 +103,22 @@ export async function councilCovers(w: Warehouse, d: KpiDefinition, year: Pick<B
 }
 
 /** The KPI's own SQL over one period (see the module comment): its figure, or null with the reason. */
-export async function samePeriodFigure(w: Warehouse, d: KpiDefinition, year: Pick<BenchmarkYear, 'start' | 'end'>, asOf: string): Promise<{ value: number | null; reason: string | null }> {
+export async function samePeriodFigure(
+  w: Warehouse,
+  d: KpiDefinition,
+  year: Pick<BenchmarkYear, 'start' | 'end'>,
+  asOf: string,
+): Promise<{ value: number | null; numerator: number | null; denominator: number | null; reason: string | null }> {
   await w.run('SET VARIABLE csc_kpi_period_start = $start::DATE', { start: year.start });
   await w.run('SET VARIABLE csc_kpi_period_end = $end::DATE', { end: year.end });
   try {
-    const rows = await w.rows<{ value: number | null; null_reason: string | null }>(
-      `SELECT k.value, k.null_reason FROM (${d.sql}) k WHERE k.period_end = $end::DATE`,
+    const rows = await w.rows<{ value: unknown; numerator: unknown; denominator: unknown; null_reason: string | null }>(
+      `SELECT k.value, k.numerator, k.denominator, k.null_reason FROM (${d.sql}) k WHERE k.period_end = $end::DATE`,
       { as_of: asOf, end: year.end },
     );
     const r = rows[0];
-    return { value: r?.value === null || r?.value === undefined ? null : Number(r.value), reason: r?.null_reason ?? null };
+    const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+    return { value: num(r?.value), numerator: num(r?.numerator), denominator: num(r?.denominator), reason: r?.null_reason ?? null };
   } finally {
     // Best effort: after a failed statement the transaction refuses it, and the error to see is the query's.
     await w.run('RESET VARIABLE csc_kpi_period_start').catch(() => undefined);

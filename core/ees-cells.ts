@@ -74,14 +74,15 @@ const NAME_SHOWN_CHARS = 40;
 /**
  * A header as an `ignored` reason may name it: column names may be echoed, a row of data may not
  * (a file dropped without its header line starts with a row). So a cell is named only when it
- * looks like a column name — a known one, or a snake_case identifier with at most two digits — and
- * the others are counted. The standard EES columns are left out: the rest says what the file is.
+ * looks like a column name — a known one, or a snake_case identifier (`cla_rate_per_10000`) at
+ * least half letters, which no identifier or date of a child's row is — and the others are counted. The standard EES columns are left out: the rest says what the file is.
  */
 export function headerInWords(header: readonly string[], known: ReadonlySet<string> = new Set()): string {
   const standard = new Set<string>(EES_COLUMNS);
   const rest = header.map((h) => h.trim()).filter((h) => h !== '' && !standard.has(h.toLowerCase()));
+  const letters = (h: string): number => (h.match(/[A-Za-z]/g) ?? []).length;
   const looksLikeName = (h: string): boolean =>
-    known.has(h.toLowerCase()) || (/^[A-Za-z][A-Za-z0-9_%]*$/.test(h) && h.includes('_') && (h.match(/\d/g) ?? []).length <= 2);
+    known.has(h.toLowerCase()) || (/^[A-Za-z][A-Za-z0-9]*(_[A-Za-z0-9%]+)+$/.test(h) && 2 * letters(h) >= h.replace(/[_%]/g, '').length);
   const named = rest.filter(looksLikeName);
   const hidden = rest.length - named.length;
   const shown = named.slice(0, NAMES_SHOWN).map((h) => `"${h.length > NAME_SHOWN_CHARS ? `${h.slice(0, NAME_SHOWN_CHARS - 1)}…` : h}"`);

@@ -96,8 +96,8 @@ async function runOnLanding(root: string, landing: string, asOf: string, opts: R
         if (strict || f.status === 'rejected') throw new Error(`fixture file ${f.relPath} was ${f.status}: ${f.reason ?? ''}`);
         continue;
       }
-      // Workbooks belong to the xlsx loader; this harness loads CSVs only.
-      if (!strict && !f.name.toLowerCase().endsWith('.csv')) continue;
+      // Workbooks belong to the xlsx loader, benchmark files to theirs; this harness loads the source CSVs only.
+      if (!strict && (!f.name.toLowerCase().endsWith('.csv') || f.source === 'benchmarks')) continue;
       const r = await loadCsv(w, f, runId);
       if (r.status !== 'loaded' && strict) {
         const [rec] = await w.rows<{ reason: string | null }>('SELECT reason FROM meta.files WHERE sha256 = $sha', { sha: r.sha256 });
