@@ -23,6 +23,7 @@ import { benchmarkVersion, type BenchmarkIndicators } from '../core/benchmark-in
 import { benchmarkYears, capitalised, compare, differsBeyondTolerance, findCouncil, periodLabel, periodPhrase, type BenchmarkValueRow, type BenchmarkYear, type NeighbourModel } from '../core/benchmark.js';
 import { CONTRACTS } from '../core/contracts/lists.js';
 import type { CouncilIdentity } from '../core/council-config.js';
+import { newLaCode, oldLaCode } from '../core/ees-cells.js';
 import type { KpiDefinition } from '../core/kpi-definition.js';
 import type { Benchmark } from '../core/metrics-contract.js';
 import { quoteIdent as q } from '../core/sql-text.js';
@@ -62,6 +63,21 @@ async function valuesOf(w: Warehouse, kpi: string): Promise<BenchmarkValueRow[]>
     { kpi, kind: 'ees' },
   );
   return rows.map((r) => ({ ...r, line: Number(r.line), value: r.value === null ? null : Number(r.value) }));
+}
+
+/** Every LA's name by its old and its new code, from all the EES files in the folder. */
+async function laNames(w: Warehouse): Promise<Map<string, string>> {
+  const rows = await w.rows<{ old_la_code: string | null; new_la_code: string | null; la_name: string }>(
+    `SELECT old_la_code, new_la_code, la_name FROM core.benchmark_values v SEMI JOIN (${IN_FOLDER}) f ON f.sha256 = v.file_sha256
+     WHERE lower(trim(geographic_level)) = 'local authority' AND la_name IS NOT NULL
+     QUALIFY row_number() OVER (PARTITION BY old_la_code, new_la_code ORDER BY time_period DESC, file_name DESC, line) = 1`,
+    { kind: 'ees' },
+  );
+  const out = new Map<string, string>();
+  for (const r of rows) {
+    for (const code of [oldLaCode(r.old_la_code), newLaCode(r.new_la_code)]) if (code && !out.has(code)) out.set(code, r.la_name.trim());
+  }
+  return out;
 }
 
 /** The statistical neighbour model: of the model files in the folder, the one whose name sorts last. */
@@ -126,7 +142,7 @@ export async function samePeriodFigure(
   }
 }
 
-async function benchmarkOf(w: Warehouse, d: KpiDefinition, i: BenchmarkInput, model: NeighbourModel | null): Promise<Outcome> {
+async function benchmarkOf(w: Warehouse, d: KpiDefinition, i: BenchmarkInput, model: NeighbourModel | null, names: ReadonlyMap<string, string>): Promise<Outcome> {
   const kpi = d.meta.id;
   const entry = i.map.indicators[kpi];
   if (!entry) return { version: null, benchmark: null, notes: [NO_COMPARATOR], files: [] };
@@ -169,7 +185,7 @@ async function benchmarkOf(w: Warehouse, d: KpiDefinition, i: BenchmarkInput, mo
     same = figure.value;
     if (same === null) notes.push(`Our own figure ${when} by the same definition is not available: ${figure.reason ?? 'no reason was recorded'}`);
   }
-  const { comparison, notes: compareNotes, usedNeighbours } = compare({ year, rows, council, configuredName: i.council.name, polarity: d.meta.polarity, neighbours: model });
+  const { comparison, notes: compareNotes, usedNeighbours } = compare({ year, rows, council, configuredName: i.council.name, polarity: d.meta.polarity, neighbours: model, laNames: names });
   notes.push(...compareNotes);
   const benchmark: Benchmark = { ...comparison, council_same_period: same };
   const published = benchmark.council_published;
@@ -186,8 +202,9 @@ async function benchmarkOf(w: Warehouse, d: KpiDefinition, i: BenchmarkInput, mo
 export async function computeBenchmarks(w: Warehouse, defs: readonly KpiDefinition[], i: BenchmarkInput): Promise<void> {
   await w.run('DELETE FROM kpi.benchmarks WHERE run_id = $run', { run: i.runId });
   const model = await neighbourModel(w);
+  const names = await laNames(w);
   for (const d of defs) {
-    const o = await benchmarkOf(w, d, i, model);
+    const o = await benchmarkOf(w, d, i, model, names);
     await w.run('INSERT INTO kpi.benchmarks VALUES ($run, $kpi, $as_of::DATE, $version, $benchmark::JSON, $notes::JSON::VARCHAR[], $files::JSON::VARCHAR[])', {
       run: i.runId,
       kpi: d.meta.id,

@@ -157,6 +157,14 @@ export interface CompareInput {
   configuredName: string | null;
   polarity: 'higher' | 'lower';
   neighbours: NeighbourModel | null;
+  /** LA names by old and new code from every benchmark file, to name a neighbour this KPI's files lack. */
+  laNames?: ReadonlyMap<string, string>;
+}
+
+function nameByCode(names: ReadonlyMap<string, string> | undefined, ref: string): string | undefined {
+  const t = ref.trim();
+  const code = /^\d{1,3}(\.0+)?$/.test(t) ? oldLaCode(t) : newLaCode(t);
+  return code ? names?.get(code) : undefined;
 }
 
 const asSymbol = (s: string | null | undefined): EesSymbol | null => (s ? (s as EesSymbol) : null);
@@ -212,10 +220,12 @@ export function compare(i: CompareInput): { comparison: Comparison; notes: strin
       usedNeighbours = true;
       const values: number[] = [];
       const missing: string[] = [];
+      // A neighbour without a row that year is named as any other year's row names it.
+      const anyYear = new LaRows([...i.rows].filter((r) => level(r) === LEVELS.la).sort((a, b) => b.time_period.localeCompare(a.time_period) || byLine(a, b)));
       for (const n of [...entry.neighbours].sort((a, b) => a.position - b.position)) {
         const row = las.ref(n.ref);
         if (row && row.value !== null) values.push(row.value);
-        else missing.push(row?.la_name?.trim() || i.neighbours.entries.find((e) => e.code === oldLaCode(n.ref))?.name || n.ref);
+        else missing.push(row?.la_name?.trim() || anyYear.ref(n.ref)?.la_name?.trim() || nameByCode(i.laNames, n.ref) || i.neighbours.entries.find((e) => e.code === oldLaCode(n.ref))?.name || n.ref);
       }
       statistical_neighbours = { mean: mean1(values), median: median1(values), count: values.length, missing };
     }
