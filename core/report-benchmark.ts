@@ -25,6 +25,15 @@ export interface BenchmarkedRow {
 
 const esc = (text: string): string => escapeHtml(visibleControls(text));
 
+/**
+ * A published figure with its unit, to at least one decimal place as DfE prints them ("24.0%",
+ * "16.2 children per FTE"): the report's own `withUnit` would drop a trailing ".0".
+ */
+function shown(n: number, unit: string): string {
+  const text = n.toLocaleString('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 2 });
+  return withUnit(0, unit).replace(/^0/, text);
+}
+
 /** What each measure's figure says, in a sentence about the council ("23.4% of our referrals were re-referrals"). */
 const PHRASES: Record<string, (v: string) => string> = {
   re_referral_12m_pct: (v) => `${v} of our referrals were re-referrals`,
@@ -47,7 +56,7 @@ const SYMBOL_WORDS: Record<string, string> = {
 
 /** A published value in words: the figure (with a low-reliability flag), or what its symbol means. */
 function published(v: number | null, symbol: string | null, unit: string): string {
-  if (v !== null) return symbol === 'u' ? `${withUnit(v, unit)} (low reliability)` : withUnit(v, unit);
+  if (v !== null) return symbol === 'u' ? `${shown(v, unit)} (low reliability)` : shown(v, unit);
   return symbol ? `not published (${symbol}: ${SYMBOL_WORDS[symbol] ?? 'a symbol'})` : 'not published';
 }
 
@@ -64,20 +73,27 @@ const QUARTER_WORDS: Record<string, string> = {
   D: 'quartile D, the worst quarter',
 };
 
+/** What DfE published for the council, as a clause. */
+function publishedForUs(b: ShownBenchmark, unit: string): string {
+  const symbol = b.symbols.council_published;
+  if (b.council_published !== null) return `the Department for Education published ${published(b.council_published, symbol, unit)} for us`;
+  if (symbol) return `the Department for Education’s figure for us is ${SYMBOL_WORDS[symbol] ?? 'a symbol'} (${symbol})`;
+  return 'the Department for Education published no figure for us';
+}
+
 /** The sentence of the spec: our figure, England, the region and the neighbours, with the year named. */
 export function benchmarkSentence(row: BenchmarkedRow, b: ShownBenchmark): string {
   const when = capitalised(periodPhrase(b.period_start, b.period_end));
   const phrase = PHRASES[row.kpi] ?? ((v: string) => `our figure was ${v}`);
-  const pub = published(b.council_published, b.symbols.council_published, row.unit);
+  const ofUs = publishedForUs(b, row.unit);
   let ours: string;
-  if (b.council_same_period === 'c') ours = `${phrase('c (suppressed: a small number)')} (the Department for Education published ${pub} for us)`;
-  else if (b.council_same_period !== null) ours = `${phrase(withUnit(b.council_same_period, row.unit))} (the Department for Education published ${pub} for us)`;
-  else if (b.council_published !== null) ours = `the Department for Education published ${pub} for us (our own figure for that year is not available)`;
-  else ours = `our figure is ${pub} (and our own figure for that year is not available)`;
+  if (b.council_same_period === 'c') ours = `${phrase('c (suppressed: a small number)')} (${ofUs})`;
+  else if (b.council_same_period !== null) ours = `${phrase(shown(b.council_same_period, row.unit))} (${ofUs})`;
+  else ours = `${ofUs}, and our own figure for that year is not available`;
   const others = [
     `England ${published(b.england, b.symbols.england, row.unit)}`,
     ...(b.region_name ? [`${b.region_name} ${published(b.region, b.symbols.region, row.unit)}`] : []),
-    ...(b.statistical_neighbours?.mean !== null && b.statistical_neighbours !== null ? [`our statistical neighbours ${withUnit(b.statistical_neighbours.mean, row.unit)} on average`] : []),
+    ...(b.statistical_neighbours?.mean !== null && b.statistical_neighbours !== null ? [`our statistical neighbours ${shown(b.statistical_neighbours.mean, row.unit)} on average`] : []),
   ];
   return `${when}, ${ours}; ${others.join(', ')}.`;
 }
@@ -91,7 +107,7 @@ export function rankSentence(row: BenchmarkedRow, b: ShownBenchmark): string {
       : `Not ranked: the council has no published figure for that year (${b.of} local authorities have one).`;
   const sn = b.statistical_neighbours;
   if (!sn) return rank;
-  const median = sn.median === null ? '' : `, median ${withUnit(sn.median, row.unit)}`;
+  const median = sn.median === null ? '' : `, median ${shown(sn.median, row.unit)}`;
   const missing = sn.missing.length > 0 ? `; no published figure for ${sn.missing.join(', ')}` : '';
   return `${rank} Statistical neighbours: ${sn.count} with a figure${median}${missing}.`;
 }
@@ -136,7 +152,7 @@ function chart(row: BenchmarkedRow, b: ShownBenchmark, id: string, description: 
     out.push(
       `<text x="${LABEL_W - 8}" y="${fixed(y + BAR_H / 2 + 4)}" text-anchor="end" font-size="13" fill="#1a1a1a">${esc(x.label)}</text>`,
       `<rect x="${LABEL_W}" y="${y}" width="${fixed(width)}" height="${BAR_H}" fill="${x.ours ? '#1d3f6e' : '#6b6b6b'}"/>`,
-      `<text x="${fixed(LABEL_W + width + 6)}" y="${fixed(y + BAR_H / 2 + 4)}" font-size="13" fill="#1a1a1a">${esc(withUnit(x.value, row.unit))}</text>`,
+      `<text x="${fixed(LABEL_W + width + 6)}" y="${fixed(y + BAR_H / 2 + 4)}" font-size="13" fill="#1a1a1a">${esc(shown(x.value, row.unit))}</text>`,
     );
   });
   out.push('</svg>');
@@ -145,7 +161,7 @@ function chart(row: BenchmarkedRow, b: ShownBenchmark, id: string, description: 
 
 function table(row: BenchmarkedRow, b: ShownBenchmark): string {
   const line = (label: string, value: string) => `<tr><th scope="row">${esc(label)}</th><td class="num">${esc(value)}</td></tr>`;
-  const ours = b.council_same_period === 'c' ? 'c (suppressed: a small number)' : b.council_same_period === null ? 'not available' : withUnit(b.council_same_period, row.unit);
+  const ours = b.council_same_period === 'c' ? 'c (suppressed: a small number)' : b.council_same_period === null ? 'not available' : shown(b.council_same_period, row.unit);
   return [
     '<table class="data benchmark-table">',
     `<caption>The figures behind the comparison: ${esc(row.title)}, ${esc(periodLabel(b.period_start, b.period_end))}</caption>`,
@@ -155,8 +171,8 @@ function table(row: BenchmarkedRow, b: ShownBenchmark): string {
     line('Our published figure (Department for Education)', published(b.council_published, b.symbols.council_published, row.unit)),
     line('England', published(b.england, b.symbols.england, row.unit)),
     line(b.region_name ?? 'Our region', published(b.region, b.symbols.region, row.unit)),
-    line('Statistical neighbours, mean', b.statistical_neighbours?.mean === null || !b.statistical_neighbours ? 'not available' : withUnit(b.statistical_neighbours.mean, row.unit)),
-    line('Statistical neighbours, median', b.statistical_neighbours?.median === null || !b.statistical_neighbours ? 'not available' : withUnit(b.statistical_neighbours.median, row.unit)),
+    line('Statistical neighbours, mean', b.statistical_neighbours?.mean === null || !b.statistical_neighbours ? 'not available' : shown(b.statistical_neighbours.mean, row.unit)),
+    line('Statistical neighbours, median', b.statistical_neighbours?.median === null || !b.statistical_neighbours ? 'not available' : shown(b.statistical_neighbours.median, row.unit)),
     line('Rank', b.rank === null ? 'not ranked' : `${b.rank} of ${b.of}`),
     line('Quartile', b.quartile ?? 'none'),
     '</tbody></table>',
