@@ -32,7 +32,8 @@ export interface ValidatedReject {
 export interface ValidatedFile {
   file: string;
   list: string | null;
-  status: 'ok' | 'rejected' | 'after_as_of' | 'duplicate';
+  /** `ignored`: a benchmark file holding nothing the benchmarks read (the reason names its header). */
+  status: 'ok' | 'rejected' | 'after_as_of' | 'duplicate' | 'ignored';
   reason: string | null;
   rowsRead: number;
   rowsLoaded: number;
@@ -86,7 +87,7 @@ export async function validateLanding(input: { landing: string; asOf: string; ma
         out.push({
           file: f.relPath,
           list: f.list,
-          status: r.status === 'loaded' ? 'ok' : 'rejected',
+          status: r.status === 'loaded' ? 'ok' : r.status,
           reason: rec?.reason ?? null,
           rowsRead: r.rowsRead,
           rowsLoaded: r.rowsLoaded,

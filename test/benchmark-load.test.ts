@@ -10,6 +10,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadFile } from '../activities/load-file.js';
 import { migrate } from '../activities/migrate.js';
+import { formatValidation, validateLanding } from '../activities/validate.js';
 import { pullSources } from '../activities/pull.js';
 import { Warehouse } from '../activities/warehouse.js';
 import { DEFAULT_BENCHMARK_INDICATORS, mapVersion } from '../core/benchmark-indicators.js';
@@ -225,5 +226,18 @@ describe('the statistical neighbour model', () => {
       status: 'rejected',
       reason: 'benchmark files must be .csv (EES open data, or the statistical neighbour CSV) or .xlsx (the statistical neighbour workbook), not ".txt"',
     });
+  });
+});
+
+describe('csc-kpi validate', () => {
+  it('reports benchmark files as a night would: loaded with their rejects by line, ignored ones as ignored', async () => {
+    const files = await validateLanding({ landing: t.landing, asOf: '2016-06-30' });
+    const byName = new Map(files.map((f) => [f.file, f]));
+    expect(byName.get('benchmarks/c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv')).toMatchObject({ status: 'ok', rowsRead: 16, rowsLoaded: 11, rowsRejected: 5 });
+    expect(byName.get('benchmarks/la_children_looked_after_2024.csv')).toMatchObject({ status: 'ignored' });
+    const text = formatValidation(files);
+    expect(text).toContain('IGNORED     benchmarks/la_children_looked_after_2024.csv (benchmarks)');
+    expect(text).toContain('            - line 14, column “rereferral_percent”: rereferral_percent is not a number or an EES symbol (c, x, z, low, k, u, :, ~)');
+    expect(text).toContain('REJECTED    benchmarks/notes.txt');
   });
 });
