@@ -19,7 +19,7 @@ import { exportWarehouse } from './export-warehouse.js';
 import { detectBaselines, type DetectBaselinesInput, type DetectBaselinesResult } from './detect-baselines.js';
 import { readKpiCatalogue } from './kpi-files.js';
 import { describePaths, homeDir, privateDir, sealDuckDbFiles, tightenHome } from './file-modes.js';
-import { servedFoldersGuard, type ServedFolders } from './served-folders.js';
+import { servedFoldersGuard, servedLaCode, type ServedFolders } from './served-folders.js';
 import { shownName } from '../core/shown-text.js';
 import { readLimits } from './limits-config.js';
 import { joinNight } from './join-night.js';
@@ -137,13 +137,15 @@ export function createActivities(deps: ActivityDeps = {}) {
 
     async computeKpis(input: { home: string; asOf: string; workflowId: string; runId: string }): Promise<ComputeResult> {
       return withWarehouse({ home: input.home }, async (w) => {
+        // A region's worker serves several councils: each night's council code is its own.
+        const laCode = deps.served ? await servedLaCode(deps.served, input.home) : undefined;
         const r = await computeKpis(w, {
           ...input,
           ...(deps.kpiDir ? { kpiDir: deps.kpiDir } : {}),
           freshnessPath: deps.freshnessConfig,
           benchmarkIndicatorsPath: deps.benchmarkIndicators,
           councilConfigPath: deps.councilConfig,
-          env: deps.councilEnv,
+          env: laCode ? { ...(deps.councilEnv ?? process.env), CSC_KPI_LA_CODE: laCode } : deps.councilEnv,
         });
         log().info('computed KPIs', { kpis: r.kpis.length });
         return r;
