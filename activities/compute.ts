@@ -6,6 +6,8 @@
  * than computed again, where that cannot change them (activities/kpi-reuse.ts).
  * A KPI reading a list with no extract on or before D gets null figures with that reason
  * (activities/source-freshness.ts), never an empty cohort's "none received".
+ * Then the benchmarks (activities/benchmarks.ts): each KPI against England, its region and its
+ * statistical neighbours, with its own SQL over the benchmark year, into `kpi.benchmarks`.
  * Re-running for the same run replaces that run's rows. Only figures leave: drill-through rows
  * (child and worker ids) stay in the warehouse. The freshness configuration is checked here too,
  * so a broken one stops the night before anything is computed, as a broken code mapping does.

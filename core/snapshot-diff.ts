@@ -8,6 +8,7 @@
  *   extract changed past rows (or, when the definition version also changed, because the
  *   definition did: flagged, since then it is not a restatement of the same figure). The as-of
  *   point itself is a current value, not a restatement, when A and B share their as-of date.
+ * - benchmark years: a KPI whose benchmark year moved (a new year published; core/benchmark.ts).
  *
  * The source rows behind a restatement come from the warehouse (activities/snapshot-restatements.ts);
  * this module only says which (KPI, period) pairs to look for, the date window each covers, and
