@@ -26,11 +26,11 @@ async function textOrNull(path: string): Promise<string | null> {
   }
 }
 
-/** The indicator map; checked against the catalogue's KPI ids when they are given. */
-export async function readBenchmarkIndicators(path = BENCHMARK_INDICATORS_PATH, kpis?: ReadonlySet<string>): Promise<BenchmarkIndicators> {
+/** The indicator map (core/benchmark-indicators.ts). */
+export async function readBenchmarkIndicators(path = BENCHMARK_INDICATORS_PATH): Promise<BenchmarkIndicators> {
   const text = await textOrNull(path);
   if (text === null) return DEFAULT_BENCHMARK_INDICATORS;
-  const parsed = parseBenchmarkIndicators(text, path === BENCHMARK_INDICATORS_PATH ? BENCHMARK_INDICATORS_CONFIG : path, kpis);
+  const parsed = parseBenchmarkIndicators(text, path === BENCHMARK_INDICATORS_PATH ? BENCHMARK_INDICATORS_CONFIG : path);
   if (!parsed.value) {
     throw ApplicationFailure.nonRetryable(`The benchmark indicator map has errors; fix them and re-run:\n${parsed.errors.join('\n')}`, 'BadBenchmarkIndicators');
   }

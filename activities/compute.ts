@@ -107,7 +107,8 @@ export async function computeKpis(w: Warehouse, input: ComputeInput): Promise<Co
   const mappings = await readCodeMappings(input.mappingsPath);
   await readFreshnessConfig(input.freshnessPath);
   const defs = await readKpiCatalogue({ dir: input.kpiDir, mappings });
-  const benchmarkMap = await readBenchmarkIndicators(input.benchmarkIndicatorsPath, new Set(defs.map((d) => d.meta.id)));
+  // An entry for a KPI the catalogue does not hold is left unused: a catalogue may be a subset.
+  const benchmarkMap = await readBenchmarkIndicators(input.benchmarkIndicatorsPath);
   const council = await readCouncilIdentity(input.councilConfigPath, input.env);
   const drills = await drillFiles();
   const kpis: ComputeResult['kpis'] = [];

@@ -92,10 +92,11 @@ const sha256 = (s: string): string => `sha256:${createHash('sha256').update(s).d
 const key = (name: string): string => name.trim().toLowerCase();
 
 /**
- * Parses the map's text and checks it against the KPI catalogue (when given): every id a KPI, and
- * no column name claimed by two indicators (a cell must belong to one). Errors, never a throw.
+ * Parses the map's text and checks it: no column name claimed by two indicators (a cell must
+ * belong to one). An entry for a KPI id the catalogue does not hold is not an error — a council's
+ * catalogue may be a subset — it is simply never read. Errors, never a throw.
  */
-export function parseBenchmarkIndicators(text: string, file = BENCHMARK_INDICATORS_CONFIG, kpis?: ReadonlySet<string>): { value?: BenchmarkIndicators; errors: string[] } {
+export function parseBenchmarkIndicators(text: string, file = BENCHMARK_INDICATORS_CONFIG): { value?: BenchmarkIndicators; errors: string[] } {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -104,15 +105,14 @@ export function parseBenchmarkIndicators(text: string, file = BENCHMARK_INDICATO
   }
   const parsed = benchmarkIndicatorsFile.safeParse(json);
   if (!parsed.success) return { errors: parsed.error.issues.map((i) => `${file}: ${i.path.join('.') || '(top level)'}: ${i.message}`) };
-  const errors = checkIndicators(parsed.data, file, kpis);
+  const errors = checkIndicators(parsed.data, file);
   return errors.length > 0 ? { errors } : { value: parsed.data, errors };
 }
 
-export function checkIndicators(map: BenchmarkIndicators, file = BENCHMARK_INDICATORS_CONFIG, kpis?: ReadonlySet<string>): string[] {
+export function checkIndicators(map: BenchmarkIndicators, file = BENCHMARK_INDICATORS_CONFIG): string[] {
   const errors: string[] = [];
   const owner = new Map<string, string>();
   for (const [kpi, entry] of Object.entries(map.indicators)) {
-    if (kpis && !kpis.has(kpi)) errors.push(`${file}: indicators.${kpi}: not a KPI of the catalogue (sql/kpi/${kpi}.sql does not exist)`);
     for (const c of entry.columns) {
       const before = owner.get(key(c.name));
       if (before !== undefined && before !== kpi) errors.push(`${file}: indicators.${kpi}: the column "${c.name}" is also an indicator of ${before}; a column can serve one KPI only`);

@@ -23,7 +23,8 @@ export const laCode = z
   .pipe(z.string().regex(/^(\d{3}|E\d{8})$/, LA_CODE_RULE));
 
 export const councilConfigFile = z.strictObject({
-  version: z.literal(1),
+  /** The file's format; 1 when left out (the file is small enough to be written by hand). */
+  version: z.literal(1).default(1),
   /** Null: not set yet (no benchmarks until it is). */
   la_code: laCode.nullable(),
   /** The council's name, to find it in a statistical neighbour file that names rather than codes it. */
