@@ -19,6 +19,7 @@
  * extract (the newest on or before as-of) is dated on or after the period's end, and holds a row
  * dated (by the list's event date: referral, plan start, role start…) on or before its start.
  */
+import { createHash } from 'node:crypto';
 import { benchmarkVersion, type BenchmarkIndicators } from '../core/benchmark-indicators.js';
 import { benchmarkYears, capitalised, compare, differsBeyondTolerance, findCouncil, periodLabel, periodPhrase, type BenchmarkValueRow, type BenchmarkYear, type NeighbourModel } from '../core/benchmark.js';
 import { CONTRACTS } from '../core/contracts/lists.js';
@@ -28,7 +29,9 @@ import type { KpiDefinition } from '../core/kpi-definition.js';
 import type { Benchmark } from '../core/metrics-contract.js';
 import { quoteIdent as q } from '../core/sql-text.js';
 import type { NeighbourEntry } from '../core/statistical-neighbours.js';
+import { reusability } from '../core/kpi-reuse.js';
 import { eventDateExpr } from './detect-baselines.js';
+import type { ReuseLookups, ReusePlan } from './kpi-reuse.js';
 import type { Warehouse } from './warehouse.js';
 
 export const NO_COMPARATOR =
@@ -39,6 +42,8 @@ export interface BenchmarkInput {
   runId: string;
   map: BenchmarkIndicators;
   council: CouncilIdentity | null;
+  /** The KPIs' reuse look-ups (activities/kpi-reuse.ts); without them every benchmark is worked out afresh. */
+  lookups?: ReuseLookups;
 }
 
 interface Outcome {
@@ -198,23 +203,63 @@ async function benchmarkOf(w: Warehouse, d: KpiDefinition, i: BenchmarkInput, mo
   return { version, benchmark, notes, files: [year.sha256, ...(usedNeighbours && model ? [model.sha256] : [])] };
 }
 
-/** Every KPI's benchmark for the run into kpi.benchmarks (replacing the run's earlier ones). */
-export async function computeBenchmarks(w: Warehouse, defs: readonly KpiDefinition[], i: BenchmarkInput): Promise<void> {
+/**
+ * What a KPI's benchmark is worked out from, hashed: its definition and input extracts and the
+ * release (as the KPI's own reuse sees them, activities/kpi-reuse.ts), its map entry, every benchmark
+ * file in the folder (what each is, under which map) and the council. Null for a KPI whose SQL may
+ * not be reused. The same key, and no fact dated since, means the same benchmark: the benchmark
+ * period ends on or before tonight's extract, so as-of only cuts off dates the extract already holds.
+ */
+async function inputsKey(w: Warehouse, d: KpiDefinition, i: BenchmarkInput, version: string | null): Promise<{ key: string; plan: ReusePlan } | null> {
+  const plan = reusability(d);
+  if (!plan.reusable || !i.lookups) return null;
+  const files = await w.rows<{ sha256: string; kind: string; map_version: string }>(
+    `SELECT sha256, kind, map_version FROM meta.benchmark_files SEMI JOIN meta.benchmark_files_in_folder USING (sha256) ORDER BY sha256`,
+  );
+  const key = JSON.stringify([d.version, version, await i.lookups.inputsOf(plan, i.asOf), files, i.council]);
+  return { key: createHash('sha256').update(key).digest('hex'), plan };
+}
+
+/** The benchmark of an earlier run with the same inputs, if nothing dated since could change it. */
+async function earlierOutcome(w: Warehouse, d: KpiDefinition, i: BenchmarkInput, k: { key: string; plan: ReusePlan }): Promise<(Outcome & { runId: string }) | null> {
+  const [r] = await w.rows<{ run_id: string; as_of: string; benchmark_version: string | null; benchmark: string | null; notes: string[]; files_used: string[] }>(
+    `SELECT run_id, strftime(as_of, '%Y-%m-%d') AS as_of, benchmark_version, benchmark::VARCHAR AS benchmark, notes, files_used
+     FROM kpi.benchmarks WHERE kpi = $kpi AND inputs_key = $key AND as_of <= $as_of::DATE AND run_id <> $run
+     ORDER BY as_of DESC LIMIT 1`,
+    { kpi: d.meta.id, key: k.key, as_of: i.asOf, run: i.runId },
+  );
+  if (!r || (await i.lookups!.factsDatedBetween(k.plan, r.as_of, i.asOf))) return null;
+  return { runId: r.run_id, version: r.benchmark_version, benchmark: r.benchmark === null ? null : (JSON.parse(r.benchmark) as Benchmark), notes: r.notes, files: r.files_used };
+}
+
+/** Every KPI's benchmark for the run into kpi.benchmarks (replacing the run's earlier ones); returns how many were copied from an earlier run. */
+export async function computeBenchmarks(w: Warehouse, defs: readonly KpiDefinition[], i: BenchmarkInput): Promise<number> {
   await w.run('DELETE FROM kpi.benchmarks WHERE run_id = $run', { run: i.runId });
   const model = await neighbourModel(w);
   const names = await laNames(w);
+  let reused = 0;
   for (const d of defs) {
-    const o = await benchmarkOf(w, d, i, model, names);
-    await w.run('INSERT INTO kpi.benchmarks VALUES ($run, $kpi, $as_of::DATE, $version, $benchmark::JSON, $notes::JSON::VARCHAR[], $files::JSON::VARCHAR[])', {
-      run: i.runId,
-      kpi: d.meta.id,
-      as_of: i.asOf,
-      version: o.version,
-      benchmark: o.benchmark === null ? null : JSON.stringify(o.benchmark),
-      notes: JSON.stringify(o.notes),
-      files: JSON.stringify(o.files),
-    });
+    const entry = i.map.indicators[d.meta.id];
+    const k = entry ? await inputsKey(w, d, i, benchmarkVersion(d.meta.id, entry)) : null;
+    const earlier = k ? await earlierOutcome(w, d, i, k) : null;
+    const o = earlier ?? (await benchmarkOf(w, d, i, model, names));
+    if (earlier) reused++;
+    await w.run(
+      `INSERT INTO kpi.benchmarks VALUES ($run, $kpi, $as_of::DATE, $version, $benchmark::JSON, $notes::JSON::VARCHAR[], $files::JSON::VARCHAR[], $key, $from)`,
+      {
+        run: i.runId,
+        kpi: d.meta.id,
+        as_of: i.asOf,
+        version: o.version,
+        benchmark: o.benchmark === null ? null : JSON.stringify(o.benchmark),
+        notes: JSON.stringify(o.notes),
+        files: JSON.stringify(o.files),
+        key: k?.key ?? null,
+        from: earlier?.runId ?? null,
+      },
+    );
   }
+  return reused;
 }
 
 /** A run's benchmarks as publishing reads them. */

@@ -144,7 +144,7 @@ export async function computeKpis(w: Warehouse, input: ComputeInput): Promise<Co
       kpis.push({ kpi: d.meta.id, value: headline?.value ?? null, periodEnd: headlinePeriodEnd(d.meta.basis, input.asOf), definitionVersion: d.version });
     }
     const t2 = performance.now();
-    await computeBenchmarks(w, defs, { asOf: input.asOf, runId: input.runId, map: benchmarkMap, council });
+    await computeBenchmarks(w, defs, { asOf: input.asOf, runId: input.runId, map: benchmarkMap, council, lookups: input.reuse === false ? undefined : lookups });
     timed('(benchmarks)', t2);
   });
   return { kpis, pointsReused };

@@ -19,7 +19,7 @@ import { pullSources } from '../activities/pull.js';
 import { Warehouse } from '../activities/warehouse.js';
 import { projectPath } from '../core/project-root.js';
 import type { MetricsFile } from '../core/metrics-contract.js';
-import { benchmarkLanding, benchmarkOf, csv, EES_HEAD, eesRow, neighbourCsv, night, put, type BenchmarkNight } from './helpers/benchmark-night.js';
+import { benchmarkLanding, benchmarkOf, csv, EES_HEAD, eesRow, neighbourCsv, night, put, rows, type BenchmarkNight } from './helpers/benchmark-night.js';
 import { csvOf } from './helpers/kpi-harness.js';
 
 const AS_OF = '2015-06-30';
@@ -101,13 +101,16 @@ const SN = neighbourCsv([['302', 'Barnet', [['Bexley', 'Extremely Close'], ['202
 
 let t: BenchmarkNight;
 let first: MetricsFile;
+let firstRun: string;
 
 beforeAll(async () => {
   t = await benchmarkLanding();
   await put(t, 'case-system', { 'referrals_2015-04-30.csv': REFERRALS });
   await put(t, 'hr', { 'workforce_2015-04-30.csv': WORKFORCE });
   await put(t, 'benchmarks', { 'c1_children_in_need_referrals_and_rereferrals_2013_to_2016.csv': C1, 'csww_indicators_2014_to_2015.csv': CSWW, 'statistical_neighbours.csv': SN });
-  first = (await night(t, AS_OF, { laCode: '302' })).metrics;
+  const n = await night(t, AS_OF, { laCode: '302' });
+  first = n.metrics;
+  firstRun = n.runId;
 });
 
 describe('a night with benchmark files', () => {
@@ -191,6 +194,28 @@ describe('a night with benchmark files', () => {
     expect(benchmarkOf(unset, 'avg_caseload').notes).toContain(
       'No benchmark: the council’s LA code is not set. Set CSC_KPI_LA_CODE, or la_code in config/council.json, to the council’s old (3-digit) or new (E…) code.',
     );
+  });
+
+  it('a quiet night copies each benchmark from the last night with the same inputs, and it is the same', async () => {
+    // Two nights: the first night's shared-SQL hash was taken before the warehouse was ever reopened,
+    // and DuckDB prints a stored macro a little differently (activities/kpi-reuse.ts), so the KPIs'
+    // own points are not reused from it either; the second quiet night copies from the first.
+    await night(t, '2015-07-01', { laCode: '302' });
+    const quiet = await night(t, '2015-07-02', { laCode: '302' });
+    const copied = await rows<{ kpi: string; reused_from_run: string | null }>(
+      t,
+      `SELECT kpi, reused_from_run FROM kpi.benchmarks WHERE run_id = $run AND benchmark_version IS NOT NULL ORDER BY kpi`,
+      { run: quiet.runId },
+    );
+    // All five KPIs of the map: their SQL, extracts, benchmark files and council are as the night before.
+    expect(copied.filter((r) => r.reused_from_run === null)).toEqual([]);
+    expect(copied).toHaveLength(5);
+    for (const kpi of ['re_referral_12m_pct', 'agency_rate_fte_pct', 'turnover_rate_fte_pct', 'avg_caseload', 'cp_repeat_plan_pct']) {
+      expect(benchmarkOf(quiet.metrics, kpi).benchmark, kpi).toEqual(benchmarkOf(first, kpi).benchmark);
+    }
+    // The benchmarks' own notes too (the KPIs' notes, such as an extract's age, move with as-of).
+    const notes = async (run: string) => rows(t, 'SELECT kpi, notes, files_used FROM kpi.benchmarks WHERE run_id = $run ORDER BY kpi', { run });
+    expect(await notes(quiet.runId)).toEqual(await notes(firstRun));
   });
 
   it('an edit to one KPI’s map entry is a definition_changed event for that KPI’s benchmark only', async () => {

@@ -57,6 +57,9 @@ CREATE TABLE IF NOT EXISTS meta.benchmark_files_in_folder (
 -- kpi.benchmarks: per run and KPI, the comparison published as metrics[].benchmark (JSON, null
 -- when there is none), its notes in words, the benchmark definition version (the KPI's entry in the
 -- indicator map; null without one) and the benchmark files it read.
+-- `inputs_key` hashes everything the row was worked out from (the KPI's definition and input
+-- extracts, the release, the map entry, the benchmark files, the council), so a quiet night copies
+-- it (`reused_from_run`) instead of running the KPI's SQL over the benchmark year again.
 CREATE TABLE IF NOT EXISTS kpi.benchmarks (
   run_id            VARCHAR NOT NULL,
   kpi               VARCHAR NOT NULL,
@@ -64,5 +67,7 @@ CREATE TABLE IF NOT EXISTS kpi.benchmarks (
   benchmark_version VARCHAR,
   benchmark         JSON,
   notes             VARCHAR[] NOT NULL,
-  files_used        VARCHAR[] NOT NULL
+  files_used        VARCHAR[] NOT NULL,
+  inputs_key        VARCHAR,
+  reused_from_run   VARCHAR
 );
