@@ -8,7 +8,8 @@
  * - a year's figures come from one file: of the files giving that year, the one whose name sorts
  *   last (DfE names each release by its span, `…_2013_to_2025.csv`, so the newest release wins);
  * - published values are as the file gives them; a symbol is a null value with the symbol in
- *   `symbols` (council, England, region) — a `u`-flagged number is a value (core/ees-cells.ts);
+ *   `symbols.council_published` for the council's own (as the spec's example has it), and in a note
+ *   for England's or the region's — a `u`-flagged number is a value (core/ees-cells.ts);
  * - `rank` among the local authorities with a value that year, 1 = best by the KPI's polarity,
  *   ties share the best rank (1, 2, 2, 4); `of` how many had a value; quartile A when
  *   rank ≤ of/4, B ≤ of/2, C ≤ 3·of/4, else D (exact integer comparisons);
@@ -18,7 +19,7 @@
  * - a row appearing twice (same level, area and year in one file) counts once, the first by line.
  */
 import { dateInWords, parseIso } from './dates.js';
-import { newLaCode, oldLaCode, LEVELS, type EesSymbol } from './ees-cells.js';
+import { newLaCode, oldLaCode, LEVELS, SYMBOL_WORDS, type EesSymbol } from './ees-cells.js';
 import { periodOf, type PeriodType } from './benchmark-indicators.js';
 import { mean1, median1, quartileOf, ranksOf } from './region-rollup.js';
 import { normaliseLaName, type NeighbourEntry } from './statistical-neighbours.js';
@@ -200,6 +201,12 @@ export function compare(i: CompareInput): { comparison: Comparison; notes: strin
     .sort(byLine)
     .find((r) => (regionCode && r.region_code?.trim().toUpperCase() === regionCode) || (!regionCode && regionName && r.region_name?.trim().toLowerCase() === regionName.toLowerCase()));
 
+  // The spec's `symbols` names the council's own; England's and the region's are said in words.
+  for (const [who, r] of [['England', england], [regional?.region_name?.trim() || regionName || 'the region', regional]] as const) {
+    const s = asSymbol(r?.symbol);
+    if (s) notes.push(`${i.year.file} gives ${who}'s figure ${when} as “${s}” (${SYMBOL_WORDS[s]})${r?.value === null ? ', so it is not shown' : ''}.`);
+  }
+
   const withValue = las.rows.filter((r): r is BenchmarkValueRow & { value: number } => r.value !== null);
   const ranked = ranksOf(withValue, i.polarity);
   const myRank = mine ? (ranked.find((r) => r.line === mine.line && r.file_sha256 === mine.file_sha256)?.rank ?? null) : null;
@@ -245,7 +252,7 @@ export function compare(i: CompareInput): { comparison: Comparison; notes: strin
       rank: myRank,
       of,
       quartile: myRank === null ? null : quartileOf(myRank, of),
-      symbols: { council_published: asSymbol(mine?.symbol), england: asSymbol(england?.symbol), region: asSymbol(regional?.symbol) },
+      symbols: { council_published: asSymbol(mine?.symbol) },
     },
     notes,
     usedNeighbours,

@@ -42,6 +42,18 @@ export type EesCell = { value: number | null; symbol: EesSymbol | null } | { pro
 const NUMBER = /^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
 const WITH_U = /^([-+]?(\d+(\.\d*)?|\.\d+))\s*u$/i;
 
+/** What a symbol says, in words. */
+export const SYMBOL_WORDS: Readonly<Record<EesSymbol, string>> = {
+  c: 'suppressed',
+  x: 'not available',
+  z: 'not applicable',
+  low: 'rounds to 0',
+  k: 'rounds to 0',
+  u: 'low reliability',
+  ':': 'not available',
+  '~': 'rounds to 0',
+};
+
 export const CELL_RULE = `not a number or an EES symbol (${EES_SYMBOLS.join(', ')})`;
 
 /** What one indicator cell says. */

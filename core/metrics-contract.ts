@@ -34,8 +34,9 @@ const eesSymbol = z.enum(EES_SYMBOLS);
  * "Is that good?" (spec benchmarks.md, core/benchmark.ts): the council beside England, its region
  * and its statistical neighbours for the latest year DfE published that the council's own data
  * covers. Published values are as the file gives them; `council_same_period` is the KPI's own SQL
- * over the same period; `symbols` holds the EES symbol standing in for (or, `u`, flagging) each
- * published single value, null where the file gave a plain number.
+ * over the same period; `symbols.council_published` is the EES symbol standing in for (or, `u`,
+ * flagging) the council's published value, null where the file gave a plain number (England's or
+ * the region's symbol is said in the notes).
  */
 export const benchmark = z.object({
   file: z.string(),
@@ -60,7 +61,7 @@ export const benchmark = z.object({
   rank: z.number().int().positive().nullable(),
   of: z.number().int().nonnegative(),
   quartile: z.enum(['A', 'B', 'C', 'D']).nullable(),
-  symbols: z.object({ council_published: eesSymbol.nullable(), england: eesSymbol.nullable(), region: eesSymbol.nullable() }),
+  symbols: z.object({ council_published: eesSymbol.nullable() }),
 });
 
 export const metricRow = z.object({

@@ -8,6 +8,7 @@
  * core/report-html.ts calls `benchmarkSection` once per KPI.
  */
 import { capitalised, periodLabel, periodPhrase } from './benchmark.js';
+import { SYMBOL_WORDS, type EesSymbol } from './ees-cells.js';
 import type { Benchmark } from './metrics-contract.js';
 import { escapeHtml, isPercent, withUnit } from './report-html.js';
 import { visibleControls } from './shown-text.js';
@@ -43,21 +44,10 @@ const PHRASES: Record<string, (v: string) => string> = {
   avg_caseload: (v) => `our average caseload was ${v}`,
 };
 
-const SYMBOL_WORDS: Record<string, string> = {
-  c: 'suppressed',
-  x: 'not available',
-  z: 'not applicable',
-  low: 'rounds to 0',
-  k: 'rounds to 0',
-  u: 'low reliability',
-  ':': 'not available',
-  '~': 'rounds to 0',
-};
-
 /** A published value in words: the figure (with a low-reliability flag), or what its symbol means. */
 function published(v: number | null, symbol: string | null, unit: string): string {
   if (v !== null) return symbol === 'u' ? `${shown(v, unit)} (low reliability)` : shown(v, unit);
-  return symbol ? `not published (${symbol}: ${SYMBOL_WORDS[symbol] ?? 'a symbol'})` : 'not published';
+  return symbol ? `not published (${symbol}: ${SYMBOL_WORDS[symbol as EesSymbol] ?? 'a symbol'})` : 'not published';
 }
 
 function ordinal(n: number): string {
@@ -91,8 +81,8 @@ export function benchmarkSentence(row: BenchmarkedRow, b: ShownBenchmark): strin
   else if (b.council_same_period !== null) ours = `${phrase(shown(b.council_same_period, row.unit))} (${ofUs})`;
   else ours = `${ofUs}, and our own figure for that year is not available`;
   const others = [
-    `England ${published(b.england, b.symbols.england, row.unit)}`,
-    ...(b.region_name ? [`${b.region_name} ${published(b.region, b.symbols.region, row.unit)}`] : []),
+    `England ${published(b.england, null, row.unit)}`,
+    ...(b.region_name ? [`${b.region_name} ${published(b.region, null, row.unit)}`] : []),
     ...(b.statistical_neighbours?.mean !== null && b.statistical_neighbours !== null ? [`our statistical neighbours ${shown(b.statistical_neighbours.mean, row.unit)} on average`] : []),
   ];
   return `${when}, ${ours}; ${others.join(', ')}.`;
@@ -169,8 +159,8 @@ function table(row: BenchmarkedRow, b: ShownBenchmark): string {
     '<tbody>',
     line('Our figure (same definition, tonight’s data)', ours),
     line('Our published figure (Department for Education)', published(b.council_published, b.symbols.council_published, row.unit)),
-    line('England', published(b.england, b.symbols.england, row.unit)),
-    line(b.region_name ?? 'Our region', published(b.region, b.symbols.region, row.unit)),
+    line('England', published(b.england, null, row.unit)),
+    line(b.region_name ?? 'Our region', published(b.region, null, row.unit)),
     line('Statistical neighbours, mean', b.statistical_neighbours?.mean === null || !b.statistical_neighbours ? 'not available' : shown(b.statistical_neighbours.mean, row.unit)),
     line('Statistical neighbours, median', b.statistical_neighbours?.median === null || !b.statistical_neighbours ? 'not available' : shown(b.statistical_neighbours.median, row.unit)),
     line('Rank', b.rank === null ? 'not ranked' : `${b.rank} of ${b.of}`),

@@ -133,7 +133,7 @@ describe('a night with benchmark files', () => {
       rank: 3,
       of: 4,
       quartile: 'C',
-      symbols: { council_published: null, england: null, region: null },
+      symbols: { council_published: null },
     });
     // 40.0 against 38.5: 1.5 percentage points apart, more than 1.
     expect(notes).toContain(

@@ -203,7 +203,7 @@ describe('the comparison', () => {
       rank: 3,
       of: 4,
       quartile: 'C',
-      symbols: { council_published: null, england: null, region: null },
+      symbols: { council_published: null },
     });
     expect(notes).toEqual([]);
   });
@@ -250,9 +250,13 @@ describe('the comparison', () => {
       rank: null,
       of: 4,
       quartile: null,
-      symbols: { council_published: 'c', england: 'x', region: 'z' },
+      symbols: { council_published: 'c' },
     });
-    expect(notes).toEqual([]);
+    // The spec's `symbols` has the council's own; England's and London's are said in words.
+    expect(notes).toEqual([
+      'c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv gives England\'s figure in 2014-15 as “x” (not available), so it is not shown.',
+      'c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv gives London\'s figure in 2014-15 as “z” (not applicable), so it is not shown.',
+    ]);
     const flagged = compare({ year: year(rows), rows, council: { oldCode: '312', newCode: null, name: null }, configuredName: null, polarity: 'lower', neighbours: null }).comparison;
     expect([flagged.council_published, flagged.symbols.council_published, flagged.rank]).toEqual([19.5, 'u', 1]);
   });

@@ -32,7 +32,7 @@ const EXAMPLE: Benchmark = {
   rank: 61,
   of: 150,
   quartile: 'B',
-  symbols: { council_published: null, england: null, region: null },
+  symbols: { council_published: null },
 };
 const REREFERRALS = { kpi: 're_referral_12m_pct', title: 'Re-referrals within 12 months (%)', unit: 'percent', polarity: 'lower' as const };
 
@@ -80,13 +80,13 @@ describe('how we compare, in words', () => {
 
   it('a census date and the 12 months to it are named as such; symbols are said in words', () => {
     const agency = { kpi: 'agency_rate_fte_pct', title: 'Agency social workers (% of FTE)', unit: 'percent', polarity: 'lower' as const };
-    const atDate = { ...EXAMPLE, time_period: '2014', period_start: '2014-09-30', period_end: '2014-09-30', council_same_period: null, council_published: null, england: null, symbols: { council_published: 'c' as const, england: 'x' as const, region: null }, statistical_neighbours: null, rank: null, quartile: null };
+    const atDate = { ...EXAMPLE, time_period: '2014', period_start: '2014-09-30', period_end: '2014-09-30', council_same_period: null, council_published: null, england: null, symbols: { council_published: 'c' as const }, statistical_neighbours: null, rank: null, quartile: null };
     expect(benchmarkSentence(agency, atDate)).toBe(
-      'At 30 September 2014, the Department for Education’s figure for us is suppressed (c), and our own figure for that year is not available; England not published (x: not available), London 21.7%.',
+      'At 30 September 2014, the Department for Education’s figure for us is suppressed (c), and our own figure for that year is not available; England not published, London 21.7%.',
     );
     expect(rankSentence(agency, atDate)).toBe('Not ranked: the council has no published figure for that year (150 local authorities have one).');
     const caseload = { kpi: 'avg_caseload', title: 'Average caseload (children per FTE)', unit: 'children per FTE', polarity: 'lower' as const };
-    const year = { ...EXAMPLE, time_period: '2014', period_start: '2013-10-01', period_end: '2014-09-30', council_same_period: 9.9, council_published: 10.1, symbols: { council_published: 'u' as const, england: null, region: null } };
+    const year = { ...EXAMPLE, time_period: '2014', period_start: '2013-10-01', period_end: '2014-09-30', council_same_period: 9.9, council_published: 10.1, symbols: { council_published: 'u' as const } };
     expect(benchmarkSentence(caseload, year)).toMatch(/^In the 12 months to 30 September 2014, our average caseload was 9\.9 children per FTE \(the Department for Education published 10\.1 children per FTE \(low reliability\) for us\); England 24\.0 children per FTE/);
   });
 
