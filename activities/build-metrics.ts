@@ -23,6 +23,7 @@ import { publishedBaselines } from './baselines.js';
 import { sourceAges } from './source-freshness.js';
 import { ignoredFolder } from './landing-walk.js';
 import { improvementPlanOf, tonightsPlan } from './improvement-plan.js';
+import { benchmarksOfRun } from './benchmarks.js';
 
 /** One row of kpi.values as publishing reads it. */
 export interface ValueRow {
@@ -148,7 +149,7 @@ async function sourceEntries(
   found: FoundFile[],
   asOf: string,
   ages: ReadonlyMap<string, SourceAge>,
-  /** Files used that usedExtracts does not know of: commentary shown tonight, tonight's plan tracker (core/plan-file.ts). */
+  /** Files used that usedExtracts does not know of: commentary shown tonight, tonight's plan tracker (core/plan-file.ts), the benchmark files read. */
   alsoUsed: ReadonlySet<string>,
   defs: readonly KpiDefinition[],
 ): Promise<SourceEntry[]> {
@@ -178,12 +179,15 @@ async function sourceEntries(
       ? 'rejected'
       : sheet && sheet.status !== 'loaded' && f.status !== 'after_as_of'
         ? (sheet.status as 'rejected' | 'ignored')
-        : replaced
-          ? 'superseded'
-          : f.status === 'new'
-            ? 'loaded'
-            : f.status;
-    const source = f.status === 'ignored' || !f.source ? ignoredFolder(f.relPath) : list ? `${f.source}/${list}` : f.source;
+        : !sheet && rec?.status === 'ignored' // a benchmark file holding nothing the benchmarks read
+          ? 'ignored'
+          : replaced
+            ? 'superseded'
+            : f.status === 'new'
+              ? 'loaded'
+              : f.status;
+    // Benchmark files are one source: what each turned out to be is in its reason and `used`.
+    const source = f.status === 'ignored' || !f.source ? ignoredFolder(f.relPath) : list && f.source !== 'benchmarks' ? `${f.source}/${list}` : f.source;
     const isUsed = loaded && status !== 'rejected' && status !== 'ignored' && !!f.sha256 && used.has(extractKey(f.sha256, sheet?.sheet));
     // A used file carries its source's age: for audits, every workbook used shares the newest completion.
     const age = isUsed ? ages.get(source) : undefined;
@@ -238,6 +242,7 @@ export async function buildMetrics(
   const ages = await sourceAges(w, input.asOf, freshness);
   const commentary = await commentaryOf(w, input.found);
   const commentaryUsed = new Set<string>();
+  const benchmarks = await benchmarksOfRun(w, input.runId);
   for (const d of defs) {
     const mine = rows.filter((r) => r.kpi === d.meta.id);
     for (const r of mine) {
@@ -263,6 +268,8 @@ export async function buildMetrics(
     notes.push(...stale.map(staleNote));
     const said = commentary.get(`${d.meta.id}|${cur.period_end.slice(0, 7)}`);
     if (said) commentaryUsed.add(said.sha256);
+    const bench = benchmarks.get(d.meta.id);
+    notes.push(...(bench?.notes ?? []).map(shownNote));
     metrics.push({
       kpi: d.meta.id,
       title: d.meta.title,
@@ -281,6 +288,7 @@ export async function buildMetrics(
       stale: stale.length > 0,
       notes,
       commentary: said ? { month: said.month, text: said.text, author_role: said.author_role, file: said.file } : null,
+      benchmark: bench?.benchmark ?? null,
     });
   }
   const planFile = await tonightsPlan(w, input.found);
@@ -293,7 +301,17 @@ export async function buildMetrics(
     metrics,
     series,
     baseline_events: baselines.events,
-    data_quality: { sources: await sourceEntries(w, input.found, input.asOf, ages, new Set([...commentaryUsed, ...(planFile?.sha256 ? [planFile.sha256] : [])]), defs), gaps },
+    data_quality: {
+      sources: await sourceEntries(
+        w,
+        input.found,
+        input.asOf,
+        ages,
+        new Set([...commentaryUsed, ...(planFile?.sha256 ? [planFile.sha256] : []), ...[...benchmarks.values()].flatMap((b) => b.files)]),
+        defs,
+      ),
+      gaps,
+    },
     improvement_plan: plan,
   });
 }

@@ -31,6 +31,7 @@ import {
 } from '../core/baseline-detect.js';
 import { baselineReason, currentOf, eventId, FIRST_PUBLISHED, sameEvent, type KnownEvent } from '../core/baseline-registry.js';
 import { BASELINES_CONFIG } from '../core/baseline-config.js';
+import { benchmarkDefinitionChanged } from '../core/benchmark-baseline.js';
 import { baselinePoint, isProvisional } from '../core/headline.js';
 import type { KpiDefinition } from '../core/kpi-definition.js';
 import { quoteIdent as q } from '../core/sql-text.js';
@@ -111,7 +112,7 @@ function valueExpr(c: Coded): string {
 }
 
 /** The list's event date: its required date that may not be after the extract (referral date, CIN start…). */
-function eventDateExpr(contract: ListContract): string {
+export function eventDateExpr(contract: ListContract): string {
   if (contract.list === 'audits') return 'coalesce(completed_date, scheduled_date)';
   const header = Object.entries(contract.columns).find(([, s]) => {
     const m = columnMeta(s);
@@ -258,6 +259,18 @@ async function detect(
       const before = versions.get(d.meta.id);
       if (!before) continue; // a KPI new to the catalogue: its first published figure is its baseline
       const e = definitionChanged({ kpi: d.meta.id, asOf, previousVersion: before, newVersion: d.version, previousSnapshot: prev.snapshot_id });
+      if (e) events.push(e);
+    }
+    // The benchmark's own definition (its indicator map entry), against the previous snapshot's.
+    const benchmarks = await w.rows<{ kpi: string; before: string | null; after: string | null }>(
+      `SELECT kpi, b.benchmark_version AS before, a.benchmark_version AS after
+       FROM (SELECT kpi, benchmark_version FROM kpi.benchmarks WHERE run_id = $prev) b
+       JOIN (SELECT kpi, benchmark_version FROM kpi.benchmarks WHERE run_id = $run) a USING (kpi)`,
+      { prev: prev.run_id, run: runId },
+    );
+    for (const b of benchmarks) {
+      if (!b.before || !b.after) continue; // a benchmark new (or gone) is not a changed one
+      const e = benchmarkDefinitionChanged({ kpi: b.kpi, asOf, previousVersion: b.before, newVersion: b.after, previousSnapshot: prev.snapshot_id });
       if (e) events.push(e);
     }
   }

@@ -25,6 +25,7 @@ const META_FILES = [
   'macros.sql',
   'landing_stats.sql',
   'commentary.sql',
+  'benchmarks.sql',
 ];
 
 /**

@@ -52,6 +52,11 @@ export function plainNameProblem(name: string): string | null {
 /** What a file name says: its list and extract date, or why it cannot be used. */
 export function classifyName(source: SourceKind, name: string): { list: string; extractDate: string | null } | { reason: string } {
   if (source === 'plan') return classifyPlanName(name);
+  if (source === 'benchmarks') {
+    // What a benchmark file is (EES values, the neighbour model, or nothing we read) is told by its header, at load.
+    if (name.startsWith('~$')) return { reason: 'an Excel lock file (the workbook was open when copied); it is not a statistical neighbour workbook' };
+    return { list: 'benchmarks', extractDate: null };
+  }
   if (source === COMMENTARY_SOURCE) {
     // Dated by the first day of the month it is about: a later month's commentary waits for its nights.
     const c = commentaryMonth(name);
@@ -142,6 +147,11 @@ export interface PullOptions {
   archive?: boolean;
   /** config/limits.json (activities/limits-config.ts); the defaults when not given. */
   limits?: Limits;
+  /**
+   * The indicator map's version (core/benchmark-indicators.ts): a benchmark file read under
+   * another is read again. Not given: only files found to hold nothing are read again.
+   */
+  benchmarkMapVersion?: string;
 }
 
 function sizeLimit(name: string, limits: Limits): { bytes: number; name: 'max_xlsx_bytes' | 'max_csv_bytes'; what: string } {
@@ -183,8 +193,8 @@ export async function pullSources(w: Warehouse, input: NightInput, options: Pull
   }
   const landingReal = await realpath(input.landing);
   const known = new Map(
-    (await w.rows<{ sha256: string; status: string; list: string | null }>(
-      'SELECT sha256, status, list FROM meta.files',
+    (await w.rows<KnownFile>(
+      'SELECT f.sha256, f.status, f.list, b.map_version FROM meta.files f LEFT JOIN meta.benchmark_files b USING (sha256)',
     )).map((r) => [r.sha256, r]),
   );
   const landingStats = new Map(
@@ -224,7 +234,7 @@ export async function pullSources(w: Warehouse, input: NightInput, options: Pull
         continue;
       }
       try {
-        found.push(await pullOne({ w, input, landingReal, known, landingStats, seenTonight, doArchive, limits }, base, join(dir, entry.name)));
+        found.push(await pullOne({ w, input, landingReal, known, landingStats, seenTonight, doArchive, limits, benchmarkMapVersion: options.benchmarkMapVersion }, base, join(dir, entry.name)));
       } catch (err) {
         const reason = err instanceof LandingReadError ? permanentFsReason(err.fsError, 'the file') : null;
         if (!reason) throw err instanceof LandingReadError ? err.fsError : err;
@@ -234,18 +244,37 @@ export async function pullSources(w: Warehouse, input: NightInput, options: Pull
   }
   await walkLandingRoot(input.landing, ignored, limits);
   await recordAuditFolder(w, found, unreadable.has('audits'));
+  await recordBenchmarkFolder(w, found, unreadable.has('benchmarks'));
   return [...found, ...ignored.entries()];
+}
+
+/** What the warehouse knows of a file's bytes (meta.files, and meta.benchmark_files for a benchmark file). */
+interface KnownFile {
+  sha256: string;
+  status: string;
+  list: string | null;
+  map_version: string | null;
+}
+
+/**
+ * A benchmark file seen before is read again when what it holds for us may have changed: it held
+ * nothing the indicator map knew (`ignored`), or it was read under another version of the map.
+ */
+function benchmarkReadAgain(before: KnownFile, mapVersion: string | undefined): boolean {
+  if (before.status === 'ignored') return true;
+  return mapVersion !== undefined && before.status === 'loaded' && before.map_version !== null && before.map_version !== mapVersion;
 }
 
 interface PullContext {
   w: Warehouse;
   input: NightInput;
   landingReal: string;
-  known: Map<string, { sha256: string; status: string; list: string | null }>;
+  known: Map<string, KnownFile>;
   landingStats: Map<string, StatRow>;
   seenTonight: Map<string, string>;
   doArchive: boolean;
   limits: Limits;
+  benchmarkMapVersion: string | undefined;
 }
 
 /**
@@ -303,6 +332,7 @@ async function pullOne(c: PullContext, base: Omit<FoundFile, 'status' | 'reason'
       // The reason stays in meta.files (publishing reads it there), out of the payload.
       return { ...described, status: 'rejected', reason: null };
     }
+    if (!twin && before && base.source === 'benchmarks' && benchmarkReadAgain(before, c.benchmarkMapVersion)) return { ...described, status: 'new', reason: null };
     if (twin || (before && before.status !== 'rejected')) return { ...described, status: 'already_loaded', reason: twin ? `same bytes as ${twin}` : null };
     return { ...described, status: 'new', reason: null };
   };
@@ -366,5 +396,19 @@ async function recordAuditFolder(w: Warehouse, found: readonly FoundFile[], fold
   await w.transaction(async () => {
     await w.run('DELETE FROM meta.audit_files_in_folder');
     for (const sha256 of inFolder) await w.run('INSERT INTO meta.audit_files_in_folder VALUES ($sha)', { sha: sha256 });
+  });
+}
+
+/**
+ * The benchmark files in the folder tonight (meta.benchmark_files_in_folder): like audit workbooks
+ * they are not dated extracts, so a file taken out stops counting. A folder that could not be read
+ * says nothing about what it holds: the last list stands.
+ */
+async function recordBenchmarkFolder(w: Warehouse, found: readonly FoundFile[], folderUnreadable: boolean): Promise<void> {
+  if (folderUnreadable) return;
+  const inFolder = [...new Set(found.filter((f) => f.source === 'benchmarks' && f.sha256 && (f.status === 'new' || f.status === 'already_loaded')).map((f) => f.sha256!))];
+  await w.transaction(async () => {
+    await w.run('DELETE FROM meta.benchmark_files_in_folder');
+    for (const sha256 of inFolder) await w.run('INSERT INTO meta.benchmark_files_in_folder VALUES ($sha)', { sha: sha256 });
   });
 }

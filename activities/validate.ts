@@ -35,7 +35,10 @@ export interface ValidatedReject {
 export interface ValidatedFile {
   file: string;
   list: string | null;
-  /** `ok`: loaded (with `rowsRejected` rows rejected, if any); `ignored`: not where a source lives, never read. */
+  /**
+   * `ok`: loaded (with `rowsRejected` rows rejected, if any); `ignored`: not where a source lives,
+   * never read, or a benchmark file holding nothing the benchmarks read (the reason names its header).
+   */
   status: 'ok' | 'rejected' | 'after_as_of' | 'duplicate' | 'ignored';
   reason: string | null;
   rowsRead: number;
@@ -109,7 +112,7 @@ export async function validateLanding(input: {
         out.push({
           file: f.relPath,
           list: f.list,
-          status: r.status === 'loaded' ? 'ok' : 'rejected',
+          status: r.status === 'loaded' ? 'ok' : r.status,
           reason: rec?.reason ?? null,
           rowsRead: r.rowsRead,
           rowsLoaded: r.rowsLoaded,
@@ -248,7 +251,11 @@ export function formatValidation(files: ValidatedFile[]): string {
   const badSheets = files.flatMap((f) => f.sheets ?? []).filter((s) => s.status === 'rejected').length;
   const rejectedRows = files.reduce((n, f) => n + f.rowsRejected, 0);
   const sheets = badSheets > 0 ? `, ${badSheets} workbook sheet(s) rejected whole` : '';
-  const ignored = count('ignored') > 0 ? `, ${count('ignored')} ignored (not where a source lives)` : '';
+  // Not where a source lives (no list: never read), or a benchmark file read and holding nothing the benchmarks use.
+  const notRead = files.filter((f) => f.status === 'ignored' && f.list === null).length;
+  const unused = files.filter((f) => f.status === 'ignored' && f.list !== null).length;
+  const ignored =
+    (notRead > 0 ? `, ${notRead} ignored (not where a source lives)` : '') + (unused > 0 ? `, ${unused} ignored (nothing in ${unused === 1 ? 'it' : 'them'} is used)` : '');
   lines.push('', `${files.length} file(s): ${count('ok')} loaded, ${count('rejected')} rejected whole${sheets}${ignored}; ${rejectedRows} row(s) rejected.`);
   return lines.join('\n') + '\n';
 }

@@ -3,7 +3,8 @@
  * the as-of date is a real date, the landing folder exists and is a folder this account can read,
  * the home folder is (or can be made) a folder this account can write, and the configuration
  * (the KPI catalogue, config/code-mappings.json, baselines.json, freshness.json, limits.json,
- * header-aliases.json, alerts.json with the CSC_KPI_ALERT_* variables) reads cleanly. Every problem is gathered, so one run names them all, in one line.
+ * header-aliases.json, benchmark-indicators.json, council.json with CSC_KPI_LA_CODE, alerts.json with
+ * the CSC_KPI_ALERT_* variables) reads cleanly. Every problem is gathered, so one run names them all, in one line.
  *
  * Not a replacement for the night's own checks (activities/pull.ts and the config readers fail
  * the workflow too, for a night started any other way); this only answers sooner.
@@ -12,6 +13,7 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { readBaselinesConfig } from '../activities/baselines-config.js';
+import { readBenchmarkIndicators, readCouncilIdentity } from '../activities/benchmark-config.js';
 import { readAlertSettings } from '../activities/alert-settings.js';
 import { readFreshnessConfig } from '../activities/freshness-config.js';
 import { readHeaderAliases } from '../activities/header-aliases-config.js';
@@ -64,7 +66,7 @@ async function configProblems(): Promise<string[]> {
   } catch (e) {
     problems.push(oneLine(e));
   }
-  for (const read of [() => readFreshnessConfig(), () => readLimits(), () => readHeaderAliases(), () => readAlertSettings()]) {
+  for (const read of [() => readFreshnessConfig(), () => readLimits(), () => readHeaderAliases(), () => readBenchmarkIndicators(), () => readCouncilIdentity(), () => readAlertSettings()]) {
     try {
       await read();
     } catch (e) {

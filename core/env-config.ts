@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { alertEnv, alertEnvShape, type AlertEnv } from './alert-config.js';
+import { laCodeEnv } from './council-config.js';
 
 const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'host:port, e.g. temporal:7233');
 
@@ -81,6 +82,8 @@ export const envConfig = z
     /** A region.json (issue 18): the worker serves the councils on its task queue, and the roll-up on the region's. */
     CSC_KPI_REGION_CONFIG: z.string().min(1).optional(),
     CSC_KPI_SIGNING_KEY: signingKey,
+    /** The council's LA code for its benchmarks (core/council-config.ts): overrides config/council.json. */
+    CSC_KPI_LA_CODE: laCodeEnv,
     /** Where alerts go (core/alert-config.ts): each overrides its key in config/alerts.json. Never logged. */
     ...alertEnvShape,
     LOG_LEVEL: logLevel,
@@ -116,6 +119,13 @@ export function readSigningKey(env: NodeJS.ProcessEnv = process.env): string | n
   const parsed = signingKey.safeParse(env.CSC_KPI_SIGNING_KEY);
   if (!parsed.success) throw new Error(`Bad environment settings: ${problemsOf(parsed.error, 'CSC_KPI_SIGNING_KEY')}`);
   return parsed.data ?? null;
+}
+
+/** CSC_KPI_LA_CODE alone (the benchmarks need nothing else), validated by the same rule; undefined when unset. */
+export function readLaCodeEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const parsed = laCodeEnv.safeParse(env.CSC_KPI_LA_CODE);
+  if (!parsed.success) throw new Error(`Bad environment settings: ${problemsOf(parsed.error, 'CSC_KPI_LA_CODE')}`);
+  return parsed.data;
 }
 
 /**

@@ -4,6 +4,7 @@
  * validation all come from it. Changing it is a public interface change (bump schema_version).
  */
 import { z } from 'zod';
+import { EES_SYMBOLS } from './ees-cells.js';
 import { BASES, periodStartOf, type Basis } from './headline.js';
 
 /**
@@ -38,6 +39,42 @@ export const commentaryRef = z.object({
   file: z.string(),
 });
 
+const eesSymbol = z.enum(EES_SYMBOLS);
+
+/**
+ * "Is that good?" (spec benchmarks.md, core/benchmark.ts): the council beside England, its region
+ * and its statistical neighbours for the latest year DfE published that the council's own data
+ * covers. Published values are as the file gives them; `council_same_period` is the KPI's own SQL
+ * over the same period; `symbols.council_published` is the EES symbol standing in for (or, `u`,
+ * flagging) the council's published value, null where the file gave a plain number (England's or
+ * the region's symbol is said in the notes).
+ */
+export const benchmark = z.object({
+  file: z.string(),
+  time_period: z.string(),
+  period_start: isoDate,
+  period_end: isoDate,
+  council_published: z.number().nullable(),
+  council_same_period: z.number().nullable(),
+  england: z.number().nullable(),
+  region: z.number().nullable(),
+  region_name: z.string().nullable(),
+  statistical_neighbours: z
+    .object({
+      mean: z.number().nullable(),
+      median: z.number().nullable(),
+      /** Neighbours with a value that year. */
+      count: z.number().int().nonnegative(),
+      /** Neighbours without one (a symbol, a blank, or not in the file), nearest first. */
+      missing: z.array(z.string()),
+    })
+    .nullable(),
+  rank: z.number().int().positive().nullable(),
+  of: z.number().int().nonnegative(),
+  quartile: z.enum(['A', 'B', 'C', 'D']).nullable(),
+  symbols: z.object({ council_published: eesSymbol.nullable() }),
+});
+
 export const metricRow = z.object({
   kpi: z.string(),
   title: z.string(),
@@ -60,6 +97,8 @@ export const metricRow = z.object({
   notes: z.array(z.string()),
   /** The commentary on the headline month, or null when none was received (never in public/). */
   commentary: commentaryRef.nullable().default(null),
+  /** Null, with a note saying why, for a KPI with no comparator; absent from snapshots published before benchmarks. */
+  benchmark: benchmark.nullable().optional(),
 });
 
 export const seriesPoint = z.object({
@@ -88,7 +127,8 @@ export const baselineEvent = z.object({
  * rows are not counted. `ignored`: never read as a list, and listed with the reason — a workbook
  * sheet that is not a list (its name is not `List N`), or an entry in the landing folder that is
  * not where a source lives (its root, an unknown folder, a kind of file its folder does not take;
- * outputs.md v2).
+ * outputs.md v2), or a benchmark file holding nothing the benchmarks read (its header named in
+ * `reason`).
  */
 export const sourceStatus = z.enum(['loaded', 'already_loaded', 'rejected', 'after_as_of', 'superseded', 'ignored']);
 
@@ -214,6 +254,7 @@ export const metricsFile = z.object({
 
 export type MetricRow = z.infer<typeof metricRow>;
 export type Commentary = z.infer<typeof commentaryRef>;
+export type Benchmark = z.infer<typeof benchmark>;
 export type SeriesPoint = z.infer<typeof seriesPoint>;
 export type BaselineEvent = z.infer<typeof baselineEvent>;
 export type SourceEntry = z.infer<typeof sourceEntry>;

@@ -47,10 +47,13 @@ export interface FoundFile {
   reason: string | null;
 }
 
-/** Counts only: a rejected file's reason is recorded in meta.files, where publishing reads it. */
+/**
+ * Counts only: a rejected file's reason is recorded in meta.files, where publishing reads it.
+ * `ignored`: a benchmark file that holds nothing the benchmarks read (its header is named in the reason).
+ */
 export interface LoadResult {
   sha256: string;
-  status: 'loaded' | 'rejected';
+  status: 'loaded' | 'rejected' | 'ignored';
   rowsRead: number;
   rowsLoaded: number;
   rowsRejected: number;

@@ -9,7 +9,7 @@ import { dateInWords, monthInWords } from './dates.js';
 import { esc } from './html-escape.js';
 import { planForDataTeam } from './report-plan.js';
 import { groupedInScorecardOrder } from './scorecard-groups.js';
-import { formatNumber, isCommentarySource, type Event, type Report, type Row, type Source } from './report-words.js';
+import { formatNumber, isCommentarySource, isNotWhereASourceLives, type Event, type Report, type Row, type Source } from './report-words.js';
 import { shownName, shownReasonOrNull } from './shown-text.js';
 
 export interface DataTeamOptions {
@@ -25,7 +25,7 @@ const SOURCE_STATUS_WORDS: Record<string, string> = {
   rejected: 'Rejected (whole file)',
   after_as_of: 'Dated after the as-of date; left for a later night',
   superseded: 'Not counted: the same extract came in a file whose name sorts later',
-  // A workbook sheet; an entry of the landing folder that is ignored is 'not read' (whatHappened).
+  // A workbook sheet; an entry not where a source lives is 'not read', a benchmark file of nothing used 'nothing in it is used' (whatHappened).
   ignored: 'Ignored: not one of the lists',
 };
 
@@ -38,9 +38,11 @@ function whatHappened(s: Source): string {
   const words =
     s.sheet && s.status === 'rejected'
       ? 'Rejected (whole sheet)'
-      : !s.sheet && s.status === 'ignored'
+      : isNotWhereASourceLives(s)
         ? 'Not read (not where a source lives)'
-        : (SOURCE_STATUS_WORDS[s.status] ?? s.status);
+        : !s.sheet && s.status === 'ignored'
+          ? 'Ignored: nothing in it is used'
+          : (SOURCE_STATUS_WORDS[s.status] ?? s.status);
   if (!s.reason) return words;
   return s.status === 'rejected' || s.status === 'superseded' || s.status === 'ignored' ? `${words}: ${s.reason}` : `${words}; ${s.reason}`;
 }

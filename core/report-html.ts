@@ -24,6 +24,7 @@ import {
   changeSince,
   counted,
   isCommentarySource,
+  isNotWhereASourceLives,
   noFigureInWords,
   noteInWords,
   rowNoun,
@@ -40,6 +41,7 @@ import {
 import { planSection } from './report-plan.js';
 import { groupedInScorecardOrder } from './scorecard-groups.js';
 import { shownCommentary } from './shown-text.js';
+import { benchmarkSection } from './report-benchmark.js';
 
 export { escapeHtml } from './html-escape.js';
 
@@ -161,6 +163,7 @@ function kpiSection(m: Report, row: Row, opts: ReportOptions): string {
     notes.length > 0 ? `<h4>Notes</h4><ul class="notes">${notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : '',
     opts.variant === 'public' ? '' : commentaryBlock(row, id),
     '</div>',
+    benchmarkSection(row, id),
     '<h4>Trend over 25 months</h4>',
     `<figure>${trendChart(row, pts, events, `${id}-chart`)}</figure>`,
     seriesTable(row, pts, events),
@@ -226,7 +229,7 @@ function dataReceivedInWords(m: Report): string[] {
     }
   }
   // Nothing in the landing folder goes unmentioned (issue 13): what was not read is said here, named in the appendix.
-  const notRead = sources.filter((s) => s.status === 'ignored' && !s.sheet).length;
+  const notRead = sources.filter(isNotWhereASourceLives).length;
   if (notRead > 0) {
     out.push(
       `${counted(notRead, 'item')} in the landing folder ${notRead === 1 ? 'is' : 'are'} not where a source belongs, so ${notRead === 1 ? 'it was' : 'they were'} not read; the data team has the list.`,

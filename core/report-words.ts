@@ -87,6 +87,16 @@ export function isCommentarySource(source: string): boolean {
   return source.split('/')[0] === 'commentary';
 }
 
+/**
+ * An entry of the landing folder that was never read because it is not where a source lives (its
+ * root, an unknown folder, a kind of file its folder does not take): it has no hash. A workbook's
+ * sheet that is not a list, or a benchmark file holding nothing the benchmarks use, is `ignored` too,
+ * but was read.
+ */
+export function isNotWhereASourceLives(s: { status: string; sheet?: string | null; sha256: string | null }): boolean {
+  return s.status === 'ignored' && !s.sheet && s.sha256 === null;
+}
+
 /** `case-system/children_in_need` → "children in need"; the audits and commentary by what they are. */
 export function sourceInWords(source: string): string {
   const list = source.split('/').pop() ?? source;
@@ -94,6 +104,7 @@ export function sourceInWords(source: string): string {
   if (list === 'commentary') return 'managers’ commentary';
   if (list === ANNEX_A_WORKBOOK) return 'Annex A workbook';
   if (list === 'plan_actions') return 'improvement plan tracker';
+  if (list === 'benchmarks') return 'benchmark file (published figures)';
   return `${list.replaceAll('_', ' ')} extract`;
 }
 

@@ -13,7 +13,8 @@
  *   that is both sides' headline is a current value, not a restatement, and a provisional
  *   (month-to-date) point is never compared as one;
  * - source files: the files used by B and not A (added) and by A and not B (removed), per list;
- * - the improvement plan: actions completed, added, slipped and reopened (core/plan-diff.ts).
+ * - the improvement plan: actions completed, added, slipped and reopened (core/plan-diff.ts);
+ * - benchmark years: a KPI whose benchmark year moved (a new year published; core/benchmark.ts).
  *
  * The source rows behind a restatement come from the warehouse (activities/snapshot-restatements.ts);
  * this module only says which (KPI, period) pairs to look for, the date window each covers, and
@@ -24,6 +25,7 @@ import { dateInWords } from './dates.js';
 import { periodInWords, periodStartOf, type Basis } from './headline.js';
 import type { BaselineEvent, MetricsFile } from './metrics-contract.js';
 import { diffPlans, formatPlanDiff, planChangeCount, type PlanDiff } from './plan-diff.js';
+import { benchmarkYearChanges, type BenchmarkYearChange } from './benchmark.js';
 
 /** The parts of manifest.json a diff reads. */
 export interface DiffManifest {
@@ -89,6 +91,8 @@ export interface SnapshotDiff {
   sources: SourceChange[];
   /** The improvement plan's changes (core/plan-diff.ts); null when neither snapshot has a plan. */
   plan: PlanDiff | null;
+  /** KPIs whose benchmark year moved (core/benchmark.ts). */
+  benchmark_years: BenchmarkYearChange[];
 }
 
 const figure = (p: Figure): Figure => ({ value: p.value, numerator: p.numerator, denominator: p.denominator });
@@ -170,11 +174,12 @@ export function diffSnapshots(A: Side, B: Side): SnapshotDiff {
     restatements,
     sources: sourceChanges(A.manifest, B.manifest),
     plan: diffPlans(a.improvement_plan, b.improvement_plan),
+    benchmark_years: benchmarkYearChanges(a.metrics, b.metrics),
   };
 }
 
 export function isEmptyDiff(d: SnapshotDiff): boolean {
-  return d.current.length + d.definition_changes.length + d.new_baseline_events.length + d.restatements.length + d.sources.length + planChangeCount(d.plan) === 0;
+  return d.current.length + d.definition_changes.length + d.new_baseline_events.length + d.restatements.length + d.sources.length + planChangeCount(d.plan) + d.benchmark_years.length === 0;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -297,6 +302,10 @@ export function formatDiff(d: SnapshotDiff, rows: Map<string, RestatementRows> =
   if (d.definition_changes.length > 0) {
     out.push('', `Definitions changed: ${d.definition_changes.length}`);
     for (const c of d.definition_changes) out.push(`  ${c.kpi}: ${c.before.slice(0, 19)}… → ${c.after.slice(0, 19)}…`);
+  }
+  if (d.benchmark_years.length > 0) {
+    out.push('', `Benchmark years changed: ${d.benchmark_years.length}`);
+    for (const c of d.benchmark_years) out.push(`  ${c.kpi}: ${c.before ?? '(none)'} → ${c.after ?? '(none)'}${c.file ? ` (${shownName(c.file)})` : ''}`);
   }
   out.push('', `New baseline events: ${d.new_baseline_events.length}`);
   for (const e of d.new_baseline_events) out.push(`  ${e.kpi}: ${e.kind} effective ${e.effective_period} (detected in ${e.detected_in})`);

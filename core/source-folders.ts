@@ -26,6 +26,9 @@ export const SOURCE_FOLDERS = [
   { kind: 'commentary', extensions: ['.csv', '.md'] },
   // The improvement plan tracker (any name, an optional `_YYYY-MM-DD` date, core/plan-file.ts): not a list of children.
   { kind: 'plan', extensions: ['.xlsx', '.csv'] },
+  // Published benchmarks (spec benchmarks.md): EES open-data CSVs and DfE's statistical neighbour
+  // model (CSV or workbook), told apart by their headers at load (activities/load-benchmark.ts).
+  { kind: 'benchmarks', extensions: ['.csv', '.xlsx'] },
 ] as const satisfies readonly SourceFolder[];
 
 export type SourceKind = (typeof SOURCE_FOLDERS)[number]['kind'];

@@ -32,6 +32,9 @@
  *    Rules 2 and 3 are applied until nothing changes.
  * 4. Baselines. A baseline value is `"c"` when the series point it names (same KPI and
  *    period_end) has its value suppressed.
+ * 5. Benchmarks. The published comparators (England, region, neighbours, the council's own
+ *    published figure) are DfE's public statistics and pass through; the council's own figure for
+ *    the benchmark year (`council_same_period`) is `"c"` in a KPI with anything suppressed.
  *
  * Every KPI with anything suppressed (row or series) gets {@link SUPPRESSION_NOTE} in its notes.
  *
@@ -50,6 +53,7 @@ import { z } from 'zod';
 import {
   baselineEvent,
   baselineRef,
+  benchmark,
   dataGap,
   kpiStatus,
   metricRow,
@@ -74,6 +78,7 @@ export const publicMetricRow = metricRow.extend({
   denominator: publicNumber,
   status: z.union([kpiStatus, z.literal(SUPPRESSED)]),
   baseline: baselineRef.extend({ value: publicNumber }).nullable(),
+  benchmark: benchmark.extend({ council_same_period: publicNumber }).nullable().optional(),
 });
 
 export const publicSeriesPoint = seriesPoint.extend({
@@ -109,6 +114,11 @@ export const publishedMetricRow = metricRow.extend({
   symbol,
   status: z.union([kpiStatus, z.literal(SUPPRESSED)]),
   baseline: baselineRef.extend({ symbol }).nullable(),
+  /** DfE's comparators pass through; our own figure for the year is a number or null, `symbols.council_same_period` `c` when suppressed. */
+  benchmark: benchmark
+    .extend({ symbols: benchmark.shape.symbols.extend({ council_same_period: symbol }) })
+    .nullable()
+    .optional(),
 });
 
 export const publishedSeriesPoint = seriesPoint.extend({
@@ -131,6 +141,7 @@ export const publishedPublicFile = z.object({
 });
 
 export type PublishedPublicFile = z.infer<typeof publishedPublicFile>;
+type PublishedMetricRow = z.infer<typeof publishedMetricRow>;
 
 export type PublicNumber = z.infer<typeof publicNumber>;
 export type PublicMetricRow = z.infer<typeof publicMetricRow>;
@@ -249,7 +260,13 @@ export function suppressForPublic(m: MetricsFile): PublicMetricsFile {
       notes: [...r.notes],
     };
   });
-  for (const row of metrics) if (touched.has(row.kpi)) row.notes.push(SUPPRESSION_NOTE);
+  for (const row of metrics) {
+    if (!touched.has(row.kpi)) continue;
+    row.notes.push(SUPPRESSION_NOTE);
+    // Rule 5: our own figure for a benchmark year is a rate over a year of the months published
+    // beside it, so with any of those suppressed it could give one back: it goes too.
+    if (row.benchmark && row.benchmark.council_same_period !== null) row.benchmark = { ...row.benchmark, council_same_period: SUPPRESSED };
+  }
 
   // The plan counts actions, not children: nothing to suppress; owners are not for publication.
   return { ...m, metrics, series, improvement_plan: withoutOwners(m.improvement_plan) };
@@ -257,6 +274,12 @@ export function suppressForPublic(m: MetricsFile): PublicMetricsFile {
 
 const numberOrNull = (n: PublicNumber): number | null => (n === SUPPRESSED ? null : n);
 const symbolOf = (...ns: PublicNumber[]): typeof SUPPRESSED | null => (ns.includes(SUPPRESSED) ? SUPPRESSED : null);
+
+/** A benchmark as the public file publishes it: our own figure for the year a number or null, `c` in its symbol. */
+function publishedBenchmark(b: PublicMetricRow['benchmark']): PublishedMetricRow['benchmark'] {
+  if (b === undefined || b === null) return b;
+  return { ...b, council_same_period: numberOrNull(b.council_same_period), symbols: { ...b.symbols, council_same_period: symbolOf(b.council_same_period) } };
+}
 
 /** The published public file from the marked one: numbers or null, with `symbol` saying which were suppressed. */
 export function publicFileOf(marked: PublicMetricsFile): PublishedPublicFile {
@@ -270,6 +293,7 @@ export function publicFileOf(marked: PublicMetricsFile): PublishedPublicFile {
       denominator: numberOrNull(r.denominator),
       symbol: symbolOf(r.value, r.numerator, r.denominator),
       baseline: r.baseline === null ? null : { ...r.baseline, value: numberOrNull(r.baseline.value), symbol: symbolOf(r.baseline.value) },
+      benchmark: publishedBenchmark(r.benchmark),
     })),
     series: marked.series.map((p) => ({
       ...p,

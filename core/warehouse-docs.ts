@@ -139,6 +139,71 @@ export const RELATION_DOCS: Record<string, RelationDoc> = {
     description: 'One row per distinct file (by content) the pipeline has loaded or rejected whole.',
     columns: META_FILES_COLUMNS,
   },
+  'core.benchmark_values': {
+    description:
+      'Published figures from the Explore Education Statistics open-data CSVs in `<landing>/benchmarks/` (spec benchmarks.md), one row per indicator cell, long format: every local authority, region and England, for each year a file gives. DfE’s public statistics, not child-level data.',
+    columns: {
+      file_sha256: 'SHA-256 of the file the row came from (`meta.files.sha256`)',
+      file_name: 'The file’s name in the landing folder',
+      line: 'Line of the row in the file (header = 1)',
+      time_period: 'The year as the file gives it: `201415` (a financial year) or `2014` (at 30 September)',
+      time_identifier: 'The kind of period, as the file names it (EES `time_identifier`)',
+      geographic_level: '`National`, `Regional` or `Local authority`',
+      country_code: 'Country code (`E92000001` for England)',
+      country_name: 'Country name',
+      region_code: 'Region code (`E12000008` …), on regional and local authority rows',
+      region_name: 'Region name (`South East` …)',
+      old_la_code: 'Old 3-digit LA code, on local authority rows',
+      new_la_code: 'New 9-character LA code, on local authority rows',
+      la_name: 'Local authority name',
+      kpi: 'The KPI the indicator serves (`config/benchmark-indicators.json`)',
+      indicator: 'The column the value came from, as the file spells it',
+      cell: 'The cell as the file gives it (a number, a symbol, or a number flagged `u`)',
+      value: 'Its number; null for a symbol or a blank',
+      symbol: 'The EES symbol kept beside it (`c`, `x`, `z`, `low`, `k`, `u`, `:`, `~`); null for a plain number',
+    },
+  },
+  'core.statistical_neighbours': {
+    description:
+      'DfE’s statistical neighbour model (its workbook’s `LA SN Groups` sheet or the wide CSV) from `<landing>/benchmarks/`: one row per council and neighbour, nearest first. A council the model lists with `-` has one row with rank and neighbour null.',
+    columns: {
+      file_sha256: 'SHA-256 of the model file (`meta.files.sha256`)',
+      file_name: 'The file’s name in the landing folder',
+      line: 'Line of the council’s row in the file (or its row in the sheet)',
+      council_code: 'The council’s old 3-digit LA code',
+      council_name: 'The council’s name as the model gives it',
+      rank: 'The neighbour’s place, 1 (nearest) to 10; null for a council with none',
+      neighbour: 'The neighbour as the model gives it: a name or a code',
+      closeness: 'How close, in the model’s words (`Extremely Close`, `Very Close` …)',
+    },
+  },
+  'kpi.benchmarks': {
+    description:
+      'Per run and KPI, the comparison published as `metrics[].benchmark` (activities/benchmarks.ts), with its notes in words. A quiet night copies it from an earlier run with the same inputs.',
+    columns: {
+      run_id: 'Temporal run id of the night',
+      kpi: 'KPI id',
+      as_of: 'As-of date of the run',
+      benchmark_version: 'The benchmark’s definition version: a hash of the KPI’s entry in `config/benchmark-indicators.json` (null without an entry)',
+      benchmark: 'The comparison as published (JSON: England, region, statistical neighbours, rank, quartile, symbols); null when there is none',
+      notes: 'Notes in words: why there is no comparison, a symbol in a comparator’s cell, our figure and the published one disagreeing',
+      files_used: 'The benchmark files it read (sha256): the year’s file and the neighbour model',
+      inputs_key: 'A hash of everything it was worked out from (the KPI’s definition and input extracts, the release, its map entry, the benchmark files, the council); null when it may not be copied',
+      reused_from_run: 'The earlier run it was copied from, when it was',
+    },
+  },
+  'meta.benchmark_files': {
+    description: 'What each benchmark file turned out to be, and under which version of the indicator map it was read (a file read under another version is read again).',
+    columns: {
+      sha256: 'SHA-256 of the file (`meta.files.sha256`)',
+      kind: '`ees` (published figures), `statistical_neighbours` (the model), `ignored` (nothing the map knows) or `rejected`',
+      map_version: 'The version of `config/benchmark-indicators.json` it was read under',
+    },
+  },
+  'meta.benchmark_files_in_folder': {
+    description: 'The benchmark files (by sha256) in `<landing>/benchmarks/` at the last pull: like audit workbooks they are not dated extracts, so a file counts while it is in the folder.',
+    columns: { sha256: 'SHA-256 of a benchmark file in the folder (`meta.files.sha256`)' },
+  },
   'meta.sheets': {
     description:
       'One row per sheet of each Annex A workbook read (`case-system/annex_a_<date>.xlsx`): a sheet named `List N` is an extract of list N dated by the workbook’s name; any other sheet is ignored and named. The workbook itself has its row in `meta.files` (list `annex_a`).',

@@ -185,6 +185,23 @@ describe('csc-kpi run checks its inputs before it starts anything', () => {
   });
 });
 
+describe('the preflight reads the benchmarks’ settings too', () => {
+  it('names a malformed CSC_KPI_LA_CODE before anything starts', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'csc-kpi-preflight-'));
+    await mkdir(join(root, 'landing'));
+    const before = process.env.CSC_KPI_LA_CODE;
+    process.env.CSC_KPI_LA_CODE = 'Barnet';
+    try {
+      const problems = await nightInputProblems({ asOf: '2015-02-28', landing: join(root, 'landing'), home: join(root, 'home') });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^Bad environment settings: CSC_KPI_LA_CODE.*an LA code: 3 digits \(old, e\.g\. "302"\) or E and 8 digits \(new, e\.g\. "E09000003"\)/);
+    } finally {
+      if (before === undefined) delete process.env.CSC_KPI_LA_CODE;
+      else process.env.CSC_KPI_LA_CODE = before;
+    }
+  });
+});
+
 describe('csc-kpi --version', () => {
   it('prints the package version, and the commit when CSC_KPI_COMMIT is set', async () => {
     const { version } = JSON.parse(await readFile(projectPath('package.json'), 'utf8')) as { version: string };
