@@ -19,6 +19,7 @@ export default defineConfig({
       CSC_KPI_ALERT_SMTP: '',
       CSC_KPI_ALERT_FROM: '',
       CSC_KPI_ALERT_TO: '',
+      CSC_KPI_LA_CODE: '',
     },
   },
 });

@@ -6,6 +6,8 @@
  * than computed again, where that cannot change them (activities/kpi-reuse.ts).
  * A KPI reading a list with no extract on or before D gets null figures with that reason
  * (activities/source-freshness.ts), never an empty cohort's "none received".
+ * Then the benchmarks (activities/benchmarks.ts): each KPI against England, its region and its
+ * statistical neighbours, with its own SQL over the benchmark year, into `kpi.benchmarks`.
  * Re-running for the same run replaces that run's rows. Only figures leave: drill-through rows
  * (child and worker ids) stay in the warehouse. The freshness configuration is checked here too,
  * so a broken one stops the night before anything is computed, as a broken code mapping does.
@@ -19,6 +21,8 @@ import type { KpiDefinition } from '../core/kpi-definition.js';
 import { readCodeMappings, readKpiCatalogue } from './kpi-files.js';
 import { copyPoints, earlierRunWithSameInputs, hasEveryPoint, onlyPointsAfter, ReuseLookups } from './kpi-reuse.js';
 import { readFreshnessConfig } from './freshness-config.js';
+import { readBenchmarkIndicators, readCouncilIdentity } from './benchmark-config.js';
+import { computeBenchmarks } from './benchmarks.js';
 import { nullWhereSourceMissing, sourcesOnHand } from './source-freshness.js';
 import type { Warehouse } from './warehouse.js';
 
@@ -41,6 +45,12 @@ export interface ComputeInput {
   reuse?: boolean;
   /** Freshness JSON (default config/freshness.json); tests point it elsewhere. */
   freshnessPath?: string;
+  /** The benchmark indicator map (default config/benchmark-indicators.json). */
+  benchmarkIndicatorsPath?: string;
+  /** The council file (default config/council.json). */
+  councilConfigPath?: string;
+  /** Where CSC_KPI_LA_CODE is read (default process.env, read at each night). */
+  env?: NodeJS.ProcessEnv;
 }
 
 async function computeInto(w: Warehouse, d: KpiDefinition, input: ComputeInput): Promise<void> {
@@ -93,10 +103,19 @@ export async function drillFiles(): Promise<string[]> {
   return (await readdir(projectPath('sql', 'drill'))).filter((f) => f.endsWith('.sql')).sort();
 }
 
+/** The `drill` schema and its table macros, `drill.<kpi>(as_of)` (sql/drill/). */
+export async function installDrillMacros(w: Warehouse, files?: string[]): Promise<void> {
+  await w.run('CREATE SCHEMA IF NOT EXISTS drill');
+  for (const f of files ?? (await drillFiles())) await w.runFile(`drill/${f}`);
+}
+
 export async function computeKpis(w: Warehouse, input: ComputeInput): Promise<ComputeResult> {
   const mappings = await readCodeMappings(input.mappingsPath);
   await readFreshnessConfig(input.freshnessPath);
   const defs = await readKpiCatalogue({ dir: input.kpiDir, mappings });
+  // An entry for a KPI the catalogue does not hold is left unused: a catalogue may be a subset.
+  const benchmarkMap = await readBenchmarkIndicators(input.benchmarkIndicatorsPath);
+  const council = await readCouncilIdentity(input.councilConfigPath, input.env);
   const drills = await drillFiles();
   const kpis: ComputeResult['kpis'] = [];
   let pointsReused = 0;
@@ -107,8 +126,7 @@ export async function computeKpis(w: Warehouse, input: ComputeInput): Promise<Co
     for (const m of mappings) {
       await w.run('INSERT INTO meta.code_mappings VALUES ($column, $from, $to)', { column: m.column, from: m.from, to: m.to });
     }
-    await w.run('CREATE SCHEMA IF NOT EXISTS drill');
-    for (const f of drills) await w.runFile(`drill/${f}`);
+    await installDrillMacros(w, drills);
 
     await w.run('DELETE FROM kpi.values WHERE run_id = $run', { run: input.runId });
     await w.run('DELETE FROM meta.kpi_inputs WHERE run_id = $run', { run: input.runId });
@@ -130,6 +148,9 @@ export async function computeKpis(w: Warehouse, input: ComputeInput): Promise<Co
       const headline = points.find((p) => p.kpi === d.meta.id && p.period_end === headlinePeriodEnd(d.meta.basis, input.asOf));
       kpis.push({ kpi: d.meta.id, value: headline?.value ?? null, periodEnd: headlinePeriodEnd(d.meta.basis, input.asOf), definitionVersion: d.version });
     }
+    const t2 = performance.now();
+    await computeBenchmarks(w, defs, { asOf: input.asOf, runId: input.runId, map: benchmarkMap, council, lookups: input.reuse === false ? undefined : lookups });
+    timed('(benchmarks)', t2);
   });
   return { kpis, pointsReused };
 }

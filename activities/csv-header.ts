@@ -1,14 +1,16 @@
 /**
- * Reads a CSV's header row and matches it to a contract: names compared case-insensitively after
- * trimming, any order, extra columns ignored. Says exactly what is missing when a file is not the
+ * Reads a CSV's header row and matches it to a contract: names, or the spellings
+ * config/header-aliases.json accepts, compared by core/header-names.ts `headerKey` (case, spaces,
+ * `(Y/N)` markers do not count), any order, extra columns ignored. Says exactly what is missing when a file is not the
  * list it claims to be — naming only cells that are column names of some list (header names by
  * definition). Any other cell may be data (a file without its header line starts with a child's
  * row), so it is counted, never quoted.
  */
 import { open } from 'node:fs/promises';
 import { CsvError, parse } from 'csv-parse/sync';
-import { CONTRACTS, type ListContract } from '../core/contracts/lists.js';
-import { columnMeta } from '../core/contracts/columns.js';
+import type { ListContract } from '../core/contracts/lists.js';
+import { columnMeta, columnRequiredInHeader } from '../core/contracts/columns.js';
+import { columnsByKey, headerKey, knownHeaderSpellings, NAMES_ONLY, type HeaderNames } from '../core/header-names.js';
 
 export interface HeaderMatch {
   /** For each position in the file, the contract header it carries, or null (extra column). */
@@ -43,12 +45,12 @@ export async function readHeader(path: string): Promise<string[] | null | { reas
   }
 }
 
-export function matchHeader(contract: ListContract, header: string[]): HeaderMatch | { reason: string } {
-  const byKey = new Map(Object.keys(contract.columns).map((h) => [h.trim().toLowerCase(), h]));
+export function matchHeader(contract: ListContract, header: string[], names: HeaderNames = NAMES_ONLY): HeaderMatch | { reason: string } {
+  const byKey = columnsByKey(contract, names);
   const positions: (string | null)[] = [];
   const present = new Set<string>();
   for (const cell of header) {
-    const canonical = byKey.get(cell.trim().toLowerCase()) ?? null;
+    const canonical = byKey.get(headerKey(cell)) ?? null;
     if (canonical && present.has(canonical)) {
       return { reason: `the column "${canonical}" appears twice in the header; remove one` };
     }
@@ -56,30 +58,28 @@ export function matchHeader(contract: ListContract, header: string[]): HeaderMat
     positions.push(canonical);
   }
   const missing = Object.entries(contract.columns)
-    .filter(([h, s]) => columnMeta(s).required && !present.has(h))
+    .filter(([h, s]) => columnRequiredInHeader(columnMeta(s)) && !present.has(h))
     .map(([h]) => h);
   if (missing.length > 0) {
-    return { reason: `not a ${contract.title} file: missing required column(s) ${missing.map((m) => `"${m}"`).join(', ')}; ${describeHeader(header)}` };
+    return { reason: `not a ${contract.title} file: missing required column(s) ${missing.map((m) => `"${m}"`).join(', ')}; ${describeHeader(header, names)}` };
   }
   return { positions, present };
 }
 
-/** Every column name of every list, by its trimmed lower-case form, in the contract's spelling. */
-const KNOWN_COLUMN_NAMES = new Map(
-  [...CONTRACTS.values()].flatMap((c) => Object.keys(c.columns)).map((h) => [h.trim().toLowerCase(), h] as const),
-);
 const NAMES_SHOWN = 6;
 
 /**
- * The first line in words, for a reason: how many cells, which of them are known column names
- * (shown in the contract's spelling), and how many are not (never shown: they may be a child's row).
+ * The first line in words, for a reason: how many cells, which of them are known column names or
+ * aliases (shown in our own spelling: the contract's or the alias file's), and how many are not
+ * (never shown: they may be a child's row).
  */
-export function describeHeader(header: readonly string[]): string {
+export function describeHeader(header: readonly string[], aliases: HeaderNames = NAMES_ONLY): string {
   const n = header.length;
   if (n === 1 && /[;\t|]/.test(header[0]!)) {
     return 'its first line has no commas between values: save the file as CSV with commas (not semicolons or tabs) between columns';
   }
-  const known = header.map((cell) => KNOWN_COLUMN_NAMES.get(cell.trim().toLowerCase()) ?? null);
+  const spellings = knownHeaderSpellings(aliases);
+  const known = header.map((cell) => spellings.get(headerKey(cell)) ?? null);
   const names = known.filter((h): h is string => h !== null);
   const others = n - names.length;
   const cells = `${n} cell${n === 1 ? '' : 's'}`;

@@ -31,6 +31,7 @@ import {
 } from '../core/baseline-detect.js';
 import { baselineReason, currentOf, eventId, FIRST_PUBLISHED, sameEvent, type KnownEvent } from '../core/baseline-registry.js';
 import { BASELINES_CONFIG } from '../core/baseline-config.js';
+import { benchmarkDefinitionChanged } from '../core/benchmark-baseline.js';
 import { baselinePoint, isProvisional } from '../core/headline.js';
 import type { KpiDefinition } from '../core/kpi-definition.js';
 import { quoteIdent as q } from '../core/sql-text.js';
@@ -111,7 +112,7 @@ function valueExpr(c: Coded): string {
 }
 
 /** The list's event date: its required date that may not be after the extract (referral date, CIN start…). */
-function eventDateExpr(contract: ListContract): string {
+export function eventDateExpr(contract: ListContract): string {
   if (contract.list === 'audits') return 'coalesce(completed_date, scheduled_date)';
   const header = Object.entries(contract.columns).find(([, s]) => {
     const m = columnMeta(s);
@@ -122,6 +123,8 @@ function eventDateExpr(contract: ListContract): string {
 
 interface FileRow {
   sha256: string;
+  /** The workbook sheet the extract is (its rejects are the sheet's), null for a file. */
+  sheet?: string | null;
   file_name: string;
   extract_date: string | null;
   columns_seen: string[] | null;
@@ -131,8 +134,9 @@ interface FileRow {
 
 async function fileColumns(w: Warehouse, f: FileRow, date: string | null): Promise<FileColumns> {
   const rejects = await w.rows<{ column_name: string; n: string }>(
-    'SELECT column_name, count(DISTINCT line) AS n FROM meta.rejects WHERE file_sha256 = $sha AND column_name IS NOT NULL GROUP BY column_name',
-    { sha: f.sha256 },
+    `SELECT column_name, count(DISTINCT line) AS n FROM meta.rejects
+     WHERE file_sha256 = $sha AND ($sheet::VARCHAR IS NULL OR sheet = $sheet) AND column_name IS NOT NULL GROUP BY column_name`,
+    { sha: f.sha256, sheet: f.sheet ?? null },
   );
   return {
     file: f.file_name,
@@ -143,12 +147,15 @@ async function fileColumns(w: Warehouse, f: FileRow, date: string | null): Promi
   };
 }
 
-/** The two newest loaded extracts of a list dated on or before as-of, newest first. */
+/**
+ * The two newest extracts of a list dated on or before as-of that count (one per date: a
+ * superseded copy of a date's extract is not compared with it; sql/views/extracts.sql), newest first.
+ */
 async function lastTwoExtracts(w: Warehouse, list: string, asOf: string): Promise<FileRow[]> {
   return w.rows<FileRow>(
-    `SELECT sha256, file_name, strftime(extract_date, '%Y-%m-%d') AS extract_date, columns_seen, rows_read
-     FROM meta.files WHERE status = 'loaded' AND list = $list AND extract_date <= $as_of::DATE
-     ORDER BY extract_date DESC, load_seq DESC LIMIT 2`,
+    `SELECT sha256, sheet, file_name, strftime(extract_date, '%Y-%m-%d') AS extract_date, columns_seen, rows_read
+     FROM meta.extract_choice WHERE chosen AND list = $list AND extract_date <= $as_of::DATE
+     ORDER BY extract_date DESC LIMIT 2`,
     { list, as_of: asOf },
   );
 }
@@ -252,6 +259,18 @@ async function detect(
       const before = versions.get(d.meta.id);
       if (!before) continue; // a KPI new to the catalogue: its first published figure is its baseline
       const e = definitionChanged({ kpi: d.meta.id, asOf, previousVersion: before, newVersion: d.version, previousSnapshot: prev.snapshot_id });
+      if (e) events.push(e);
+    }
+    // The benchmark's own definition (its indicator map entry), against the previous snapshot's.
+    const benchmarks = await w.rows<{ kpi: string; before: string | null; after: string | null }>(
+      `SELECT kpi, b.benchmark_version AS before, a.benchmark_version AS after
+       FROM (SELECT kpi, benchmark_version FROM kpi.benchmarks WHERE run_id = $prev) b
+       JOIN (SELECT kpi, benchmark_version FROM kpi.benchmarks WHERE run_id = $run) a USING (kpi)`,
+      { prev: prev.run_id, run: runId },
+    );
+    for (const b of benchmarks) {
+      if (!b.before || !b.after) continue; // a benchmark new (or gone) is not a changed one
+      const e = benchmarkDefinitionChanged({ kpi: b.kpi, asOf, previousVersion: b.before, newVersion: b.after, previousSnapshot: prev.snapshot_id });
       if (e) events.push(e);
     }
   }

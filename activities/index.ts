@@ -19,11 +19,14 @@ import { exportWarehouse } from './export-warehouse.js';
 import { detectBaselines, type DetectBaselinesInput, type DetectBaselinesResult } from './detect-baselines.js';
 import { readKpiCatalogue } from './kpi-files.js';
 import { describePaths, homeDir, privateDir, sealDuckDbFiles, tightenHome } from './file-modes.js';
-import { servedFoldersGuard, type ServedFolders } from './served-folders.js';
+import { servedFoldersGuard, servedLaCode, type ServedFolders } from './served-folders.js';
 import { shownName } from '../core/shown-text.js';
 import { readLimits } from './limits-config.js';
 import { joinNight } from './join-night.js';
 import { alertActivities } from './alert-activities.js';
+import { readHeaderAliases } from './header-aliases-config.js';
+import { readBenchmarkIndicators } from './benchmark-config.js';
+import { mapVersion } from '../core/benchmark-indicators.js';
 
 export interface ActivityDeps {
   /** The warehouse the night writes into; analysts get a copy at publish (default `<home>/work/warehouse.duckdb`). */
@@ -48,6 +51,14 @@ export interface ActivityDeps {
   alertsConfig?: string;
   /** Where CSC_KPI_ALERT_* are read from (default process.env, read at each use); tests pass their own. */
   alertEnv?: NodeJS.ProcessEnv;
+  /** Header spellings accepted for contract columns (default config/header-aliases.json). */
+  headerAliasesConfig?: string;
+  /** The benchmark indicator map (default config/benchmark-indicators.json). */
+  benchmarkIndicators?: string;
+  /** The council file (default config/council.json). */
+  councilConfig?: string;
+  /** Where CSC_KPI_LA_CODE is read from (default process.env, read each night); tests pass their own. */
+  councilEnv?: NodeJS.ProcessEnv;
 }
 
 export function workingWarehousePath(home: string): string {
@@ -110,8 +121,11 @@ export function createActivities(deps: ActivityDeps = {}) {
       await tightenAtNightStart(input);
       return withWarehouse(input, async (w) => {
         const limits = await readLimits(deps.limitsConfig);
+        // Read now so a broken alias file stops the night before any file is loaded.
+        await readHeaderAliases(deps.headerAliasesConfig);
+        const benchmarkMapVersion = mapVersion(await readBenchmarkIndicators(deps.benchmarkIndicators));
         await migrate(w);
-        const found = await pullSources(w, input, { limits });
+        const found = await pullSources(w, input, { limits, benchmarkMapVersion });
         log().info('pulled landing folder', { files: found.length, new: found.filter((f) => f.status === 'new').length });
         return found;
       });
@@ -119,7 +133,13 @@ export function createActivities(deps: ActivityDeps = {}) {
 
     async loadFile(input: { home: string; file: FoundFile; runId: string }): Promise<LoadResult> {
       return withWarehouse({ home: input.home }, async (w) => {
-        const r = await loadFile(w, input.file, input.runId, { limits: await readLimits(deps.limitsConfig), ...(deps.kpiDir ? { kpiDir: deps.kpiDir } : {}) });
+        const benchmarkIndicators = input.file.source === 'benchmarks' ? await readBenchmarkIndicators(deps.benchmarkIndicators) : undefined;
+        const r = await loadFile(w, input.file, input.runId, {
+          limits: await readLimits(deps.limitsConfig),
+          headerNames: await readHeaderAliases(deps.headerAliasesConfig),
+          ...(deps.kpiDir ? { kpiDir: deps.kpiDir } : {}),
+          ...(benchmarkIndicators ? { benchmarkIndicators } : {}),
+        });
         log().info('loaded file', { file: shownName(input.file.relPath), status: r.status, rowsLoaded: r.rowsLoaded, rowsRejected: r.rowsRejected });
         return r;
       });
@@ -127,7 +147,16 @@ export function createActivities(deps: ActivityDeps = {}) {
 
     async computeKpis(input: { home: string; asOf: string; workflowId: string; runId: string }): Promise<ComputeResult> {
       return withWarehouse({ home: input.home }, async (w) => {
-        const r = await computeKpis(w, { ...input, ...(deps.kpiDir ? { kpiDir: deps.kpiDir } : {}), freshnessPath: deps.freshnessConfig });
+        // A region's worker serves several councils: each night's council code is its own.
+        const laCode = deps.served ? await servedLaCode(deps.served, input.home) : undefined;
+        const r = await computeKpis(w, {
+          ...input,
+          ...(deps.kpiDir ? { kpiDir: deps.kpiDir } : {}),
+          freshnessPath: deps.freshnessConfig,
+          benchmarkIndicatorsPath: deps.benchmarkIndicators,
+          councilConfigPath: deps.councilConfig,
+          env: laCode ? { ...(deps.councilEnv ?? process.env), CSC_KPI_LA_CODE: laCode } : deps.councilEnv,
+        });
         log().info('computed KPIs', { kpis: r.kpis.length });
         return r;
       });

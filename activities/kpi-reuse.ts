@@ -22,7 +22,7 @@ import { columnMeta } from '../core/contracts/columns.js';
 import { CONTRACTS } from '../core/contracts/lists.js';
 import { datesThatCanBeLater, type Reusability } from '../core/kpi-reuse.js';
 import { projectPath } from '../core/project-root.js';
-import { quoteIdent as q } from '../core/sql-text.js';
+import { quoteIdent as q, sqlLiteral as lit } from '../core/sql-text.js';
 import type { Warehouse } from './warehouse.js';
 
 export type ReusePlan = Extract<Reusability, { reusable: true }>;
@@ -80,7 +80,16 @@ export class ReuseLookups {
     return false;
   }
 
-  /** sha256 of the release, the engine, the shared SQL (as files and as installed), the calendar and the contracts. */
+  /**
+   * sha256 of the release, the engine, the shared SQL (as files and as installed), the calendar and the contracts.
+   *
+   * Known: DuckDB echoes a macro's text differently in the session that created it (type names
+   * quoted, `AS "DATE"`) than after the warehouse is reopened (`AS DATE`). A night computes in a
+   * session of its own, after pull's migrate has closed the warehouse, so the hash is the same from
+   * night to night (test/kpi-reuse.test.ts); a compute in the session that migrated would hash
+   * differently and compute afresh once — a reuse missed, never a wrong one. Should that bite,
+   * hash the macros' source SQL (files and the SQL migrate generates) instead of the echoed text.
+   */
   private async sharedSql(): Promise<string> {
     const [r] = await this.w.rows<Record<string, string | null>>(
       `SELECT
@@ -115,16 +124,12 @@ export class ReuseLookups {
     }
     if (whole) {
       return (await this.w.rows<{ sha256: string }>(
-        `SELECT sha256 FROM meta.files WHERE list = $list AND status = 'loaded' AND extract_date <= $as_of::DATE ORDER BY sha256`,
+        `SELECT DISTINCT sha256 FROM meta.extracts WHERE list = $list AND status = 'loaded' AND extract_date <= $as_of::DATE ORDER BY sha256`,
         { list, as_of: asOf },
       )).map((r) => r.sha256);
     }
-    // The same choice as core.<list>_at(d) (activities/migrate.ts).
-    const [r] = await this.w.rows<{ sha256: string }>(
-      `SELECT sha256 FROM meta.files WHERE list = $list AND status = 'loaded' AND extract_date <= $as_of::DATE
-       ORDER BY extract_date DESC, load_seq DESC LIMIT 1`,
-      { list, as_of: asOf },
-    );
+    // The same choice as core.<list>_at(d): meta.extracts_at (sql/views/extracts.sql).
+    const [r] = await this.w.rows<{ sha256: string }>('SELECT sha256 FROM meta.extracts_at($as_of::DATE) WHERE list = $list', { list, as_of: asOf });
     return r?.sha256 ?? null;
   }
 
@@ -133,7 +138,7 @@ export class ReuseLookups {
       list === 'audits'
         ? 'core.audits a SEMI JOIN meta.current_audit_files f ON f.sha256 = a.file_sha256'
         : whole
-          ? `core.${q(list)} c SEMI JOIN meta.files f ON f.sha256 = c.file_sha256 AND f.status = 'loaded' AND f.extract_date <= $up_to::DATE`
+          ? `core.${q(list)} c SEMI JOIN meta.extracts f ON f.sha256 = c.file_sha256 AND f.list = ${lit(list)} AND f.status = 'loaded' AND f.extract_date <= $up_to::DATE`
           : `core.${q(`${list}_at`)}($up_to::DATE)`;
     const between = columns.map((c) => `(${q(c)} > $after::DATE AND ${q(c)} <= $up_to::DATE)`).join(' OR ');
     const [r] = await this.w.rows<{ n: string }>(`SELECT count(*) AS n FROM ${rows} WHERE ${between}`, { after, up_to: upTo });

@@ -1,7 +1,8 @@
 /**
- * Audit workbooks (.xlsx): find the one sheet with the audit columns, turn it into a UTF-8 CSV
- * whose first column is the sheet row, and load that through the CSV path, so the contract
- * checks are exactly the CSV ones and every reject names the sheet and its row.
+ * Audit workbooks and improvement plan trackers (.xlsx): find the one sheet with the list's
+ * columns, turn it into a UTF-8 CSV whose first column is the sheet row, and load that through
+ * the CSV path, so the contract checks are exactly the CSV ones and every reject names the sheet
+ * and its row.
  *
  * - The package is checked before it is parsed (activities/zip-guard.ts: size, zip bombs), then
  *   read as a stream (activities/xlsx-stream.ts): one pass, row by row, within the sheet row and
@@ -22,6 +23,7 @@ import { contractFor, type ListContract } from '../core/contracts/lists.js';
 import { DEFAULT_LIMITS, limitText, type Limits } from '../core/limits.js';
 import type { FoundFile, LoadResult } from '../core/night.js';
 import { shownName } from '../core/shown-text.js';
+import { columnsByKey, headerKey, NAMES_ONLY, type HeaderNames } from '../core/header-names.js';
 import { matchHeader, type HeaderMatch } from './csv-header.js';
 import { loadCheckedCsv, rejectFile, scratchDir } from './load-csv.js';
 import { SheetOverLimit, streamWorkbook, type CellValue, type SheetRow } from './xlsx-stream.js';
@@ -51,11 +53,23 @@ function isoOfDate(d: Date): string {
   return Number.isNaN(d.getTime()) ? '' : d.toISOString().slice(0, 10);
 }
 
-/** The text a cell contributes to the CSV, by the contract column's kind. */
-export function cellText(v: CellValue | undefined, kind: ColumnKind | null, date1904: boolean): string {
+/**
+ * A whole number in a text column as Excel shows it: through a number format of zeros only
+ * (`0000000`), with its leading zeros, as Excel's own CSV export writes it (README, "Choices").
+ */
+function numberText(v: number, kind: ColumnKind | null, numFmt: string | undefined): string {
+  if ((kind === 'text' || kind === 'code') && numFmt && /^0+$/.test(numFmt) && Number.isInteger(v) && v >= 0) return String(v).padStart(numFmt.length, '0');
+  return String(v);
+}
+
+/**
+ * The text a cell contributes to the CSV, by the contract column's kind. A number is its own
+ * digits (`7961370`, never `7961370.0`); in a date column it is an Excel serial day.
+ */
+export function cellText(v: CellValue | undefined, kind: ColumnKind | null, date1904: boolean, numFmt?: string): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'string') return v;
-  if (typeof v === 'number') return kind === 'date' ? (excelSerialToIso(v, date1904) ?? String(v)) : String(v);
+  if (typeof v === 'number') return kind === 'date' ? (excelSerialToIso(v, date1904) ?? String(v)) : numberText(v, kind, numFmt);
   if (typeof v === 'boolean') return kind === 'flag' ? (v ? 'Y' : 'N') : v ? 'TRUE' : 'FALSE';
   if (v instanceof Date) return isoOfDate(v);
   if (typeof v === 'object') {
@@ -68,7 +82,7 @@ export function cellText(v: CellValue | undefined, kind: ColumnKind | null, date
 }
 
 /** A header row's cells as trimmed text, without trailing blanks. */
-function headerCells(cells: CellValue[]): string[] {
+export function headerCells(cells: CellValue[]): string[] {
   const out = cells.map((v) => cellText(v, 'text', false).trim());
   while (out.length > 0 && out[out.length - 1] === '') out.pop();
   return out;
@@ -78,15 +92,15 @@ function csvField(s: string): string {
   return `"${s.replaceAll('"', '""')}"`;
 }
 
-interface FoundHeader {
+export interface FoundHeader {
   sheet: string;
   row: number;
   cells: string[];
   match: HeaderMatch;
 }
 
-/** The audit sheet written out as CSV (`__sheet_row`, then the header's columns), one record per row. */
-class SheetCsv {
+/** A sheet written out as CSV (`__sheet_row`, then the header's columns), one record per row. */
+export class SheetCsv {
   private constructor(
     private readonly out: WriteStream,
     private readonly kinds: (ColumnKind | null)[],
@@ -96,7 +110,9 @@ class SheetCsv {
   static async open(path: string, h: FoundHeader, contract: ListContract, date1904: boolean): Promise<SheetCsv> {
     const kinds = h.match.positions.map((p) => (p ? columnMeta(contract.columns[p]!).kind : null));
     const csv = new SheetCsv(createWriteStream(path, { encoding: 'utf8' }), kinds, date1904);
-    await csv.write([csvField('__sheet_row'), ...h.cells.map((c, i) => csvField(c === '' ? `__blank_${i + 1}` : c))].join(',') + '\n');
+    // On one line: a header cell wrapped in Excel (Alt+Enter) must not break the CSV's header line.
+    const names = h.cells.map((c, i) => (c === '' ? `__blank_${i + 1}` : c.replace(/\s+/g, ' ')));
+    await csv.write([csvField('__sheet_row'), ...names.map(csvField)].join(',') + '\n');
     return csv;
   }
 
@@ -106,7 +122,7 @@ class SheetCsv {
 
   /** The row as a CSV record, or null when every contract cell is empty (not a row). */
   record(row: SheetRow): string | null {
-    const values = this.kinds.map((k, i) => cellText(row.cells[i], k, this.date1904));
+    const values = this.kinds.map((k, i) => cellText(row.cells[i], k, this.date1904, row.numFmts?.[i]));
     if (values.every((v, i) => this.kinds[i] === null || v.trim() === '')) return null;
     return [String(row.number), ...values].map(csvField).join(',') + '\n';
   }
@@ -126,8 +142,12 @@ class SheetCsv {
  * sheet) and writes its rows to `csvPath` as they come. Returns the sheet's name, or why the
  * workbook cannot be loaded. Other sheets are read only as far as their first rows.
  */
-async function auditSheetToCsv(path: string, contract: ListContract, csvPath: string, limits: Limits): Promise<{ sheet: string } | { reason: string }> {
-  const required = Object.entries(contract.columns).filter(([, s]) => columnMeta(s).required).map(([h]) => h.toLowerCase());
+async function auditSheetToCsv(path: string, contract: ListContract, csvPath: string, limits: Limits, aliases: HeaderNames): Promise<{ sheet: string } | { reason: string }> {
+  const requiredNames = Object.entries(contract.columns).filter(([, s]) => columnMeta(s).required).map(([h]) => h);
+  const byKey = columnsByKey(contract, aliases);
+  /** How many of a row's cells name a required column (by name or alias): the nearest miss is reported. */
+  const requiredIn = (cells: readonly string[]): number => cells.filter((c) => requiredNames.includes(byKey.get(headerKey(c)) ?? '')).length;
+  const words = contract.workbook ?? { sheet: 'audit', row: 'audit' };
   const names: string[] = [];
   let best: { reason: string; score: number } | null = null;
   let audit: FoundHeader | null = null;
@@ -149,15 +169,15 @@ async function auditSheetToCsv(path: string, contract: ListContract, csvPath: st
         if (row.number > HEADER_SEARCH_ROWS) break; // no audit header near the top: the rest of the sheet is not read
         const cells = headerCells(row.cells);
         if (cells.length === 0) continue;
-        const m = matchHeader(contract, cells);
+        const m = matchHeader(contract, cells, aliases);
         if ('reason' in m) {
-          const score = cells.filter((c) => required.includes(c.toLowerCase())).length;
+          const score = requiredIn(cells);
           if (score > 0 && (!best || score > best.score)) best = { reason: `sheet “${shownName(sheet.name)}” row ${row.number}: ${m.reason}`, score };
           continue;
         }
         header = { sheet: sheet.name, row: row.number, cells, match: m };
         if (audit) {
-          return { reason: `sheets “${shownName(audit.sheet)}” and “${shownName(sheet.name)}” both have the audit columns; keep one audit sheet per workbook (move the other to its own workbook) so no audit is read twice or missed` };
+          return { reason: `sheets “${shownName(audit.sheet)}” and “${shownName(sheet.name)}” both have the ${words.sheet} columns; keep one ${words.sheet} sheet per workbook (move the other to its own workbook) so no ${words.row} is read twice or missed` };
         }
         if (cells.length > limits.max_columns) {
           return { reason: `sheet “${shownName(sheet.name)}” has a header row (row ${row.number}) with more columns than ${limitText(limits, 'max_columns')} allows: delete the empty or unused columns to its right and save it again` };
@@ -182,17 +202,17 @@ async function auditSheetToCsv(path: string, contract: ListContract, csvPath: st
   return {
     reason:
       best?.reason ??
-      `no sheet has the audit columns (looked at the first ${HEADER_SEARCH_ROWS} rows of ${names.join(', ') || 'no sheets'} for a header with ${required.length} required columns such as “Audit ID” and “Child Unique ID”)`,
+      `no sheet has the ${words.sheet} columns (looked at the first ${HEADER_SEARCH_ROWS} rows of ${names.join(', ') || 'no sheets'} for a header with ${requiredNames.length} required column${requiredNames.length === 1 ? '' : 's'} such as ${requiredNames.slice(0, 2).map((h) => `“${h}”`).join(' and ')})`,
   };
 }
 
-function overLimitReason(e: SheetOverLimit, limits: Limits): string {
+export function overLimitReason(e: SheetOverLimit, limits: Limits): string {
   return e.limit === 'max_sheet_rows'
     ? `sheet “${shownName(e.sheet)}” holds more rows than ${limitText(limits, 'max_sheet_rows')} allows (formatted empty rows count too): delete the rows below the audits, or copy the audits into a new workbook, and save it again`
     : `sheet “${shownName(e.sheet)}” holds more filled cells than ${limitText(limits, 'max_sheet_cells')} allows (reached at row ${e.row}): split the sheet, or remove columns the audits do not need`;
 }
 
-export async function loadXlsx(w: Warehouse, f: FoundFile, runId: string, limits: Limits = DEFAULT_LIMITS): Promise<LoadResult> {
+export async function loadXlsx(w: Warehouse, f: FoundFile, runId: string, limits: Limits = DEFAULT_LIMITS, names: HeaderNames = NAMES_ONLY): Promise<LoadResult> {
   if (!f.rawPath || !f.sha256 || !f.list) throw new Error(`loadXlsx called on a file that was not pulled: ${shownName(f.relPath)}`);
   if (f.byteSize === 0) return rejectFile(w, f, runId, 'the workbook is empty (0 bytes): it was not saved or not copied completely');
   // Our own words only: a library's message can quote the file's content.
@@ -203,9 +223,9 @@ export async function loadXlsx(w: Warehouse, f: FoundFile, runId: string, limits
   const scratch = await scratchDir();
   try {
     const csv = join(scratch, 'sheet.csv');
-    const sheet = await auditSheetToCsv(f.rawPath, contract, csv, limits);
+    const sheet = await auditSheetToCsv(f.rawPath, contract, csv, limits, names);
     if ('reason' in sheet) return rejectFile(w, f, runId, sheet.reason);
-    return await loadCheckedCsv(w, f, runId, csv, { sheet: sheet.sheet, lineColumn: 0, limits });
+    return await loadCheckedCsv(w, f, runId, csv, { sheet: sheet.sheet, lineColumn: 0, limits, names });
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }

@@ -3,24 +3,55 @@
  * table per contract, the `<list>_at(d)` macros that pick tonight's extract, reference data.
  * Idempotent, so every activity can call it before it works.
  */
+import { columnMeta } from '../core/contracts/columns.js';
 import { CONTRACTS } from '../core/contracts/lists.js';
-import { coreTableDdl, rawTableDdl } from '../core/contracts/load-sql.js';
+import { snakeCase } from '../core/contracts/naming.js';
+import { coreTableDdl, letterPrefixMacroSql, RAW_EXTRA_COLUMNS, rawTableDdl } from '../core/contracts/load-sql.js';
 import { quoteIdent as q, sqlLiteral as lit } from '../core/sql-text.js';
 import { projectRoot } from '../core/project-root.js';
 import { shownCodeMacroSql } from '../core/shown-text.js';
+import { ensurePublishedTable } from './published-figures.js';
 import { loadReferenceData } from './reference-data.js';
 import type { Warehouse } from './warehouse.js';
 
-const META_FILES = ['schemas.sql', 'files.sql', 'rejects.sql', 'kpi_values.sql', 'snapshots.sql', 'baselines.sql', 'macros.sql', 'landing_stats.sql', 'commentary.sql'];
+const META_FILES = [
+  'schemas.sql',
+  'files.sql',
+  'sheets.sql',
+  'rejects.sql',
+  'kpi_values.sql',
+  'snapshots.sql',
+  'baselines.sql',
+  'macros.sql',
+  'landing_stats.sql',
+  'commentary.sql',
+  'benchmarks.sql',
+];
 
-/** `core.<list>_at(d)`: the rows of the newest extract of a list dated on or before d. */
+/**
+ * `core.<list>_at(d)`: the rows of tonight's extract of a list as of d (meta.extracts_at,
+ * sql/views/extracts.sql). A workbook holds one extract of a list at most, so its sha names it.
+ */
 function extractAtMacro(list: string): string {
   return `CREATE OR REPLACE MACRO core.${q(`${list}_at`)}(d) AS TABLE
     SELECT * FROM core.${q(list)}
-    WHERE file_sha256 = (
-      SELECT sha256 FROM meta.files
-      WHERE list = ${lit(list)} AND status = 'loaded' AND extract_date <= d
-      ORDER BY extract_date DESC, load_seq DESC LIMIT 1)`;
+    WHERE file_sha256 = (SELECT sha256 FROM meta.extracts_at(d) WHERE list = ${lit(list)})`;
+}
+
+/** Contract columns an older warehouse's raw and core tables lack (a column added to a list): added, empty. */
+async function addNewColumns(w: Warehouse): Promise<void> {
+  const have = new Set(
+    (await w.rows<{ t: string }>(
+      "SELECT schema_name || '.' || table_name || '.' || column_name AS t FROM duckdb_columns() WHERE schema_name IN ('raw', 'core')",
+    )).map((r) => r.t),
+  );
+  for (const c of CONTRACTS.values()) {
+    for (const [header, schema] of Object.entries(c.columns)) {
+      const name = snakeCase(header);
+      if (!have.has(`raw.${c.list}.${name}`)) await w.run(`ALTER TABLE raw.${q(c.list)} ADD COLUMN ${q(name)} VARCHAR`);
+      if (!have.has(`core.${c.list}.${name}`)) await w.run(`ALTER TABLE core.${q(c.list)} ADD COLUMN ${q(name)} ${columnMeta(schema).duckdbType}`);
+    }
+  }
 }
 
 /**
@@ -50,12 +81,23 @@ export async function migrate(w: Warehouse): Promise<void> {
   // Before macros.sql, whose notes call it.
   await w.run(shownCodeMacroSql());
   for (const f of rest) await w.runFile(`meta/${f}`);
+  await w.run(letterPrefixMacroSql());
   await w.run(SCRUB_HEADER_QUOTES);
+  await w.runFile('views/extracts.sql');
+  await ensurePublishedTable(w);
   for (const c of CONTRACTS.values()) {
     await w.run(rawTableDdl(c));
     await w.run(coreTableDdl(c));
-    if (c.source !== 'audits') await w.run(extractAtMacro(c.list));
+    // Audits are additive (core.audits_at); the plan tracker is chosen from the landing folder (core/plan-file.ts).
+    if (c.source !== 'audits' && c.source !== 'plan') await w.run(extractAtMacro(c.list));
   }
+  await addNewColumns(w);
+  // Raw tables made before extra columns were kept (issue 13) gain the column.
+  const older = await w.rows<{ table_name: string }>(
+    `SELECT table_name FROM duckdb_tables() t WHERE database_name = current_database() AND schema_name = 'raw'
+       AND NOT EXISTS (SELECT 1 FROM duckdb_columns() c WHERE c.table_oid = t.table_oid AND c.column_name = 'extra_columns')`,
+  );
+  for (const t of older) await w.run(`ALTER TABLE raw.${q(t.table_name)} ADD COLUMN ${RAW_EXTRA_COLUMNS}`);
   await w.runFile('views/audit_duplicates.sql');
   await w.run(AUDITS_AT);
   const [cal] = await w.rows<{ n: string }>(

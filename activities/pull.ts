@@ -3,6 +3,11 @@
  * new bytes as `raw/<source>/<sha256>.<ext>`. Never edits the landing folder; never follows a
  * link out of it. The decision for each file travels on as a small `FoundFile`.
  *
+ * The files directly in a source folder (core/source-folders.ts) of a kind it takes are read;
+ * everything else in the landing folder is listed as `ignored` with the reason, unread
+ * (activities/landing-walk.ts). A file refused for its name is still archived when it can be read,
+ * so the archive holds every file the night read.
+ *
  * A new file is copied into the archive as it is hashed (activities/landing-read.ts), so the
  * archive holds exactly the bytes its name and the night's records say. A file or source folder
  * the worker cannot read is a reject with the reason; an error that may mend (a share that
@@ -13,19 +18,24 @@ import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { extname, join, sep } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { CASE_SYSTEM_LISTS } from '../core/contracts/lists.js';
+import { ANNEX_A_WORKBOOK, annexAWorkbookDate } from '../core/contracts/annex-a.js';
 import { COMMENTARY_MAX_BYTES, COMMENTARY_SOURCE, commentaryMonth } from '../core/commentary.js';
+import { SOURCE_KINDS, sourceFolder, type SourceKind } from '../core/source-folders.js';
 import { isIsoDate, monthInWords } from '../core/dates.js';
+import { classifyPlanName } from '../core/plan-file.js';
 import { DEFAULT_LIMITS, limitText, sizeText, type Limits } from '../core/limits.js';
-import type { FoundFile, LandingSource, NightInput } from '../core/night.js';
+import type { FoundFile, NightInput } from '../core/night.js';
 import { privateDir } from './file-modes.js';
 import { hasHiddenCharacters, shownName, shownReason } from '../core/shown-text.js';
 import { errnoCode, permanentFsReason } from './fs-errors.js';
 import { copyIntoArchive, LandingReadError, onLanding, readInPlace, type ArchiveCopy, type FileFacts, type ReadFile } from './landing-read.js';
 import type { Warehouse } from './warehouse.js';
+import { IgnoredEntries, subFolderWhy, unknownKindWhy, walkIgnoredFolder, walkLandingRoot } from './landing-walk.js';
 
 export { fileFacts, type FileFacts } from './landing-read.js';
 
-export const SOURCES: readonly LandingSource[] = ['case-system', 'hr', 'audits', COMMENTARY_SOURCE];
+/** The source folders pull reads, in order: defined once, in core/source-folders.ts. */
+export const SOURCES: readonly SourceKind[] = SOURCE_KINDS;
 
 /**
  * A plain file name: printable, no path separators or control characters, not hidden, not
@@ -40,7 +50,13 @@ export function plainNameProblem(name: string): string | null {
 }
 
 /** What a file name says: its list and extract date, or why it cannot be used. */
-export function classifyName(source: LandingSource, name: string): { list: string; extractDate: string | null } | { reason: string } {
+export function classifyName(source: SourceKind, name: string): { list: string; extractDate: string | null } | { reason: string } {
+  if (source === 'plan') return classifyPlanName(name);
+  if (source === 'benchmarks') {
+    // What a benchmark file is (EES values, the neighbour model, or nothing we read) is told by its header, at load.
+    if (name.startsWith('~$')) return { reason: 'an Excel lock file (the workbook was open when copied); it is not a statistical neighbour workbook' };
+    return { list: 'benchmarks', extractDate: null };
+  }
   if (source === COMMENTARY_SOURCE) {
     // Dated by the first day of the month it is about: a later month's commentary waits for its nights.
     const c = commentaryMonth(name);
@@ -52,8 +68,11 @@ export function classifyName(source: LandingSource, name: string): { list: strin
     if (ext !== '.xlsx' && ext !== '.csv') return { reason: `audit files must be .xlsx or .csv, not "${ext || 'no extension'}"` };
     return { list: 'audits', extractDate: null };
   }
-  const m = /^([a-z_]+)_(\d{4}-\d{2}-\d{2})\.csv$/i.exec(name);
-  const expected = source === 'hr' ? 'workforce_YYYY-MM-DD.csv' : '<list>_YYYY-MM-DD.csv';
+  const workbookDate = source === 'case-system' ? annexAWorkbookDate(name) : null;
+  if (workbookDate !== null) return isIsoDate(workbookDate) ? { list: ANNEX_A_WORKBOOK, extractDate: workbookDate } : { reason: `the extract date ${workbookDate} in the file name is not a real date` };
+  // A list name may hold digits (`section_47`).
+  const m = /^([a-z][a-z0-9_]*)_(\d{4}-\d{2}-\d{2})\.csv$/i.exec(name);
+  const expected = source === 'hr' ? 'workforce_YYYY-MM-DD.csv' : '<list>_YYYY-MM-DD.csv or annex_a_YYYY-MM-DD.xlsx';
   if (!m) return { reason: `file name does not match ${expected}; rename it so the list and extract date can be read` };
   const list = m[1]!.toLowerCase();
   const date = m[2]!;
@@ -128,6 +147,11 @@ export interface PullOptions {
   archive?: boolean;
   /** config/limits.json (activities/limits-config.ts); the defaults when not given. */
   limits?: Limits;
+  /**
+   * The indicator map's version (core/benchmark-indicators.ts): a benchmark file read under
+   * another is read again. Not given: only files found to hold nothing are read again.
+   */
+  benchmarkMapVersion?: string;
 }
 
 function sizeLimit(name: string, limits: Limits): { bytes: number; name: 'max_xlsx_bytes' | 'max_csv_bytes'; what: string } {
@@ -136,7 +160,7 @@ function sizeLimit(name: string, limits: Limits): { bytes: number; name: 'max_xl
     : { bytes: limits.max_csv_bytes, name: 'max_csv_bytes', what: 'a CSV extract' };
 }
 
-function sizeProblem(source: LandingSource, name: string, size: number, limits: Limits): string | null {
+function sizeProblem(source: SourceKind, name: string, size: number, limits: Limits): string | null {
   if (source === COMMENTARY_SOURCE) {
     return size <= COMMENTARY_MAX_BYTES ? null : `the file is ${Math.round(size / 1024)} KB, over the ${COMMENTARY_MAX_BYTES / 1024} KB limit for commentary (a sentence or two per KPI); check it is the right file`;
   }
@@ -169,8 +193,8 @@ export async function pullSources(w: Warehouse, input: NightInput, options: Pull
   }
   const landingReal = await realpath(input.landing);
   const known = new Map(
-    (await w.rows<{ sha256: string; status: string; list: string | null }>(
-      'SELECT sha256, status, list FROM meta.files',
+    (await w.rows<KnownFile>(
+      'SELECT f.sha256, f.status, f.list, b.map_version FROM meta.files f LEFT JOIN meta.benchmark_files b USING (sha256)',
     )).map((r) => [r.sha256, r]),
   );
   const landingStats = new Map(
@@ -178,7 +202,8 @@ export async function pullSources(w: Warehouse, input: NightInput, options: Pull
   );
   const seenTonight = new Map<string, string>();
   const found: FoundFile[] = [];
-  const unreadable = new Set<LandingSource>();
+  const unreadable = new Set<SourceKind>();
+  const ignored = new IgnoredEntries(limits);
 
   for (const source of SOURCES) {
     const dir = join(input.landing, source);
@@ -198,8 +223,18 @@ export async function pullSources(w: Warehouse, input: NightInput, options: Pull
         found.push(rejected({ ...base, relPath: `${source}/${shownName(entry.name)}`, name: shownName(entry.name) }, badName));
         continue;
       }
+      // Not where a source lives: a folder inside the source folder, or a kind of file it does not take.
+      if (entry.isDirectory()) {
+        await walkIgnoredFolder(join(dir, entry.name), `${source}/${shownName(entry.name)}/`, 2, subFolderWhy(source), ignored, limits);
+        continue;
+      }
+      if (!sourceFolder(source).extensions.includes(extname(entry.name).toLowerCase())) {
+        const why = unknownKindWhy(sourceFolder(source), entry.name);
+        ignored.add(`${source}/${shownName(entry.name)}`, entry.isSymbolicLink() ? `a link, which is not followed; ${why}` : why);
+        continue;
+      }
       try {
-        found.push(await pullOne({ w, input, landingReal, known, landingStats, seenTonight, doArchive, limits }, base, join(dir, entry.name)));
+        found.push(await pullOne({ w, input, landingReal, known, landingStats, seenTonight, doArchive, limits, benchmarkMapVersion: options.benchmarkMapVersion }, base, join(dir, entry.name)));
       } catch (err) {
         const reason = err instanceof LandingReadError ? permanentFsReason(err.fsError, 'the file') : null;
         if (!reason) throw err instanceof LandingReadError ? err.fsError : err;
@@ -207,23 +242,47 @@ export async function pullSources(w: Warehouse, input: NightInput, options: Pull
       }
     }
   }
+  await walkLandingRoot(input.landing, ignored, limits);
   await recordAuditFolder(w, found, unreadable.has('audits'));
-  return found;
+  await recordBenchmarkFolder(w, found, unreadable.has('benchmarks'));
+  return [...found, ...ignored.entries()];
+}
+
+/** What the warehouse knows of a file's bytes (meta.files, and meta.benchmark_files for a benchmark file). */
+interface KnownFile {
+  sha256: string;
+  status: string;
+  list: string | null;
+  map_version: string | null;
+}
+
+/**
+ * A benchmark file seen before is read again when what it holds for us may have changed: it held
+ * nothing the indicator map knew (`ignored`), or it was read under another version of the map.
+ */
+function benchmarkReadAgain(before: KnownFile, mapVersion: string | undefined): boolean {
+  if (before.status === 'ignored') return true;
+  return mapVersion !== undefined && before.status === 'loaded' && before.map_version !== null && before.map_version !== mapVersion;
 }
 
 interface PullContext {
   w: Warehouse;
   input: NightInput;
   landingReal: string;
-  known: Map<string, { sha256: string; status: string; list: string | null }>;
+  known: Map<string, KnownFile>;
   landingStats: Map<string, StatRow>;
   seenTonight: Map<string, string>;
   doArchive: boolean;
   limits: Limits;
+  benchmarkMapVersion: string | undefined;
 }
 
-/** What tonight does with one landing file whose name is plain. */
-async function pullOne(c: PullContext, base: Omit<FoundFile, 'status' | 'reason'>, full: string): Promise<FoundFile> {
+/**
+ * What tonight does with one landing file whose name is plain, in a source folder that takes its
+ * kind. A file refused for its name (an unknown list, no date) that the night can read is still
+ * archived under its hash, so the archive holds every file the night was given (issue 13).
+ */
+async function pullOne(c: PullContext, base: Omit<FoundFile, 'status' | 'reason'> & { source: SourceKind }, full: string): Promise<FoundFile> {
   const info = await onLanding(() => lstat(full));
   // Every file must resolve inside the landing folder, whether it or its folder is the link.
   const target = await onLanding(() =>
@@ -245,29 +304,35 @@ async function pullOne(c: PullContext, base: Omit<FoundFile, 'status' | 'reason'
   if (targetInfo.nlink > 1n) return rejected({ ...base, byteSize: Number(targetInfo.size) }, HARD_LINK_REASON);
   const named = classifyName(base.source, base.name);
   const byteSize = Number(targetInfo.size);
-  if ('reason' in named) return rejected({ ...base, byteSize }, named.reason);
-  const sized = { ...base, list: named.list, extractDate: named.extractDate, byteSize };
+  const refused = 'reason' in named ? named.reason : null;
+  const sized = 'reason' in named ? { ...base, byteSize } : { ...base, list: named.list, extractDate: named.extractDate, byteSize };
   const tooBig = sizeProblem(base.source, base.name, byteSize, c.limits);
+  // A refused file is archived only when the night archives and the file is within its size limit.
+  if (refused !== null && (!c.doArchive || tooBig)) return rejected(sized, refused);
   if (tooBig) return rejected(sized, tooBig);
   const maxBytes = base.source === COMMENTARY_SOURCE ? COMMENTARY_MAX_BYTES : sizeLimit(base.name, c.limits).bytes;
-  const afterAsOf = named.extractDate !== null && named.extractDate > c.input.asOf;
+  const afterAsOf = sized.extractDate !== null && sized.extractDate > c.input.asOf;
   const archiveDir = join(c.input.home, 'raw', base.source);
+  /** New bytes are archived, and so are a refused file's. */
+  const archives = (d: FoundFile): boolean => d.status === 'new' || refused !== null;
 
   /** Tonight's decision for bytes with these facts, short of archiving a new file. */
   const decide = (facts: FileFacts): FoundFile => {
     const described = { ...sized, sha256: facts.sha256, byteSize: facts.byteSize, encoding: facts.encoding };
+    if (refused !== null) return { ...described, status: 'rejected', reason: shownReason(refused) };
     if (afterAsOf) {
-      const what = base.source === COMMENTARY_SOURCE ? `commentary for ${monthInWords(named.extractDate!)}, a month` : `extract dated ${named.extractDate}`;
+      const what = base.source === COMMENTARY_SOURCE ? `commentary for ${monthInWords(sized.extractDate!)}, a month` : `extract dated ${sized.extractDate}`;
       return { ...described, status: 'after_as_of', reason: `${what} after tonight's as-of date ${c.input.asOf}; left for a later night` };
     }
     const twin = c.seenTonight.get(facts.sha256);
     const before = c.known.get(facts.sha256);
     // The same bytes rejected whole before, as the same list: rejected again, for the same reason.
     // (Renamed to another list, they are read afresh: a wrong name is a reason to look again.)
-    if (!twin && before?.status === 'rejected' && before.list === named.list) {
+    if (!twin && before?.status === 'rejected' && before.list === sized.list) {
       // The reason stays in meta.files (publishing reads it there), out of the payload.
       return { ...described, status: 'rejected', reason: null };
     }
+    if (!twin && before && base.source === 'benchmarks' && benchmarkReadAgain(before, c.benchmarkMapVersion)) return { ...described, status: 'new', reason: null };
     if (twin || (before && before.status !== 'rejected')) return { ...described, status: 'already_loaded', reason: twin ? `same bytes as ${twin}` : null };
     return { ...described, status: 'new', reason: null };
   };
@@ -290,7 +355,7 @@ async function pullOne(c: PullContext, base: Omit<FoundFile, 'status' | 'reason'
       facts = r.facts;
     }
     let decided = decide(facts);
-    if (decided.status !== 'new') return decided;
+    if (!archives(decided)) return decided;
     let rawPath = target;
     if (c.doArchive) {
       const archived = join(archiveDir, `${facts.sha256}${extname(base.name).toLowerCase()}`);
@@ -304,12 +369,13 @@ async function pullOne(c: PullContext, base: Omit<FoundFile, 'status' | 'reason'
           copy = r;
           if (r.overLimit) return rejected(sized, sizeProblem(base.source, base.name, r.facts.byteSize, c.limits)!);
           decided = decide(r.facts);
-          if (decided.status !== 'new') return decided;
+          if (!archives(decided)) return decided;
         }
         rawPath = await copy.keep(extname(base.name));
       }
     }
-    c.seenTonight.set(decided.sha256!, decided.relPath);
+    // A refused file is no twin of a good one: the good one is still read, under its own name.
+    if (refused === null) c.seenTonight.set(decided.sha256!, decided.relPath);
     return { ...decided, rawPath };
   } finally {
     await copy?.discard();
@@ -330,5 +396,19 @@ async function recordAuditFolder(w: Warehouse, found: readonly FoundFile[], fold
   await w.transaction(async () => {
     await w.run('DELETE FROM meta.audit_files_in_folder');
     for (const sha256 of inFolder) await w.run('INSERT INTO meta.audit_files_in_folder VALUES ($sha)', { sha: sha256 });
+  });
+}
+
+/**
+ * The benchmark files in the folder tonight (meta.benchmark_files_in_folder): like audit workbooks
+ * they are not dated extracts, so a file taken out stops counting. A folder that could not be read
+ * says nothing about what it holds: the last list stands.
+ */
+async function recordBenchmarkFolder(w: Warehouse, found: readonly FoundFile[], folderUnreadable: boolean): Promise<void> {
+  if (folderUnreadable) return;
+  const inFolder = [...new Set(found.filter((f) => f.source === 'benchmarks' && f.sha256 && (f.status === 'new' || f.status === 'already_loaded')).map((f) => f.sha256!))];
+  await w.transaction(async () => {
+    await w.run('DELETE FROM meta.benchmark_files_in_folder');
+    for (const sha256 of inFolder) await w.run('INSERT INTO meta.benchmark_files_in_folder VALUES ($sha)', { sha: sha256 });
   });
 }

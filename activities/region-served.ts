@@ -15,7 +15,8 @@ export interface RegionWorkerPlan {
 }
 
 export function regionWorkerPlan(config: RegionConfig, queue: string): RegionWorkerPlan {
-  const served = councilsOnQueue(config, queue).map((c) => ({ landing: c.landing, home: c.home }));
+  // Each council's LA code goes with its folders: its benchmarks are its own (activities/benchmarks.ts).
+  const served = councilsOnQueue(config, queue).map((c) => ({ landing: c.landing, home: c.home, laCode: c.laCode }));
   const region = queue === config.taskQueue ? config.path : undefined;
   if (served.length === 0 && region === undefined) {
     const queues = [...new Set([config.taskQueue, ...config.councils.map((c) => c.taskQueue)])].map((x) => `"${x}"`).join(', ');

@@ -14,6 +14,8 @@ import { ApplicationFailure } from '@temporalio/common';
 export interface ServedFolders {
   landing: string;
   home: string;
+  /** The council's LA code (region.json's `la_code`) for its benchmarks; absent: CSC_KPI_LA_CODE or config/council.json. */
+  laCode?: string;
 }
 
 /**
@@ -50,4 +52,12 @@ export function servedFoldersGuard(served: ServedFolders[]) {
       'FolderNotServed',
     );
   };
+}
+
+/** The LA code of the served council whose home this is (a region's worker serves several), if one was given. */
+export async function servedLaCode(served: readonly ServedFolders[], home: string): Promise<string | undefined> {
+  const asked = await canonicalPath(home).catch(() => null);
+  if (asked === null) return undefined;
+  for (const p of served) if (p.laCode && (await canonicalPath(p.home).catch(() => null)) === asked) return p.laCode;
+  return undefined;
 }

@@ -26,6 +26,8 @@ export interface IndexEntry {
 /** A source file a snapshot used, as listed in its manifest. */
 export interface ManifestSource {
   file: string;
+  /** The workbook sheet the rows came from (an Annex A workbook's list sheet). */
+  sheet?: string;
   source: string;
   sha256: string | null;
   extract_date: string | null;

@@ -3,13 +3,12 @@
  * core/freshness.ts). Compute nulls the figures of a KPI whose list has no extract on or before D
  * (`nullWhereSourceMissing`); publish marks figures that read a stale source.
  */
-import type { SourceKind } from '../core/contracts/lists.js';
-import { missingSourceReason, sourceAge, type FreshnessConfig, type SourceAge } from '../core/freshness.js';
+import { missingSourceReason, sourceAge, type AgedSourceKind, type FreshnessConfig, type SourceAge } from '../core/freshness.js';
 import type { KpiDefinition } from '../core/kpi-definition.js';
 import type { Warehouse } from './warehouse.js';
 
 export interface SourceOnHand {
-  kind: SourceKind;
+  kind: AgedSourceKind;
   list: string;
   /** Extract date of the newest extract on or before D; audits: the newest Completed Date on or before D (null if none). */
   date: string | null;
@@ -17,15 +16,13 @@ export interface SourceOnHand {
 
 /**
  * Every list with something to use as of D, by `<source>/<list>`: an extract list with a loaded
- * extract dated on or before D; audits when a loaded audit file is in the landing folder
+ * extract dated on or before D (a CSV or a workbook sheet: meta.extracts_at); audits when a loaded audit file is in the landing folder
  * (meta.current_audit_files), dated by its newest completion on or before D (core.audits_at
  * already forgets completions after D). Managers' commentary is not a list and has no age.
  */
 export async function sourcesOnHand(w: Warehouse, asOf: string): Promise<Map<string, SourceOnHand>> {
-  const rows = await w.rows<{ source: SourceKind; list: string; date: string | null }>(
-    `SELECT source, list, strftime(max(extract_date), '%Y-%m-%d') AS date
-     FROM meta.files WHERE status = 'loaded' AND source NOT IN ('audits', 'commentary') AND extract_date <= $as_of::DATE
-     GROUP BY source, list
+  const rows = await w.rows<{ source: AgedSourceKind; list: string; date: string | null }>(
+    `SELECT source, list, strftime(extract_date, '%Y-%m-%d') AS date FROM meta.extracts_at($as_of::DATE)
      UNION ALL
      SELECT 'audits', 'audits', (SELECT strftime(max(completed_date), '%Y-%m-%d') FROM core.audits_at($as_of::DATE))
      WHERE EXISTS (SELECT 1 FROM meta.current_audit_files)`,
@@ -56,7 +53,7 @@ export async function nullWhereSourceMissing(
   if (missing.length === 0) return null;
   const reason = missing
     .map((s) => {
-      const [kind, list] = s.split('/') as [SourceKind, string];
+      const [kind, list] = s.split('/') as [AgedSourceKind, string];
       return missingSourceReason({ kind, list, asOf: o.asOf });
     })
     .join(' ');

@@ -2,8 +2,11 @@
  * Reads an .xlsx workbook as a stream: sheet by sheet (by name), row by row, never the whole
  * workbook in memory, with a cap on the rows and the filled cells of each sheet. A sheet of a
  * million formatted empty rows costs a pass over its XML and nothing kept. Built on exceljs's
- * streaming reader (`stream.xlsx.WorkbookReader`), which keeps only the shared strings and
- * styles; check the package with activities/zip-guard.ts before opening it here.
+ * streaming readers (its workbook reader for the shared parts, its worksheet reader for each
+ * sheet), keeping only the shared strings and styles; the zip entries are read from their places
+ * in the file by our own code (activities/zip-guard.ts reads the directory), since exceljs's own
+ * pass over the zip loses the parts after the sheets when six or more sheets come before them.
+ * Check the package with activities/zip-guard.ts before opening it here.
  *
  * Used by the audit workbooks (activities/load-xlsx.ts); made to serve any sheet-per-list
  * workbook. Cell values are exceljs's: text, numbers (an id typed as a number comes back as the
@@ -13,12 +16,17 @@
  *
  * Stopping early is cheap: leave a sheet's `rows()` (break) and the rest of that sheet is skipped
  * unparsed; leave the workbook and everything left is skipped and closed. Sheets come in the
- * order the package stores them (the workbook's order for files from Excel and LibreOffice).
+ * workbook's order (the tabs as Excel shows them).
  */
 import { once } from 'node:events';
-import type { Readable } from 'node:stream';
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { Readable } from 'node:stream';
+import { createInflateRaw } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import type { Limits } from '../core/limits.js';
+import { readCentralDirectory, type ZipEntry } from './zip-guard.js';
 
 export type CellValue = ExcelJS.CellValue;
 
@@ -29,6 +37,11 @@ export interface SheetRow {
   number: number;
   /** Column A first; an empty cell is null. Rows with no value at all are not yielded. */
   cells: CellValue[];
+  /**
+   * The number format of each number cell that has one (by column, A = 0), e.g. `0000000`: an id
+   * typed as a number shows (and Excel's CSV export writes) its leading zeros through it.
+   */
+  numFmts?: (string | undefined)[];
 }
 
 export interface StreamedSheet {
@@ -54,15 +67,64 @@ export class SheetOverLimit extends Error {
 /** The parts of exceljs's (untyped) streaming sheet reader this module relies on. */
 interface SheetReader {
   name: string;
-  /** The sheet's XML: a file stream (a sheet exceljs set aside in a temporary file) or an iterator over the zip entry. */
-  iterator: { destroy(): void } | AsyncIterator<unknown>;
+  /** The sheet's XML: the inflating stream of its zip entry. */
+  iterator: Readable;
   parse(): AsyncIterator<{ eventType: string; value: unknown }[]>;
 }
 
+/** The parts of exceljs's (untyped) streaming workbook reader used to read the workbook's shared parts. */
 interface BookReader {
+  options: Record<string, unknown>;
+  model?: { sheets?: { name: string; id: number; rId: string }[] };
+  workbookRels?: { Id: string; Target: string; Type?: string }[];
   properties?: { model?: { date1904?: boolean } };
-  stream?: { destroy(): void };
-  [Symbol.asyncIterator](): AsyncIterator<SheetReader>;
+  sharedStrings?: unknown[];
+  _parseRels(entry: Readable): Promise<void>;
+  _parseWorkbook(entry: Readable): Promise<void>;
+  _parseSharedStrings(entry: Readable): AsyncIterable<unknown>;
+  _parseStyles(entry: Readable): Promise<void>;
+}
+
+type WorksheetReaderClass = new (o: { workbook: BookReader; id: number; iterator: Readable; options: Record<string, unknown> }) => SheetReader;
+const WorksheetReader = createRequire(import.meta.url)('exceljs/lib/stream/xlsx/worksheet-reader.js') as WorksheetReaderClass;
+
+/** A part of the package could not be read as the workbook says it should be. */
+class DamagedPackage extends Error {}
+
+/**
+ * One zip entry's bytes, inflated, as a stream: read straight from its place in the file, so parts
+ * are read in the order the workbook needs them, whatever order the writer stored them in.
+ */
+async function partStream(path: string, e: ZipEntry): Promise<Readable> {
+  const fh = await open(path, 'r');
+  let start: number;
+  try {
+    const local = Buffer.alloc(30);
+    await fh.read(local, 0, 30, e.localOffset);
+    if (local.readUInt32LE(0) !== 0x04034b50) throw new DamagedPackage('a zip entry is missing');
+    start = e.localOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
+  } finally {
+    await fh.close();
+  }
+  if (e.compressed === 0) return Readable.from([]);
+  const raw = createReadStream(path, { start, end: start + e.compressed - 1 });
+  if (e.method === 0) return raw;
+  if (e.method !== 8) throw new DamagedPackage(`zip method ${e.method}`);
+  const inflate = createInflateRaw();
+  raw.on('error', (err) => inflate.destroy(err));
+  inflate.on('close', () => raw.destroy());
+  (inflate as Readable & { source?: Readable }).source = raw;
+  return raw.pipe(inflate);
+}
+
+/** The zip path of a part named by a relationship target of xl/workbook.xml. */
+function partPath(target: string): string {
+  const parts: string[] = [];
+  for (const seg of (target.startsWith('/') ? target.slice(1) : `xl/${target}`).split('/')) {
+    if (seg === '..') parts.pop();
+    else if (seg !== '.' && seg !== '') parts.push(seg);
+  }
+  return parts.join('/');
 }
 
 function hasValue(v: CellValue): boolean {
@@ -70,30 +132,21 @@ function hasValue(v: CellValue): boolean {
 }
 
 /**
- * Lets the rest of a sheet's XML go by without parsing it: a file stream is closed; an entry of
- * the zip is drained chunk by chunk (nothing kept), so exceljs can go on to the next entry.
+ * Lets the rest of a sheet's XML go by unparsed: its part's stream is closed, and the file under
+ * it; a stream read to its end is waited for until its file is closed too.
  */
 async function skipUnread(sheet: SheetReader): Promise<void> {
-  const it = sheet.iterator;
-  if ('destroy' in it && typeof it.destroy === 'function') {
-    const file = it as unknown as Readable;
-    if (!file.closed) {
-      const closed = once(file, 'close');
-      file.destroy();
-      await closed;
-    }
-    return;
-  }
-  const chunks = it as AsyncIterator<unknown>;
-  for (let r = await chunks.next(); !r.done; r = await chunks.next()) {
-    // drained
+  for (const stream of [sheet.iterator, (sheet.iterator as Readable & { source?: Readable }).source]) {
+    if (!stream || stream.closed) continue;
+    const closed = once(stream, 'close');
+    if (!stream.readableEnded) stream.destroy();
+    await closed;
   }
 }
 
 class Sheet implements StreamedSheet {
   readonly name: string;
   private started = false;
-  private finished = false;
 
   constructor(
     private readonly reader: SheetReader,
@@ -121,8 +174,11 @@ class Sheet implements StreamedSheet {
         lastRow = number;
         if (number > this.caps.max_sheet_rows) throw new SheetOverLimit(this.name, 'max_sheet_rows', number);
         const values: CellValue[] = [];
+        let numFmts: (string | undefined)[] | undefined;
         row.eachCell((cell, col) => {
-          if (hasValue(cell.value)) values[col - 1] = cell.value;
+          if (!hasValue(cell.value)) return;
+          values[col - 1] = cell.value;
+          if (typeof cell.value === 'number' && cell.numFmt) (numFmts ??= [])[col - 1] = cell.numFmt;
         });
         if (values.length === 0) continue; // formatted but empty: nothing to yield
         let filled = 0;
@@ -132,22 +188,34 @@ class Sheet implements StreamedSheet {
         }
         cells += filled;
         if (cells > this.caps.max_sheet_cells) throw new SheetOverLimit(this.name, 'max_sheet_cells', number);
-        yield { number, cells: values };
+        yield numFmts ? { number, cells: values, numFmts } : { number, cells: values };
       }
     }
-    this.finished = true;
   }
 
   /** Whatever of the sheet was not read (all of it, or the rest after a break or a cap) goes by unparsed. */
   async skipRest(): Promise<void> {
-    if (this.finished) return;
-    this.finished = true;
     await skipUnread(this.reader);
   }
 }
 
-/** The workbook's sheets, one after another; a sheet's rows must be read before the next sheet is asked for. */
+/**
+ * The workbook's sheets in the workbook's own order (the tabs as Excel shows them), one after
+ * another; a sheet's rows must be read before the next sheet is asked for. The shared parts
+ * (relationships, workbook, shared strings, cell formats) are read first, each from its place in
+ * the package, then each sheet straight from its zip entry: nothing is set aside in temporary
+ * files, whichever order the writer stored the parts in (Excel stores the workbook first;
+ * ExcelJS, openpyxl and others store it after the sheets). Chart sheets are not worksheets and
+ * are not given. Check the package with activities/zip-guard.ts first.
+ */
 export async function* streamWorkbook(path: string, caps: SheetCaps): AsyncGenerator<StreamedSheet> {
+  const entries = await readCentralDirectory(path);
+  if ('reason' in entries) throw new DamagedPackage(entries.reason);
+  const byName = new Map(entries.map((e) => [e.name, e]));
+  const part = async (name: string): Promise<Readable | null> => {
+    const e = byName.get(name);
+    return e ? partStream(path, e) : null;
+  };
   const book = new ExcelJS.stream.xlsx.WorkbookReader(path, {
     worksheets: 'emit',
     sharedStrings: 'cache',
@@ -155,33 +223,31 @@ export async function* streamWorkbook(path: string, caps: SheetCaps): AsyncGener
     hyperlinks: 'ignore',
     entries: 'ignore',
   }) as unknown as BookReader;
-  const sheets = book[Symbol.asyncIterator]();
-  let current: Sheet | null = null;
-  let done = false;
-  try {
-    for (;;) {
-      const next = await sheets.next();
-      if (next.done) {
-        done = true;
-        return;
-      }
-      current = new Sheet(next.value, caps, book.properties?.model?.date1904 === true);
+  const rels = await part('xl/_rels/workbook.xml.rels');
+  if (rels) await book._parseRels(rels);
+  const workbook = await part('xl/workbook.xml');
+  if (!workbook) throw new DamagedPackage('no xl/workbook.xml');
+  await book._parseWorkbook(workbook);
+  const strings = await part('xl/sharedStrings.xml');
+  if (strings) for await (const _ of book._parseSharedStrings(strings)) void _;
+  book.sharedStrings ??= [];
+  const styles = await part('xl/styles.xml');
+  if (styles) await book._parseStyles(styles);
+  const date1904 = book.properties?.model?.date1904 === true;
+
+  for (const s of book.model?.sheets ?? []) {
+    const rel = book.workbookRels?.find((r) => r.Id === s.rId);
+    if (!rel || !/(^|\/)worksheets\//.test(rel.Target)) continue; // a chart sheet, or no part
+    const e = byName.get(partPath(rel.Target));
+    if (!e) throw new DamagedPackage('a sheet part is missing');
+    const reader = new WorksheetReader({ workbook: book, id: s.id, iterator: await partStream(path, e), options: book.options });
+    reader.name = s.name;
+    const current = new Sheet(reader, caps, date1904);
+    try {
       yield current;
+    } finally {
+      // Whatever of it was not read goes by unparsed, and its file is closed, however we leave.
       await current.skipRest();
-      current = null;
-    }
-  } finally {
-    if (!done) {
-      // Left early (a cap, an error, or the caller is done): let the rest go by unparsed, so
-      // exceljs removes its temporary files and no file stays open.
-      try {
-        await current?.skipRest();
-        for (let next = await sheets.next(); !next.done; next = await sheets.next()) await skipUnread(next.value);
-      } catch {
-        // a damaged package fails again here; closing the file below is what matters
-      } finally {
-        book.stream?.destroy();
-      }
     }
   }
 }

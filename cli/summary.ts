@@ -9,11 +9,13 @@ export function formatNightSummary(r: NightResult): string {
     r.published === false
       ? `published nothing new: its figures, baseline events and sources equal snapshot ${r.snapshotId}, which stands`
       : `published snapshot ${r.snapshotId}`;
+  // Wide enough for the longest id (care_leavers_suitable_accommodation_pct), so the values line up.
+  const width = Math.max(34, ...r.kpis.map((k) => k.kpi.length));
   const lines = [
     `csc-kpi: night of ${r.asOf} ${outcome}`,
     `  files loaded ${r.filesLoaded}, rejected ${r.filesRejected}; rows loaded ${r.rowsLoaded}, rejected ${r.rowsRejected}`,
     '',
-    ...r.kpis.map((k) => `  ${k.kpi.padEnd(34)} ${(k.value === null ? 'withheld / no value' : String(k.value)).padEnd(20)} period ending ${dateInWords(k.periodEnd)}`),
+    ...r.kpis.map((k) => `  ${k.kpi.padEnd(width)} ${(k.value === null ? 'withheld / no value' : String(k.value)).padEnd(20)} period ending ${dateInWords(k.periodEnd)}`),
     '',
     `  snapshot: ${r.snapshotPath}`,
     `  report:   ${join(r.snapshotPath, 'report.html')}`,

@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { alertEnv, alertEnvShape, type AlertEnv } from './alert-config.js';
+import { laCodeEnv } from './council-config.js';
 
 const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'host:port, e.g. temporal:7233');
 
@@ -54,6 +55,15 @@ const signingKey = z.preprocess(
     .optional(),
 );
 
+/** How much the logs say (pino levels); `info` by default. */
+const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
+
+/**
+ * How log lines look: `json` (one JSON object a line, for log collectors) or `pretty` (one human
+ * line each). Unset: `pretty` when standard error is a terminal, `json` otherwise.
+ */
+const logFormat = z.enum(['json', 'pretty']).optional();
+
 export const envConfig = z
   .object({
     TEMPORAL_ADDRESS: hostPort.optional(),
@@ -72,9 +82,12 @@ export const envConfig = z
     /** A region.json (issue 18): the worker serves the councils on its task queue, and the roll-up on the region's. */
     CSC_KPI_REGION_CONFIG: z.string().min(1).optional(),
     CSC_KPI_SIGNING_KEY: signingKey,
+    /** The council's LA code for its benchmarks (core/council-config.ts): overrides config/council.json. */
+    CSC_KPI_LA_CODE: laCodeEnv,
     /** Where alerts go (core/alert-config.ts): each overrides its key in config/alerts.json. Never logged. */
     ...alertEnvShape,
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_LEVEL: logLevel,
+    LOG_FORMAT: logFormat,
   })
   .superRefine((c, ctx) => {
     if (Boolean(c.TEMPORAL_TLS_CERT) !== Boolean(c.TEMPORAL_TLS_KEY)) {
@@ -106,6 +119,23 @@ export function readSigningKey(env: NodeJS.ProcessEnv = process.env): string | n
   const parsed = signingKey.safeParse(env.CSC_KPI_SIGNING_KEY);
   if (!parsed.success) throw new Error(`Bad environment settings: ${problemsOf(parsed.error, 'CSC_KPI_SIGNING_KEY')}`);
   return parsed.data ?? null;
+}
+
+/** CSC_KPI_LA_CODE alone (the benchmarks need nothing else), validated by the same rule; undefined when unset. */
+export function readLaCodeEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const parsed = laCodeEnv.safeParse(env.CSC_KPI_LA_CODE);
+  if (!parsed.success) throw new Error(`Bad environment settings: ${problemsOf(parsed.error, 'CSC_KPI_LA_CODE')}`);
+  return parsed.data;
+}
+
+/**
+ * LOG_LEVEL and LOG_FORMAT alone (every command logs; most need nothing else), validated by the
+ * same rules. `levelGiven`: LOG_LEVEL was set, so nothing may quieten the logs below it.
+ */
+export function readLogSettings(env: NodeJS.ProcessEnv = process.env): { level: z.infer<typeof logLevel>; format: 'json' | 'pretty' | undefined; levelGiven: boolean } {
+  const parsed = z.object({ LOG_LEVEL: logLevel, LOG_FORMAT: logFormat }).safeParse({ LOG_LEVEL: env.LOG_LEVEL || undefined, LOG_FORMAT: env.LOG_FORMAT || undefined });
+  if (!parsed.success) throw new Error(`Bad environment settings: ${problemsOf(parsed.error)}`);
+  return { level: parsed.data.LOG_LEVEL, format: parsed.data.LOG_FORMAT, levelGiven: Boolean(env.LOG_LEVEL) };
 }
 
 /**

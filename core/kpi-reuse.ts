@@ -10,8 +10,11 @@
  * This module decides, from the SQL text alone, whether a KPI reads D only in those ways. It
  * is deliberately narrow: anything else (another schema, arithmetic on `$as_of`, the clock, a
  * file read) makes the KPI ineligible, and it is computed in full. A KPI may also read a list
- * whole (`core.<list>`, every extract) and `meta.files`: its inputs are then every extract on
- * or before D, and every loaded file.
+ * whole (`core.<list>`, every extract) and `meta.files` or `meta.extracts` (the files' extracts, a
+ * workbook's sheets among them): its inputs are then every extract on
+ * or before D, and every loaded file. And it may read each point's own extract,
+ * `core.<list>_at(p.period_end)` (the newest on or before that point E, as care_leavers_* do):
+ * E ≤ D, so that extract is one of those on or before D, and the list is keyed like one read whole.
  */
 import { columnMeta } from './contracts/columns.js';
 import { CONTRACTS } from './contracts/lists.js';
@@ -25,7 +28,7 @@ export type Reusability =
       lists: string[];
       /** The lists it reads whole (`core.<list>`: every extract), not only tonight's extract. */
       wholeLists: string[];
-      /** It reads meta.files (which files were loaded, with their extract dates). */
+      /** It reads meta.files or meta.extracts (which files were loaded, with their extract dates; a workbook's sheets follow from its bytes). */
       readsFileList: boolean;
       /** The date columns it cuts off at as-of (`<column> <= $as_of`): only their values can move a past point. */
       cutoffColumns: string[];
@@ -37,9 +40,11 @@ const DATE_COLUMNS = new Set(
   [...CONTRACTS.values()].flatMap((c) => Object.entries(c.columns).filter(([, s]) => columnMeta(s).kind === 'date').map(([h]) => snakeCase(h))),
 );
 
-const AT_CALL = /\bcore\.([a-z_]+)_at\s*\(\s*\$as_of\s*\)/g;
+const AT_CALL = /\bcore\.([a-z0-9_]+)_at\s*\(\s*\$as_of\s*\)/g;
 const PERIODS_CALL = /\bref\.kpi_periods\s*\(\s*\$as_of\s*\)/g;
-const SCHEMA_REF = /\b(core|meta|kpi|raw|drill|main|temp|information_schema|pg_catalog)\s*\.\s*([a-z_]+)/gi;
+/** A point's own extract: `core.<list>_at(<alias>.period_end)`, period_end from ref.kpi_periods($as_of). */
+const POINT_AT_CALL = /\bcore\.([a-z0-9_]+)_at\s*\(\s*[a-z_]\w*\.period_end\s*\)/g;
+const SCHEMA_REF = /\b(core|meta|kpi|raw|drill|main|temp|information_schema|pg_catalog)\s*\.\s*([a-z0-9_]+)/gi;
 /** The clock, randomness, session state and files: a KPI calling any of these is never reused. */
 const FORBIDDEN_CALL = /\b(read_\w+|glob|\w*current\w*|\w*timestamp\w*|localtime|now|today|random|setseed|uuid|gen_random_uuid|getvariable|current_setting|epoch\w*)\s*\(/i;
 const FORBIDDEN_WORD = /\b(current_date|current_time|current_timestamp|localtime|localtimestamp)\b/i;
@@ -104,16 +109,24 @@ export function reusability(def: Pick<KpiDefinition, 'sql'>): Reusability {
   const lists = new Set<string>();
   for (const m of sql.matchAll(AT_CALL)) lists.add(m[1]!);
   for (const l of lists) if (!CONTRACTS.has(l)) return no(`core.${l}_at is not a list of the contracts`);
-  // Every other schema-qualified name must be a list read whole (`core.<list>`: its key is then
-  // every extract on or before as-of) or meta.files; ref.* is reference data and macros.
-  const rest = sql.replace(AT_CALL, ' ').replace(PERIODS_CALL, ' ');
+  // A point's own extract is one of those on or before as-of: keyed as the list read whole. Only
+  // while period_end is the trend point's own (nothing else is named period_end).
   const wholeLists = new Set<string>();
+  for (const m of sql.matchAll(POINT_AT_CALL)) {
+    if (!CONTRACTS.has(m[1]!)) return no(`core.${m[1]}_at is not a list of the contracts`);
+    if (/\bas\s+period_end\b/i.test(sql)) return no('it names a derived value period_end, which a point’s own extract is read at');
+    if (sql.search(PERIODS_CALL) < 0) return no('it reads a point’s own extract without ref.kpi_periods($as_of)');
+    wholeLists.add(m[1]!);
+  }
+  // Every other schema-qualified name must be a list read whole (`core.<list>`: its key is then
+  // every extract on or before as-of) or meta.files / meta.extracts; ref.* is reference data and macros.
+  const rest = sql.replace(AT_CALL, ' ').replace(POINT_AT_CALL, ' ').replace(PERIODS_CALL, ' ');
   let readsFileList = false;
   for (const m of rest.matchAll(SCHEMA_REF)) {
     const [schema, name] = [m[1]!.toLowerCase(), m[2]!.toLowerCase()];
     if (schema === 'core' && CONTRACTS.has(name)) wholeLists.add(name);
-    else if (schema === 'meta' && name === 'files') readsFileList = true;
-    else return no(`it reads ${m[1]}.${m[2]} (only core.<list>_at($as_of), core.<list> and meta.files can be keyed)`);
+    else if (schema === 'meta' && (name === 'files' || name === 'extracts')) readsFileList = true;
+    else return no(`it reads ${m[1]}.${m[2]} (only core.<list>_at($as_of), core.<list>, meta.files and meta.extracts can be keyed)`);
   }
   for (const l of wholeLists) lists.add(l);
   const cutoffs = new Set<string>();
@@ -127,6 +140,15 @@ export function reusability(def: Pick<KpiDefinition, 'sql'>): Reusability {
   }
   if (lists.size === 0) return no('it reads no list through core.<list>_at($as_of)');
   return { reusable: true, lists: [...lists].sort(), wholeLists: [...wholeLists].sort(), readsFileList, cutoffColumns: [...cutoffs].sort() };
+}
+
+/**
+ * The lists a KPI reads at each trend point's own extract (`core.<list>_at(p.period_end)`): every
+ * extract that is the newest on or before some point feeds its figures, not only tonight's.
+ */
+export function pointExtractLists(def: Pick<KpiDefinition, 'sql'>): string[] {
+  const { text } = sqlSkeleton(def.sql);
+  return [...new Set([...text.matchAll(POINT_AT_CALL)].map((m) => m[1]!))].filter((l) => CONTRACTS.has(l)).sort();
 }
 
 /**

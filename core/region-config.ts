@@ -19,15 +19,11 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import { laCode } from './la-code.js';
 import { TASK_QUEUE } from './night.js';
 
 const text = z.string().trim().min(1, 'must not be empty');
 const queue = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'a task queue name: letters, digits, ".", "_" or "-"');
-
-/** Old (3 digits, e.g. 302) or new (E + 8 digits, e.g. E09000003) LA code; a number is read as an old code. */
-const laCode = z
-  .union([z.string().trim(), z.number().int().min(0).max(999).transform((n) => String(n).padStart(3, '0'))])
-  .pipe(z.string().regex(/^(\d{3}|E\d{8})$/, 'an LA code: 3 digits (old, e.g. "302") or E and 8 digits (new, e.g. "E09000003")'));
 
 const council = z
   .object({

@@ -7,8 +7,9 @@
  */
 import { dateInWords, monthInWords } from './dates.js';
 import { esc } from './html-escape.js';
+import { planForDataTeam } from './report-plan.js';
 import { groupedInScorecardOrder } from './scorecard-groups.js';
-import { formatNumber, isCommentarySource, type Event, type Report, type Row, type Source } from './report-words.js';
+import { formatNumber, isCommentarySource, isNotWhereASourceLives, type Event, type Report, type Row, type Source } from './report-words.js';
 import { shownName, shownReasonOrNull } from './shown-text.js';
 
 export interface DataTeamOptions {
@@ -23,17 +24,27 @@ const SOURCE_STATUS_WORDS: Record<string, string> = {
   already_loaded: 'Already loaded on an earlier night',
   rejected: 'Rejected (whole file)',
   after_as_of: 'Dated after the as-of date; left for a later night',
+  superseded: 'Not counted: the same extract came in a file whose name sorts later',
+  // A workbook sheet; an entry not where a source lives is 'not read', a benchmark file of nothing used 'nothing in it is used' (whatHappened).
+  ignored: 'Ignored: not one of the lists',
 };
 
-/** A source as the appendix shows it: its name and reason in their shown form, whatever metrics.json says. */
+/** A source as the appendix shows it: its name (with its sheet, for a workbook's) and reason in their shown form, whatever metrics.json says. */
 function shownSource(s: Source): Source {
-  return { ...s, file: shownName(s.file), reason: shownReasonOrNull(s.reason) };
+  return { ...s, file: s.sheet ? `${shownName(s.file)}, sheet “${shownName(s.sheet)}”` : shownName(s.file), reason: shownReasonOrNull(s.reason) };
 }
 
 function whatHappened(s: Source): string {
-  const words = SOURCE_STATUS_WORDS[s.status] ?? s.status;
+  const words =
+    s.sheet && s.status === 'rejected'
+      ? 'Rejected (whole sheet)'
+      : isNotWhereASourceLives(s)
+        ? 'Not read (not where a source lives)'
+        : !s.sheet && s.status === 'ignored'
+          ? 'Ignored: nothing in it is used'
+          : (SOURCE_STATUS_WORDS[s.status] ?? s.status);
   if (!s.reason) return words;
-  return s.status === 'rejected' ? `${words}: ${s.reason}` : `${words}; ${s.reason}`;
+  return s.status === 'rejected' || s.status === 'superseded' || s.status === 'ignored' ? `${words}: ${s.reason}` : `${words}; ${s.reason}`;
 }
 
 function recency(s: Source): string {
@@ -122,6 +133,7 @@ export function dataTeamSection(m: Report, opts: DataTeamOptions): string {
     m.data_quality.gaps.length === 0
       ? '<p>None.</p>'
       : `<ul>${m.data_quality.gaps.map((g) => `<li><code>${esc(g.kpi)}</code>: ${esc(g.reason)}</li>`).join('')}</ul>`,
+    planForDataTeam(m),
     '<h3>Every file received</h3>',
     filesTable(m),
     '</section>',

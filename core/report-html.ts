@@ -24,6 +24,7 @@ import {
   changeSince,
   counted,
   isCommentarySource,
+  isNotWhereASourceLives,
   noFigureInWords,
   noteInWords,
   rowNoun,
@@ -37,8 +38,10 @@ import {
   type Report,
   type Row,
 } from './report-words.js';
+import { planSection } from './report-plan.js';
 import { groupedInScorecardOrder } from './scorecard-groups.js';
 import { shownCommentary } from './shown-text.js';
+import { benchmarkSection } from './report-benchmark.js';
 
 export { escapeHtml } from './html-escape.js';
 
@@ -160,6 +163,7 @@ function kpiSection(m: Report, row: Row, opts: ReportOptions): string {
     notes.length > 0 ? `<h4>Notes</h4><ul class="notes">${notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : '',
     opts.variant === 'public' ? '' : commentaryBlock(row, id),
     '</div>',
+    benchmarkSection(row, id),
     '<h4>Trend over 25 months</h4>',
     `<figure>${trendChart(row, pts, events, `${id}-chart`)}</figure>`,
     seriesTable(row, pts, events),
@@ -211,7 +215,11 @@ function dataReceivedInWords(m: Report): string[] {
   }
   for (const s of sources) {
     const what = fileInWords(s);
-    if (s.status === 'rejected') {
+    // A workbook's guidance sheet, or an entry not where a source lives: counted below, listed in the appendix.
+    if (s.status === 'ignored') continue;
+    if (s.status === 'superseded') {
+      out.push(`${what[0]!.toUpperCase()}${what.slice(1)} was received twice; only one copy is counted.`);
+    } else if (s.status === 'rejected') {
       out.push(`${what[0]!.toUpperCase()}${what.slice(1)} could not be used at all; the data team has the reason and is following it up.`);
     } else if (s.rows_rejected > 0) {
       const noun = rowNoun(s.source);
@@ -219,6 +227,13 @@ function dataReceivedInWords(m: Report): string[] {
         `${counted(s.rows_rejected, noun)} in ${what} ${s.rows_rejected === 1 ? 'was' : 'were'} left out because ${s.rows_rejected === 1 ? 'it breaks' : 'they break'} a recording rule (${counted(s.rows_loaded, noun)} used); the data team has the details.`,
       );
     }
+  }
+  // Nothing in the landing folder goes unmentioned (issue 13): what was not read is said here, named in the appendix.
+  const notRead = sources.filter(isNotWhereASourceLives).length;
+  if (notRead > 0) {
+    out.push(
+      `${counted(notRead, 'item')} in the landing folder ${notRead === 1 ? 'is' : 'are'} not where a source belongs, so ${notRead === 1 ? 'it was' : 'they were'} not read; the data team has the list.`,
+    );
   }
   return out;
 }
@@ -304,7 +319,7 @@ export function renderReport(m: Report, opts: ReportOptions = {}): string {
     '<h2 id="summary-h">Summary</h2>',
     `<p>${esc(overview(m))}</p>`,
     summaryTable(m),
-    `<nav aria-label="Sections"><p>${[...groups.map(({ group }) => `<a href="#group-${group.id}">${esc(group.title)}</a>`), '<a href="#baselines-gaps">Baselines and gaps</a>', '<a href="#data-team">For the data team</a>'].join(' · ')}</p></nav>`,
+    `<nav aria-label="Sections"><p>${[...groups.map(({ group }) => `<a href="#group-${group.id}">${esc(group.title)}</a>`), ...(m.improvement_plan ? ['<a href="#improvement-plan">Improvement plan</a>'] : []), '<a href="#baselines-gaps">Baselines and gaps</a>', '<a href="#data-team">For the data team</a>'].join(' · ')}</p></nav>`,
     '</section>',
     ...groups.map(({ group, rows }) =>
       [
@@ -314,6 +329,7 @@ export function renderReport(m: Report, opts: ReportOptions = {}): string {
         '</section>',
       ].join('\n'),
     ),
+    planSection(m),
     baselinesAndGapsSection(m),
     dataTeamSection(m, { kpiDefinitions: opts.kpiDefinitions, publicVariant: isPublic }),
     '</main>',

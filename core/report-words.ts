@@ -10,6 +10,7 @@
  * note that still reads as technical ({@link isTechnical}) is replaced by a pointer to the
  * appendix rather than shown. Pure: no IO.
  */
+import { ANNEX_A_WORKBOOK } from './contracts/annex-a.js';
 import { addMonthsClamped, dateInWords, monthEnd, monthInWords, monthStart } from './dates.js';
 import { periodInWords, type Basis } from './headline.js';
 import type { MetricsFile } from './metrics-contract.js';
@@ -72,6 +73,7 @@ const ROW_NOUNS: Record<string, string> = {
   workforce: 'staff record',
   audits: 'audit',
   commentary: 'commentary entry',
+  plan_actions: 'action',
 };
 
 /** `case-system/referrals` → "referral". */
@@ -85,11 +87,24 @@ export function isCommentarySource(source: string): boolean {
   return source.split('/')[0] === 'commentary';
 }
 
+/**
+ * An entry of the landing folder that was never read because it is not where a source lives (its
+ * root, an unknown folder, a kind of file its folder does not take): it has no hash. A workbook's
+ * sheet that is not a list, or a benchmark file holding nothing the benchmarks use, is `ignored` too,
+ * but was read.
+ */
+export function isNotWhereASourceLives(s: { status: string; sheet?: string | null; sha256: string | null }): boolean {
+  return s.status === 'ignored' && !s.sheet && s.sha256 === null;
+}
+
 /** `case-system/children_in_need` → "children in need"; the audits and commentary by what they are. */
 export function sourceInWords(source: string): string {
   const list = source.split('/').pop() ?? source;
   if (list === 'audits') return 'audit workbooks';
   if (list === 'commentary') return 'managers’ commentary';
+  if (list === ANNEX_A_WORKBOOK) return 'Annex A workbook';
+  if (list === 'plan_actions') return 'improvement plan tracker';
+  if (list === 'benchmarks') return 'benchmark file (published figures)';
   return `${list.replaceAll('_', ' ')} extract`;
 }
 
@@ -262,13 +277,13 @@ const quoted = (codes: string[]): string => codes.map((c) => `“${c}”`).join(
  */
 export function withheldInWords(reason: string): string | null {
   if (!reason.startsWith('Withheld:')) return null;
-  const known = [...reason.matchAll(/"((?:[^"\\]|\\.)*)" is not a known ([a-z_]+) \(known: [^)]*\): (\d+) ([A-Za-z -]+?)(?:\(s\))? in this period carry it, (?:the first [a-z]+ on (\d{4}-\d{2}-\d{2})|first seen in the extract dated (\d{4}-\d{2}-\d{2}))?/g)];
+  const known = [...reason.matchAll(/"((?:[^"\\]|\\.)*)" is not a known ([a-z_]+) \(known: [^)]*\): (\d+) ([A-Za-z -]+?)(?:\(s\))? in this period carry it, (?:the first [a-z]+ on (\d{4}-\d{2}-\d{2})|the first [a-z]+ in ([A-Z][a-z]+ \d{4})|first seen in the extract dated (\d{4}-\d{2}-\d{2}))?/g)];
   const hidden = [...reason.matchAll(/An unrecognised value \(not shown[^)]*\) is in ([a-z_]+)/g)];
   const parts: string[] = [];
   for (const k of known) {
-    const [, code, column, n, noun, firstA, firstB] = k;
-    const first = firstA ?? firstB;
-    const since = first ? ` appeared in ${monthInWords(first)}` : ' appeared';
+    const [, code, column, n, noun, firstDay, firstMonth, firstExtract] = k;
+    const first = firstDay ?? firstExtract;
+    const since = firstMonth ? ` appeared in ${firstMonth}` : first ? ` appeared in ${monthInWords(first)}` : ' appeared';
     parts.push(
       `a new ${columnInWords(column!)}, “${JSON.parse(`"${code!}"`) as string}”,${since} (${counted(Number(n), noun!.trim())} this month carry it); the data team is ${mappingWork(column!)}, after which the figure will be shown`,
     );

@@ -9,6 +9,7 @@
  * with exceljs, name its columns as the CSV does, and hand the rows to `entriesFromRows`.
  */
 import { parse } from 'csv-parse/sync';
+import { oldLaCode } from './la-code.js';
 
 export const NEIGHBOURS_PER_COUNCIL = 10;
 
@@ -25,6 +26,8 @@ export interface NeighbourEntry {
   code: string;
   name: string;
   neighbours: NeighbourRef[];
+  /** The entry's line in its file (or row of its sheet), when the caller gave lines. */
+  line?: number;
 }
 
 const NONE = new Set(['', '-', '–', 'x', 'z']);
@@ -40,13 +43,12 @@ export function normaliseLaName(name: string): string {
     .trim();
 }
 
-function oldCode(text: string): string | null {
-  const t = text.trim().replace(/\.0+$/, '');
-  return /^\d{1,3}$/.test(t) ? t.padStart(3, '0') : null;
-}
 
-/** The header and the rows after it (cells as text) to entries; `errors` name what is missing, by line (header = line 1). */
-export function entriesFromRows(header: string[], rows: Record<string, string>[]): { value: NeighbourEntry[]; errors: string[] } {
+/**
+ * The header and the rows after it (cells as text) to entries; `errors` name what is missing, by
+ * line: `lines[i]` when given (a workbook's sheet rows, a CSV with blank lines), else i + 2 (header = line 1).
+ */
+export function entriesFromRows(header: string[], rows: Record<string, string>[], lines?: readonly number[]): { value: NeighbourEntry[]; errors: string[] } {
   const errors: string[] = [];
   const value: NeighbourEntry[] = [];
   const key = (want: string) => header.find((k) => k.trim().toLowerCase() === want.toLowerCase());
@@ -57,9 +59,10 @@ export function entriesFromRows(header: string[], rows: Record<string, string>[]
   if (missing.length > 0) return { value, errors: [`its header has no ${missing.join(', ')} column (expected old_la_code, la_name, SN_1, SN_1P … SN_10, SN_10P)`] };
   if (rows.length === 0) return { value, errors: ['it has no rows'] };
   rows.forEach((row, i) => {
-    const code = oldCode(row[codeKey!] ?? '');
+    const line = lines?.[i] ?? i + 2;
+    const code = oldLaCode(row[codeKey!] ?? '');
     if (code === null) {
-      errors.push(`line ${i + 2}: old_la_code is not a 3-digit LA code`);
+      errors.push(`line ${line}: old_la_code is not a 3-digit LA code`);
       return;
     }
     const neighbours: NeighbourRef[] = [];
@@ -69,7 +72,7 @@ export function entriesFromRows(header: string[], rows: Record<string, string>[]
       const closeness = p ? (row[p] ?? '').trim() : '';
       neighbours.push({ position: k + 1, ref, closeness: NONE.has(closeness) ? null : closeness });
     });
-    value.push({ code, name: (row[nameKey!] ?? '').trim(), neighbours });
+    value.push({ code, name: (row[nameKey!] ?? '').trim(), neighbours, ...(lines ? { line } : {}) });
   });
   return { value, errors };
 }
@@ -95,7 +98,7 @@ export interface CouncilIdentity {
 
 /** The entry of a council: by its old LA code, else by its name. */
 export function entryFor(entries: NeighbourEntry[], c: CouncilIdentity): NeighbourEntry | null {
-  const code = oldCode(c.laCode);
+  const code = oldLaCode(c.laCode);
   if (code !== null) {
     const byCode = entries.find((e) => e.code === code);
     if (byCode) return byCode;
@@ -106,8 +109,8 @@ export function entryFor(entries: NeighbourEntry[], c: CouncilIdentity): Neighbo
 
 /** Does a neighbour reference (a code or a name) mean this council? */
 function refersTo(ref: string, c: CouncilIdentity, entry: NeighbourEntry | null): boolean {
-  const code = oldCode(ref);
-  if (code !== null) return entry?.code === code || oldCode(c.laCode) === code;
+  const code = oldLaCode(ref);
+  if (code !== null) return entry?.code === code || oldLaCode(c.laCode) === code;
   const n = normaliseLaName(ref);
   return n === normaliseLaName(c.name) || (entry !== null && n === normaliseLaName(entry.name));
 }

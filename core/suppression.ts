@@ -32,8 +32,18 @@
  *    Rules 2 and 3 are applied until nothing changes.
  * 4. Baselines. A baseline value is `"c"` when the series point it names (same KPI and
  *    period_end) has its value suppressed.
+ * 5. Benchmarks. The published comparators (England, region, neighbours, the council's own
+ *    published figure) are DfE's public statistics and pass through; the council's own figure for
+ *    the benchmark year (`council_same_period`) is `"c"` in a KPI with anything suppressed.
  *
  * Every KPI with anything suppressed (row or series) gets {@link SUPPRESSION_NOTE} in its notes.
+ *
+ * Two shapes come out. `suppressForPublic` marks suppressed figures with `"c"` in place (the
+ * committee report renders that, core/report-html.ts). The file published in `public/` — its
+ * metrics.json, metrics.csv and metrics.parquet — is `publicFileOf(…)`: numbers stay numbers
+ * (`value`, `numerator`, `denominator` are a number or null), and a `symbol` beside them is `"c"`
+ * when any of the three is suppressed (`baseline.symbol` likewise for the baseline value); a
+ * suppressed status stays the code `"c"`. Its schema version is {@link PUBLIC_SCHEMA_VERSION}.
  * Series points of different months are not differenced into anything published, and the file
  * publishes no complements (denominator − numerator) outside the identities above, so there are
  * no other derivations within the file. Not covered: free text in `notes`, `gaps` and baseline
@@ -43,14 +53,17 @@ import { z } from 'zod';
 import {
   baselineEvent,
   baselineRef,
+  benchmark,
   dataGap,
   kpiStatus,
   metricRow,
+  publicImprovementPlan,
   SCHEMA_VERSION,
   seriesPoint,
   sourceEntry,
   type MetricsFile,
 } from './metrics-contract.js';
+import { withoutOwners } from './plan.js';
 
 export const SUPPRESSED = 'c' as const;
 
@@ -65,6 +78,7 @@ export const publicMetricRow = metricRow.extend({
   denominator: publicNumber,
   status: z.union([kpiStatus, z.literal(SUPPRESSED)]),
   baseline: baselineRef.extend({ value: publicNumber }).nullable(),
+  benchmark: benchmark.extend({ council_same_period: publicNumber }).nullable().optional(),
 });
 
 export const publicSeriesPoint = seriesPoint.extend({
@@ -83,7 +97,51 @@ export const publicMetricsFile = z.object({
   series: z.array(publicSeriesPoint),
   baseline_events: z.array(baselineEvent),
   data_quality: z.object({ sources: z.array(sourceEntry), gaps: z.array(dataGap) }),
+  improvement_plan: publicImprovementPlan.nullable().optional(),
 });
+
+/**
+ * The version of `public/metrics.json`: the full file's version it follows, then its own revision.
+ * 2.1: numbers stay numbers, suppression is said by `symbol` (CHANGELOG.md). A change to the full
+ * contract (SCHEMA_VERSION) is a change here too: test/suppression.test.ts holds them together.
+ */
+export const PUBLIC_SCHEMA_VERSION = `${SCHEMA_VERSION}.1`;
+
+/** `"c"` when the figure beside it (any of value, numerator, denominator) is suppressed; else null. */
+const symbol = z.literal(SUPPRESSED).nullable();
+
+export const publishedMetricRow = metricRow.extend({
+  symbol,
+  status: z.union([kpiStatus, z.literal(SUPPRESSED)]),
+  baseline: baselineRef.extend({ symbol }).nullable(),
+  /** DfE's comparators pass through; our own figure for the year is a number or null, `symbols.council_same_period` `c` when suppressed. */
+  benchmark: benchmark
+    .extend({ symbols: benchmark.shape.symbols.extend({ council_same_period: symbol }) })
+    .nullable()
+    .optional(),
+});
+
+export const publishedSeriesPoint = seriesPoint.extend({
+  symbol,
+  status: z.union([kpiStatus, z.literal(SUPPRESSED)]),
+});
+
+/** The contract of `public/metrics.json` (and, flat, of public/metrics.csv and .parquet). */
+export const publishedPublicFile = z.object({
+  schema_version: z.literal(PUBLIC_SCHEMA_VERSION),
+  snapshot_id: z.string().min(1),
+  as_of: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  created_at: z.string().datetime(),
+  metrics: z.array(publishedMetricRow),
+  series: z.array(publishedSeriesPoint),
+  baseline_events: z.array(baselineEvent),
+  data_quality: z.object({ sources: z.array(sourceEntry), gaps: z.array(dataGap) }),
+  /** The improvement plan without owners (issue 17); null with no tracker, absent in older snapshots. */
+  improvement_plan: publicImprovementPlan.nullable().optional(),
+});
+
+export type PublishedPublicFile = z.infer<typeof publishedPublicFile>;
+type PublishedMetricRow = z.infer<typeof publishedMetricRow>;
 
 export type PublicNumber = z.infer<typeof publicNumber>;
 export type PublicMetricRow = z.infer<typeof publicMetricRow>;
@@ -202,7 +260,67 @@ export function suppressForPublic(m: MetricsFile): PublicMetricsFile {
       notes: [...r.notes],
     };
   });
-  for (const row of metrics) if (touched.has(row.kpi)) row.notes.push(SUPPRESSION_NOTE);
+  for (const row of metrics) {
+    if (!touched.has(row.kpi)) continue;
+    row.notes.push(SUPPRESSION_NOTE);
+    // Rule 5: our own figure for a benchmark year is a rate over a year of the months published
+    // beside it, so with any of those suppressed it could give one back: it goes too.
+    if (row.benchmark && row.benchmark.council_same_period !== null) row.benchmark = { ...row.benchmark, council_same_period: SUPPRESSED };
+  }
 
-  return { ...m, metrics, series };
+  // The plan counts actions, not children: nothing to suppress; owners are not for publication.
+  return { ...m, metrics, series, improvement_plan: withoutOwners(m.improvement_plan) };
+}
+
+const numberOrNull = (n: PublicNumber): number | null => (n === SUPPRESSED ? null : n);
+const symbolOf = (...ns: PublicNumber[]): typeof SUPPRESSED | null => (ns.includes(SUPPRESSED) ? SUPPRESSED : null);
+
+/** A benchmark as the public file publishes it: our own figure for the year a number or null, `c` in its symbol. */
+function publishedBenchmark(b: PublicMetricRow['benchmark']): PublishedMetricRow['benchmark'] {
+  if (b === undefined || b === null) return b;
+  return { ...b, council_same_period: numberOrNull(b.council_same_period), symbols: { ...b.symbols, council_same_period: symbolOf(b.council_same_period) } };
+}
+
+/** The published public file from the marked one: numbers or null, with `symbol` saying which were suppressed. */
+export function publicFileOf(marked: PublicMetricsFile): PublishedPublicFile {
+  return {
+    ...marked,
+    schema_version: PUBLIC_SCHEMA_VERSION,
+    metrics: marked.metrics.map((r) => ({
+      ...r,
+      value: numberOrNull(r.value),
+      numerator: numberOrNull(r.numerator),
+      denominator: numberOrNull(r.denominator),
+      symbol: symbolOf(r.value, r.numerator, r.denominator),
+      baseline: r.baseline === null ? null : { ...r.baseline, value: numberOrNull(r.baseline.value), symbol: symbolOf(r.baseline.value) },
+      benchmark: publishedBenchmark(r.benchmark),
+    })),
+    series: marked.series.map((p) => ({
+      ...p,
+      value: numberOrNull(p.value),
+      numerator: numberOrNull(p.numerator),
+      denominator: numberOrNull(p.denominator),
+      symbol: symbolOf(p.value, p.numerator, p.denominator),
+    })),
+  };
+}
+
+/** Where the JSON Schema of public/metrics.json ships, relative to the project root. */
+export const PUBLIC_SCHEMA_PATH = 'schema/public-metrics.schema.json';
+
+/**
+ * The JSON Schema (draft 2020-12) of `public/metrics.json`, generated from {@link publishedPublicFile};
+ * the committed file must equal it (test/public-files.test.ts; UPDATE_SCHEMA=1 regenerates it).
+ */
+export function publicMetricsJsonSchemaText(): string {
+  const { $schema, ...rest } = z.toJSONSchema(publishedPublicFile, { target: 'draft-2020-12' }) as Record<string, unknown>;
+  const schema = {
+    $schema,
+    $id: 'https://csc-kpi.invalid/schema/public-metrics.schema.json',
+    title: 'csc-kpi public/metrics.json',
+    description:
+      'The public variant of one snapshot, small numbers suppressed: a suppressed value, numerator or denominator is null with symbol "c" (spec: outputs.md; README "Public files"). Generated from core/suppression.ts; do not edit by hand.',
+    ...rest,
+  };
+  return `${JSON.stringify(schema, null, 2)}\n`;
 }

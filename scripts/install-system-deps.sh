@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Debian packages the tests use, never a tool's own download: chromium (the report's
-# accessibility test, driven by playwright-core) and docker-compose (validates
-# docker-compose.yml without a Docker engine). Installs what is missing when we are root;
+# accessibility test, driven by playwright-core), docker-compose (validates
+# docker-compose.yml without a Docker engine) and libreoffice-calc-nogui (soffice --headless
+# saves the workbooks of the Annex A tests, as real spreadsheet software). Installs what is missing when we are root;
 # otherwise says how.
 set -euo pipefail
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v docker-compose >/dev/null || missing+=(docker-compose)
+command -v soffice >/dev/null || missing+=(libreoffice-calc-nogui)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
   echo "installing Debian packages for the tests: ${missing[*]}"

@@ -52,6 +52,16 @@ Readings of the spec where it leaves room (kept deliberately simple; see the tes
 - Audits: every audit file; an Audit ID in several files is taken from the file whose name
   sorts last (plain code-point order of the file name); completion after D = not completed
   (and then the grade is not read either).
+- Annex A lists 5, 8, 9 (v2): section_47's strategy discussion date may be blank (the ICPC KPI
+  reads "rows with a strategy discussion date"); a conference before it is a row error (an end
+  before its start); "Number of …" columns of lists 5 and 8 are counts (whole, >= 0, or blank).
+  Children looked after: one child with several rows open at E is one child, with 3 or more if
+  any of those rows records 3 or more, left out only when all of them are blank. Care leavers:
+  every row of the extract is one care leaver; Activity Status "starts with F" after the
+  lettered prefix (one letter and ")") is stripped, so "F1: …" and "f) F1: …" count and
+  "g) G5: …" does not; any non-blank Suitability of Accommodation is in the cohort, and only
+  "Suitable" (after the council's mappings) is suitable. Each care-leaver point reads the newest
+  readable extract dated on or before that point; none → the point is null.
 """
 from __future__ import annotations
 
@@ -197,16 +207,38 @@ CASE_LISTS: dict[str, list[str]] = {
     ],
     "care_proceedings": ["proceedings id", "date application issued", "date of final order", "final order type"],
     "case_closures": ["case id", "closure date", "closed by", "manager sign-off date", "signed off by"],
+    # sources.md v2, "the Annex A workbook": the columns a KPI or check needs, lists 5, 8 and 9.
+    "section_47": [
+        "strategy discussion initiating section 47 enquiry start date",
+        "was an initial child protection conference deemed unnecessary?",
+        "date of initial child protection conference",
+        "did the initial child protection conference result in a child protection plan",
+    ],
+    "children_looked_after": [
+        "date started to be looked after",
+        "date ceased to be looked after",
+        "number of placements in the last 12 months",
+    ],
+    "care_leavers": ["activity status", "suitability of accommodation"],
 }
 # (start column, end column) per list, for the row rules.
-CASE_SPANS: dict[str, tuple[str, str | None]] = {
+CASE_SPANS: dict[str, tuple[str | None, str | None]] = {
     "referrals": ("date of referral", None),
     "assessments": ("continuous assessment start date", "continuous assessment date of authorisation"),
     "children_in_need": ("cin start date", "cin closure date"),
     "child_protection": ("child protection plan start date", "child protection plan end date"),
     "care_proceedings": ("date application issued", "date of final order"),
     "case_closures": ("closure date", None),
+    # The conference follows the strategy discussion that started the enquiry (an "end" before
+    # its "start" is a row error). The strategy discussion may be blank: the ICPC KPI reads only
+    # "rows with a strategy discussion date".
+    "section_47": ("strategy discussion initiating section 47 enquiry start date", "date of initial child protection conference"),
+    "children_looked_after": ("date started to be looked after", "date ceased to be looked after"),
+    "care_leavers": (None, None),
 }
+START_MAY_BE_BLANK = {"section_47"}
+# Lists whose "Number of …" columns are counts: a whole number >= 0, or blank (unknown).
+COUNTED_LISTS = {"section_47", "children_looked_after"}
 HR_REQUIRED = ["worker id", "org role", "agency worker", "fte", "role start date"]
 AUDIT_REQUIRED = ["audit id", "child unique id"]
 
@@ -248,12 +280,12 @@ def load_case_list(landing: str, lst: str, as_of: date) -> tuple[date | None, li
                 if blank(r.get("child unique id")):
                     raise RowError("blank child")
                 parsed = {h: parse_date(r.get(h)) for h in date_cols}
-                s = parsed[start_col]
-                if s is None or s > ext_date:
+                s = parsed[start_col] if start_col is not None else None
+                if start_col is not None and (s is None and lst not in START_MAY_BE_BLANK or s is not None and s > ext_date):
                     raise RowError("start blank or after extract")
                 if end_col is not None:
                     e = parsed[end_col]
-                    if e is not None and e < s:
+                    if e is not None and s is not None and e < s:
                         raise RowError("end before start")
                     if lst == "children_in_need" and e is not None and e > ext_date:
                         raise RowError("closure after extract")
@@ -265,6 +297,11 @@ def load_case_list(landing: str, lst: str, as_of: date) -> tuple[date | None, li
                     n = r.get("number of previous child protection plans", "").strip()
                     if n != "" and not re.fullmatch(r"\+?\d+", n):
                         raise RowError("count not a whole number")
+                if lst in COUNTED_LISTS:
+                    for h in header:
+                        n = (r.get(h) or "").strip()
+                        if h.startswith("number of") and n != "" and not re.fullmatch(r"\d+", n):
+                            raise RowError("count not a whole number")
                 row = {k: (v.strip() if isinstance(v, str) else v) for k, v in r.items()}
                 row.update({"@" + h: parsed[h] for h in date_cols})
                 good.append(row)
@@ -689,9 +726,54 @@ def compute(landing: str, as_of: date, bank_holidays: str, mappings_path: str | 
         for r in lists["children_in_need"]
     ]
 
+    # ---- care leavers (kpis.md v2): each point E reads the newest extract dated on or before E
+    # (not on or before D), since the list has no dates to place a state in the past.
+    leavers_at: dict[date, tuple[date | None, list[dict]]] = {}
+
+    def care_leavers_at(e: date) -> tuple[date | None, list[dict]]:
+        if e not in leavers_at:
+            leavers_at[e] = load_case_list(landing, "care_leavers", e)
+        return leavers_at[e]
+
     out: dict[str, list[dict]] = {k: [] for k in KPI_IDS}
     for e in ends:
         pe = {"period_end": e.isoformat()}
+
+        # ICPCs held in the month ending E with a strategy discussion date: within 15 working days of it
+        n = d = 0
+        for r in lists["section_47"]:
+            held = r["@date of initial child protection conference"]
+            strategy = r["@strategy discussion initiating section 47 enquiry start date"]
+            if in_month_ending(held, e) and strategy is not None:
+                d += 1
+                if wd.between(strategy, held) <= 15:
+                    n += 1
+        out["icpc_within_15wd_pct"].append({**pe, **pct(n, d)})
+
+        # children looked after at E (distinct children) with 3 or more placements in the last 12 months
+        recorded: set[str] = set()
+        three_plus: set[str] = set()
+        for r in lists["children_looked_after"]:
+            if not open_at(r["@date started to be looked after"], ev(r["@date ceased to be looked after"]), e):
+                continue
+            count_text = r.get("number of placements in the last 12 months", "")
+            if count_text == "":
+                continue  # blank: left out (a child with a count on another open row still counts)
+            recorded.add(r["child unique id"])
+            if int(count_text) >= 3:
+                three_plus.add(r["child unique id"])
+        out["cla_3plus_placements_pct"].append({**pe, **pct(len(three_plus), len(recorded))})
+
+        # care leavers in education, employment or training; in suitable accommodation
+        leavers_date, leavers = care_leavers_at(e)
+        if leavers_date is None:
+            for kid in ("care_leavers_eet_pct", "care_leavers_suitable_accommodation_pct"):
+                out[kid].append({**pe, "value": None, "numerator": None, "denominator": None, "null_reason": "no care_leavers extract on or before E"})
+        else:
+            activities = [a for a in (norm_code(r.get("activity status")) for r in leavers) if a is not None]
+            out["care_leavers_eet_pct"].append({**pe, **pct(sum(1 for a in activities if a.startswith("f")), len(activities))})
+            suits = [x for x in (m.code("suitability_of_accommodation", r.get("suitability of accommodation")) for r in leavers) if x is not None]
+            out["care_leavers_suitable_accommodation_pct"].append({**pe, **pct(sum(1 for x in suits if x == "suitable"), len(suits))})
 
         # plo
         coh = [(i, f) for i, f in concluded if in_trailing_12(f, e)]
@@ -886,6 +968,11 @@ BASIS = {
     "audits_good_or_better_pct": "month",
     "audits_completed_by_managers_pct": "month",
     "assessment_quality_good_pct": "month",
+    # From the other Annex A lists (v2).
+    "icpc_within_15wd_pct": "month",
+    "cla_3plus_placements_pct": "at_date",
+    "care_leavers_eet_pct": "at_date",
+    "care_leavers_suitable_accommodation_pct": "at_date",
 }
 
 # The lists each definition in the catalogue reads.
@@ -906,6 +993,10 @@ KPI_SOURCES = {
     "audits_good_or_better_pct": ["audits"],
     "audits_completed_by_managers_pct": ["audits"],
     "assessment_quality_good_pct": ["audits"],
+    "icpc_within_15wd_pct": ["section_47"],
+    "cla_3plus_placements_pct": ["children_looked_after"],
+    "care_leavers_eet_pct": ["care_leavers"],
+    "care_leavers_suitable_accommodation_pct": ["care_leavers"],
 }
 KIND = {**{lst: "case-system" for lst in CASE_LISTS}, "workforce": "hr", "audits": "audits"}
 # Freshness defaults (kpis.md v2), overridable with --freshness (the project's config/freshness.json shape).
@@ -930,6 +1021,10 @@ TARGETS = {
     "audits_good_or_better_pct": ("higher", 60, 45, False),
     "audits_completed_by_managers_pct": ("higher", 100, 90, False),
     "assessment_quality_good_pct": ("higher", 100, 80, False),
+    "icpc_within_15wd_pct": ("higher", 80, 70, False),
+    "cla_3plus_placements_pct": ("lower", 10, 12, False),
+    "care_leavers_eet_pct": ("higher", 60, 50, False),
+    "care_leavers_suitable_accommodation_pct": ("higher", 90, 85, False),
 }
 
 
@@ -969,6 +1064,10 @@ KPI_IDS = [
     "audits_good_or_better_pct",
     "audits_completed_by_managers_pct",
     "assessment_quality_good_pct",
+    "icpc_within_15wd_pct",
+    "cla_3plus_placements_pct",
+    "care_leavers_eet_pct",
+    "care_leavers_suitable_accommodation_pct",
 ]
 AUDIT_KPIS = {"audits_good_or_better_pct", "audits_completed_by_managers_pct", "assessment_quality_good_pct"}
 

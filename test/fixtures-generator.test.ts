@@ -33,6 +33,15 @@ const REQUIRED: Record<string, string[]> = {
   ],
   care_proceedings: ['Proceedings ID', 'Date Application Issued', 'Date of Final Order', 'Final Order Type'],
   case_closures: ['Case ID', 'Closure Date', 'Closed By', 'Manager Sign-off Date', 'Signed Off By'],
+  // sources.md v2, the Annex A workbook table (lists 5, 8, 9).
+  section_47: [
+    'Strategy discussion initiating Section 47 Enquiry Start Date',
+    'Was an Initial Child Protection Conference deemed unnecessary?',
+    'Date of Initial Child Protection Conference',
+    'Did the Initial Child Protection Conference Result in a Child Protection Plan',
+  ],
+  children_looked_after: ['Date Started to be Looked After', 'Date Ceased to be Looked After', 'Number of Placements in the Last 12 months'],
+  care_leavers: ['Activity Status', 'Suitability of Accommodation'],
 };
 const HR = ['Worker ID', 'Org Role', 'Agency Worker', 'FTE', 'Role Start Date', 'Role End Date', 'Reason for Leaving', 'Team', 'Induction Completed Date'];
 const AUDIT = ['Audit ID', 'Child Unique ID', 'Audit Type', 'Scheduled Date', 'Completed Date', 'Auditor ID', 'Auditor Role', 'Worker ID', 'Grade'];
@@ -125,11 +134,13 @@ describe('determinism', () => {
 });
 
 describe('layout and headers (sources.md)', () => {
-  it('writes two extracts per case-system list and HR, quarterly audit workbooks and one csv', () => {
+  it('writes two extracts per case-system list and HR, quarterly audit workbooks and one csv, and the plan tracker at each extract date', () => {
     const expected = [
       ...Object.keys(REQUIRED).flatMap((l) => [`case-system/${l}_2015-01-31.csv`, `case-system/${l}_2015-02-28.csv`]),
       'hr/workforce_2015-01-31.csv',
       'hr/workforce_2015-02-28.csv',
+      'plan/improvement_plan_2015-01-31.xlsx',
+      'plan/improvement_plan_2015-02-28.xlsx',
     ];
     for (const f of expected) expect(resultA.files).toContain(f);
     const workbooks = resultA.files.filter((f) => /^audits\/QA_audits_\d{4}_Q[1-4]\.xlsx$/.test(f));
@@ -171,6 +182,12 @@ describe('layout and headers (sources.md)', () => {
 
   it('the earlier extract knows nothing after its date', async () => {
     const jan = D('2015-01-31');
+    for (const r of await rows('case-system/section_47_2015-01-31.csv')) {
+      for (const c of ['Strategy discussion initiating Section 47 Enquiry Start Date', 'Date of Initial Child Protection Conference']) expect(day(r[c]) ?? 0).toBeLessThanOrEqual(jan);
+    }
+    for (const r of await rows('case-system/children_looked_after_2015-01-31.csv')) {
+      for (const c of ['Date Started to be Looked After', 'Date Ceased to be Looked After', 'Start Date of Most Recent Placement']) expect(day(r[c]) ?? 0).toBeLessThanOrEqual(jan);
+    }
     const refs = await rows('case-system/referrals_2015-01-31.csv');
     expect(Math.max(...refs.map((r) => day(r['Date of referral']) ?? 0))).toBeLessThanOrEqual(jan);
     const cin = await rows('case-system/children_in_need_2015-01-31.csv');
@@ -272,6 +289,27 @@ describe('the story in the rows', () => {
     const perMonth = audits.filter((a) => a.scheduled >= D('2014-01-01') && a.scheduled <= D('2014-12-31')).length / 12;
     expect(perMonth).toBeGreaterThan(45);
     expect(perMonth).toBeLessThan(65);
+  });
+
+  it('Annex A lists 5, 8, 9: conferences follow the strategy discussion, placement counts, care leavers coded as Annex A writes them', async () => {
+    const s47 = await rows('case-system/section_47_2015-02-28.csv');
+    expect(s47.length).toBeGreaterThan(1000);
+    for (const r of s47) {
+      const held = day(r['Date of Initial Child Protection Conference']);
+      if (held !== null) expect(held).toBeGreaterThanOrEqual(day(r['Strategy discussion initiating Section 47 Enquiry Start Date']) ?? Infinity);
+    }
+    expect(new Set(s47.map((r) => r['Was an Initial Child Protection Conference deemed unnecessary?']))).toEqual(new Set(['a) Yes', 'b) No', '']));
+    const cla = await rows('case-system/children_looked_after_2015-02-28.csv');
+    const inCare = cla.filter((r) => (day(r['Date Ceased to be Looked After']) ?? Infinity) > asOf);
+    expect(inCare.length).toBeGreaterThan(150);
+    expect(inCare.length).toBeLessThan(400);
+    const counts = inCare.map((r) => r['Number of Placements in the Last 12 months'] ?? '');
+    expect(counts.every((c) => c === '' || /^[1-9]\d*$/.test(c))).toBe(true);
+    expect(counts.filter((c) => c === '').length).toBeGreaterThan(0); // a few blank: counted in the figure's notes
+    const leavers = await rows('case-system/care_leavers_2015-02-28.csv');
+    expect(leavers.length).toBeGreaterThan(100);
+    expect(leavers.every((r) => /^([FPG]\d: .+)?$/.test(r['Activity Status'] ?? ''))).toBe(true);
+    expect(new Set(leavers.map((r) => r['Suitability of Accommodation']))).toEqual(new Set(['a) Suitable', 'b) Unsuitable', '']));
   });
 
   it('re-referrals within 12 months are around a fifth of referrals', async () => {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
+import { NO_COMPARATOR } from '../activities/benchmarks.js';
 import type { MetricsFile } from '../core/metrics-contract.js';
 import { baselineNight, night, type BaselineNight } from './helpers/baseline-night.js';
 import { csvOf } from './helpers/kpi-harness.js';
@@ -108,7 +109,8 @@ describe('the headline figure', () => {
     const { metrics: m } = await night(t, '2015-03-01');
     const reason =
       'No children in need extract dated on or before 1 March 2015 has been loaded (case-system/children_in_need_<YYYY-MM-DD>.csv), so this figure cannot be worked out. It is missing data, not a zero.';
-    expect(metric(m, 'cin_without_plan_6wk')).toMatchObject({ value: null, numerator: null, denominator: null, status: 'none', notes: [reason] });
+    // The second note is the benchmark's: DfE publishes no comparator for this measure (spec benchmarks.md).
+    expect(metric(m, 'cin_without_plan_6wk')).toMatchObject({ value: null, numerator: null, denominator: null, status: 'none', notes: [reason, NO_COMPARATOR] });
     expect(m.data_quality.gaps).toContainEqual({ kpi: 'cin_without_plan_6wk', reason });
     expect(points(m, 'cin_without_plan_6wk').every((p) => p.value === null)).toBe(true);
   }, 60_000);

@@ -87,7 +87,7 @@ describe('audit KPIs', () => {
       expect(feb.null_reason).toBe(
         'Withheld: the cohort holds codes this KPI cannot classify, and leaving those rows out would publish a wrong figure. ' +
           '"Requires Improvement to be Good" is not a known grade (known: Outstanding, Good, Requires Improvement, Inadequate): ' +
-          '1 audit(s) in this period carry it, the first completed on 2015-01-20. To count it, add {"column": "grade", ' +
+          '1 audit(s) in this period carry it, the first completed in January 2015. To count it, add {"column": "grade", ' +
           '"from": "Requires Improvement to be Good", "to": "Requires Improvement"} to config/code-mappings.json.',
       );
       expect((await run.point('audits_good_or_better_pct', '2015-01-31')).null_reason).toMatch(/^Withheld/);

@@ -10,12 +10,13 @@ const FILE = `/*---
 SELECT 1`;
 
 describe('KPI definitions', () => {
-  it('the catalogue has the 16 KPIs of kpis.md, each with sources that exist in the contracts', async () => {
+  it('the catalogue has the 20 KPIs of kpis.md, each with sources that exist in the contracts', async () => {
     const ids = (await readKpiCatalogue()).map((d) => d.meta.id);
     expect(ids).toEqual([
       'agency_avg_stay_weeks', 'agency_rate_fte_pct', 'assessment_quality_good_pct', 'assessments_within_45wd_pct',
-      'audits_completed_by_managers_pct', 'audits_good_or_better_pct', 'avg_caseload', 'cin_without_plan_6wk',
-      'closures_signoff_pct', 'cp_repeat_plan_pct', 'frontline_per_manager', 'induction_completed_pct', 'plo_avg_weeks',
+      'audits_completed_by_managers_pct', 'audits_good_or_better_pct', 'avg_caseload', 'care_leavers_eet_pct',
+      'care_leavers_suitable_accommodation_pct', 'cin_without_plan_6wk', 'cla_3plus_placements_pct',
+      'closures_signoff_pct', 'cp_repeat_plan_pct', 'frontline_per_manager', 'icpc_within_15wd_pct', 'induction_completed_pct', 'plo_avg_weeks',
       'plo_within_26_weeks_pct', 're_referral_12m_pct', 'turnover_rate_fte_pct',
     ]);
   });
@@ -31,6 +32,8 @@ describe('KPI definitions', () => {
       cin_without_plan_6wk: 'at_date', avg_caseload: 'at_date', agency_rate_fte_pct: 'at_date', frontline_per_manager: 'at_date',
       plo_avg_weeks: 'trailing_12_months', plo_within_26_weeks_pct: 'trailing_12_months', cp_repeat_plan_pct: 'trailing_12_months',
       agency_avg_stay_weeks: 'trailing_12_months', turnover_rate_fte_pct: 'trailing_12_months', induction_completed_pct: 'trailing_12_months',
+      // From the other Annex A lists (v2).
+      icpc_within_15wd_pct: 'month', cla_3plus_placements_pct: 'at_date', care_leavers_eet_pct: 'at_date', care_leavers_suitable_accommodation_pct: 'at_date',
     });
     expect(parseKpiFile('sql/kpi/x.sql', FILE.replace('"basis": "month", ', '')).errors[0]).toMatch(/^sql\/kpi\/x.sql: metadata basis: /);
     expect(parseKpiFile('sql/kpi/x.sql', FILE.replace('"basis": "month"', '"basis": "point_in_time"')).errors[0]).toMatch(

@@ -52,7 +52,10 @@ describe('KPIs with nothing to count', () => {
             expect(p, d.meta.id).toMatchObject({ value: 0, null_reason: null });
           } else {
             expect(p.value, d.meta.id).toBeNull();
-            expect(p.null_reason, d.meta.id).toMatch(/^(No|Nobody) .+, so there is no .+ to report\.$/);
+            // Care leavers have no dates to put them long ago: the one row is in the cohort, its Activity
+            // Status and Suitability blank ("Every care leaver … has a blank …"). Points before the
+            // extract have no care leavers extract at all: missing data, said as such.
+            expect(p.null_reason, d.meta.id).toMatch(/^(No|Nobody|Every) .+, so there is no .+ to report\.$/);
           }
         }
       }

@@ -174,6 +174,8 @@ describe.each<[string, string, string, Mapping[] | undefined]>([
   ['the sample, new grade mapped, as of', SAMPLE, '2015-02-28', GRADE_MAPPING],
   ['the boundary cases as of', EDGE, '2016-03-10', undefined],
   ['the boundary cases as of', EDGE, '2016-02-15', undefined],
+  // The day of a care leavers extract: the as-of point reads it (dated on or before E), January 2016's earlier points none.
+  ['the boundary cases, on a care leavers extract date, as of', EDGE, '2016-01-31', undefined],
   // Once disputed, now read as the spec says: a CIN closure after the extract date is a row
   // error; a sign-off before the closure is not; FTE keeps the council's decimals (0.2027).
   ['the once-disputed cases as of', DISPUTED, '2016-03-10', undefined],

@@ -61,10 +61,14 @@ const REUSABLE = [
   'audits_completed_by_managers_pct',
   'audits_good_or_better_pct',
   'avg_caseload',
+  'care_leavers_eet_pct',
+  'care_leavers_suitable_accommodation_pct',
   'cin_without_plan_6wk',
+  'cla_3plus_placements_pct',
   'closures_signoff_pct',
   'cp_repeat_plan_pct',
   'frontline_per_manager',
+  'icpc_within_15wd_pct',
   'induction_completed_pct',
   'plo_avg_weeks',
   'plo_within_26_weeks_pct',
@@ -83,6 +87,17 @@ describe('which KPIs may reuse earlier points', () => {
       readsFileList: true,
       cutoffColumns: ['cin_start_date'],
     });
+    // Each point reads its own care leavers extract (the newest on or before it): keyed on every
+    // care leavers extract on or before as-of, and every loaded file (it asks whether one exists).
+    for (const id of ['care_leavers_eet_pct', 'care_leavers_suitable_accommodation_pct']) {
+      expect(reusability(defs.find((d) => d.meta.id === id)!), id).toEqual({
+        reusable: true,
+        lists: ['care_leavers'],
+        wholeLists: ['care_leavers'],
+        readsFileList: true,
+        cutoffColumns: [],
+      });
+    }
   });
 
   it.each([
@@ -102,6 +117,9 @@ describe('which KPIs may reuse earlier points', () => {
     ['a quoted name', 'SELECT 1 FROM core."workforce" WHERE role_end_date <= $as_of', /quoted name/],
     ['a derived value named like a date column', 'SELECT 1 FROM (SELECT role_start_date + 30 AS role_end_date FROM core.workforce_at($as_of)) WHERE role_end_date <= $as_of', /derived value role_end_date/],
     ['a lambda', 'SELECT list_filter([role_end_date], x -> x <= $as_of) FROM core.workforce_at($as_of)', /lambda/],
+    ['a point’s own extract where something else is named period_end', "SELECT 1 FROM (SELECT DATE '2015-01-31' AS period_end) p, core.care_leavers_at(p.period_end), ref.kpi_periods($as_of)", /derived value period_end/],
+    ['a point’s own extract without the trend points', 'SELECT 1 FROM core.care_leavers_at(p.period_end)', /without ref\.kpi_periods/],
+    ['a point’s own extract of a list that does not exist', 'SELECT 1 FROM ref.kpi_periods($as_of) p, core.nothing_at(p.period_end)', /core\.nothing_at is not a list/],
     ['a window across trend points', 'SELECT lag(n) OVER (ORDER BY p.period_end) FROM ref.kpi_periods($as_of) p, core.workforce_at($as_of)', /across trend points/],
   ])('not with %s', (_name, sql, why) => {
     const r = reusability({ sql });
@@ -199,6 +217,15 @@ describe('a night that reuses gets the figures of a night that computes everythi
     expect(r.avg_caseload).toBe(24);
     // cin_without_plan_6wk reads meta.files (the first extract each unknown status appeared in): a new file of any list counts.
     expect(r.cin_without_plan_6wk).toBe(0);
+  }, 120_000);
+
+  it('a late care leavers extract for an earlier month end: its point changes, so the care leavers KPIs compute again', async () => {
+    // care_leavers_* read each point's own extract: until now 31 December 2014 had none (null);
+    // with one dated that day it has a figure. A copied point would still be null.
+    const r = await afterNewFile('care_leavers_2015-01-31.csv', 'care_leavers_2014-12-31.csv');
+    expect(r.care_leavers_eet_pct).toBe(0);
+    expect(r.care_leavers_suitable_accommodation_pct).toBe(0);
+    expect(r.cla_3plus_placements_pct).toBe(24); // another list: its extract is unchanged
   }, 120_000);
 
   it('a late, older CIN extract: tonight’s extract is unchanged, but the KPI that reads every extract computes again', async () => {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readRegionConfigFile } from '../activities/region-config-file.js';
 import { regionWorkerPlan } from '../activities/region-served.js';
+import { servedLaCode } from '../activities/served-folders.js';
 import { parseRegionConfig, RegionConfigError } from '../core/region-config.js';
 
 const COUNCILS = [
@@ -79,8 +80,15 @@ describe('what a worker on a task queue serves', () => {
   const c = parseRegionConfig(JSON.stringify({ home: '/r', task_queue: 'region', councils: COUNCILS }), '/etc/region.json', '/etc');
 
   it('serves the councils on its queue, and the roll-up on the region’s', () => {
-    expect(regionWorkerPlan(c, 'north')).toEqual({ served: [{ landing: '/etc/barnet/landing', home: '/srv/barnet/home' }], region: undefined });
-    expect(regionWorkerPlan(c, 'region')).toEqual({ served: [{ landing: '/srv/camden/landing', home: '/srv/camden/home' }], region: '/etc/region.json' });
+    expect(regionWorkerPlan(c, 'north')).toEqual({ served: [{ landing: '/etc/barnet/landing', home: '/srv/barnet/home', laCode: '302' }], region: undefined });
+    expect(regionWorkerPlan(c, 'region')).toEqual({ served: [{ landing: '/srv/camden/landing', home: '/srv/camden/home', laCode: '202' }], region: '/etc/region.json' });
+  });
+
+  it('gives each council’s night its own LA code, for its benchmarks', async () => {
+    const served = [...regionWorkerPlan(c, 'north').served, ...regionWorkerPlan(c, 'region').served];
+    expect(await servedLaCode(served, '/srv/camden/home')).toBe('202');
+    expect(await servedLaCode(served, '/srv/barnet/home/')).toBe('302');
+    expect(await servedLaCode(served, '/srv/enfield/home')).toBeUndefined();
   });
 
   it('refuses a queue with nothing on it, naming the queues there are', () => {

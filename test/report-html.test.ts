@@ -331,6 +331,21 @@ describe('renderReport', () => {
     expect(tail).toContain('from commentary/2015-02.csv (2015-02), by Head of Service, Courts');
   });
 
+  it('counts what was not read in the body, and tells it apart from a benchmark file read with nothing in it used', () => {
+    const m = sample();
+    const blank = { extract_date: null, used: false, rows_loaded: 0, rows_rejected: 0, age_days: null, stale: null };
+    m.data_quality.sources.push(
+      { source: 'landing folder', file: 'notes.txt', sha256: null, status: 'ignored', reason: 'it is in the landing folder itself, not in a source folder', ...blank },
+      { source: 'benchmarks', file: 'la_children_looked_after_2024.csv', sha256: 'e'.repeat(64), status: 'ignored', reason: 'no column the benchmarks read', ...blank },
+    );
+    const page = renderReport(m);
+    // One item not read (notes.txt); the benchmark file was read, so it is not counted with it.
+    expect(body(page)).toContain('1 item in the landing folder is not where a source belongs, so it was not read; the data team has the list.');
+    const tail = appendix(page);
+    expect(tail).toContain('<td>Not read (not where a source lives): it is in the landing folder itself, not in a source folder</td>');
+    expect(tail).toContain('<td>Ignored: nothing in it is used: no column the benchmarks read</td>');
+  });
+
   it('shows each commentary beside its figure, with its author role, and says when a measure has none this month', () => {
     const plo = section(html, 'plo_avg_weeks');
     expect(plo).toContain(`<blockquote><p>Down to 34 weeks. ${ESCAPED}</p></blockquote>`);

@@ -124,6 +124,7 @@ describe('the published report.html in headless Chromium with axe-core (WCAG 2.1
       'Summary',
       'Front door and assessment',
       'Child in need and child protection',
+      'Children in care and care leavers',
       'Courts',
       'Workforce',
       'Quality assurance',

@@ -53,6 +53,23 @@ describe('the streaming workbook reader', () => {
     ]);
   });
 
+  it('reads every sheet, in the workbook’s order, of a package that stores the workbook part after many sheets (ExcelJS, openpyxl)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'csc-kpi-xlsx-'));
+    const wb = new ExcelJS.Workbook();
+    const names = ['Guidance', ...Array.from({ length: 11 }, (_, i) => `List ${i + 1}`)];
+    for (const [i, name] of names.entries()) wb.addWorksheet(name).addRows([['Child Unique ID'], [1000 + i]]);
+    // Reorder the tabs: the workbook's order is no longer the order of the parts in the zip.
+    (wb.getWorksheet('Guidance') as ExcelJS.Worksheet & { orderNo: number }).orderNo = 99;
+    const path = join(dir, 'eleven.xlsx');
+    await wb.xlsx.writeFile(path);
+    const read = await readAll(path);
+    expect(Object.keys(read)).toEqual([...names.slice(1), 'Guidance']);
+    expect(read['List 11']).toEqual([
+      { number: 1, cells: ['Child Unique ID'] },
+      { number: 2, cells: [1011] },
+    ]);
+  });
+
   it('stops a sheet at its row cap (counted by row number, empty rows included) and at its cell cap (filled cells only)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'csc-kpi-xlsx-'));
     const path = join(dir, 'caps.xlsx');

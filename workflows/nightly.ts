@@ -73,7 +73,7 @@ async function night(input: NightInput, alerts: boolean): Promise<NightResult> {
   for (const file of toLoad) {
     const r = await io.loadFile({ home: input.home, file, runId });
     if (r.status === 'loaded') filesLoaded++;
-    else filesRejected++;
+    else if (r.status === 'rejected') filesRejected++;
     progress.filesDone++;
     progress.rowsLoaded += r.rowsLoaded;
     progress.rowsRejected += r.rowsRejected;

@@ -9,7 +9,15 @@ export type ColumnKind = 'text' | 'date' | 'flag' | 'code' | 'count' | 'fte' | '
 
 export interface ColumnMeta {
   kind: ColumnKind;
+  /** The value must not be blank (and so the column must be in the header). */
   required: boolean;
+  /**
+   * The column must be in the header, though a row may leave it blank (a closure date while the
+   * case is open, a conference date until it is held, a count that may be unknown): a KPI or
+   * check reads it, so a file without it is not the list it claims to be and is rejected whole;
+   * a blank cell does not reject the row. `required` implies it ({@link columnRequiredInHeader}).
+   */
+  headerRequired?: boolean;
   description: string;
   /** DuckDB type of the typed column in `core`. */
   duckdbType: string;
@@ -28,9 +36,14 @@ export interface ColumnMeta {
 
 export type Column = z.ZodType & { readonly __column?: true };
 
-function column(schema: z.ZodType, meta: ColumnMeta): z.ZodType {
+function column(schema: z.ZodType, meta: ColumnMeta, o: Opts): z.ZodType {
   const s = meta.required ? schema : schema.nullable();
-  return s.meta({ csc: meta });
+  return s.meta({ csc: o.headerRequired && !meta.required ? { ...meta, headerRequired: true } : meta });
+}
+
+/** Whether a file of the list must have the column in its header (required values or not). */
+export function columnRequiredInHeader(meta: ColumnMeta): boolean {
+  return meta.required || meta.headerRequired === true;
 }
 
 export function columnMeta(schema: z.ZodType): ColumnMeta {
@@ -41,13 +54,15 @@ export function columnMeta(schema: z.ZodType): ColumnMeta {
 
 interface Opts {
   required?: boolean;
+  /** The column must be in the header; blank values are allowed (see ColumnMeta.headerRequired). */
+  headerRequired?: boolean;
   /** The column holds an identifier of a child, worker, case or audit (see ColumnMeta.identifier). */
   identifier?: boolean;
 }
 
 export const col = {
   text: (description: string, o: Opts = {}) =>
-    column(z.string().min(1), { kind: 'text', required: !!o.required, description, duckdbType: 'VARCHAR', identifier: !!o.identifier }),
+    column(z.string().min(1), { kind: 'text', required: !!o.required, description, duckdbType: 'VARCHAR', identifier: !!o.identifier }, o),
   date: (description: string, o: Opts & { notAfterExtract?: boolean } = {}) =>
     column(z.iso.date(), {
       kind: 'date',
@@ -55,9 +70,9 @@ export const col = {
       description,
       duckdbType: 'DATE',
       notAfterExtract: !!o.notAfterExtract,
-    }),
+    }, o),
   flag: (description: string, o: Opts = {}) =>
-    column(z.boolean(), { kind: 'flag', required: !!o.required, description, duckdbType: 'BOOLEAN' }),
+    column(z.boolean(), { kind: 'flag', required: !!o.required, description, duckdbType: 'BOOLEAN' }, o),
   code: (description: string, codes: readonly string[], o: Opts & { strict?: boolean } = {}) =>
     column(o.strict ? z.enum(codes as [string, ...string[]]) : z.string().min(1), {
       kind: 'code',
@@ -66,11 +81,11 @@ export const col = {
       duckdbType: 'VARCHAR',
       codes,
       codesAreStrict: !!o.strict,
-    }),
+    }, o),
   count: (description: string, o: Opts = {}) =>
-    column(z.number().int().min(0), { kind: 'count', required: !!o.required, description, duckdbType: 'INTEGER' }),
+    column(z.number().int().min(0), { kind: 'count', required: !!o.required, description, duckdbType: 'INTEGER' }, o),
   fte: (description: string, o: Opts = {}) =>
-    column(z.number().gt(0).lte(1.5), { kind: 'fte', required: !!o.required, description, duckdbType: 'DECIMAL(18,12)' }),
+    column(z.number().gt(0).lte(1.5), { kind: 'fte', required: !!o.required, description, duckdbType: 'DECIMAL(18,12)' }, o),
   orgRole: (description: string, o: Opts = {}) =>
     column(z.number().int().min(1).max(6), {
       kind: 'org_role',
@@ -79,7 +94,7 @@ export const col = {
       duckdbType: 'TINYINT',
       codes: ORG_ROLES,
       codesAreStrict: true,
-    }),
+    }, o),
 };
 
 /** DfE workforce census Org Role, numbered 1–6 (index + 1). */

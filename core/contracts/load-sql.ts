@@ -9,7 +9,22 @@ import { columnMeta, ORG_ROLES, type ColumnMeta } from './columns.js';
 import { snakeCase } from './naming.js';
 import { quoteIdent as q, sqlLiteral as lit } from '../sql-text.js';
 
+/**
+ * The lettered Annex A prefix of a coded value (`c) Child in need plan`, `a) Yes`): one letter
+ * and a closing bracket. A code that leads with the code itself (`F1: Full time in higher
+ * education`) has none.
+ */
 const LETTER_PREFIX = String.raw`^\s*[A-Za-z]\)\s*`;
+
+/** The value without its lettered prefix. The prefix needs a ')': without one the regex cannot match, so it is not run (same result, cheaper). */
+function withoutLetterPrefix(x: string): string {
+  return `CASE WHEN contains(${x}, ')') THEN regexp_replace(${x}, ${lit(LETTER_PREFIX)}, '') ELSE ${x} END`;
+}
+
+/** `ref.without_letter_prefix(x)`: the same rule for KPI SQL that reads a text column holding codes (created by migrate). */
+export function letterPrefixMacroSql(): string {
+  return `CREATE OR REPLACE MACRO ref.without_letter_prefix(x) AS ${withoutLetterPrefix('x')}`;
+}
 
 export interface ColumnSql {
   header: string;
@@ -80,14 +95,14 @@ export function columnSql(header: string, schema: Parameters<typeof columnMeta>[
       }
       break;
     }
-    case 'flag':
-      typed = `CASE upper(${raw}) WHEN 'Y' THEN true WHEN 'YES' THEN true WHEN 'N' THEN false WHEN 'NO' THEN false END`;
+    case 'flag': {
+      // Annex A writes its flags as coded values too (`a) Yes`, `b) No`): the lettered prefix is dropped, as for codes.
+      typed = `CASE upper(${withoutLetterPrefix(raw)}) WHEN 'Y' THEN true WHEN 'YES' THEN true WHEN 'N' THEN false WHEN 'NO' THEN false END`;
       problems.push(problem(`${raw} IS NOT NULL AND ${v} IS NULL`, header, raw, lit(`${header} must be Y or N (Yes/No)`)));
       break;
+    }
     case 'code': {
-      // The prefix needs a ')': without one the regex cannot match, so it is not run (same result, cheaper).
-      const stripped = `CASE WHEN contains(${raw}, ')') THEN regexp_replace(${raw}, ${lit(LETTER_PREFIX)}, '') ELSE ${raw} END`;
-      typed = canonicalCode(stripped, meta.codes ?? []);
+      typed = canonicalCode(withoutLetterPrefix(raw), meta.codes ?? []);
       if (meta.codesAreStrict) {
         const known = (meta.codes ?? []).map((c) => lit(c)).join(', ');
         problems.push(
@@ -174,8 +189,14 @@ export function coreTableDdl(contract: ListContract): string {
   return `CREATE TABLE IF NOT EXISTS core.${q(contract.list)} (\n  file_sha256 VARCHAR NOT NULL,\n  extract_date DATE,\n  line BIGINT NOT NULL,\n  ${cols.join(',\n  ')}\n)`;
 }
 
-/** DDL of the `raw` table of a list: the text as extracted, with file and line. */
+/**
+ * DDL of the `raw` table of a list: the text as extracted, with file and line; a file's columns
+ * that match no contract column in `extra_columns`, by header (core/extra-columns.ts).
+ */
 export function rawTableDdl(contract: ListContract): string {
   const cols = Object.keys(contract.columns).map((h) => `${q(snakeCase(h))} VARCHAR`);
-  return `CREATE TABLE IF NOT EXISTS raw.${q(contract.list)} (\n  file_sha256 VARCHAR NOT NULL,\n  line BIGINT NOT NULL,\n  ${cols.join(',\n  ')}\n)`;
+  return `CREATE TABLE IF NOT EXISTS raw.${q(contract.list)} (\n  file_sha256 VARCHAR NOT NULL,\n  line BIGINT NOT NULL,\n  ${cols.join(',\n  ')},\n  ${RAW_EXTRA_COLUMNS}\n)`;
 }
+
+/** The raw tables' column of extra columns; added to a raw table made before it existed (activities/migrate.ts). */
+export const RAW_EXTRA_COLUMNS = 'extra_columns MAP(VARCHAR, VARCHAR)';

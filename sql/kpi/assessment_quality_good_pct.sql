@@ -12,7 +12,7 @@
   "basis": "month",
   "sources": { "audits/audits": ["audit_type", "completed_date", "grade"] },
   "filters": { "audits/audits": { "audit_type": ["Assessment"] } },
-  "definition": "Assessment audits completed in the month ending E with a grade: % graded Good or Outstanding. Grades and audit types compare case-insensitively after the council's code mappings (config/code-mappings.json). If any audit of the cohort carries a grade not on the known scale (Outstanding, Good, Requires Improvement, Inadequate), the figure is withheld: value, numerator and denominator null, and the reason names each new code, how many audits carry it, the first completed date and the mapping that fixes it. An audit completed after the as-of date is not completed. Choice: period_start is the 1st of E's month. An audit whose Audit Type is not a known type (Case File, Assessment) might be a renamed Assessment audit, so a graded one completed in the month withholds the figure the same way; audits with a blank Audit Type are left out and counted in the notes. Completed audits with a blank grade are not in the cohort (the definition reads: with a grade)."
+  "definition": "Assessment audits completed in the month ending E with a grade: % graded Good or Outstanding. Grades and audit types compare case-insensitively after the council's code mappings (config/code-mappings.json). If any audit of the cohort carries a grade not on the known scale (Outstanding, Good, Requires Improvement, Inadequate), the figure is withheld: value, numerator and denominator null, and the reason names each new code, how many audits carry it, the month the first of them was completed and the mapping that fixes it. An audit completed after the as-of date is not completed. Choice: period_start is the 1st of E's month. An audit whose Audit Type is not a known type (Case File, Assessment) might be a renamed Assessment audit, so a graded one completed in the month withholds the figure the same way; audits with a blank Audit Type are left out and counted in the notes. Completed audits with a blank grade are not in the cohort (the definition reads: with a grade)."
 }
 ---*/
 WITH audits AS (
@@ -54,7 +54,8 @@ unknown_codes AS (
 unknown_by_period AS (
   SELECT u.period_end,
          list(ref.unknown_code_note(u.column_name, u.shown, u.audits, 'audit(s)',
-                'the first completed on ' || strftime(f.first_completed, '%Y-%m-%d'),
+                -- The month, not the day: an audit's completion date is a value from a source row (custody).
+                'the first completed in ' || strftime(f.first_completed, '%B %Y'),
                 CASE u.column_name WHEN 'grade' THEN ['Outstanding', 'Good', 'Requires Improvement', 'Inadequate']
                                    ELSE ['Case File', 'Assessment'] END)
               ORDER BY u.column_name DESC, u.code) AS notes

@@ -16,7 +16,14 @@ CREATE OR REPLACE MACRO ref.kpi_periods(as_of) AS TABLE
   )
   -- Unset (NULL) on every connection but one computing only the points a night could not reuse
   -- from an earlier one (activities/kpi-reuse.ts): then only the points after that date.
-  WHERE getvariable('csc_kpi_points_after') IS NULL OR e > getvariable('csc_kpi_points_after')::DATE;
+  WHERE (getvariable('csc_kpi_points_after') IS NULL OR e > getvariable('csc_kpi_points_after')::DATE)
+    AND getvariable('csc_kpi_period_end') IS NULL
+  -- A benchmark's period instead of the trend points (activities/benchmarks.ts): one period,
+  -- start to end, so a month KPI counts the whole period's cohort, a trailing-12-months KPI the
+  -- 12 months ending at its end, and an at-date KPI the state at its end; unset, nothing.
+  UNION ALL
+  SELECT getvariable('csc_kpi_period_end')::DATE, getvariable('csc_kpi_period_start')::DATE, getvariable('csc_kpi_period_start')::DATE
+  WHERE getvariable('csc_kpi_period_end') IS NOT NULL;
 
 -- num ÷ den to one decimal place, half away from zero, in exact integer arithmetic (no binary
 -- floating-point surprises at .x5); both non-negative. NULL when den is 0: an empty cohort.

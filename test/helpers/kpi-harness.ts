@@ -96,9 +96,9 @@ async function runOnLanding(root: string, landing: string, asOf: string, opts: R
         if (strict || f.status === 'rejected') throw new Error(`fixture file ${f.relPath} was ${f.status}: ${f.reason ?? ''}`);
         continue;
       }
-      // Workbooks belong to the xlsx loader and commentary to its own (no KPI reads it); this
-      // harness loads the lists' CSVs only.
-      if (!strict && (!f.name.toLowerCase().endsWith('.csv') || f.source === 'commentary')) continue;
+      // Workbooks belong to the xlsx loader, commentary (no KPI reads it) and benchmark files to
+      // their own; this harness loads the lists' CSVs only.
+      if (!strict && (!f.name.toLowerCase().endsWith('.csv') || f.source === 'commentary' || f.source === 'benchmarks')) continue;
       const r = await loadCsv(w, f, runId);
       if (r.status !== 'loaded' && strict) {
         const [rec] = await w.rows<{ reason: string | null }>('SELECT reason FROM meta.files WHERE sha256 = $sha', { sha: r.sha256 });
