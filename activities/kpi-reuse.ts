@@ -176,14 +176,3 @@ export async function copyPoints(w: Warehouse, k: { kpi: string; asOf: string; w
   );
   return Number(r?.Count ?? 0);
 }
-
-/** Runs `fn` with ref.kpi_periods limited to the points after `after` (sql/meta/macros.sql). */
-export async function onlyPointsAfter<T>(w: Warehouse, after: string, fn: () => Promise<T>): Promise<T> {
-  await w.run('SET VARIABLE csc_kpi_points_after = $after::DATE', { after });
-  try {
-    return await fn();
-  } finally {
-    // Best effort: after a failed statement the transaction refuses it, and the error to see is fn's.
-    await w.run('RESET VARIABLE csc_kpi_points_after').catch(() => undefined);
-  }
-}
