@@ -7,52 +7,16 @@
  * list). Each test also checks that reuse really happened where it may, so it cannot pass by
  * computing everything.
  */
-import { cp, readFile } from 'node:fs/promises';
-import { describe, expect, it } from 'vitest';
-import { computeKpis } from '../activities/compute.js';
+import { readFile } from 'node:fs/promises';
+import { afterAll, describe, expect, it } from 'vitest';
 import { readKpiCatalogue } from '../activities/kpi-files.js';
 import { Warehouse } from '../activities/warehouse.js';
 import { parseKpiFile } from '../core/kpi-definition.js';
 import { reusability } from '../core/kpi-reuse.js';
-import { pullAndLoad, put, query, tempNight, type TempNight } from './helpers/landing.js';
+import { pullAndLoad, put, query } from './helpers/landing.js';
+import { compute, removeNights, reuseAndCheck, reused, SAMPLE, sampleNight } from './helpers/reuse-night.js';
 
-const SAMPLE = 'fixtures/sample/landing';
-
-async function sampleNight(edit?: (t: TempNight) => Promise<void>): Promise<TempNight> {
-  const t = await tempNight();
-  await cp(SAMPLE, t.landing, { recursive: true });
-  if (edit) await edit(t);
-  await pullAndLoad(t, '2015-02-28');
-  return t;
-}
-
-async function compute(t: TempNight, asOf: string, runId: string, reuse: boolean): Promise<void> {
-  await Warehouse.with(t.warehouse, (w) => computeKpis(w, { asOf, workflowId: 'reuse-test', runId, reuse }));
-}
-
-/** A run's figures, without the run's own ids. */
-async function figures(t: TempNight, runId: string): Promise<unknown[]> {
-  return query(
-    t,
-    `SELECT kpi, strftime(as_of, '%Y-%m-%d') AS as_of, strftime(period_start, '%Y-%m-%d') AS period_start,
-            strftime(period_end, '%Y-%m-%d') AS period_end, value, numerator, denominator, null_reason, notes, definition_version
-     FROM kpi.values WHERE run_id = $run ORDER BY kpi, period_end`,
-    { run: runId },
-  );
-}
-
-/** Computes as of D twice, reusing (run reuse-D) and in full (run full-D); the figures must agree. Returns the points reused per KPI. */
-async function reuseAndCheck(t: TempNight, asOf: string): Promise<Record<string, number>> {
-  await compute(t, asOf, `reuse-${asOf}`, true);
-  await compute(t, asOf, `full-${asOf}`, false);
-  expect(await figures(t, `reuse-${asOf}`), asOf).toEqual(await figures(t, `full-${asOf}`));
-  return reused(t, `reuse-${asOf}`);
-}
-
-async function reused(t: TempNight, runId: string): Promise<Record<string, number>> {
-  const rows = await query<{ kpi: string; points_reused: number }>(t, 'SELECT kpi, points_reused FROM meta.kpi_inputs WHERE run_id = $run ORDER BY kpi', { run: runId });
-  return Object.fromEntries(rows.map((r) => [r.kpi, Number(r.points_reused)]));
-}
+afterAll(removeNights);
 
 const REUSABLE = [
   'agency_avg_stay_weeks',
