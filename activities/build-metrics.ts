@@ -5,7 +5,7 @@
  * ages, figures reading a stale one marked and noted), and the data-quality account of every file
  * found. Names, reasons and notes are published in their shown form (core/shown-text.ts), whatever
  * an older warehouse recorded. Each KPI carries the managers' commentary on its headline month,
- * if any (core/commentary.ts).
+ * if any (core/commentary.ts); the snapshot carries the improvement plan (activities/improvement-plan.ts).
  */
 import { AUTHOR_ROLE_MAX_CHARS, COMMENTARY_SOURCE } from '../core/commentary.js';
 import { DEFAULT_FRESHNESS, staleNote, type FreshnessConfig, type SourceAge } from '../core/freshness.js';
@@ -21,6 +21,8 @@ import { dateInWords } from '../core/dates.js';
 import type { Warehouse } from './warehouse.js';
 import { publishedBaselines } from './baselines.js';
 import { sourceAges } from './source-freshness.js';
+import { ignoredFolder } from './landing-walk.js';
+import { improvementPlanOf, tonightsPlan } from './improvement-plan.js';
 
 /** One row of kpi.values as publishing reads it. */
 export interface ValueRow {
@@ -146,10 +148,11 @@ async function sourceEntries(
   found: FoundFile[],
   asOf: string,
   ages: ReadonlyMap<string, SourceAge>,
-  commentaryUsed: ReadonlySet<string>,
+  /** Files used that usedExtracts does not know of: commentary shown tonight, tonight's plan tracker (core/plan-file.ts). */
+  alsoUsed: ReadonlySet<string>,
   defs: readonly KpiDefinition[],
 ): Promise<SourceEntry[]> {
-  const used = new Set([...(await usedExtracts(w, asOf, [...new Set(defs.flatMap((d) => pointExtractLists(d)))])), ...commentaryUsed]);
+  const used = new Set([...(await usedExtracts(w, asOf, [...new Set(defs.flatMap((d) => pointExtractLists(d)))])), ...alsoUsed]);
   const recorded = new Map(
     (await w.rows<RecordedRows & { sha256: string }>('SELECT sha256, status, reason, rows_loaded, rows_rejected FROM meta.files')).map((r) => [r.sha256, r]),
   );
@@ -180,7 +183,7 @@ async function sourceEntries(
           : f.status === 'new'
             ? 'loaded'
             : f.status;
-    const source = list ? `${f.source}/${list}` : f.source;
+    const source = f.status === 'ignored' || !f.source ? ignoredFolder(f.relPath) : list ? `${f.source}/${list}` : f.source;
     const isUsed = loaded && status !== 'rejected' && status !== 'ignored' && !!f.sha256 && used.has(extractKey(f.sha256, sheet?.sheet));
     // A used file carries its source's age: for audits, every workbook used shares the newest completion.
     const age = isUsed ? ages.get(source) : undefined;
@@ -202,7 +205,10 @@ async function sourceEntries(
     };
   };
   return found.flatMap((f) => {
-    const rec = f.sha256 ? recorded.get(f.sha256) : undefined;
+    // A file pull refused for its name carries its own reason and hash (archived, never loaded):
+    // the same bytes loaded under another name are not its record.
+    const refusedByPull = f.status === 'rejected' && f.reason !== null;
+    const rec = f.sha256 && !refusedByPull ? recorded.get(f.sha256) : undefined;
     // A workbook read: one entry per sheet (sources.md v2); a workbook rejected whole or not read tonight: one entry.
     const sheets = f.list === ANNEX_A_WORKBOOK && f.sha256 && rec?.status === 'loaded' && f.status !== 'rejected' ? sheetsOf.get(f.sha256) : undefined;
     return sheets && sheets.length > 0 ? sheets.map((s) => entry(f, rec, s)) : [entry(f, rec, null)];
@@ -215,6 +221,8 @@ export async function buildMetrics(
   snapshotId: string,
   defs: KpiDefinition[],
   freshness: FreshnessConfig = DEFAULT_FRESHNESS,
+  /** CSC_KPI_SIGNING_KEY, to read the previous snapshot the plan's slips are counted against. */
+  signingKey: string | null = null,
 ): Promise<MetricsFile> {
   const rows = await w.rows<ValueRow>(
     `SELECT kpi, strftime(period_start, '%Y-%m-%d') AS period_start, strftime(period_end, '%Y-%m-%d') AS period_end,
@@ -275,6 +283,8 @@ export async function buildMetrics(
       commentary: said ? { month: said.month, text: said.text, author_role: said.author_role, file: said.file } : null,
     });
   }
+  const planFile = await tonightsPlan(w, input.found);
+  const plan = planFile ? await improvementPlanOf(w, input, planFile, defs.map((d) => d.meta.id), signingKey) : null;
   return metricsFile.parse({
     schema_version: SCHEMA_VERSION,
     snapshot_id: snapshotId,
@@ -283,6 +293,7 @@ export async function buildMetrics(
     metrics,
     series,
     baseline_events: baselines.events,
-    data_quality: { sources: await sourceEntries(w, input.found, input.asOf, ages, commentaryUsed, defs), gaps },
+    data_quality: { sources: await sourceEntries(w, input.found, input.asOf, ages, new Set([...commentaryUsed, ...(planFile?.sha256 ? [planFile.sha256] : [])]), defs), gaps },
+    improvement_plan: plan,
   });
 }

@@ -105,12 +105,15 @@ async function sqlFiles(folder: string): Promise<string[]> {
   return (await readdir(projectPath('sql', folder))).filter((f) => f.endsWith('.sql')).sort();
 }
 
-/** The macros KPIs share with their drill-throughs (sql/cohort/), then the drill-throughs (sql/drill/). */
-export async function installKpiMacros(w: Warehouse): Promise<void> {
+/**
+ * The `cohort` schema (sql/cohort/: the rows each KPI counts, which its drill-through reads too),
+ * then the `drill` schema and its table macros, `drill.<kpi>(as_of)` (sql/drill/).
+ */
+export async function installDrillMacros(w: Warehouse, files?: string[]): Promise<void> {
   await w.run('CREATE SCHEMA IF NOT EXISTS cohort');
   for (const f of await sqlFiles('cohort')) await w.runFile(`cohort/${f}`);
   await w.run('CREATE SCHEMA IF NOT EXISTS drill');
-  for (const f of await drillFiles()) await w.runFile(`drill/${f}`);
+  for (const f of files ?? (await drillFiles())) await w.runFile(`drill/${f}`);
 }
 
 export async function computeKpis(w: Warehouse, input: ComputeInput): Promise<ComputeResult> {
@@ -126,7 +129,7 @@ export async function computeKpis(w: Warehouse, input: ComputeInput): Promise<Co
     for (const m of mappings) {
       await w.run('INSERT INTO meta.code_mappings VALUES ($column, $from, $to)', { column: m.column, from: m.from, to: m.to });
     }
-    await installKpiMacros(w);
+    await installDrillMacros(w);
 
     await w.run('DELETE FROM kpi.values WHERE run_id = $run', { run: input.runId });
     await w.run('DELETE FROM meta.kpi_inputs WHERE run_id = $run', { run: input.runId });

@@ -11,9 +11,17 @@
  * the blank lines (it does not count newlines inside quotes). Both offsets change only at an
  * irregularity, so the scan keeps a short list of segments rather than one entry per record.
  *
+ * Line endings. DuckDB's reader (strict mode) fails on the whole file when its records end in
+ * both CRLF and LF, or a CR stands alone outside a quoted value ("the CSV Parser state machine
+ * reached an invalid state"). The scan counts the record endings of each kind and finds the first
+ * lone CR, so the loader can read a file of mixed endings as LF (activities/line-endings.ts) and
+ * reject one with a lone CR in its own words, before DuckDB reads it.
+ *
  * Limits. The scan stops, and says so (`overLimit`), at the first record longer than
  * `maxLineBytes` or at a header with more than `maxColumns` fields, so a damaged or hostile file
- * costs at most that much reading before it is rejected, and never reaches DuckDB.
+ * costs at most that much reading before it is rejected, and never reaches DuckDB. Blank lines
+ * count towards the record after them, as DuckDB counts them (a megabyte of empty lines makes
+ * DuckDB set the next record aside as over-long); blank lines at the end of a file do not.
  */
 import { createReadStream } from 'node:fs';
 
@@ -44,11 +52,19 @@ export interface CsvScan {
   openQuoteLine: number | null;
   /** Segments of the record → line mapping; empty when every record is one line and no line is blank. */
   segments: LineSegment[];
+  /** Record endings outside quoted values, blank lines included: CRLF, and LF alone. */
+  lineEndings: { crlf: number; lf: number };
+  /**
+   * The first physical line holding a CR outside a quoted value that does not end the line (a CR
+   * at the very end of a file whose lines all end in CRLF is taken for a cut CRLF); null when none.
+   */
+  loneCrLine: number | null;
   /**
    * The scan stopped at a limit (the other fields then describe only the bytes read): a record
-   * longer than `maxLineBytes` (`line` is where it starts), or a header with more than `maxColumns` fields.
+   * longer than `maxLineBytes` (`line` is where it starts; `blankFrom`, when blank lines before it
+   * count towards it, where they start), or a header with more than `maxColumns` fields.
    */
-  overLimit: { limit: 'max_line_bytes'; line: number } | { limit: 'max_columns'; line: 1 } | null;
+  overLimit: { limit: 'max_line_bytes'; line: number; blankFrom?: number } | { limit: 'max_columns'; line: 1 } | null;
 }
 
 export interface ScanOptions {
@@ -140,6 +156,15 @@ export async function scanCsv(path: string, opts: ScanOptions = {}): Promise<Csv
   let lastChunk: Buffer | null = null;
   let lastStart = 0;
   let lastEnd = 0;
+  // Line endings, and CRs that end no line.
+  let crlf = 0;
+  let lfOnly = 0;
+  let loneCrLine: number | null = null;
+  let pendingCrLine = 0; // a CR (outside quotes) was the previous chunk's last byte, on this line
+  let nextCr = -1; // the next CR at or after the unquoted bytes being read, in this chunk
+  // A run of blank lines before the current record: where it starts (file offset, line), or -1.
+  let runAt = -1;
+  let runLine = 0;
 
   const endRecord = (): boolean => {
     if (recordEmpty) {
@@ -162,8 +187,13 @@ export async function scanCsv(path: string, opts: ScanOptions = {}): Promise<Csv
     return true;
   };
 
-  /** After a record's line feed at `at`: the next record starts at `at + 1`. */
-  const newRecord = (at: number): void => {
+  /** After a record's line feed at `at` (the record was a blank line, or not): the next record starts at `at + 1`. */
+  const newRecord = (at: number, blank: boolean): void => {
+    if (!blank) runAt = -1;
+    else if (runAt < 0) {
+      runAt = recordAt;
+      runLine = recordLine;
+    }
     line++;
     recordLine = line;
     extraDuckAtStart = extraDuck;
@@ -177,11 +207,26 @@ export async function scanCsv(path: string, opts: ScanOptions = {}): Promise<Csv
   /** Whether the byte before `at` (in this chunk or the one before) is a CR: a CRLF's CR is not part of the record. */
   const crBefore = (chunk: Buffer, at: number): boolean => (at > 0 ? chunk[at - 1] : lastByte) === CR;
 
-  /** Whether the record in progress is over the line limit with `end` (a file offset) as its end. */
-  const tooLong = (end: number): boolean => {
-    if (end - recordAt <= maxLineBytes) return false;
-    overLimit = { limit: 'max_line_bytes', line: recordLine };
-    return true;
+  /** A line feed outside quotes at `at`: one more record ending of its kind. */
+  const countEnding = (chunk: Buffer, at: number): void => {
+    if (crBefore(chunk, at)) crlf++;
+    else lfOnly++;
+  };
+
+  /** A CR outside quotes at `at`: lone unless a LF follows (perhaps in the next chunk). */
+  const noteCr = (chunk: Buffer, at: number): void => {
+    if (at + 1 === chunk.length) pendingCrLine = line;
+    else if (chunk[at + 1] !== LF && loneCrLine === null) loneCrLine = line;
+  };
+
+  /**
+   * Whether the record in progress is over the line limit with `end` (a file offset) as its end.
+   * Where the record ends, the blank lines before it count towards it (named when they tip it over).
+   */
+  const tooLong = (end: number, recordEnds: boolean): boolean => {
+    if (end - recordAt > maxLineBytes) overLimit = { limit: 'max_line_bytes', line: recordLine };
+    else if (recordEnds && runAt >= 0 && !recordEmpty && end - runAt > maxLineBytes) overLimit = { limit: 'max_line_bytes', line: recordLine, blankFrom: runLine };
+    return overLimit !== null;
   };
 
   reading: for await (const chunk of createReadStream(path, { highWaterMark: opts.chunkBytes ?? 1 << 20 }) as AsyncIterable<Buffer>) {
@@ -198,6 +243,11 @@ export async function scanCsv(path: string, opts: ScanOptions = {}): Promise<Csv
     const n = chunk.length;
     let nextQuote = chunk.indexOf(QUOTE, i);
     if (nextQuote === -1) nextQuote = n;
+    nextCr = -1;
+    if (pendingCrLine > 0 && n > 0) {
+      if (chunk[0] !== LF && loneCrLine === null) loneCrLine = pendingCrLine;
+      pendingCrLine = 0;
+    }
 
     while (i < n) {
       if (inQuote) {
@@ -226,9 +276,11 @@ export async function scanCsv(path: string, opts: ScanOptions = {}): Promise<Csv
         // The header, byte by byte (it is where the field count matters).
         const b = chunk[i]!;
         if (b === LF) {
-          if (tooLong(chunkStart + i - (crBefore(chunk, i) ? 1 : 0))) break reading;
-          if (endRecord()) lastFields = fields;
-          newRecord(i);
+          if (tooLong(chunkStart + i - (crBefore(chunk, i) ? 1 : 0), true)) break reading;
+          countEnding(chunk, i);
+          const ended = endRecord();
+          if (ended) lastFields = fields;
+          newRecord(i, !ended);
         } else if (b === COMMA) {
           fields++;
           if (fields > maxColumns) {
@@ -244,6 +296,8 @@ export async function scanCsv(path: string, opts: ScanOptions = {}): Promise<Csv
           }
           fieldStart = false;
           recordEmpty = false;
+        } else {
+          noteCr(chunk, i);
         }
         i++;
         continue;
@@ -257,6 +311,16 @@ export async function scanCsv(path: string, opts: ScanOptions = {}): Promise<Csv
       let lf = chunk.indexOf(LF, i);
       if (lf === -1) lf = n;
       const end = Math.min(lf, nextQuote);
+      // CRs among these bytes: a CRLF's, or lone.
+      if (nextCr < i) {
+        nextCr = chunk.indexOf(CR, i);
+        if (nextCr === -1) nextCr = n;
+      }
+      while (nextCr < end) {
+        noteCr(chunk, nextCr);
+        nextCr = chunk.indexOf(CR, nextCr + 1);
+        if (nextCr === -1) nextCr = n;
+      }
       // Only the last byte that is not CR decides fieldStart; any such byte makes the record non-blank.
       let last = end - 1;
       while (last >= i && chunk[last] === CR) last--;
@@ -279,8 +343,10 @@ export async function scanCsv(path: string, opts: ScanOptions = {}): Promise<Csv
         continue;
       }
       // A line feed outside quotes ends the record.
-      if (tooLong(chunkStart + lf - (crBefore(chunk, lf) ? 1 : 0))) break reading;
-      if (endRecord()) {
+      if (tooLong(chunkStart + lf - (crBefore(chunk, lf) ? 1 : 0), true)) break reading;
+      countEnding(chunk, lf);
+      const ended = endRecord();
+      if (ended) {
         if (spanning) {
           lastFields = spanning.feed(chunk, recStart, lf).fields;
         } else {
@@ -290,19 +356,22 @@ export async function scanCsv(path: string, opts: ScanOptions = {}): Promise<Csv
           lastEnd = lf;
         }
       }
-      newRecord(lf);
+      newRecord(lf, !ended);
       i = lf + 1;
     }
     // The record in progress goes on into the next chunk: count what it has so far.
     // A record still going past the limit (a CR at the chunk's end may be half of a CRLF: not counted yet).
-    if (n > 0 && tooLong(chunkStart + n - (chunk[n - 1] === CR ? 1 : 0))) break;
+    if (n > 0 && tooLong(chunkStart + n - (chunk[n - 1] === CR ? 1 : 0), false)) break;
     if (records > 0 && recStart < n) spanning = (spanning ?? new FieldCounter()).feed(chunk, recStart, n);
     recStart = 0;
     if (n > 0) lastByte = chunk[n - 1]!;
   }
+  const lineEndings = { crlf, lf: lfOnly };
   if (overLimit) {
-    return { bytes, hasNul, records, headerFields: records > 0 ? headerFields : fields, lastRecordFields: 0, lastRecordLine: recordLine, endsWithNewline: false, openQuoteLine: null, segments, overLimit };
+    return { bytes, hasNul, records, headerFields: records > 0 ? headerFields : fields, lastRecordFields: 0, lastRecordLine: recordLine, endsWithNewline: false, openQuoteLine: null, segments, lineEndings, loneCrLine, overLimit };
   }
+  // A CR at the very end: a cut CRLF in a file of CRLF lines, else lone.
+  if (pendingCrLine > 0 && lfOnly > 0 && loneCrLine === null) loneCrLine = pendingCrLine;
   if (inQuote && quoteSeen) inQuote = false; // the file ended right after a closing quote
   const openQuoteLine = inQuote ? quoteOpenLine : null;
   const endsWithNewline = lastByte === LF;
@@ -315,5 +384,5 @@ export async function scanCsv(path: string, opts: ScanOptions = {}): Promise<Csv
     lastRecordFields = pending();
     lastRecordLine = recordLine;
   }
-  return { bytes, hasNul, records, headerFields, lastRecordFields, lastRecordLine, endsWithNewline, openQuoteLine, segments, overLimit };
+  return { bytes, hasNul, records, headerFields, lastRecordFields, lastRecordLine, endsWithNewline, openQuoteLine, segments, lineEndings, loneCrLine, overLimit };
 }

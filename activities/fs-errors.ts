@@ -4,6 +4,7 @@
  * on their own (thrown, so the workflow's policy retries the step). An unknown code is retried:
  * a retry costs minutes, a wrong reject costs a night's data.
  */
+import { sourceFolderList } from '../core/source-folders.js';
 
 /** Codes that no retry can mend, with what a data officer should do, worded for `the file` or `the folder`. */
 const PERMANENT: Record<string, (what: string) => string> = {
@@ -12,7 +13,7 @@ const PERMANENT: Record<string, (what: string) => string> = {
   EISDIR: (what) => `${what} is a folder where a file was expected; put extract files directly in the source folder`,
   ENOTDIR: (what) =>
     what === 'the folder'
-      ? 'a file stands where the source folder should be; the landing folder needs case-system/, hr/ and audits/ as folders'
+      ? `a file stands where the source folder should be; the landing folder needs ${sourceFolderList()} as folders`
       : 'a part of the file’s path is not a folder; put extract files directly in the source folder',
   ELOOP: (what) => `${what} is a symbolic link that leads to itself (a loop); copy the real file into the landing folder instead`,
   ENAMETOOLONG: (what) => `the path of ${what} is too long for the file system; rename it`,

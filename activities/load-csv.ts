@@ -5,9 +5,15 @@
  * into JavaScript. Idempotent: a retry first removes what an earlier attempt wrote for the file.
  *
  * A file that is not a CSV of its list at all (empty, binary, UTF-16, no header, wrong list,
- * header only, truncated, an unclosed quote) is rejected whole, recorded in `meta.files` with
- * the reason. Every other record is accounted for: rows read (counted by our own scan, not by
- * DuckDB) = rows loaded + rows rejected, or the load fails loudly.
+ * separated by semicolons or tabs, header only, truncated, an unclosed quote, a CR that ends no
+ * line) is rejected whole, recorded in `meta.files` with the reason. So is a file DuckDB's reader
+ * fails on, in our own words (its message can quote a row), and the night goes on. Every other
+ * record is accounted for: rows read (counted by our own scan, not by DuckDB) = rows loaded + rows
+ * rejected, or the file is rejected whole rather than loaded with rows missing.
+ *
+ * Columns no contract column matches are kept, in `raw.<list>.extra_columns`, and listed in
+ * `meta.files.columns_seen` after the contract columns (core/extra-columns.ts). A file whose lines
+ * end in both CRLF and LF is read as LF (activities/line-endings.ts).
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, open, rm } from 'node:fs/promises';
@@ -15,7 +21,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
-import { ApplicationFailure } from '@temporalio/common';
 import { contractFor } from '../core/contracts/lists.js';
 import { checkedSelect } from '../core/contracts/load-sql.js';
 import { snakeCase } from '../core/contracts/naming.js';
@@ -23,9 +28,12 @@ import { quoteIdent as q, sqlLiteral as lit } from '../core/sql-text.js';
 import { DEFAULT_LIMITS, limitText, type Limits } from '../core/limits.js';
 import type { FoundFile, LoadResult } from '../core/night.js';
 import { shownName, shownReason } from '../core/shown-text.js';
+import { delimiterProblem } from '../core/csv-delimiter.js';
+import { extraColumns, type ExtraColumn } from '../core/extra-columns.js';
 import { NAMES_ONLY, type HeaderNames } from '../core/header-names.js';
 import { matchHeader, readHeader, type HeaderMatch } from './csv-header.js';
 import { scanCsv, type CsvScan } from './csv-scan.js';
+import { crlfToLf } from './line-endings.js';
 import type { Warehouse } from './warehouse.js';
 
 /** Milliseconds spent in each step of the loader, summed over calls (read by the benchmark). */
@@ -86,11 +94,21 @@ export function sniffNotCsv(head: Buffer): string | null {
 /** Problems of the file as a whole that the scan reveals; null when the records can be read. */
 export function wholeFileProblem(scan: CsvScan, limits: Limits = DEFAULT_LIMITS): string | null {
   if (scan.hasNul) return 'not a text CSV (it holds binary data): is it a spreadsheet or zip saved with a .csv name?';
+  if (scan.overLimit?.limit === 'max_line_bytes' && scan.overLimit.blankFrom !== undefined) {
+    const { blankFrom, line } = scan.overLimit;
+    return `lines ${blankFrom} to ${line - 1} are blank: with line ${line} after them that is more than ${limitText(limits, 'max_line_bytes')} for one record, as a CSV reader counts it; so many empty lines mean a damaged file: delete them or export it again`;
+  }
   if (scan.overLimit?.limit === 'max_line_bytes') {
     return `line ${scan.overLimit.line} is longer than ${limitText(limits, 'max_line_bytes')}: no real record is that long, so the file is probably damaged (a missing line break or a runaway value); export it again`;
   }
   if (scan.overLimit?.limit === 'max_columns') {
     return `the header has more columns than ${limitText(limits, 'max_columns')} allows: check it is the right file, and export only the list's own columns`;
+  }
+  if (scan.loneCrLine !== null && scan.lineEndings.crlf + scan.lineEndings.lf === 0) {
+    return 'the lines of the file end with a carriage return (CR) alone, an old Mac format, not CRLF or LF: save it again as CSV (comma delimited) or CSV UTF-8';
+  }
+  if (scan.loneCrLine !== null) {
+    return `line ${scan.loneCrLine} holds a carriage-return character (CR) that does not end the line, outside any quoted value, so a CSV reader cannot tell where that record ends: delete the character (or put the value in double quotes) and save the file again`;
   }
   if (scan.records <= 1) {
     return 'the file has a header row but no data rows: the extract probably failed (a full extract of a list is never empty); re-run the export';
@@ -129,6 +147,8 @@ export async function recordFile(
   r: Omit<LoadResult, 'sha256'>,
   columnsSeen: string[],
   reason: string | null = null,
+  /** Keys of the file's extra columns (core/extra-columns.ts), listed after its contract columns. */
+  extraColumnKeys: string[] = [],
 ): Promise<void> {
   await w.run('DELETE FROM meta.files WHERE sha256 = $sha', { sha: f.sha256! });
   await w.run(
@@ -148,7 +168,7 @@ export async function recordFile(
       read: r.rowsRead,
       loaded: r.rowsLoaded,
       rejected: r.rowsRejected,
-      cols: JSON.stringify(columnsSeen.map(snakeCase)),
+      cols: JSON.stringify([...columnsSeen.map(snakeCase), ...extraColumnKeys]),
       run: runId,
     },
   );
@@ -219,8 +239,11 @@ export interface ExtractTarget {
   clear(): Promise<void>;
   /** Records the extract rejected whole, with the reason (and clears it). */
   reject(reason: string): Promise<LoadResult>;
-  /** Records the loaded extract with its counts and the contract columns it has. */
-  record(r: Omit<LoadResult, 'sha256'>, match: HeaderMatch): Promise<void>;
+  /**
+   * Records the loaded extract with its counts, the contract columns it has and the keys of its
+   * extra columns (core/extra-columns.ts).
+   */
+  record(r: Omit<LoadResult, 'sha256'>, match: HeaderMatch, extraColumnKeys: string[]): Promise<void>;
 }
 
 /** The file as its own extract: recorded in meta.files. */
@@ -228,7 +251,7 @@ function fileTarget(w: Warehouse, f: FoundFile, runId: string): ExtractTarget {
   return {
     clear: () => clearFile(w, f.list!, f.sha256!),
     reject: (reason) => rejectFile(w, f, runId, reason),
-    record: (r, match) => recordFile(w, f, runId, r, [...match.present]),
+    record: (r, match, extraColumnKeys) => recordFile(w, f, runId, r, [...match.present], null, extraColumnKeys),
   };
 }
 
@@ -238,7 +261,6 @@ let loadSeq = 0;
 /** The shared CSV path: UTF-8 text at `readPath`, checked against the file's list contract. */
 export async function loadCheckedCsv(w: Warehouse, f: FoundFile, runId: string, readPath: string, o: CheckedCsvOptions): Promise<LoadResult> {
   const contract = contractFor(f.list!);
-  const sha = f.sha256!;
   const limits = o.limits ?? DEFAULT_LIMITS;
   const target = o.target ?? fileTarget(w, f, runId);
   // The scan first: it stops at a line or header over the limits, before anything else reads the file.
@@ -247,14 +269,93 @@ export async function loadCheckedCsv(w: Warehouse, f: FoundFile, runId: string, 
   const header = await step('header', () => readHeader(readPath));
   if (!header) return target.reject('the file has no header row (it is blank)');
   if (!Array.isArray(header)) return target.reject(header.reason);
+  // A CSV's own header line says what separates its values; a sheet's cells are cells.
+  const separated = o.sheet === undefined ? delimiterProblem(header) : null;
+  if (separated) return target.reject(separated);
   const match = matchHeader(contract, header, o.names);
   if ('reason' in match) return target.reject(match.reason);
   const problem = wholeFileProblem(scan, limits);
   if (problem) return target.reject(problem);
+
+  // Lines ending in both CRLF and LF: DuckDB reads a copy whose lines all end in LF.
+  const mixed = scan.lineEndings.crlf > 0 && scan.lineEndings.lf > 0 ? await scratchDir() : null;
+  try {
+    const duckPath = mixed ? join(mixed, 'lf.csv') : readPath;
+    if (mixed) await step('CRLF → LF (mixed line endings)', () => crlfToLf(readPath, duckPath));
+    return await loadRowsOrReject(w, f, runId, duckPath, { ...o, limits, target }, { scan, header, match });
+  } finally {
+    if (mixed) await rm(mixed, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Reads the rows of a file that passed the checks above; an error DuckDB raises on the file's
+ * bytes, or rows that cannot all be accounted for, make it a whole-file reject in our own words,
+ * and the night goes on. (The checks keep the files known to upset DuckDB's reader away from it;
+ * this is for the ones nobody has found yet.)
+ */
+export async function loadRowsOrReject(w: Warehouse, f: FoundFile, runId: string, readPath: string, o: CheckedCsvOptions & { limits: Limits }, c: Checked): Promise<LoadResult> {
+  const target = o.target ?? fileTarget(w, f, runId);
+  try {
+    return await loadRows(w, f, runId, readPath, { ...o, target }, c);
+  } catch (err) {
+    const reason = unreadableReason(err);
+    if (reason === null) throw err;
+    return target.reject(reason);
+  }
+}
+
+/**
+ * Errors of DuckDB's that a file's bytes can cause (its CSV reader's, a value it cannot convert),
+ * as opposed to a fault of ours (binder, catalog) or of the machine (IO, memory), which are thrown on.
+ */
+const FILE_READ_ERROR = /^(Invalid Input|Conversion|Out of Range) Error/;
+
+/** Our own reason for a file's rows that could not be read, or null for an error that is not the file's. */
+function unreadableReason(err: unknown): string | null {
+  if (err instanceof UnreadableRows) return err.reason;
+  if (err instanceof Error && FILE_READ_ERROR.test(err.message)) {
+    // Never the library's message: it can quote a row.
+    return 'the CSV reader could not read the records of this file (a stray double quote, an unusual line break or a damaged record confuses it), so none of its rows were loaded: open it in a text editor to look for the odd line, or export it again';
+  }
+  return null;
+}
+
+/** The file's rows cannot all be accounted for: rejected whole, never loaded with rows missing. */
+class UnreadableRows extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+}
+
+/** What the checks before the read found out about the file. */
+export interface Checked {
+  scan: CsvScan;
+  header: string[];
+  match: HeaderMatch;
+}
+
+/** Reads the rows of a checked file into raw, then core and meta.rejects, and records the file. */
+async function loadRows(
+  w: Warehouse,
+  f: FoundFile,
+  runId: string,
+  readPath: string,
+  o: CheckedCsvOptions & { limits: Limits; target: ExtractTarget },
+  c: Checked,
+): Promise<LoadResult> {
+  const { scan, header, match } = c;
+  const contract = contractFor(f.list!);
+  const sha = f.sha256!;
+  const { limits, target } = o;
   const rowsRead = scan.records - 1;
 
   const positional = header.map((_, i) => `${lit(`c${i}`)}: 'VARCHAR'`).join(', ');
   const picked = match.positions.flatMap((h, i) => (h ? [`${q(`c${i}`)} AS ${q(snakeCase(h))}`] : []));
+  // Columns no contract column matches, kept by header in one MAP (their keys bound, never written into the SQL).
+  const extras: ExtraColumn[] = extraColumns(contract, header, match.positions, o.lineColumn);
+  if (extras.length > 0) picked.push(`map(CAST($extra_keys AS JSON)::VARCHAR[], [${extras.map((e) => q(`c${e.position}`)).join(', ')}]) AS extra_columns`);
+  const extraKeys = { extra_keys: JSON.stringify(extras.map((e) => e.key)) };
   const suffix = `${sha.slice(0, 16)}_${process.pid}_${++loadSeq}`;
   const rejectsTable = `csv_rejects_${suffix}`;
   const scanTable = `csv_scans_${suffix}`;
@@ -290,7 +391,7 @@ export async function loadCheckedCsv(w: Warehouse, f: FoundFile, runId: string, 
       `INSERT INTO raw.${list} BY NAME
        SELECT $sha AS file_sha256, ${sheetLine ?? '0'} AS line, ${picked.join(', ')}
        FROM ${reader(rejectsTable, scanTable)}`,
-      { path: readPath, sha },
+      { path: readPath, sha, ...(extras.length > 0 ? extraKeys : {}) },
     ));
     if (sheetLine === null) await step('line from row id', () => linesFromRowIds(w, contract.list, f));
     // One row per malformed record (DuckDB may report a record more than once).
@@ -357,14 +458,13 @@ export async function loadCheckedCsv(w: Warehouse, f: FoundFile, runId: string, 
     }
     const rowsRejected = checkRejected + csvRejected;
     if (rowsLoaded + rowsRejected !== rowsRead) {
-      throw ApplicationFailure.nonRetryable(
-        `${shownName(f.relPath)}: ${rowsRead} records read but ${rowsLoaded} loaded + ${rowsRejected} rejected; rows would be lost, so the file was not loaded (a loader fault: report it with the file)`,
-        'RowsUnaccounted',
+      throw new UnreadableRows(
+        `the file holds ${rowsRead} records but the CSV reader gave ${rowsLoaded} loaded and ${rowsRejected} rejected, so rather than lose rows none were loaded: export it again, and if this happens again report it with the file (a loader fault)`,
       );
     }
     const r = { status: 'loaded' as const, rowsRead, rowsLoaded, rowsRejected };
     await step('record file, drop scratch', async () => {
-      await target.record(r, match);
+      await target.record(r, match, extras.map((e) => e.key));
       for (const t of [rejectsTable, scanTable, 'checked_bad', 'csv_bad', 'csv_bad_lines', 'line_segments']) await w.run(`DROP TABLE IF EXISTS ${q(t)}`);
     });
     tCommit = performance.now();
@@ -397,9 +497,8 @@ async function linesFromRowIds(w: Warehouse, list: string, f: FoundFile): Promis
   const n = BigInt(ids?.n ?? 0);
   if (n === 0n) return;
   if (BigInt(ids!.hi!) - BigInt(ids!.lo!) + 1n !== n) {
-    throw ApplicationFailure.nonRetryable(
-      `${shownName(f.relPath)}: the rows read are not one run of row ids, so their line numbers cannot be given (a loader fault: report it with the file)`,
-      'LinesUnknown',
+    throw new UnreadableRows(
+      'the rows read could not be given their line numbers, so none were loaded: export the file again, and if this happens again report it with the file (a loader fault)',
     );
   }
   await w.run(`UPDATE raw.${q(list)} SET line = rowid - $lo::BIGINT + 2 WHERE file_sha256 = $sha`, { sha: f.sha256!, lo: ids!.lo! });

@@ -1,7 +1,8 @@
 /**
- * Audit workbooks (.xlsx): find the one sheet with the audit columns, turn it into a UTF-8 CSV
- * whose first column is the sheet row, and load that through the CSV path, so the contract
- * checks are exactly the CSV ones and every reject names the sheet and its row.
+ * Audit workbooks and improvement plan trackers (.xlsx): find the one sheet with the list's
+ * columns, turn it into a UTF-8 CSV whose first column is the sheet row, and load that through
+ * the CSV path, so the contract checks are exactly the CSV ones and every reject names the sheet
+ * and its row.
  *
  * - The package is checked before it is parsed (activities/zip-guard.ts: size, zip bombs), then
  *   read as a stream (activities/xlsx-stream.ts): one pass, row by row, within the sheet row and
@@ -22,7 +23,7 @@ import { contractFor, type ListContract } from '../core/contracts/lists.js';
 import { DEFAULT_LIMITS, limitText, type Limits } from '../core/limits.js';
 import type { FoundFile, LoadResult } from '../core/night.js';
 import { shownName } from '../core/shown-text.js';
-import { NAMES_ONLY, type HeaderNames } from '../core/header-names.js';
+import { columnsByKey, headerKey, NAMES_ONLY, type HeaderNames } from '../core/header-names.js';
 import { matchHeader, type HeaderMatch } from './csv-header.js';
 import { loadCheckedCsv, rejectFile, scratchDir } from './load-csv.js';
 import { SheetOverLimit, streamWorkbook, type CellValue, type SheetRow } from './xlsx-stream.js';
@@ -142,7 +143,11 @@ export class SheetCsv {
  * workbook cannot be loaded. Other sheets are read only as far as their first rows.
  */
 async function auditSheetToCsv(path: string, contract: ListContract, csvPath: string, limits: Limits, aliases: HeaderNames): Promise<{ sheet: string } | { reason: string }> {
-  const required = Object.entries(contract.columns).filter(([, s]) => columnMeta(s).required).map(([h]) => h.toLowerCase());
+  const requiredNames = Object.entries(contract.columns).filter(([, s]) => columnMeta(s).required).map(([h]) => h);
+  const byKey = columnsByKey(contract, aliases);
+  /** How many of a row's cells name a required column (by name or alias): the nearest miss is reported. */
+  const requiredIn = (cells: readonly string[]): number => cells.filter((c) => requiredNames.includes(byKey.get(headerKey(c)) ?? '')).length;
+  const words = contract.workbook ?? { sheet: 'audit', row: 'audit' };
   const names: string[] = [];
   let best: { reason: string; score: number } | null = null;
   let audit: FoundHeader | null = null;
@@ -166,13 +171,13 @@ async function auditSheetToCsv(path: string, contract: ListContract, csvPath: st
         if (cells.length === 0) continue;
         const m = matchHeader(contract, cells, aliases);
         if ('reason' in m) {
-          const score = cells.filter((c) => required.includes(c.toLowerCase())).length;
+          const score = requiredIn(cells);
           if (score > 0 && (!best || score > best.score)) best = { reason: `sheet “${shownName(sheet.name)}” row ${row.number}: ${m.reason}`, score };
           continue;
         }
         header = { sheet: sheet.name, row: row.number, cells, match: m };
         if (audit) {
-          return { reason: `sheets “${shownName(audit.sheet)}” and “${shownName(sheet.name)}” both have the audit columns; keep one audit sheet per workbook (move the other to its own workbook) so no audit is read twice or missed` };
+          return { reason: `sheets “${shownName(audit.sheet)}” and “${shownName(sheet.name)}” both have the ${words.sheet} columns; keep one ${words.sheet} sheet per workbook (move the other to its own workbook) so no ${words.row} is read twice or missed` };
         }
         if (cells.length > limits.max_columns) {
           return { reason: `sheet “${shownName(sheet.name)}” has a header row (row ${row.number}) with more columns than ${limitText(limits, 'max_columns')} allows: delete the empty or unused columns to its right and save it again` };
@@ -197,7 +202,7 @@ async function auditSheetToCsv(path: string, contract: ListContract, csvPath: st
   return {
     reason:
       best?.reason ??
-      `no sheet has the audit columns (looked at the first ${HEADER_SEARCH_ROWS} rows of ${names.join(', ') || 'no sheets'} for a header with ${required.length} required columns such as “Audit ID” and “Child Unique ID”)`,
+      `no sheet has the ${words.sheet} columns (looked at the first ${HEADER_SEARCH_ROWS} rows of ${names.join(', ') || 'no sheets'} for a header with ${requiredNames.length} required column${requiredNames.length === 1 ? '' : 's'} such as ${requiredNames.slice(0, 2).map((h) => `“${h}”`).join(' and ')})`,
   };
 }
 

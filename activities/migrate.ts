@@ -6,10 +6,11 @@
 import { columnMeta } from '../core/contracts/columns.js';
 import { CONTRACTS } from '../core/contracts/lists.js';
 import { snakeCase } from '../core/contracts/naming.js';
-import { coreTableDdl, letterPrefixMacroSql, rawTableDdl } from '../core/contracts/load-sql.js';
+import { coreTableDdl, letterPrefixMacroSql, RAW_EXTRA_COLUMNS, rawTableDdl } from '../core/contracts/load-sql.js';
 import { quoteIdent as q, sqlLiteral as lit } from '../core/sql-text.js';
 import { projectRoot } from '../core/project-root.js';
 import { shownCodeMacroSql } from '../core/shown-text.js';
+import { ensurePublishedTable } from './published-figures.js';
 import { loadReferenceData } from './reference-data.js';
 import type { Warehouse } from './warehouse.js';
 
@@ -82,12 +83,20 @@ export async function migrate(w: Warehouse): Promise<void> {
   await w.run(letterPrefixMacroSql());
   await w.run(SCRUB_HEADER_QUOTES);
   await w.runFile('views/extracts.sql');
+  await ensurePublishedTable(w);
   for (const c of CONTRACTS.values()) {
     await w.run(rawTableDdl(c));
     await w.run(coreTableDdl(c));
-    if (c.source !== 'audits') await w.run(extractAtMacro(c.list));
+    // Audits are additive (core.audits_at); the plan tracker is chosen from the landing folder (core/plan-file.ts).
+    if (c.source !== 'audits' && c.source !== 'plan') await w.run(extractAtMacro(c.list));
   }
   await addNewColumns(w);
+  // Raw tables made before extra columns were kept (issue 13) gain the column.
+  const older = await w.rows<{ table_name: string }>(
+    `SELECT table_name FROM duckdb_tables() t WHERE database_name = current_database() AND schema_name = 'raw'
+       AND NOT EXISTS (SELECT 1 FROM duckdb_columns() c WHERE c.table_oid = t.table_oid AND c.column_name = 'extra_columns')`,
+  );
+  for (const t of older) await w.run(`ALTER TABLE raw.${q(t.table_name)} ADD COLUMN ${RAW_EXTRA_COLUMNS}`);
   await w.runFile('views/audit_duplicates.sql');
   await w.run(AUDITS_AT);
   const [cal] = await w.rows<{ n: string }>(

@@ -19,14 +19,15 @@
  * just before the rename; with a signing key, manifest.sig signs manifest.json's bytes
  * (core/manifest-signature.ts), and recovery adopts only folders that verify under that key.
  */
-import { readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import type { KpiDefinition } from '../core/kpi-definition.js';
 import type { PublishInput, PublishResult } from '../core/night.js';
-import { projectPath } from '../core/project-root.js';
+import { codeVersion } from '../core/project-root.js';
 import { signatureInfo, signManifest, SIGNATURE_FILE } from '../core/manifest-signature.js';
 import { buildMetrics } from './build-metrics.js';
+import { recordPublishedFigures } from './published-figures.js';
 import { applySnapshotModes, privateDir, PRIVATE_FILE } from './file-modes.js';
 import { readFreshnessConfig } from './freshness-config.js';
 import { readKpiCatalogue, type CatalogueOptions } from './kpi-files.js';
@@ -78,12 +79,6 @@ export function snapshotIdFor(asOf: string, createdAt: string, runId: string): s
   return `${asOf}_${stamp}_${runId.replace(/[^a-zA-Z0-9]/g, '').slice(0, 8)}`;
 }
 
-/** The release that wrote a snapshot: package version, and the commit when CSC_KPI_COMMIT gives it. */
-export async function codeVersion(): Promise<string> {
-  const pkg = JSON.parse(await readFile(projectPath('package.json'), 'utf8')) as { version: string };
-  return process.env.CSC_KPI_COMMIT ? `${pkg.version}+${process.env.CSC_KPI_COMMIT}` : pkg.version;
-}
-
 function indexEntry(m: IndexEntry): IndexEntry {
   return { snapshot_id: m.snapshot_id, as_of: m.as_of, created_at: m.created_at, workflow_id: m.workflow_id, run_id: m.run_id };
 }
@@ -104,7 +99,10 @@ async function adoptUnindexed(snapshotsDir: string, index: IndexEntry[], key: st
   return adopted.length > 0 ? readIndex(snapshotsDir) : index;
 }
 
-async function recordInWarehouse(w: Warehouse, e: IndexEntry, path: string): Promise<void> {
+/** meta.snapshots, and every published figure in kpi.published (with `latest` marked). */
+async function recordInWarehouse(w: Warehouse, e: IndexEntry, path: string, warn: (m: string) => void): Promise<void> {
+  const { skipped } = await recordPublishedFigures(w, dirname(path));
+  if (skipped.length > 0) warn(`kpi.published leaves out ${skipped.length} older snapshots whose metrics.json is an earlier schema version (${skipped.join(', ')})`);
   await w.run('INSERT OR REPLACE INTO meta.snapshots VALUES ($id, $as_of::DATE, $created::TIMESTAMP, $wf, $run, $path)', {
     id: e.snapshot_id,
     as_of: e.as_of,
@@ -153,15 +151,16 @@ export async function publishSnapshot(w: Warehouse, input: PublishInput, opts: P
       // This run published before (an activity retry). If the kill came before index.json was
       // written, `latest` may not point where it should yet: finish the swap.
       await pointLatest(snapshotsDir, index);
-      await recordInWarehouse(w, mine, join(snapshotsDir, mine.snapshot_id));
+      await recordInWarehouse(w, mine, join(snapshotsDir, mine.snapshot_id), warn);
       return { snapshotId: mine.snapshot_id, path: join(snapshotsDir, mine.snapshot_id), published: true };
     }
 
     const defs = opts.defs ?? (await readKpiCatalogue(opts.catalogue));
-    const built = await buildMetrics(w, input, snapshotId, defs, await readFreshnessConfig(opts.freshnessPath));
+    const built = await buildMetrics(w, input, snapshotId, defs, await readFreshnessConfig(opts.freshnessPath), key);
     const standing = await standingSnapshot(snapshotsDir, index, built, key, warn);
     if (standing) {
       await pointLatest(snapshotsDir, index);
+      await recordInWarehouse(w, standing, join(snapshotsDir, standing.snapshot_id), warn);
       return { snapshotId: standing.snapshot_id, path: join(snapshotsDir, standing.snapshot_id), published: false };
     }
     // Tonight's alerts were sent before publishing (workflows/alerts.ts): their record is part of the snapshot.
@@ -175,7 +174,7 @@ export async function publishSnapshot(w: Warehouse, input: PublishInput, opts: P
     const entry: IndexEntry = { snapshot_id: snapshotId, as_of: input.asOf, created_at: input.createdAt, workflow_id: input.workflowId, run_id: input.runId };
     const manifest: Manifest = {
       ...entry,
-      code_version: await codeVersion(),
+      code_version: codeVersion(),
       previous_snapshot_id: index[0]?.snapshot_id ?? null,
       sources: metrics.data_quality.sources
         .filter((s) => s.used)
@@ -216,7 +215,7 @@ export async function publishSnapshot(w: Warehouse, input: PublishInput, opts: P
     await after('latest-swapped');
     await writeIndex(snapshotsDir, [entry, ...index]);
     await after('indexed');
-    await recordInWarehouse(w, entry, finalDir);
+    await recordInWarehouse(w, entry, finalDir, warn);
     return { snapshotId, path: finalDir, published: true };
   });
 }

@@ -3,6 +3,11 @@
  * new bytes as `raw/<source>/<sha256>.<ext>`. Never edits the landing folder; never follows a
  * link out of it. The decision for each file travels on as a small `FoundFile`.
  *
+ * The files directly in a source folder (core/source-folders.ts) of a kind it takes are read;
+ * everything else in the landing folder is listed as `ignored` with the reason, unread
+ * (activities/landing-walk.ts). A file refused for its name is still archived when it can be read,
+ * so the archive holds every file the night read.
+ *
  * A new file is copied into the archive as it is hashed (activities/landing-read.ts), so the
  * archive holds exactly the bytes its name and the night's records say. A file or source folder
  * the worker cannot read is a reject with the reason; an error that may mend (a share that
@@ -15,18 +20,22 @@ import { ApplicationFailure } from '@temporalio/common';
 import { CASE_SYSTEM_LISTS } from '../core/contracts/lists.js';
 import { ANNEX_A_WORKBOOK, annexAWorkbookDate } from '../core/contracts/annex-a.js';
 import { COMMENTARY_MAX_BYTES, COMMENTARY_SOURCE, commentaryMonth } from '../core/commentary.js';
+import { SOURCE_KINDS, sourceFolder, type SourceKind } from '../core/source-folders.js';
 import { isIsoDate, monthInWords } from '../core/dates.js';
+import { classifyPlanName } from '../core/plan-file.js';
 import { DEFAULT_LIMITS, limitText, sizeText, type Limits } from '../core/limits.js';
-import type { FoundFile, LandingSource, NightInput } from '../core/night.js';
+import type { FoundFile, NightInput } from '../core/night.js';
 import { privateDir } from './file-modes.js';
 import { hasHiddenCharacters, shownName, shownReason } from '../core/shown-text.js';
 import { errnoCode, permanentFsReason } from './fs-errors.js';
 import { copyIntoArchive, LandingReadError, onLanding, readInPlace, type ArchiveCopy, type FileFacts, type ReadFile } from './landing-read.js';
 import type { Warehouse } from './warehouse.js';
+import { IgnoredEntries, subFolderWhy, unknownKindWhy, walkIgnoredFolder, walkLandingRoot } from './landing-walk.js';
 
 export { fileFacts, type FileFacts } from './landing-read.js';
 
-export const SOURCES: readonly LandingSource[] = ['case-system', 'hr', 'audits', COMMENTARY_SOURCE];
+/** The source folders pull reads, in order: defined once, in core/source-folders.ts. */
+export const SOURCES: readonly SourceKind[] = SOURCE_KINDS;
 
 /**
  * A plain file name: printable, no path separators or control characters, not hidden, not
@@ -41,7 +50,8 @@ export function plainNameProblem(name: string): string | null {
 }
 
 /** What a file name says: its list and extract date, or why it cannot be used. */
-export function classifyName(source: LandingSource, name: string): { list: string; extractDate: string | null } | { reason: string } {
+export function classifyName(source: SourceKind, name: string): { list: string; extractDate: string | null } | { reason: string } {
+  if (source === 'plan') return classifyPlanName(name);
   if (source === COMMENTARY_SOURCE) {
     // Dated by the first day of the month it is about: a later month's commentary waits for its nights.
     const c = commentaryMonth(name);
@@ -140,7 +150,7 @@ function sizeLimit(name: string, limits: Limits): { bytes: number; name: 'max_xl
     : { bytes: limits.max_csv_bytes, name: 'max_csv_bytes', what: 'a CSV extract' };
 }
 
-function sizeProblem(source: LandingSource, name: string, size: number, limits: Limits): string | null {
+function sizeProblem(source: SourceKind, name: string, size: number, limits: Limits): string | null {
   if (source === COMMENTARY_SOURCE) {
     return size <= COMMENTARY_MAX_BYTES ? null : `the file is ${Math.round(size / 1024)} KB, over the ${COMMENTARY_MAX_BYTES / 1024} KB limit for commentary (a sentence or two per KPI); check it is the right file`;
   }
@@ -182,7 +192,8 @@ export async function pullSources(w: Warehouse, input: NightInput, options: Pull
   );
   const seenTonight = new Map<string, string>();
   const found: FoundFile[] = [];
-  const unreadable = new Set<LandingSource>();
+  const unreadable = new Set<SourceKind>();
+  const ignored = new IgnoredEntries(limits);
 
   for (const source of SOURCES) {
     const dir = join(input.landing, source);
@@ -202,6 +213,16 @@ export async function pullSources(w: Warehouse, input: NightInput, options: Pull
         found.push(rejected({ ...base, relPath: `${source}/${shownName(entry.name)}`, name: shownName(entry.name) }, badName));
         continue;
       }
+      // Not where a source lives: a folder inside the source folder, or a kind of file it does not take.
+      if (entry.isDirectory()) {
+        await walkIgnoredFolder(join(dir, entry.name), `${source}/${shownName(entry.name)}/`, 2, subFolderWhy(source), ignored, limits);
+        continue;
+      }
+      if (!sourceFolder(source).extensions.includes(extname(entry.name).toLowerCase())) {
+        const why = unknownKindWhy(sourceFolder(source), entry.name);
+        ignored.add(`${source}/${shownName(entry.name)}`, entry.isSymbolicLink() ? `a link, which is not followed; ${why}` : why);
+        continue;
+      }
       try {
         found.push(await pullOne({ w, input, landingReal, known, landingStats, seenTonight, doArchive, limits }, base, join(dir, entry.name)));
       } catch (err) {
@@ -211,8 +232,9 @@ export async function pullSources(w: Warehouse, input: NightInput, options: Pull
       }
     }
   }
+  await walkLandingRoot(input.landing, ignored, limits);
   await recordAuditFolder(w, found, unreadable.has('audits'));
-  return found;
+  return [...found, ...ignored.entries()];
 }
 
 interface PullContext {
@@ -226,8 +248,12 @@ interface PullContext {
   limits: Limits;
 }
 
-/** What tonight does with one landing file whose name is plain. */
-async function pullOne(c: PullContext, base: Omit<FoundFile, 'status' | 'reason'>, full: string): Promise<FoundFile> {
+/**
+ * What tonight does with one landing file whose name is plain, in a source folder that takes its
+ * kind. A file refused for its name (an unknown list, no date) that the night can read is still
+ * archived under its hash, so the archive holds every file the night was given (issue 13).
+ */
+async function pullOne(c: PullContext, base: Omit<FoundFile, 'status' | 'reason'> & { source: SourceKind }, full: string): Promise<FoundFile> {
   const info = await onLanding(() => lstat(full));
   // Every file must resolve inside the landing folder, whether it or its folder is the link.
   const target = await onLanding(() =>
@@ -249,26 +275,31 @@ async function pullOne(c: PullContext, base: Omit<FoundFile, 'status' | 'reason'
   if (targetInfo.nlink > 1n) return rejected({ ...base, byteSize: Number(targetInfo.size) }, HARD_LINK_REASON);
   const named = classifyName(base.source, base.name);
   const byteSize = Number(targetInfo.size);
-  if ('reason' in named) return rejected({ ...base, byteSize }, named.reason);
-  const sized = { ...base, list: named.list, extractDate: named.extractDate, byteSize };
+  const refused = 'reason' in named ? named.reason : null;
+  const sized = 'reason' in named ? { ...base, byteSize } : { ...base, list: named.list, extractDate: named.extractDate, byteSize };
   const tooBig = sizeProblem(base.source, base.name, byteSize, c.limits);
+  // A refused file is archived only when the night archives and the file is within its size limit.
+  if (refused !== null && (!c.doArchive || tooBig)) return rejected(sized, refused);
   if (tooBig) return rejected(sized, tooBig);
   const maxBytes = base.source === COMMENTARY_SOURCE ? COMMENTARY_MAX_BYTES : sizeLimit(base.name, c.limits).bytes;
-  const afterAsOf = named.extractDate !== null && named.extractDate > c.input.asOf;
+  const afterAsOf = sized.extractDate !== null && sized.extractDate > c.input.asOf;
   const archiveDir = join(c.input.home, 'raw', base.source);
+  /** New bytes are archived, and so are a refused file's. */
+  const archives = (d: FoundFile): boolean => d.status === 'new' || refused !== null;
 
   /** Tonight's decision for bytes with these facts, short of archiving a new file. */
   const decide = (facts: FileFacts): FoundFile => {
     const described = { ...sized, sha256: facts.sha256, byteSize: facts.byteSize, encoding: facts.encoding };
+    if (refused !== null) return { ...described, status: 'rejected', reason: shownReason(refused) };
     if (afterAsOf) {
-      const what = base.source === COMMENTARY_SOURCE ? `commentary for ${monthInWords(named.extractDate!)}, a month` : `extract dated ${named.extractDate}`;
+      const what = base.source === COMMENTARY_SOURCE ? `commentary for ${monthInWords(sized.extractDate!)}, a month` : `extract dated ${sized.extractDate}`;
       return { ...described, status: 'after_as_of', reason: `${what} after tonight's as-of date ${c.input.asOf}; left for a later night` };
     }
     const twin = c.seenTonight.get(facts.sha256);
     const before = c.known.get(facts.sha256);
     // The same bytes rejected whole before, as the same list: rejected again, for the same reason.
     // (Renamed to another list, they are read afresh: a wrong name is a reason to look again.)
-    if (!twin && before?.status === 'rejected' && before.list === named.list) {
+    if (!twin && before?.status === 'rejected' && before.list === sized.list) {
       // The reason stays in meta.files (publishing reads it there), out of the payload.
       return { ...described, status: 'rejected', reason: null };
     }
@@ -294,7 +325,7 @@ async function pullOne(c: PullContext, base: Omit<FoundFile, 'status' | 'reason'
       facts = r.facts;
     }
     let decided = decide(facts);
-    if (decided.status !== 'new') return decided;
+    if (!archives(decided)) return decided;
     let rawPath = target;
     if (c.doArchive) {
       const archived = join(archiveDir, `${facts.sha256}${extname(base.name).toLowerCase()}`);
@@ -308,12 +339,13 @@ async function pullOne(c: PullContext, base: Omit<FoundFile, 'status' | 'reason'
           copy = r;
           if (r.overLimit) return rejected(sized, sizeProblem(base.source, base.name, r.facts.byteSize, c.limits)!);
           decided = decide(r.facts);
-          if (decided.status !== 'new') return decided;
+          if (!archives(decided)) return decided;
         }
         rawPath = await copy.keep(extname(base.name));
       }
     }
-    c.seenTonight.set(decided.sha256!, decided.relPath);
+    // A refused file is no twin of a good one: the good one is still read, under its own name.
+    if (refused === null) c.seenTonight.set(decided.sha256!, decided.relPath);
     return { ...decided, rawPath };
   } finally {
     await copy?.discard();

@@ -22,7 +22,8 @@ import { renderRegionReport } from '../core/region-report-html.js';
 import { buildRegionSnapshot } from '../core/region-rollup.js';
 import { flattenRegion, REGION_FLAT_TYPES, regionSnapshotFile, type RegionSnapshotFile } from '../core/region-snapshot.js';
 import { applySnapshotModes, homeDir, privateDir, PRIVATE_FILE, sealDuckDbFiles } from './file-modes.js';
-import { codeVersion, snapshotIdFor } from './publish.js';
+import { codeVersion } from '../core/project-root.js';
+import { snapshotIdFor } from './publish.js';
 import { readCouncilFigures, type CouncilRead } from './region-councils.js';
 import { readRegionNeighbours } from './region-neighbours.js';
 import {
@@ -136,7 +137,7 @@ async function publishLocked(w: Warehouse, config: RegionConfig, input: PublishR
   await writeContents(w, tmp, snapshot);
   const manifest: RegionManifest = {
     ...entry,
-    code_version: await codeVersion(),
+    code_version: codeVersion(),
     previous_snapshot_id: index[0]?.snapshot_id ?? null,
     councils: councils.map((c) => ({ id: c.id, status: c.status, snapshot_id: c.snapshotId, manifest_sha256: c.manifestSha256 })),
     files: await hashFolder(tmp),

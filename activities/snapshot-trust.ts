@@ -6,9 +6,10 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isIsoDate } from '../core/dates.js';
 import type { SignatureStatus } from '../core/manifest-signature.js';
 import type { MetricsFile } from '../core/metrics-contract.js';
-import { printableName, readLatest, readManifest, verifySnapshotFolder, type Manifest, type SnapshotCheck } from './snapshot-files.js';
+import { printableName, readIndex, readLatest, readManifest, verifySnapshotFolder, type Manifest, type SnapshotCheck } from './snapshot-files.js';
 import { validateMetricsJson } from './snapshot-validate.js';
 
 export interface VerifiedSnapshot {
@@ -50,8 +51,26 @@ export function refusalLine(id: string, check: SnapshotCheck): string {
   return `snapshot ${id} does not verify: ${check.errors.join('; ')}`;
 }
 
-/** `latest` → the id it points at; anything else must look like a snapshot id. */
+/**
+ * The newest snapshot of an as-of date (index.json; the latest created of that date, as `latest`
+ * would choose among them), or null.
+ */
+export async function newestOfDate(snapshotsDir: string, asOf: string): Promise<string | null> {
+  const ofDate = (await readIndex(snapshotsDir)).filter((e) => e.as_of === asOf);
+  ofDate.sort((x, y) => y.created_at.localeCompare(x.created_at));
+  return ofDate[0]?.snapshot_id ?? null;
+}
+
+/**
+ * `latest` → the id it points at; an as-of date (YYYY-MM-DD) → the newest snapshot of that date;
+ * anything else must look like a snapshot id.
+ */
 export async function resolveSnapshotId(snapshotsDir: string, id: string): Promise<string> {
+  if (isIsoDate(id)) {
+    const newest = await newestOfDate(snapshotsDir, id);
+    if (newest === null) throw new Error(`no snapshot as of ${id} in ${snapshotsDir} (see: csc-kpi snapshots list)`);
+    return newest;
+  }
   const resolved = id === 'latest' ? await readLatest(snapshotsDir) : id;
   if (resolved === null) throw new Error(`no snapshot has been published in ${snapshotsDir} yet`);
   if (!/^[A-Za-z0-9_.-]+$/.test(resolved) || resolved.startsWith('.')) {

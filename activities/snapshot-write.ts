@@ -2,22 +2,22 @@
  * Writes the contents of one snapshot folder (spec: outputs.md, "A snapshot folder") from a
  * validated MetricsFile: metrics.json, the same rows flat as metrics.parquet and metrics.csv,
  * the committee report, and the `public/` variant with small numbers suppressed and no managers'
- * commentary. Knows nothing about temporary names, manifests or `latest` (that is publish.ts and
- * snapshot-files.ts).
+ * commentary (its metrics.json, .csv and .parquet, and its report). Knows nothing about temporary
+ * names, manifests or `latest` (that is publish.ts and snapshot-files.ts).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { withoutCommentary } from '../core/commentary.js';
 import { toCsv } from '../core/csv-safe.js';
 import type { KpiDefinition } from '../core/kpi-definition.js';
-import { FLAT_COLUMNS, flattenMetrics, type FlatColumn, type MetricsFile } from '../core/metrics-contract.js';
+import { FLAT_COLUMNS, flattenMetrics, PUBLIC_FLAT_COLUMNS, type FlatRow, type MetricsFile, type PublicFlatColumn } from '../core/metrics-contract.js';
 import { renderReport } from '../core/report-html.js';
 import { sqlLiteral } from '../core/sql-text.js';
-import { publicMetricsFile, suppressForPublic } from '../core/suppression.js';
+import { publicFileOf, publicMetricsFile, publishedPublicFile, suppressForPublic } from '../core/suppression.js';
 import type { Warehouse } from './warehouse.js';
 
-/** DuckDB types of the flat columns, for metrics.parquet. */
-const FLAT_TYPES: Record<FlatColumn, string> = {
+/** DuckDB types of the flat columns, for metrics.parquet (and kpi.published, activities/published-figures.ts). */
+export const FLAT_TYPES: Record<PublicFlatColumn, string> = {
   snapshot_id: 'VARCHAR',
   as_of: 'DATE',
   kpi: 'VARCHAR',
@@ -32,6 +32,7 @@ const FLAT_TYPES: Record<FlatColumn, string> = {
   is_current: 'BOOLEAN',
   provisional: 'BOOLEAN',
   value: 'DOUBLE',
+  symbol: 'VARCHAR',
   numerator: 'DOUBLE',
   denominator: 'DOUBLE',
   status: 'VARCHAR',
@@ -39,6 +40,7 @@ const FLAT_TYPES: Record<FlatColumn, string> = {
   stale: 'BOOLEAN',
   baseline_period_end: 'DATE',
   baseline_value: 'DOUBLE',
+  baseline_symbol: 'VARCHAR',
   baseline_since: 'DATE',
   baseline_reason: 'VARCHAR',
   notes: 'VARCHAR[]',
@@ -47,11 +49,10 @@ const FLAT_TYPES: Record<FlatColumn, string> = {
 const json = (v: unknown): string => `${JSON.stringify(v, null, 2)}\n`;
 
 /**
- * Rows to a parquet file through DuckDB: they go in as one bound JSON value, are typed by
- * `from_json` (`types`: column → DuckDB type) into a temporary table, and COPY writes that table.
- * (The COPY target is a path the pipeline made, quoted as a literal: COPY cannot bind it.)
+ * Runs `fn` with `rows` in a temporary table `snapshot_flat`: they go in as one bound JSON value
+ * and are typed by `from_json` (`types`: column → DuckDB type).
  */
-export async function writeRowsAsParquet(w: Warehouse, path: string, rows: Record<string, unknown>[], types: Record<string, string>): Promise<void> {
+async function withRowsTable<T>(w: Warehouse, rows: Record<string, unknown>[], types: Record<string, string>, fn: () => Promise<T>): Promise<T> {
   const shape = JSON.stringify([types]);
   await w.run(
     `CREATE OR REPLACE TEMP TABLE snapshot_flat AS
@@ -59,15 +60,34 @@ export async function writeRowsAsParquet(w: Warehouse, path: string, rows: Recor
     { rows: JSON.stringify(rows) },
   );
   try {
-    await w.run(`COPY snapshot_flat TO ${sqlLiteral(path)} (FORMAT parquet, COMPRESSION zstd)`);
+    return await fn();
   } finally {
     await w.run('DROP TABLE IF EXISTS temp.snapshot_flat');
   }
 }
 
+/** Runs `fn` with the flat rows, just `columns` of them, in the temporary table `snapshot_flat`. */
+export async function withFlatTable<T>(w: Warehouse, rows: FlatRow[], columns: readonly PublicFlatColumn[], fn: () => Promise<T>): Promise<T> {
+  const picked = rows.map((r) => Object.fromEntries(columns.map((c) => [c, r[c]])));
+  return withRowsTable(w, picked, Object.fromEntries(columns.map((c) => [c, FLAT_TYPES[c]])), fn);
+}
+
+/**
+ * Rows to a parquet file through DuckDB, typed by `types`. (The COPY target is a path the
+ * pipeline made, quoted as a literal: COPY cannot bind it.)
+ */
+export async function writeRowsAsParquet(w: Warehouse, path: string, rows: Record<string, unknown>[], types: Record<string, string>): Promise<void> {
+  await withRowsTable(w, rows, types, () => w.run(`COPY snapshot_flat TO ${sqlLiteral(path)} (FORMAT parquet, COMPRESSION zstd)`));
+}
+
+/** A parquet file of flat rows (full or public columns). */
+async function writeFlatParquet(w: Warehouse, path: string, rows: FlatRow[], columns: readonly PublicFlatColumn[]): Promise<void> {
+  await withFlatTable(w, rows, columns, () => w.run(`COPY snapshot_flat TO ${sqlLiteral(path)} (FORMAT parquet, COMPRESSION zstd)`));
+}
+
 /** metrics.parquet: the flat rows of metrics.json (core/metrics-contract.ts). */
 export async function writeParquet(w: Warehouse, path: string, m: MetricsFile): Promise<void> {
-  await writeRowsAsParquet(w, path, flattenMetrics(m), Object.fromEntries(FLAT_COLUMNS.map((c) => [c, FLAT_TYPES[c]])));
+  await writeFlatParquet(w, path, flattenMetrics(m), FLAT_COLUMNS);
 }
 
 /** Precise definitions for the report's data-team appendix, from the KPI metadata. */
@@ -92,8 +112,12 @@ export async function writeSnapshotContents(w: Warehouse, dir: string, m: Metric
 
   // Managers' commentary stays in the council's own snapshot: free text may name a child or a
   // member of staff, and suppression cannot check prose (README, "Managers' commentary").
-  const pub = publicMetricsFile.parse(suppressForPublic(withoutCommentary(m)));
+  // The report shows suppressed figures as "c"; the public files keep numbers numbers, with a symbol beside them.
+  const marked = publicMetricsFile.parse(suppressForPublic(withoutCommentary(m)));
+  const pub = publishedPublicFile.parse(publicFileOf(marked));
+  const flat = flattenMetrics(pub);
   await writeFile(join(dir, 'public', 'metrics.json'), json(pub));
-  await writeFile(join(dir, 'public', 'metrics.csv'), toCsv(flattenMetrics(pub), [...FLAT_COLUMNS]));
-  await writeFile(join(dir, 'public', 'report.html'), renderReport(pub, { kpiDefinitions, kpiSummaries, variant: 'public' }));
+  await writeFile(join(dir, 'public', 'metrics.csv'), toCsv(flat, [...PUBLIC_FLAT_COLUMNS]));
+  await writeFlatParquet(w, join(dir, 'public', 'metrics.parquet'), flat, PUBLIC_FLAT_COLUMNS);
+  await writeFile(join(dir, 'public', 'report.html'), renderReport(marked, { kpiDefinitions, kpiSummaries, variant: 'public' }));
 }

@@ -3,13 +3,12 @@
  * core/freshness.ts). Compute nulls the figures of a KPI whose list has no extract on or before D
  * (`nullWhereSourceMissing`); publish marks figures that read a stale source.
  */
-import type { SourceKind } from '../core/contracts/lists.js';
-import { missingSourceReason, sourceAge, type FreshnessConfig, type SourceAge } from '../core/freshness.js';
+import { missingSourceReason, sourceAge, type AgedSourceKind, type FreshnessConfig, type SourceAge } from '../core/freshness.js';
 import type { KpiDefinition } from '../core/kpi-definition.js';
 import type { Warehouse } from './warehouse.js';
 
 export interface SourceOnHand {
-  kind: SourceKind;
+  kind: AgedSourceKind;
   list: string;
   /** Extract date of the newest extract on or before D; audits: the newest Completed Date on or before D (null if none). */
   date: string | null;
@@ -22,7 +21,7 @@ export interface SourceOnHand {
  * already forgets completions after D). Managers' commentary is not a list and has no age.
  */
 export async function sourcesOnHand(w: Warehouse, asOf: string): Promise<Map<string, SourceOnHand>> {
-  const rows = await w.rows<{ source: SourceKind; list: string; date: string | null }>(
+  const rows = await w.rows<{ source: AgedSourceKind; list: string; date: string | null }>(
     `SELECT source, list, strftime(extract_date, '%Y-%m-%d') AS date FROM meta.extracts_at($as_of::DATE)
      UNION ALL
      SELECT 'audits', 'audits', (SELECT strftime(max(completed_date), '%Y-%m-%d') FROM core.audits_at($as_of::DATE))
@@ -54,7 +53,7 @@ export async function nullWhereSourceMissing(
   if (missing.length === 0) return null;
   const reason = missing
     .map((s) => {
-      const [kind, list] = s.split('/') as [SourceKind, string];
+      const [kind, list] = s.split('/') as [AgedSourceKind, string];
       return missingSourceReason({ kind, list, asOf: o.asOf });
     })
     .join(' ');

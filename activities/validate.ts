@@ -11,7 +11,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { columnMeta } from '../core/contracts/columns.js';
-import { CONTRACTS } from '../core/contracts/lists.js';
+import { CONTRACTS, contractFor } from '../core/contracts/lists.js';
+import { extraColumnsSeen, extraColumnsText } from '../core/extra-columns.js';
 import type { FoundFile } from '../core/night.js';
 import { isShowableCode, shownName, shownReason, shownReasonOrNull } from '../core/shown-text.js';
 import { readLimits } from './limits-config.js';
@@ -34,12 +35,15 @@ export interface ValidatedReject {
 export interface ValidatedFile {
   file: string;
   list: string | null;
-  status: 'ok' | 'rejected' | 'after_as_of' | 'duplicate';
+  /** `ok`: loaded (with `rowsRejected` rows rejected, if any); `ignored`: not where a source lives, never read. */
+  status: 'ok' | 'rejected' | 'after_as_of' | 'duplicate' | 'ignored';
   reason: string | null;
   rowsRead: number;
   rowsLoaded: number;
   rowsRejected: number;
   rejects: ValidatedReject[];
+  /** Header names of the columns no contract column matches, kept but not used (core/extra-columns.ts). */
+  extraColumns: string[];
   /** An Annex A workbook's sheets, in the workbook's order. */
   sheets?: ValidatedSheet[];
   /** Another copy of the same list and date counts instead (the file whose name sorts last). */
@@ -56,6 +60,8 @@ export interface ValidatedSheet {
   rowsRejected: number;
   rejects: ValidatedReject[];
   supersededBy?: string;
+  /** Header names of the sheet's columns no contract column matches, kept but not used (meta.sheets.columns_unknown). */
+  extraColumns: string[];
 }
 
 /** `<list>|<header>` of every code column: the only columns whose values a reject may show. */
@@ -96,7 +102,9 @@ export async function validateLanding(input: {
           continue;
         }
         const r = await loadFile(w, f, 'validate', { limits, headerNames: names });
-        const [rec] = await w.rows<{ reason: string | null }>('SELECT reason FROM meta.files WHERE sha256 = $sha', { sha: f.sha256! });
+        const [rec] = await w.rows<{ reason: string | null; columns_seen: string[] | null }>('SELECT reason, columns_seen FROM meta.files WHERE sha256 = $sha', {
+          sha: f.sha256!,
+        });
         const isWorkbook = f.list === ANNEX_A_WORKBOOK && r.status === 'loaded';
         out.push({
           file: f.relPath,
@@ -107,6 +115,8 @@ export async function validateLanding(input: {
           rowsLoaded: r.rowsLoaded,
           rowsRejected: r.rowsRejected,
           rejects: isWorkbook ? [] : await firstRejects(w, f.sha256!, null, f.list, maxRejects),
+          // A list's file only: a workbook's sheets list their own unknown headings (meta.sheets).
+          extraColumns: f.list && CONTRACTS.has(f.list) ? extraColumnsSeen(contractFor(f.list), rec?.columns_seen ?? []) : [],
           ...(isWorkbook ? { sheets: await sheetsOf(w, f.sha256!, maxRejects) } : {}),
         });
         shaOf.set(out.length - 1, f.sha256!);
@@ -152,8 +162,17 @@ async function firstRejects(w: Warehouse, sha: string, sheet: string | null, lis
 
 /** A workbook's sheets as loaded: each with its fate, counts and first rejects. */
 async function sheetsOf(w: Warehouse, sha: string, max: number): Promise<ValidatedSheet[]> {
-  const rows = await w.rows<{ sheet: string; list: string | null; status: string; reason: string | null; rows_read: string; rows_loaded: string; rows_rejected: string }>(
-    'SELECT sheet, list, status, reason, rows_read, rows_loaded, rows_rejected FROM meta.sheets WHERE file_sha256 = $sha ORDER BY sheet_index',
+  const rows = await w.rows<{
+    sheet: string;
+    list: string | null;
+    status: string;
+    reason: string | null;
+    rows_read: string;
+    rows_loaded: string;
+    rows_rejected: string;
+    columns_unknown: string[] | null;
+  }>(
+    'SELECT sheet, list, status, reason, rows_read, rows_loaded, rows_rejected, columns_unknown FROM meta.sheets WHERE file_sha256 = $sha ORDER BY sheet_index',
     { sha },
   );
   const out: ValidatedSheet[] = [];
@@ -167,13 +186,31 @@ async function sheetsOf(w: Warehouse, sha: string, max: number): Promise<Validat
       rowsLoaded: Number(s.rows_loaded),
       rowsRejected: Number(s.rows_rejected),
       rejects: s.status === 'loaded' ? await firstRejects(w, sha, s.sheet, s.list, max) : [],
+      extraColumns: s.status === 'loaded' ? (s.columns_unknown ?? []) : [],
     });
   }
   return out;
 }
 
 function blank(f: FoundFile, status: ValidatedFile['status'], reason: string | null): ValidatedFile {
-  return { file: f.relPath, list: f.list, status, reason, rowsRead: 0, rowsLoaded: 0, rowsRejected: 0, rejects: [] };
+  return { file: f.relPath, list: f.list, status, reason, rowsRead: 0, rowsLoaded: 0, rowsRejected: 0, rejects: [], extraColumns: [] };
+}
+
+/** The first word of a file's or sheet's line: OK only for one loaded whole, without a rejected row. */
+function label(f: { status: string; rowsRejected: number }): string {
+  if (f.status === 'ok') return f.rowsRejected > 0 ? 'LOADED' : 'OK';
+  return f.status.toUpperCase();
+}
+
+function rowsText(n: number): string {
+  return `${n} row${n === 1 ? '' : 's'}`;
+}
+
+/** What happened to loaded rows: "loaded, 3 rows rejected (read 10, loaded 7)", or the counts of a clean file or sheet. */
+function countsText(f: { status: string; rowsRead: number; rowsLoaded: number; rowsRejected: number }): string {
+  if (f.status !== 'ok') return '';
+  if (f.rowsRejected > 0) return `  loaded, ${rowsText(f.rowsRejected)} rejected (read ${f.rowsRead}, loaded ${f.rowsLoaded})`;
+  return `  read ${f.rowsRead}, loaded ${f.rowsLoaded}, rejected 0`;
 }
 
 /**
@@ -182,11 +219,13 @@ function blank(f: FoundFile, status: ValidatedFile['status'], reason: string | n
  */
 export function formatValidation(files: ValidatedFile[]): string {
   const lines: string[] = [];
-  /** The reason, the note of a copy not counted, and the first rejects of a file or sheet, indented. */
-  const details = (x: { reason: string | null; rejects: ValidatedReject[]; rowsRejected: number; supersededBy?: string }, indent: string): void => {
+  /** The reason, the note of a copy not counted, the extra columns and the first rejects of a file or sheet, indented. */
+  const details = (x: { reason: string | null; rejects: ValidatedReject[]; rowsRejected: number; supersededBy?: string; extraColumns?: string[] }, indent: string): void => {
     const reason = shownReasonOrNull(x.reason);
     if (reason) lines.push(`${indent}${reason}`);
     if (x.supersededBy) lines.push(`${indent}the same extract is also in ${x.supersededBy}, whose file name sorts later: that copy counts, this one does not`);
+    const extra = extraColumnsText(x.extraColumns ?? []);
+    if (extra) lines.push(`${indent}${extra}`);
     for (const r of x.rejects) {
       const where = [r.sheet ? `sheet “${shownName(r.sheet)}”` : null, r.line !== null ? `${r.sheet ? 'row' : 'line'} ${r.line}` : null, r.column ? `column “${shownName(r.column)}”` : null]
         .filter(Boolean)
@@ -197,21 +236,20 @@ export function formatValidation(files: ValidatedFile[]): string {
     if (x.rowsRejected > x.rejects.length && x.rejects.length > 0) lines.push(`${indent}… and more rejects (${x.rowsRejected} rows in all)`);
   };
   for (const f of files) {
-    const counts = f.status === 'ok' ? `  read ${f.rowsRead}, loaded ${f.rowsLoaded}, rejected ${f.rowsRejected}` : '';
     const what = f.list === ANNEX_A_WORKBOOK ? 'Annex A workbook' : f.list;
-    lines.push(`${f.status.toUpperCase().padEnd(11)} ${shownName(f.file)}${what ? ` (${what})` : ''}${counts}`);
+    lines.push(`${label(f).padEnd(11)} ${shownName(f.file)}${what ? ` (${what})` : ''}${countsText(f)}`);
     details(f, '            ');
     for (const s of f.sheets ?? []) {
-      const sCounts = s.status === 'ok' ? `  read ${s.rowsRead}, loaded ${s.rowsLoaded}, rejected ${s.rowsRejected}` : '';
-      lines.push(`            ${s.status.toUpperCase().padEnd(8)} sheet “${shownName(s.sheet)}”${s.list ? ` (${s.list})` : ''}${sCounts}`);
+      lines.push(`            ${label(s).padEnd(8)} sheet “${shownName(s.sheet)}”${s.list ? ` (${s.list})` : ''}${countsText(s)}`);
       details(s, '                     ');
     }
   }
-  const bad = files.filter((f) => f.status === 'rejected').length;
+  const count = (s: ValidatedFile['status']): number => files.filter((f) => f.status === s).length;
   const badSheets = files.flatMap((f) => f.sheets ?? []).filter((s) => s.status === 'rejected').length;
   const rejectedRows = files.reduce((n, f) => n + f.rowsRejected, 0);
   const sheets = badSheets > 0 ? `, ${badSheets} workbook sheet(s) rejected whole` : '';
-  lines.push('', `${files.length} file(s): ${bad} rejected whole${sheets}, ${rejectedRows} row(s) rejected.`);
+  const ignored = count('ignored') > 0 ? `, ${count('ignored')} ignored (not where a source lives)` : '';
+  lines.push('', `${files.length} file(s): ${count('ok')} loaded, ${count('rejected')} rejected whole${sheets}${ignored}; ${rejectedRows} row(s) rejected.`);
   return lines.join('\n') + '\n';
 }
 

@@ -3,7 +3,10 @@
  * registers itself; this file parses, runs, and exits non-zero with a clear message on failure.
  */
 import { Command } from 'commander';
+import type { Logger } from 'pino';
+import { readLogSettings } from '../core/env-config.js';
 import { createLogger } from '../core/logger.js';
+import { codeVersion } from '../core/project-root.js';
 import { visibleControls } from '../core/shown-text.js';
 import { register as registerRun } from './commands/run.js';
 import { register as registerSchedule } from './commands/schedule.js';
@@ -13,16 +16,13 @@ import { register as registerValidate } from './commands/validate.js';
 import { register as registerQuery } from './commands/query.js';
 import { register as registerDictionary } from './commands/dictionary.js';
 import { register as registerRegion } from './commands/region.js';
+import { register as registerStatus } from './commands/status.js';
+import { stderrLines } from './progress-display.js';
 
 process.env.TZ = 'Europe/London';
 // Second line of defence for custody (the first is the explicit modes in activities/file-modes.ts):
 // anything this process or DuckDB creates without a deliberate mode is owner-only.
 process.umask(0o077);
-const log = createLogger();
-const program = new Command('csc-kpi').description('Nightly children’s social care KPI pipeline');
-
-// Add a command: write cli/commands/<name>.ts exporting register(program, log), list it here.
-for (const register of [registerRun, registerSchedule, registerValidate, registerBaseline, registerQuery, registerDictionary, registerSnapshots, registerRegion]) register(program, log);
 
 /** The whole cause chain (WorkflowFailedError → ActivityFailure → ApplicationFailure), most specific last. */
 function explain(err: unknown): string {
@@ -36,7 +36,26 @@ function explain(err: unknown): string {
   return parts.join('\n  caused by: ');
 }
 
-program.parseAsync(process.argv).catch((err: unknown) => {
+function fail(err: unknown): never {
   process.stderr.write(`csc-kpi: ${explain(err)}\n`);
   process.exit(1);
-});
+}
+
+let log: Logger;
+try {
+  const settings = readLogSettings();
+  // Human lines on a terminal, JSON lines otherwise (or as LOG_FORMAT says); always clear of the progress bar.
+  log = createLogger({ level: settings.level, format: settings.format ?? (process.stderr.isTTY ? 'pretty' : 'json'), sink: stderrLines });
+} catch (err) {
+  fail(err);
+}
+const program = new Command('csc-kpi')
+  .description('Nightly children’s social care KPI pipeline')
+  .version(`csc-kpi ${codeVersion()}`, '-V, --version', 'the version (package version, plus +<commit> when CSC_KPI_COMMIT is set)');
+
+// Add a command: write cli/commands/<name>.ts exporting register(program, log), list it here.
+for (const register of [registerRun, registerSchedule, registerStatus, registerValidate, registerBaseline, registerQuery, registerDictionary, registerSnapshots, registerRegion]) {
+  register(program, log);
+}
+
+program.parseAsync(process.argv).catch(fail);

@@ -22,7 +22,13 @@ async function awaitNight(handle: WorkflowHandle, onProgress?: (p: NightProgress
     }
   })();
   try {
-    return await result;
+    const r = await result;
+    finished = true;
+    await poll;
+    // The night is over: show where it ended (its last stage), not the last half-second's poll.
+    const last = await handle.query<NightProgress>('progress').catch(() => null);
+    if (last) onProgress(last);
+    return r;
   } finally {
     finished = true;
     await poll;

@@ -8,7 +8,7 @@
  * finished is run again — only its failed councils re-run — and publishes a new regional version.
  */
 import { Client, Connection, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { regionWorkerPlan } from '../activities/region-served.js';
 import { canonicalPath } from '../activities/served-folders.js';
@@ -17,7 +17,7 @@ import type { RegionConfig } from '../core/region-config.js';
 import { regionNightId, type RegionNightInput, type RegionNightResult } from '../core/region-night.js';
 import { startDevServer } from './dev-server.js';
 import { connectClient } from './temporal-connection.js';
-import { createWorker, installRuntimeLogger, workflowsPath } from './worker.js';
+import { createWorker, installRuntimeLogger, quietBundle } from './worker.js';
 
 /** Starts the region night for `asOf`, or joins the one running with the same region.json; waits for its result. */
 export async function startOrJoinRegionNight(client: Client, input: Required<RegionNightInput>, taskQueue: string): Promise<RegionNightResult> {
@@ -50,7 +50,7 @@ export async function startOrJoinRegionNight(client: Client, input: Required<Reg
 /** In-process workers for every task queue of the region, sharing one workflow bundle. */
 async function embeddedWorkers(connection: NativeConnection, config: RegionConfig): Promise<Worker[]> {
   const queues = [...new Set([config.taskQueue, ...config.councils.map((c) => c.taskQueue)])];
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: Runtime.instance().logger });
+  const workflowBundle = await quietBundle();
   return Promise.all(
     queues.map((taskQueue) => {
       const plan = regionWorkerPlan(config, taskQueue);

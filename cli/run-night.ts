@@ -9,7 +9,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import type { NightInput, NightResult } from '../core/night.js';
-import { progressDisplay } from './progress-display.js';
+import { progressDisplay, type ProgressDisplay } from './progress-display.js';
 import { readEnvConfig } from '../core/env-config.js';
 import { startDevServer, type DevServer } from './dev-server.js';
 import { startOrJoinNight } from './night-start.js';
@@ -18,36 +18,58 @@ import { createWorker, installRuntimeLogger } from './worker.js';
 
 export { startOrJoinNight };
 
-export async function runNight(input: NightInput, log: Logger): Promise<NightResult> {
+/**
+ * What `run` prints on a terminal: the bar from the start, warnings and errors above it, and
+ * nothing below `warn` while it shows (the bar says where the night is; the summary follows) —
+ * unless LOG_LEVEL was set, which is then honoured line by line above the bar.
+ */
+function quietWhileShowing(log: Logger, display: ProgressDisplay, levelGiven: boolean): () => void {
+  if (!display.shows || levelGiven || log.levelVal >= log.levels.values.warn!) return () => undefined;
+  const level = log.level;
+  log.level = 'warn';
+  return () => {
+    log.level = level;
+  };
+}
+
+export async function runNight(input: NightInput, log: Logger, opts: { levelGiven?: boolean } = {}): Promise<NightResult> {
   const env = readEnvConfig();
   installRuntimeLogger(log);
   const display = progressDisplay();
-  const night = (client: Client) => startOrJoinNight(client, input, env.CSC_KPI_TASK_QUEUE, (p) => display.update(p)).finally(() => display.stop());
-  if (env.TEMPORAL_ADDRESS) {
-    // A cluster: its own workers (which serve only their configured folders) run the night.
-    const { client, connection } = await connectClient(env.TEMPORAL_ADDRESS, env);
-    try {
-      return await night(client);
-    } finally {
-      await connection.close();
-    }
-  }
-  log.info('no TEMPORAL_ADDRESS: starting an embedded Temporal dev server');
-  const server: DevServer = await startDevServer();
+  const restoreLevel = quietWhileShowing(log, display, opts.levelGiven ?? false);
   try {
-    // Loopback and in memory for this run only: no TLS, and the worker serves this run's folders.
-    const connection = await Connection.connect({ address: server.address });
-    const workerConn = await NativeConnection.connect({ address: server.address });
+    const night = (client: Client) => startOrJoinNight(client, input, env.CSC_KPI_TASK_QUEUE, (p) => display.update(p));
+    if (env.TEMPORAL_ADDRESS) {
+      // A cluster: its own workers (which serve only their configured folders) run the night.
+      display.begin('connecting');
+      const { client, connection } = await connectClient(env.TEMPORAL_ADDRESS, env);
+      try {
+        return await night(client);
+      } finally {
+        await connection.close();
+      }
+    }
+    log.info('no TEMPORAL_ADDRESS: starting an embedded Temporal dev server');
+    display.begin('starting Temporal');
+    const server: DevServer = await startDevServer();
     try {
-      // The embedded server has only the `default` namespace.
-      const client = new Client({ connection });
-      const worker = await createWorker({ connection: workerConn, served: [{ landing: input.landing, home: input.home }], taskQueue: env.CSC_KPI_TASK_QUEUE });
-      return await worker.runUntil(night(client));
+      // Loopback and in memory for this run only: no TLS, and the worker serves this run's folders.
+      const connection = await Connection.connect({ address: server.address });
+      const workerConn = await NativeConnection.connect({ address: server.address });
+      try {
+        // The embedded server has only the `default` namespace.
+        const client = new Client({ connection });
+        const worker = await createWorker({ connection: workerConn, served: [{ landing: input.landing, home: input.home }], taskQueue: env.CSC_KPI_TASK_QUEUE });
+        return await worker.runUntil(night(client));
+      } finally {
+        await workerConn.close();
+        await connection.close();
+      }
     } finally {
-      await workerConn.close();
-      await connection.close();
+      await server.stop();
     }
   } finally {
-    await server.stop();
+    display.stop();
+    restoreLevel();
   }
 }

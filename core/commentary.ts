@@ -22,9 +22,10 @@
 import { parse } from 'csv-parse/sync';
 import { isIsoDate } from './dates.js';
 import { CODE_NOT_SHOWN, COMMENTARY_MAX_CHARS, shownCode, strippedText } from './shown-text.js';
+import type { SourceKind } from './source-folders.js';
 
-/** The landing folder (and `meta.files` source and list) of commentary files. */
-export const COMMENTARY_SOURCE = 'commentary';
+/** The landing folder (and `meta.files` source and list) of commentary files: one of SOURCE_FOLDERS. */
+export const COMMENTARY_SOURCE = 'commentary' satisfies SourceKind;
 
 /** Largest commentary file accepted: 20 KPIs × 1,000 characters is about 20 KB. */
 export const COMMENTARY_MAX_BYTES = 256 * 1024;

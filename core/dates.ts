@@ -70,6 +70,13 @@ export function londonDate(instant: Date): IsoDate {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
 }
 
+/** The day `n` days after `d` (before, when n is negative). */
+export function addDays(d: IsoDate, n: number): IsoDate {
+  const { y, m, day } = parseIso(d);
+  const t = new Date(Date.UTC(y, m - 1, day + n));
+  return formatIso(t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate());
+}
+
 /** Whole days from `a` to `b` (b − a; negative when b is earlier). */
 export function daysBetween(a: IsoDate, b: IsoDate): number {
   const x = parseIso(a);

@@ -54,6 +54,15 @@ const signingKey = z.preprocess(
     .optional(),
 );
 
+/** How much the logs say (pino levels); `info` by default. */
+const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
+
+/**
+ * How log lines look: `json` (one JSON object a line, for log collectors) or `pretty` (one human
+ * line each). Unset: `pretty` when standard error is a terminal, `json` otherwise.
+ */
+const logFormat = z.enum(['json', 'pretty']).optional();
+
 export const envConfig = z
   .object({
     TEMPORAL_ADDRESS: hostPort.optional(),
@@ -74,7 +83,8 @@ export const envConfig = z
     CSC_KPI_SIGNING_KEY: signingKey,
     /** Where alerts go (core/alert-config.ts): each overrides its key in config/alerts.json. Never logged. */
     ...alertEnvShape,
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_LEVEL: logLevel,
+    LOG_FORMAT: logFormat,
   })
   .superRefine((c, ctx) => {
     if (Boolean(c.TEMPORAL_TLS_CERT) !== Boolean(c.TEMPORAL_TLS_KEY)) {
@@ -106,6 +116,16 @@ export function readSigningKey(env: NodeJS.ProcessEnv = process.env): string | n
   const parsed = signingKey.safeParse(env.CSC_KPI_SIGNING_KEY);
   if (!parsed.success) throw new Error(`Bad environment settings: ${problemsOf(parsed.error, 'CSC_KPI_SIGNING_KEY')}`);
   return parsed.data ?? null;
+}
+
+/**
+ * LOG_LEVEL and LOG_FORMAT alone (every command logs; most need nothing else), validated by the
+ * same rules. `levelGiven`: LOG_LEVEL was set, so nothing may quieten the logs below it.
+ */
+export function readLogSettings(env: NodeJS.ProcessEnv = process.env): { level: z.infer<typeof logLevel>; format: 'json' | 'pretty' | undefined; levelGiven: boolean } {
+  const parsed = z.object({ LOG_LEVEL: logLevel, LOG_FORMAT: logFormat }).safeParse({ LOG_LEVEL: env.LOG_LEVEL || undefined, LOG_FORMAT: env.LOG_FORMAT || undefined });
+  if (!parsed.success) throw new Error(`Bad environment settings: ${problemsOf(parsed.error)}`);
+  return { level: parsed.data.LOG_LEVEL, format: parsed.data.LOG_FORMAT, levelGiven: Boolean(env.LOG_LEVEL) };
 }
 
 /**

@@ -16,13 +16,20 @@
  * changes a value; it adds `stale: true` and a note naming the source, its date and its age.
  */
 import { z } from 'zod';
-import type { SourceKind } from './contracts/lists.js';
-import { dateInWords, daysBetween, type IsoDate } from './dates.js';
+import { addDays, dateInWords, daysBetween, type IsoDate } from './dates.js';
+import type { SourceKind } from './source-folders.js';
 
 export const FRESHNESS_CONFIG = 'config/freshness.json';
 
+/**
+ * The source folders whose lists figures are computed from, each with a maximum age. Managers'
+ * commentary is no list and has none (an old month's file is simply not shown); nor has the
+ * improvement plan tracker (the newest tracker counts, whatever its date: README, "Choices").
+ */
+export type AgedSourceKind = Extract<SourceKind, 'case-system' | 'hr' | 'audits'>;
+
 /** The spec's defaults, in days: used when config/freshness.json does not exist. */
-export const DEFAULT_MAX_AGE_DAYS: Readonly<Record<SourceKind, number>> = { 'case-system': 7, hr: 45, audits: 100 };
+export const DEFAULT_MAX_AGE_DAYS: Readonly<Record<AgedSourceKind, number>> = { 'case-system': 7, hr: 45, audits: 100 };
 
 const days = z.number().int('a whole number of days').positive('more than 0 days');
 
@@ -55,7 +62,7 @@ export function parseFreshnessConfig(text: string, file = FRESHNESS_CONFIG): { v
 export interface SourceAge {
   /** `<source>/<list>`, as in metrics.json data_quality and KPI metadata. */
   source: string;
-  kind: SourceKind;
+  kind: AgedSourceKind;
   list: string;
   /** The extract date, or for audits the newest Completed Date on or before as-of; null when there is none. */
   date: IsoDate | null;
@@ -65,13 +72,13 @@ export interface SourceAge {
   stale: boolean;
 }
 
-export function sourceAge(o: { source: string; kind: SourceKind; list: string; date: IsoDate | null; asOf: IsoDate; config: FreshnessConfig }): SourceAge {
+export function sourceAge(o: { source: string; kind: AgedSourceKind; list: string; date: IsoDate | null; asOf: IsoDate; config: FreshnessConfig }): SourceAge {
   const maxAgeDays = o.config.max_age_days[o.kind];
   const ageDays = o.date === null ? null : daysBetween(o.date, o.asOf);
   return { source: o.source, kind: o.kind, list: o.list, date: o.date, ageDays, maxAgeDays, stale: ageDays === null || ageDays > maxAgeDays };
 }
 
-const KIND_WORDS: Record<SourceKind, string> = { 'case-system': 'case-system lists', hr: 'HR extracts', audits: 'audits' };
+const KIND_WORDS: Record<AgedSourceKind, string> = { 'case-system': 'case-system lists', hr: 'HR extracts', audits: 'audits' };
 
 /** "the referrals extract", "the children in need extract", "the workforce extract". */
 export function extractInWords(list: string): string {
@@ -100,7 +107,7 @@ export function staleNote(a: SourceAge): string {
  * Why every point of a figure is null when a list it reads has no extract at all on or before
  * as-of: the data is missing, which is not the same as nothing having happened.
  */
-export function missingSourceReason(o: { kind: SourceKind; list: string; asOf: IsoDate }): string {
+export function missingSourceReason(o: { kind: AgedSourceKind; list: string; asOf: IsoDate }): string {
   if (o.kind === 'audits') {
     return 'No audit workbook has been loaded from the landing folder (audits/), so this figure cannot be worked out. It is missing data, not a zero.';
   }
@@ -108,4 +115,15 @@ export function missingSourceReason(o: { kind: SourceKind; list: string; asOf: I
     `No ${o.list.replaceAll('_', ' ')} extract dated on or before ${dateInWords(o.asOf)} has been loaded ` +
     `(${o.kind}/${o.list}_<YYYY-MM-DD>.csv), so this figure cannot be worked out. It is missing data, not a zero.`
   );
+}
+
+/**
+ * Whether the published `latest` snapshot is fresh (`csc-kpi status`): the schedule runs each
+ * morning as of the day before, so `latest` is fresh when its as-of date is yesterday (London) or
+ * later. `today` is the London date now — an input, as ever: only entry points read the clock.
+ */
+export function latestFreshness(latestAsOf: IsoDate, today: IsoDate): { fresh: boolean; yesterday: IsoDate; daysBehind: number } {
+  const yesterday = addDays(today, -1);
+  const daysBehind = Math.max(0, daysBetween(latestAsOf, yesterday));
+  return { fresh: daysBehind === 0, yesterday, daysBehind };
 }

@@ -7,7 +7,7 @@
  * Not for: computing points (sql/kpi/), or what a period's dates are (`periodWindow` in
  * core/snapshot-diff.ts).
  */
-import { addMonthsClamped, dateInWords, daysInMonth, monthEnd, monthInWords, monthStart, parseIso, type IsoDate } from './dates.js';
+import { addDays, addMonthsClamped, dateInWords, daysInMonth, monthEnd, monthInWords, monthStart, parseIso, type IsoDate } from './dates.js';
 
 /** A KPI's basis, declared in its metadata (core/kpi-definition.ts). */
 export const BASES = ['month', 'at_date', 'trailing_12_months'] as const;
@@ -35,6 +35,17 @@ export function isProvisional(basis: Basis, periodEnd: IsoDate, asOf: IsoDate): 
 export function headlinePeriodEnd(basis: Basis, asOf: IsoDate): IsoDate {
   if (basis !== 'month' || isMonthEnd(asOf)) return asOf;
   return monthEnd(addMonthsClamped(monthStart(asOf), -1));
+}
+
+/**
+ * The first day of the period ending E (spec: kpis.md "Periods"; the same as ref.kpi_periods in
+ * SQL): the 1st of E's month for a `month` KPI, the day after E minus 12 calendar months (clamped)
+ * for a `trailing_12_months` one, and E itself for a state `at_date`.
+ */
+export function periodStartOf(basis: Basis, periodEnd: IsoDate): IsoDate {
+  if (basis === 'month') return monthStart(periodEnd);
+  if (basis === 'trailing_12_months') return addDays(addMonthsClamped(periodEnd, -12), 1);
+  return periodEnd;
 }
 
 /**

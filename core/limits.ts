@@ -38,6 +38,17 @@ export const limitsConfig = z.strictObject({
   max_sheet_rows: count.default(1_048_576),
   /** Cells holding a value in one sheet (empty cells cost nothing and are not counted). */
   max_sheet_cells: count.default(10_000_000),
+  /**
+   * Folder levels below the landing folder that the walk opens, looking for files that are not
+   * where a source lives (`hr-old/2014/` is 2). A deeper folder is listed, not opened.
+   */
+  max_landing_depth: count.default(4),
+  /**
+   * Entries listed as ignored, one by one (files outside the source folders, empty or too-deep
+   * folders, files of a kind their source folder does not take); past it, one entry says the rest
+   * were not looked at. Each entry travels in the night's payloads, so this also keeps them small.
+   */
+  max_landing_entries: count.default(200),
 });
 
 export type Limits = z.infer<typeof limitsConfig>;

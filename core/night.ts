@@ -2,11 +2,8 @@
  * The small typed messages passed between the nightly workflow's steps. Paths, hashes and
  * counts only: rows never cross the Temporal boundary.
  */
-import type { SourceKind } from './contracts/lists.js';
 import type { AlertRecord } from './metrics-contract.js';
-
-/** A folder of the landing folder: a source of rows, or managers' commentary (core/commentary.ts). */
-export type LandingSource = SourceKind | 'commentary';
+import type { SourceKind } from './source-folders.js';
 
 export interface NightInput {
   /** The as-of date D, ISO. Computations never read the wall clock. */
@@ -17,22 +14,29 @@ export interface NightInput {
   home: string;
 }
 
-export type FoundStatus = 'new' | 'already_loaded' | 'rejected' | 'after_as_of';
+/**
+ * `ignored`: in the landing folder but not where a source lives (its root, a folder that is not a
+ * source folder, a sub-folder, a kind of file its folder does not take); listed with the reason,
+ * never read (activities/landing-walk.ts).
+ */
+export type FoundStatus = 'new' | 'already_loaded' | 'rejected' | 'after_as_of' | 'ignored';
 
 /** One file found in the landing folder tonight. */
 export interface FoundFile {
-  source: LandingSource;
+  /** The source folder the file is in; null for an ignored entry (not in one). */
+  source: SourceKind | null;
   list: string | null;
   /**
    * Path relative to the landing folder, e.g. `case-system/referrals_2015-02-28.csv`, and the
-   * file's name. A name pull refuses (control characters) is carried in its shown form.
+   * file's name. A name pull refuses (control characters) is carried in its shown form, as is every
+   * part of an ignored entry's path; an ignored folder's path and name end with "/".
    */
   relPath: string;
   name: string;
   sha256: string | null;
   extractDate: string | null;
   byteSize: number;
-  /** Where the bytes were archived (absolute), when new. */
+  /** Where the bytes were archived (absolute): a new file, or one rejected for its name. */
   rawPath: string | null;
   encoding: 'utf-8' | 'windows-1252' | null;
   status: FoundStatus;

@@ -3,7 +3,7 @@
  * package.json. Works from source (core/) and from the build (dist/core/, dist has no
  * package.json). Node-only: not for workflows/.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,4 +27,14 @@ export function projectRoot(): string {
 /** An absolute path inside the project: projectPath('sql', 'reference', 'calendar.sql'). */
 export function projectPath(...parts: string[]): string {
   return join(projectRoot(), ...parts);
+}
+
+/**
+ * The version of the code running: package.json's version, plus `+<commit>` when CSC_KPI_COMMIT
+ * is set (a deployment sets it at build). `csc-kpi --version` prints it and every manifest
+ * records it as `code_version`, so the two can be matched.
+ */
+export function codeVersion(env: NodeJS.ProcessEnv = process.env): string {
+  const pkg = JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { version: string };
+  return env.CSC_KPI_COMMIT ? `${pkg.version}+${env.CSC_KPI_COMMIT}` : pkg.version;
 }

@@ -7,6 +7,7 @@
  */
 import { dateInWords, monthInWords } from './dates.js';
 import { esc } from './html-escape.js';
+import { planForDataTeam } from './report-plan.js';
 import { groupedInScorecardOrder } from './scorecard-groups.js';
 import { formatNumber, isCommentarySource, type Event, type Report, type Row, type Source } from './report-words.js';
 import { shownName, shownReasonOrNull } from './shown-text.js';
@@ -24,6 +25,7 @@ const SOURCE_STATUS_WORDS: Record<string, string> = {
   rejected: 'Rejected (whole file)',
   after_as_of: 'Dated after the as-of date; left for a later night',
   superseded: 'Not counted: the same extract came in a file whose name sorts later',
+  // A workbook sheet; an entry of the landing folder that is ignored is 'not read' (whatHappened).
   ignored: 'Ignored: not one of the lists',
 };
 
@@ -33,7 +35,12 @@ function shownSource(s: Source): Source {
 }
 
 function whatHappened(s: Source): string {
-  const words = s.sheet && s.status === 'rejected' ? 'Rejected (whole sheet)' : (SOURCE_STATUS_WORDS[s.status] ?? s.status);
+  const words =
+    s.sheet && s.status === 'rejected'
+      ? 'Rejected (whole sheet)'
+      : !s.sheet && s.status === 'ignored'
+        ? 'Not read (not where a source lives)'
+        : (SOURCE_STATUS_WORDS[s.status] ?? s.status);
   if (!s.reason) return words;
   return s.status === 'rejected' || s.status === 'superseded' || s.status === 'ignored' ? `${words}: ${s.reason}` : `${words}; ${s.reason}`;
 }
@@ -124,6 +131,7 @@ export function dataTeamSection(m: Report, opts: DataTeamOptions): string {
     m.data_quality.gaps.length === 0
       ? '<p>None.</p>'
       : `<ul>${m.data_quality.gaps.map((g) => `<li><code>${esc(g.kpi)}</code>: ${esc(g.reason)}</li>`).join('')}</ul>`,
+    planForDataTeam(m),
     '<h3>Every file received</h3>',
     filesTable(m),
     '</section>',

@@ -37,6 +37,7 @@ import {
   type Report,
   type Row,
 } from './report-words.js';
+import { planSection } from './report-plan.js';
 import { groupedInScorecardOrder } from './scorecard-groups.js';
 import { shownCommentary } from './shown-text.js';
 
@@ -211,7 +212,7 @@ function dataReceivedInWords(m: Report): string[] {
   }
   for (const s of sources) {
     const what = fileInWords(s);
-    // A workbook's guidance or notes sheet is not data: the appendix lists it.
+    // A workbook's guidance sheet, or an entry not where a source lives: counted below, listed in the appendix.
     if (s.status === 'ignored') continue;
     if (s.status === 'superseded') {
       out.push(`${what[0]!.toUpperCase()}${what.slice(1)} was received twice; only one copy is counted.`);
@@ -223,6 +224,13 @@ function dataReceivedInWords(m: Report): string[] {
         `${counted(s.rows_rejected, noun)} in ${what} ${s.rows_rejected === 1 ? 'was' : 'were'} left out because ${s.rows_rejected === 1 ? 'it breaks' : 'they break'} a recording rule (${counted(s.rows_loaded, noun)} used); the data team has the details.`,
       );
     }
+  }
+  // Nothing in the landing folder goes unmentioned (issue 13): what was not read is said here, named in the appendix.
+  const notRead = sources.filter((s) => s.status === 'ignored' && !s.sheet).length;
+  if (notRead > 0) {
+    out.push(
+      `${counted(notRead, 'item')} in the landing folder ${notRead === 1 ? 'is' : 'are'} not where a source belongs, so ${notRead === 1 ? 'it was' : 'they were'} not read; the data team has the list.`,
+    );
   }
   return out;
 }
@@ -308,7 +316,7 @@ export function renderReport(m: Report, opts: ReportOptions = {}): string {
     '<h2 id="summary-h">Summary</h2>',
     `<p>${esc(overview(m))}</p>`,
     summaryTable(m),
-    `<nav aria-label="Sections"><p>${[...groups.map(({ group }) => `<a href="#group-${group.id}">${esc(group.title)}</a>`), '<a href="#baselines-gaps">Baselines and gaps</a>', '<a href="#data-team">For the data team</a>'].join(' · ')}</p></nav>`,
+    `<nav aria-label="Sections"><p>${[...groups.map(({ group }) => `<a href="#group-${group.id}">${esc(group.title)}</a>`), ...(m.improvement_plan ? ['<a href="#improvement-plan">Improvement plan</a>'] : []), '<a href="#baselines-gaps">Baselines and gaps</a>', '<a href="#data-team">For the data team</a>'].join(' · ')}</p></nav>`,
     '</section>',
     ...groups.map(({ group, rows }) =>
       [
@@ -318,6 +326,7 @@ export function renderReport(m: Report, opts: ReportOptions = {}): string {
         '</section>',
       ].join('\n'),
     ),
+    planSection(m),
     baselinesAndGapsSection(m),
     dataTeamSection(m, { kpiDefinitions: opts.kpiDefinitions, publicVariant: isPublic }),
     '</main>',

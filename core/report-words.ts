@@ -73,6 +73,7 @@ const ROW_NOUNS: Record<string, string> = {
   workforce: 'staff record',
   audits: 'audit',
   commentary: 'commentary entry',
+  plan_actions: 'action',
 };
 
 /** `case-system/referrals` → "referral". */
@@ -92,6 +93,7 @@ export function sourceInWords(source: string): string {
   if (list === 'audits') return 'audit workbooks';
   if (list === 'commentary') return 'managers’ commentary';
   if (list === ANNEX_A_WORKBOOK) return 'Annex A workbook';
+  if (list === 'plan_actions') return 'improvement plan tracker';
   return `${list.replaceAll('_', ' ')} extract`;
 }
 

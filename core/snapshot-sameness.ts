@@ -5,8 +5,8 @@
  * rather than the night:
  *  - compared: schema version, as-of, every metric row (value, numerator, denominator, period,
  *    target, status, definition version, baseline, comparability, basis, stale, notes), every
- *    series point, every baseline event (with `detected_in` and its evidence), the data gaps, and
- *    the sources — each file found on or before as-of with its sha256, extract date, status,
+ *    series point, every baseline event (with `detected_in` and its evidence), the data gaps, the
+ *    improvement plan, and the sources — each file found on or before as-of with its sha256, extract date, status,
  *    reason, `used`, row counts, age and staleness;
  *  - not compared: `snapshot_id` and `created_at` (a new run always has new ones); a source's
  *    `loaded` against `already_loaded` (the same bytes, loaded tonight or on an earlier night:
@@ -48,6 +48,8 @@ export function nightContent(m: MetricsFile): string {
     baseline_events: m.baseline_events,
     gaps: m.data_quality.gaps,
     sources,
+    // null (no tracker) and absent (a snapshot from before the plan) tell a reader the same.
+    improvement_plan: m.improvement_plan ?? undefined,
   });
 }
 

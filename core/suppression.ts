@@ -34,6 +34,13 @@
  *    period_end) has its value suppressed.
  *
  * Every KPI with anything suppressed (row or series) gets {@link SUPPRESSION_NOTE} in its notes.
+ *
+ * Two shapes come out. `suppressForPublic` marks suppressed figures with `"c"` in place (the
+ * committee report renders that, core/report-html.ts). The file published in `public/` — its
+ * metrics.json, metrics.csv and metrics.parquet — is `publicFileOf(…)`: numbers stay numbers
+ * (`value`, `numerator`, `denominator` are a number or null), and a `symbol` beside them is `"c"`
+ * when any of the three is suppressed (`baseline.symbol` likewise for the baseline value); a
+ * suppressed status stays the code `"c"`. Its schema version is {@link PUBLIC_SCHEMA_VERSION}.
  * Series points of different months are not differenced into anything published, and the file
  * publishes no complements (denominator − numerator) outside the identities above, so there are
  * no other derivations within the file. Not covered: free text in `notes`, `gaps` and baseline
@@ -46,11 +53,13 @@ import {
   dataGap,
   kpiStatus,
   metricRow,
+  publicImprovementPlan,
   SCHEMA_VERSION,
   seriesPoint,
   sourceEntry,
   type MetricsFile,
 } from './metrics-contract.js';
+import { withoutOwners } from './plan.js';
 
 export const SUPPRESSED = 'c' as const;
 
@@ -83,7 +92,45 @@ export const publicMetricsFile = z.object({
   series: z.array(publicSeriesPoint),
   baseline_events: z.array(baselineEvent),
   data_quality: z.object({ sources: z.array(sourceEntry), gaps: z.array(dataGap) }),
+  improvement_plan: publicImprovementPlan.nullable().optional(),
 });
+
+/**
+ * The version of `public/metrics.json`: the full file's version it follows, then its own revision.
+ * 2.1: numbers stay numbers, suppression is said by `symbol` (CHANGELOG.md). A change to the full
+ * contract (SCHEMA_VERSION) is a change here too: test/suppression.test.ts holds them together.
+ */
+export const PUBLIC_SCHEMA_VERSION = `${SCHEMA_VERSION}.1`;
+
+/** `"c"` when the figure beside it (any of value, numerator, denominator) is suppressed; else null. */
+const symbol = z.literal(SUPPRESSED).nullable();
+
+export const publishedMetricRow = metricRow.extend({
+  symbol,
+  status: z.union([kpiStatus, z.literal(SUPPRESSED)]),
+  baseline: baselineRef.extend({ symbol }).nullable(),
+});
+
+export const publishedSeriesPoint = seriesPoint.extend({
+  symbol,
+  status: z.union([kpiStatus, z.literal(SUPPRESSED)]),
+});
+
+/** The contract of `public/metrics.json` (and, flat, of public/metrics.csv and .parquet). */
+export const publishedPublicFile = z.object({
+  schema_version: z.literal(PUBLIC_SCHEMA_VERSION),
+  snapshot_id: z.string().min(1),
+  as_of: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  created_at: z.string().datetime(),
+  metrics: z.array(publishedMetricRow),
+  series: z.array(publishedSeriesPoint),
+  baseline_events: z.array(baselineEvent),
+  data_quality: z.object({ sources: z.array(sourceEntry), gaps: z.array(dataGap) }),
+  /** The improvement plan without owners (issue 17); null with no tracker, absent in older snapshots. */
+  improvement_plan: publicImprovementPlan.nullable().optional(),
+});
+
+export type PublishedPublicFile = z.infer<typeof publishedPublicFile>;
 
 export type PublicNumber = z.infer<typeof publicNumber>;
 export type PublicMetricRow = z.infer<typeof publicMetricRow>;
@@ -204,5 +251,52 @@ export function suppressForPublic(m: MetricsFile): PublicMetricsFile {
   });
   for (const row of metrics) if (touched.has(row.kpi)) row.notes.push(SUPPRESSION_NOTE);
 
-  return { ...m, metrics, series };
+  // The plan counts actions, not children: nothing to suppress; owners are not for publication.
+  return { ...m, metrics, series, improvement_plan: withoutOwners(m.improvement_plan) };
+}
+
+const numberOrNull = (n: PublicNumber): number | null => (n === SUPPRESSED ? null : n);
+const symbolOf = (...ns: PublicNumber[]): typeof SUPPRESSED | null => (ns.includes(SUPPRESSED) ? SUPPRESSED : null);
+
+/** The published public file from the marked one: numbers or null, with `symbol` saying which were suppressed. */
+export function publicFileOf(marked: PublicMetricsFile): PublishedPublicFile {
+  return {
+    ...marked,
+    schema_version: PUBLIC_SCHEMA_VERSION,
+    metrics: marked.metrics.map((r) => ({
+      ...r,
+      value: numberOrNull(r.value),
+      numerator: numberOrNull(r.numerator),
+      denominator: numberOrNull(r.denominator),
+      symbol: symbolOf(r.value, r.numerator, r.denominator),
+      baseline: r.baseline === null ? null : { ...r.baseline, value: numberOrNull(r.baseline.value), symbol: symbolOf(r.baseline.value) },
+    })),
+    series: marked.series.map((p) => ({
+      ...p,
+      value: numberOrNull(p.value),
+      numerator: numberOrNull(p.numerator),
+      denominator: numberOrNull(p.denominator),
+      symbol: symbolOf(p.value, p.numerator, p.denominator),
+    })),
+  };
+}
+
+/** Where the JSON Schema of public/metrics.json ships, relative to the project root. */
+export const PUBLIC_SCHEMA_PATH = 'schema/public-metrics.schema.json';
+
+/**
+ * The JSON Schema (draft 2020-12) of `public/metrics.json`, generated from {@link publishedPublicFile};
+ * the committed file must equal it (test/public-files.test.ts; UPDATE_SCHEMA=1 regenerates it).
+ */
+export function publicMetricsJsonSchemaText(): string {
+  const { $schema, ...rest } = z.toJSONSchema(publishedPublicFile, { target: 'draft-2020-12' }) as Record<string, unknown>;
+  const schema = {
+    $schema,
+    $id: 'https://csc-kpi.invalid/schema/public-metrics.schema.json',
+    title: 'csc-kpi public/metrics.json',
+    description:
+      'The public variant of one snapshot, small numbers suppressed: a suppressed value, numerator or denominator is null with symbol "c" (spec: outputs.md; README "Public files"). Generated from core/suppression.ts; do not edit by hand.',
+    ...rest,
+  };
+  return `${JSON.stringify(schema, null, 2)}\n`;
 }

@@ -104,8 +104,14 @@ describe('an Annex A workbook written by ExcelJS', () => {
     expect(got[3]!.reason).toBe(
       'no header row in its first 20 rows has every required column of Assessments (Annex A list 4): row 1 comes closest and lacks "Continuous Assessment Start Date"; add the column (or its name to config/header-aliases.json)',
     );
-    // Unknown headers are kept and listed, never an error.
+    // Unknown headers are kept and listed, never an error: their cells in raw.<list>.extra_columns, as a CSV's are.
     expect(got[1]!.columns_unknown).toEqual(['Notes']);
+    expect(await query(t, "SELECT line, extra_columns['Notes'] AS notes FROM raw.contacts ORDER BY line")).toEqual([
+      { line: '4', notes: 'x' },
+      { line: '5', notes: null },
+      { line: '6', notes: null },
+      { line: '7', notes: null },
+    ]);
 
     // Ids exactly as written: a number cell's digits, text with its zeros, a zero-padded number as Excel shows it.
     expect(await query(t, 'SELECT line, child_unique_id, date_of_birth::VARCHAR AS dob, age_of_child_years AS age, date_of_contact::VARCHAR AS contact, contact_source FROM core.contacts ORDER BY line')).toEqual([
@@ -164,26 +170,27 @@ describe('an Annex A workbook written by ExcelJS', () => {
     const R = ' '.repeat(21); // a sheet's reason and rejects
     expect(formatValidation(files)).toBe(
       [
-        'OK          case-system/annex_a_2015-02-28.xlsx (Annex A workbook)  read 11, loaded 8, rejected 3',
+        'LOADED      case-system/annex_a_2015-02-28.xlsx (Annex A workbook)  loaded, 3 rows rejected (read 11, loaded 8)',
         `${S}IGNORED  sheet “Guidance”`,
         `${R}its name does not read “List N” (N from 1 to 11), so it is not one of the Annex A lists`,
-        `${S}OK       sheet “List 1 - Contacts” (contacts)  read 4, loaded 3, rejected 1`,
+        `${S}LOADED   sheet “List 1 - Contacts” (contacts)  loaded, 1 row rejected (read 4, loaded 3)`,
+        `${R}1 extra column kept but not used: “Notes”`,
         `${R}- sheet “List 1 - Contacts”, row 7, column “Date of Contact”: Date of Contact is not a real date; write it as dd/mm/yyyy or yyyy-mm-dd`,
-        `${S}OK       sheet “LIST 3” (referrals)  read 3, loaded 2, rejected 1`,
+        `${S}LOADED   sheet “LIST 3” (referrals)  loaded, 1 row rejected (read 3, loaded 2)`,
         `${R}the same extract is also in referrals_2015-02-28.csv, whose file name sorts later: that copy counts, this one does not`,
         `${R}- sheet “LIST 3”, row 4, column “Date of referral”: Date of referral is after the file's extract date 28/02/2015; check the date or the file name`,
         `${R}- sheet “LIST 3”, row 4, column “Number of Referrals in Last 12 Months”: Number of Referrals in Last 12 Months must be a whole number of 0 or more (or blank if unknown)`,
         `${S}REJECTED sheet “List 4” (assessments)`,
         `${R}no header row in its first 20 rows has every required column of Assessments (Annex A list 4): row 1 comes closest and lacks "Continuous Assessment Start Date"; add the column (or its name to config/header-aliases.json)`,
         `${S}OK       sheet “List 10 Adoption” (adoption)  read 2, loaded 2, rejected 0`,
-        `${S}OK       sheet “list11” (adopters)  read 2, loaded 1, rejected 1`,
+        `${S}LOADED   sheet “list11” (adopters)  loaded, 1 row rejected (read 2, loaded 1)`,
         `${R}- sheet “list11”, row 3, column “Date Stage 1 ended”: Date Stage 1 ended is before Date Stage 1 started`,
         `${R}- sheet “list11”, row 3, column “No. of children placed”: No. of children placed must be a whole number of 0 or more (or blank if unknown)`,
         `${S}IGNORED  sheet “Pivot”`,
         `${R}its name does not read “List N” (N from 1 to 11), so it is not one of the Annex A lists`,
         'OK          case-system/referrals_2015-02-28.csv (referrals)  read 1, loaded 1, rejected 0',
         '',
-        '2 file(s): 0 rejected whole, 1 workbook sheet(s) rejected whole, 3 row(s) rejected.',
+        '2 file(s): 2 loaded, 0 rejected whole, 1 workbook sheet(s) rejected whole; 3 row(s) rejected.',
         '',
       ].join('\n'),
     );

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { metricsFile } from '../core/metrics-contract.js';
-import { publicMetricsFile } from '../core/suppression.js';
+import { publishedPublicFile } from '../core/suppression.js';
 import { put } from './helpers/landing.js';
 import { runNight, writeReferrals } from './helpers/snapshot-night.js';
 
@@ -21,7 +21,7 @@ const REFERRALS: [string, string][] = [
 
 async function read(dir: string) {
   const full = metricsFile.parse(JSON.parse(await readFile(join(dir, 'metrics.json'), 'utf8')));
-  const pub = publicMetricsFile.parse(JSON.parse(await readFile(join(dir, 'public', 'metrics.json'), 'utf8')));
+  const pub = publishedPublicFile.parse(JSON.parse(await readFile(join(dir, 'public', 'metrics.json'), 'utf8')));
   return { full, pub, report: await readFile(join(dir, 'report.html'), 'utf8'), publicReport: await readFile(join(dir, 'public', 'report.html'), 'utf8') };
 }
 

@@ -126,6 +126,21 @@ describe('docker-compose.yml', () => {
     expect(s['csc-kpi-worker']?.environment).toMatchObject({ CSC_KPI_LANDING: '/landing', CSC_KPI_HOME: '/home/csc-kpi' });
   });
 
+  it('gives the worker config/ as a read-only volume, so a mapping or baseline reaches it without a rebuild', () => {
+    const dir = composeCopy();
+    // docker-compose 1.29 resolves a bind mount to its short form, source:target:mode.
+    const configMount = (settings: Record<string, string>) => {
+      const yaml = compose(dir, settings, []);
+      const c = JSON.parse(execFileSync('python3', ['-c', 'import sys, json, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)'], { input: yaml, encoding: 'utf8' })) as Resolved;
+      return (c.services['csc-kpi-worker']?.volumes ?? []).filter((v): v is string => typeof v === 'string' && v.includes(':/app/config'));
+    };
+    // Default: the checkout's own config/ (next to docker-compose.yml).
+    expect(configMount(SETTINGS)).toEqual([`${join(dir, 'config')}:/app/config:ro`]);
+    expect(configMount({ ...SETTINGS, CSC_KPI_CONFIG_DIR: '/srv/csc-kpi/config' })).toEqual(['/srv/csc-kpi/config:/app/config:ro']);
+    // Where the code reads it: /app is the image's WORKDIR and project root.
+    expect(readFileSync(projectPath('Dockerfile'), 'utf8')).toMatch(/^WORKDIR \/app$/m);
+  });
+
   it('has a region profile: two worker replicas on one task queue of region.json, started only with --profile region', () => {
     const dir = composeCopy();
     expect(() => compose(dir, SETTINGS)).not.toThrow(); // writes the settings file used below
@@ -140,6 +155,7 @@ describe('docker-compose.yml', () => {
     // It serves what region.json names, never a single council's CSC_KPI_LANDING/CSC_KPI_HOME.
     expect(Object.keys(region.environment ?? {})).not.toContain('CSC_KPI_HOME');
     expect(JSON.stringify(region.volumes)).toMatch(/"target":"\/landings","read_only":true|\/landings:ro/);
+    expect(JSON.stringify(region.volumes)).toMatch(/\/config:\/app\/config:ro/);
   });
 
   it('starts PostgreSQL through a check that refuses an empty, example or short password', () => {

@@ -134,11 +134,13 @@ describe('determinism', () => {
 });
 
 describe('layout and headers (sources.md)', () => {
-  it('writes two extracts per case-system list and HR, quarterly audit workbooks and one csv', () => {
+  it('writes two extracts per case-system list and HR, quarterly audit workbooks and one csv, and the plan tracker at each extract date', () => {
     const expected = [
       ...Object.keys(REQUIRED).flatMap((l) => [`case-system/${l}_2015-01-31.csv`, `case-system/${l}_2015-02-28.csv`]),
       'hr/workforce_2015-01-31.csv',
       'hr/workforce_2015-02-28.csv',
+      'plan/improvement_plan_2015-01-31.xlsx',
+      'plan/improvement_plan_2015-02-28.xlsx',
     ];
     for (const f of expected) expect(resultA.files).toContain(f);
     const workbooks = resultA.files.filter((f) => /^audits\/QA_audits_\d{4}_Q[1-4]\.xlsx$/.test(f));

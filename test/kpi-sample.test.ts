@@ -2,6 +2,7 @@
  * The whole catalogue on the committed sample landing folder: every KPI gives 25 points, its
  * drill-through adds up to its current figure, and computing all 20 is repeatable.
  */
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeKpis } from '../activities/compute.js';
 import { readKpiCatalogue } from '../activities/kpi-files.js';
@@ -50,6 +51,18 @@ describe('the KPI catalogue on the committed sample', () => {
     expect(await cur('care_leavers_suitable_accommodation_pct')).toBeLessThan(90);
     // Care leavers are read per point from the newest extract on or before it: the sample's two.
     expect((await run.series('care_leavers_eet_pct')).filter((p) => p.value !== null).map((p) => p.period_end)).toEqual(['2015-01-31', '2015-02-28']);
+  });
+
+  it('the README’s drill-through example returns the children behind the figure, not the whole cohort', async () => {
+    const readme = await readFile(projectPath('README.md'), 'utf8');
+    const shown = [...readme.matchAll(/csc-kpi query "(SELECT \* FROM drill\.cin_without_plan_6wk\(DATE '2015-02-28'\)[^"]*)"/g)].map((m) => m[1]!);
+    const withWhere = shown.filter((q) => q.endsWith(' WHERE in_numerator'));
+    expect(withWhere.length).toBeGreaterThan(0);
+    const figure = (await run.point('cin_without_plan_6wk')).value;
+    for (const q of withWhere) expect(await run.warehouse.rows(q), q).toHaveLength(figure!);
+    // README's numbers: 254 children (the figure) of 736 in the cohort.
+    expect(figure).toBe(254);
+    expect(await run.warehouse.rows("SELECT * FROM drill.cin_without_plan_6wk(DATE '2015-02-28')")).toHaveLength(736);
   });
 
   it('drill-through adds up to every current figure', async () => {

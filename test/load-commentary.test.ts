@@ -29,6 +29,7 @@ describe('commentary files in the landing folder', () => {
     await put(t, 'commentary/2015-02.md', MD);
     await put(t, 'commentary/2015-03.csv', 'KPI,Commentary,Author role\nplo_avg_weeks,March.,Head\n');
     await put(t, 'commentary/2015-01.csv', Buffer.from([0x4b, 0x50, 0x49, 0x00, 0x01]));
+    await put(t, 'commentary/notes for Feb.csv', 'whatever');
     await put(t, 'commentary/notes for Feb.txt', 'whatever');
     await put(t, 'commentary/2014-12.csv', Buffer.alloc(COMMENTARY_MAX_BYTES + 1, 'a'));
 
@@ -40,9 +41,15 @@ describe('commentary files in the landing folder', () => {
       status: 'after_as_of',
       reason: "commentary for March 2015, a month after tonight's as-of date 2015-02-28; left for a later night",
     });
-    expect(byName.get('notes for Feb.txt')).toMatchObject({
+    expect(byName.get('notes for Feb.csv')).toMatchObject({
       status: 'rejected',
       reason: 'commentary files must be named <YYYY-MM>.csv or <YYYY-MM>.md after the month they are about (e.g. 2015-02.csv); rename it',
+    });
+    // commentary/ is a source folder (core/source-folders.ts): a kind of file it does not take is ignored, unread.
+    expect(byName.get('notes for Feb.txt')).toMatchObject({
+      source: null,
+      status: 'ignored',
+      reason: 'a “.txt” file: commentary/ takes only .csv or .md files, so it was not read; if it should be read, save it as .csv',
     });
     expect(byName.get('2014-12.csv')).toMatchObject({ status: 'rejected', reason: 'the file is 256 KB, over the 256 KB limit for commentary (a sentence or two per KPI); check it is the right file' });
     // Archived by hash like every source file.

@@ -41,6 +41,10 @@ async function referenceScan(path: string): Promise<CsvScan> {
   const segments: LineSegment[] = [];
   let segP = 0;
   let segD = 0;
+  let crlf = 0;
+  let lf = 0;
+  let loneCrLine: number | null = null;
+  let crLine = 0; // the previous byte was a CR outside quotes, on this line
 
   const endRecord = (): void => {
     if (recordEmpty) {
@@ -89,7 +93,12 @@ async function referenceScan(path: string): Promise<CsvScan> {
           continue;
         }
       }
+      const afterCr = crLine > 0;
+      if (afterCr && b !== LF && loneCrLine === null) loneCrLine = crLine;
+      crLine = 0;
       if (b === LF) {
+        if (afterCr) crlf++;
+        else lf++;
         endRecord();
         line++;
         recordLine = line;
@@ -102,7 +111,8 @@ async function referenceScan(path: string): Promise<CsvScan> {
         fieldStart = true;
         recordEmpty = false;
       } else if (b === CR) {
-        // part of CRLF, or ignored
+        // part of CRLF, or lone
+        crLine = line;
       } else {
         if (b === QUOTE && fieldStart) {
           inQuote = true;
@@ -115,6 +125,8 @@ async function referenceScan(path: string): Promise<CsvScan> {
     if (n > 0) lastByte = chunk[n - 1]!;
   }
   if (inQuote && quoteSeen) inQuote = false; // the file ended right after a closing quote
+  // A CR at the very end: a cut CRLF in a file of CRLF lines, else lone.
+  if (crLine > 0 && lf > 0 && loneCrLine === null) loneCrLine = crLine;
   const openQuoteLine = inQuote ? quoteOpenLine : null;
   const endsWithNewline = lastByte === LF;
   if (!endsWithNewline && !inQuote) endRecord();
@@ -123,7 +135,7 @@ async function referenceScan(path: string): Promise<CsvScan> {
     lastRecordFields = fields;
     lastRecordLine = recordLine;
   }
-  return { bytes, hasNul, records, headerFields, lastRecordFields, lastRecordLine, endsWithNewline, openQuoteLine, segments, overLimit: null };
+  return { bytes, hasNul, records, headerFields, lastRecordFields, lastRecordLine, endsWithNewline, openQuoteLine, segments, lineEndings: { crlf, lf }, loneCrLine, overLimit: null };
 }
 
 const CASES: Record<string, string> = {
@@ -227,5 +239,44 @@ describe('the scan stops at a limit', () => {
     const scan = await scanCsv(path, { maxLineBytes: 1 << 20 });
     expect(scan.overLimit).toEqual({ limit: 'max_line_bytes', line: 2 });
     expect(scan.bytes).toBeLessThanOrEqual(3 << 20);
+  });
+});
+
+describe('line endings the reader cannot take', () => {
+  const CASES: [name: string, text: string, want: Pick<CsvScan, 'lineEndings' | 'loneCrLine'>][] = [
+    ['LF lines', 'a,b\n1,2\n', { lineEndings: { crlf: 0, lf: 2 }, loneCrLine: null }],
+    ['CRLF lines, a CRLF blank line', 'a,b\r\n\r\n1,2\r\n', { lineEndings: { crlf: 3, lf: 0 }, loneCrLine: null }],
+    ['mixed: one CRLF line appended', 'a,b\n1,2\n3,4\r\n', { lineEndings: { crlf: 1, lf: 2 }, loneCrLine: null }],
+    ['a CR alone in a record', 'a,b\n1,x\ry\n3,4\n', { lineEndings: { crlf: 0, lf: 3 }, loneCrLine: 2 }],
+    ['a CR alone before a quote', 'a,b\r\n1,\r"x"\r\n', { lineEndings: { crlf: 2, lf: 0 }, loneCrLine: 2 }],
+    ['CRs and line breaks inside quotes are text', 'a,b\n1,"x\ry\r\nz"\n', { lineEndings: { crlf: 0, lf: 2 }, loneCrLine: null }],
+    ['CR-only lines', 'a,b\r1,2\r', { lineEndings: { crlf: 0, lf: 0 }, loneCrLine: 1 }],
+    ['a CRLF file cut between CR and LF', 'a,b\r\n1,2\r', { lineEndings: { crlf: 1, lf: 0 }, loneCrLine: null }],
+    ['an LF file ending in a CR', 'a,b\n1,2\r', { lineEndings: { crlf: 0, lf: 1 }, loneCrLine: 2 }],
+  ];
+
+  it('counts CRLF and LF record endings and finds the first lone CR, at every chunk size', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'csc-kpi-scan-'));
+    for (const [k, [name, text, want]] of CASES.entries()) {
+      const path = join(dir, `${k}.csv`);
+      await writeFile(path, text);
+      for (const chunkBytes of [1, 2, 3, 5, 7, 1 << 20]) {
+        const { lineEndings, loneCrLine } = await scanCsv(path, { chunkBytes });
+        expect({ name, chunkBytes, lineEndings, loneCrLine }).toEqual({ name, chunkBytes, ...want });
+      }
+    }
+  });
+
+  it('counts blank lines towards the record after them, not the blank lines at the end', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'csc-kpi-scan-'));
+    const before = join(dir, 'before.csv');
+    await writeFile(before, 'a,b\n1,2\n' + '\n'.repeat(12) + '3,4\n');
+    const after = join(dir, 'after.csv');
+    await writeFile(after, 'a,b\n1,2\n' + '\n'.repeat(40));
+    for (const chunkBytes of [1, 3, 7, 1 << 20]) {
+      expect((await scanCsv(before, { chunkBytes, maxLineBytes: 10 })).overLimit).toEqual({ limit: 'max_line_bytes', line: 15, blankFrom: 3 });
+      expect((await scanCsv(before, { chunkBytes, maxLineBytes: 15 })).overLimit).toBeNull();
+      expect((await scanCsv(after, { chunkBytes, maxLineBytes: 10 })).overLimit).toBeNull();
+    }
   });
 });

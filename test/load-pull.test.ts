@@ -16,6 +16,7 @@ import { describe, expect, it } from 'vitest';
 import { migrate } from '../activities/migrate.js';
 import { fileFacts, pullSources } from '../activities/pull.js';
 import { Warehouse } from '../activities/warehouse.js';
+import { sourceFolderList } from '../core/source-folders.js';
 import { pullAndLoad, put, query, tempNight } from './helpers/landing.js';
 
 const MIB = 1 << 20;
@@ -160,7 +161,7 @@ describe('a source folder that cannot be read', () => {
         encoding: null,
         status: 'rejected',
         reason:
-          'a file stands where the source folder should be; the landing folder needs case-system/, hr/ and audits/ as folders (ENOTDIR); none of its files were read tonight',
+          `a file stands where the source folder should be; the landing folder needs ${sourceFolderList()} as folders (ENOTDIR); none of its files were read tonight`,
       },
     ]);
     expect(await inFolder()).toEqual([{ sha256: sha }]);

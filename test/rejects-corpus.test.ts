@@ -16,15 +16,15 @@
  * | 9  | copy cut off mid-line (network drop)                         | file rejected: truncated |
  * | 10 | copy cut off inside a quoted value                           | file rejected: truncated |
  * | 11 | a stray opening quote that is never closed                   | file rejected: unclosed quote |
- * | 12 | semicolon-delimited export (European Excel settings)         | file rejected: missing required columns |
+ * | 12 | semicolon-delimited export (European Excel settings)         | file rejected: names the delimiter |
  * | 13 | date in the file name written dd-mm-yyyy                     | file refused: name |
  * | 14 | list name misspelt (referals_…)                              | file refused: unknown list |
  * | 15 | impossible extract date in the name (2015-02-30)             | file refused: date |
  * | 16 | Excel lock file (~$…) copied with the workbooks              | file refused: lock file |
  * | 17 | symlink pointing outside the landing folder                  | file refused: outside landing |
  * | 18 | macOS .DS_Store in the folder                                | file refused: hidden file |
- * | 19 | a sub-folder inside case-system                              | file refused: not a plain file |
- * | 20 | audits saved as PDF                                          | file refused: extension |
+ * | 19 | a sub-folder inside case-system                              | ignored: not where a source lives |
+ * | 20 | audits saved as PDF                                          | ignored: a kind audits/ does not take |
  * | 21 | a 2 GB+ runaway export                                       | file refused: size limit |
  * | 22 | zip bomb named .xlsx (declares its size)                     | file rejected: zip bomb |
  * | 23 | zip bomb that lies about its unpacked size                   | file rejected: zip bomb |
@@ -97,6 +97,16 @@ async function expectFileRejected(files: Record<string, string | Buffer>, rel: s
     expect(f).toMatchObject({ status: 'rejected', reason });
   }
   return { t, n };
+}
+
+/** The entry was listed as ignored with exactly this reason, never read (activities/landing-walk.ts). */
+async function expectIgnored(files: Record<string, string | Buffer>, rel: string, reason: string, setup?: (t: TempNight) => Promise<void>) {
+  const { n } = await night(files, setup);
+  expect(n.found.find((x) => x.relPath === rel)).toEqual({
+    source: null, list: null, relPath: rel, name: rel.split('/').filter(Boolean).pop()! + (rel.endsWith('/') ? '/' : ''),
+    sha256: null, extractDate: null, byteSize: 0, rawPath: null, encoding: null, status: 'ignored', reason,
+  });
+  expect(n.loads.has(rel)).toBe(false);
 }
 
 interface RowReject {
@@ -223,11 +233,7 @@ describe('whole-file rejects', () => {
     ));
 
   it('12 semicolon-delimited export', () =>
-    expectFileRejected(
-      { [REF]: refs(...REF_GOOD).replaceAll(',', ';') },
-      REF,
-      'not a Referrals (Annex A list 3) file: missing required column(s) "Child Unique ID", "Date of referral"; its first line has no commas between values: save the file as CSV with commas (not semicolons or tabs) between columns',
-    ));
+    expectFileRejected({ [REF]: refs(...REF_GOOD).replaceAll(',', ';') }, REF, 'the file is separated by semicolons (;), not commas: export it as CSV (comma delimited)'));
 
   it('13 extract date written dd-mm-yyyy in the name', () =>
     expectFileRejected(
@@ -272,12 +278,17 @@ describe('whole-file rejects', () => {
     ));
 
   it('19 a folder inside case-system', () =>
-    expectFileRejected({}, 'case-system/old', 'not a plain file (a folder or device); put extract files directly in the source folder', async (t) => {
-      await mkdir(join(t.landing, 'case-system', 'old'));
-    }));
+    expectIgnored(
+      {},
+      'case-system/old/',
+      'an empty folder; it is in a folder inside case-system/, and only the files directly in case-system/ are read; move an extract up into case-system/, or remove the folder',
+      async (t) => {
+        await mkdir(join(t.landing, 'case-system', 'old'));
+      },
+    ));
 
   it('20 audits saved as PDF', () =>
-    expectFileRejected({ 'audits/audits.pdf': '%PDF-1.4' }, 'audits/audits.pdf', 'audit files must be .xlsx or .csv, not ".pdf"'));
+    expectIgnored({ 'audits/audits.pdf': '%PDF-1.4' }, 'audits/audits.pdf', 'a “.pdf” file: audits/ takes only .xlsx or .csv files, so it was not read; if it should be read, save it as .xlsx'));
 
   it('21 a runaway 2 GB+ export (sparse file: never read)', () =>
     expectFileRejected(

@@ -14,10 +14,10 @@ import { describe, expect, it } from 'vitest';
 import { hashFolder, listFiles, readIndex, readLatest, readManifest, sha256File, verifySnapshotFolder } from '../activities/snapshot-files.js';
 import type { PublishStep } from '../activities/publish.js';
 import { toCsv } from '../core/csv-safe.js';
-import { FLAT_COLUMNS, flattenMetrics, metricsFile, type MetricsFile } from '../core/metrics-contract.js';
+import { FLAT_COLUMNS, flattenMetrics, metricsFile, PUBLIC_FLAT_COLUMNS, SCHEMA_VERSION, type MetricsFile } from '../core/metrics-contract.js';
 import type { PublishInput } from '../core/night.js';
 import { projectPath } from '../core/project-root.js';
-import { publicMetricsFile } from '../core/suppression.js';
+import { publishedPublicFile } from '../core/suppression.js';
 import { prepareNight, publishNight, runNight, writeReferrals, type NightSpec } from './helpers/snapshot-night.js';
 
 // Night 1, as of 2015-02-28: re_referral_12m_pct for February 2015 (as in nightly-workflow.test.ts):
@@ -38,7 +38,7 @@ const NIGHT1_ROWS: [string, string][] = [
 // Night 2, as of 2015-03-31: the same rows and one March referral.
 const NIGHT2_ROWS: [string, string][] = [...NIGHT1_ROWS, ['C6', '09/03/2015']];
 
-const SNAPSHOT_FILES = ['manifest.json', 'metrics.csv', 'metrics.json', 'metrics.parquet', 'public/metrics.csv', 'public/metrics.json', 'public/report.html', 'report.html'];
+const SNAPSHOT_FILES = ['manifest.json', 'metrics.csv', 'metrics.json', 'metrics.parquet', 'public/metrics.csv', 'public/metrics.json', 'public/metrics.parquet', 'public/report.html', 'report.html'];
 
 async function freshHome(): Promise<{ home: string; landing: string; night1: NightSpec; night2: NightSpec; night3: NightSpec }> {
   const root = await mkdtemp(join(tmpdir(), 'csc-kpi-snap-'));
@@ -117,10 +117,21 @@ describe('a published snapshot folder', () => {
       { kpi: 're_referral_12m_pct', period_end: '2015-02-28', is_current: true, value: 33.3, numerator: 2, denominator: 6, status: 'red' },
     ]);
 
-    // public/: the numerator 2 is a small number, so it and the value are "c"; 6 is published.
-    const pub = publicMetricsFile.parse(JSON.parse(await readFile(join(r.path, 'public', 'metrics.json'), 'utf8')));
-    expect(pub.metrics.find((x) => x.kpi === 're_referral_12m_pct')).toMatchObject({ value: 'c', numerator: 'c', denominator: 6, status: 'c' });
-    expect(await readFile(join(r.path, 'public', 'metrics.csv'), 'utf8')).toContain(',c,c,6,c,');
+    // public/: the numerator 2 is a small number, so it and the value are suppressed (null, symbol "c"); 6 is published.
+    const pub = publishedPublicFile.parse(JSON.parse(await readFile(join(r.path, 'public', 'metrics.json'), 'utf8')));
+    expect(pub.schema_version).toBe(`${SCHEMA_VERSION}.1`);
+    expect(pub.metrics.find((x) => x.kpi === 're_referral_12m_pct')).toMatchObject({ value: null, symbol: 'c', numerator: null, denominator: 6, status: 'c' });
+    const publicCsv = await readFile(join(r.path, 'public', 'metrics.csv'), 'utf8');
+    expect(publicCsv.startsWith(`\uFEFF${PUBLIC_FLAT_COLUMNS.join(',')}\r\n`)).toBe(true);
+    expect(publicCsv).toContain(',2015-02-28,true,false,,c,,6,c,');
+    // public/metrics.parquet: the same rows, value a DOUBLE (never "c").
+    const db2 = await DuckDBInstance.create(':memory:');
+    const conn2 = await db2.connect();
+    const ppq = join(r.path, 'public', 'metrics.parquet');
+    const publicRows = (await conn2.runAndReadAll(`SELECT value, symbol, numerator, denominator, status, typeof(value) AS t FROM read_parquet($ppq) WHERE kpi = 're_referral_12m_pct' AND is_current`, { ppq })).getRowObjectsJson();
+    conn2.closeSync();
+    db2.closeSync();
+    expect(publicRows).toEqual([{ value: null, symbol: 'c', numerator: null, denominator: 6, status: 'c', t: 'DOUBLE' }]);
     const publicHtml = await readFile(join(r.path, 'public', 'report.html'), 'utf8');
     expect(publicHtml).not.toContain('33.3');
 

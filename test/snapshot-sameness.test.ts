@@ -24,6 +24,18 @@ const referrals: SourceEntry = {
   stale: false,
 };
 
+const PLAN: NonNullable<MetricsFile['improvement_plan']> = {
+  file: 'plan.csv',
+  tracker_date: null,
+  compared_with: null,
+  totals: { actions: 0, complete: 0, overdue: 0, slipped: null, pct_complete: null },
+  by_area: [],
+  overdue: [],
+  slipped: [],
+  actions: [],
+  notes: [],
+};
+
 function night(over: Partial<MetricsFile> = {}): MetricsFile {
   return {
     schema_version: SCHEMA_VERSION,
@@ -82,7 +94,14 @@ describe('sameNight: what a re-run compares', () => {
     expect(nightContent(reordered)).toBe(nightContent(base));
   });
 
+  it('treats no improvement plan (null) and a snapshot from before the plan (absent) as the same; compares the plan', () => {
+    expect(sameNight(night({ improvement_plan: null }), base)).toBe(true);
+    expect(sameNight(night({ improvement_plan: PLAN }), night({ improvement_plan: { ...PLAN } }))).toBe(true);
+    expect(sameNight(night({ improvement_plan: { ...PLAN, totals: { ...PLAN.totals, overdue: 1 } } }), night({ improvement_plan: PLAN }))).toBe(false);
+  });
+
   it.each<[string, MetricsFile]>([
+    ['an improvement plan', night({ improvement_plan: PLAN })],
     ['a headline value', night({ metrics: [{ ...base.metrics[0]!, value: 75, numerator: 3 }] })],
     ['a status', night({ metrics: [{ ...base.metrics[0]!, status: 'amber' }] })],
     ['a definition version', night({ metrics: [{ ...base.metrics[0]!, definition_version: `sha256:${'d'.repeat(64)}` }] })],

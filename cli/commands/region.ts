@@ -12,6 +12,7 @@ import { REGION_SCHEDULE_ID } from '../../core/region-night.js';
 import { runRegion } from '../region-run.js';
 import { formatRegionSummary } from '../region-summary.js';
 import { backfillSchedule, describeSchedule, upsertNightlySchedule } from '../schedule.js';
+import { describeScheduleInWords, triggeredInWords, triggerAndName } from '../schedule-words.js';
 import { withClient as withConfiguredClient } from '../temporal-connection.js';
 
 const withClient = <T>(fn: (c: Client) => Promise<T>): Promise<T> => withConfiguredClient('manage the region schedule', fn);
@@ -43,14 +44,13 @@ export function register(program: Command, log: Logger): void {
       );
       process.stdout.write(`schedule ${REGION_SCHEDULE_ID} ${what}: every day at 05:00 Europe/London, as of the day before, for the ${config.councils.length} councils of ${config.path}\n`);
     });
-  schedule.command('describe').action(async () => {
-    const d = await withClient((c) => describeSchedule(c, REGION_SCHEDULE_ID, 'csc-kpi region schedule create --config region.json'));
-    const next = d.info.nextActionTimes.slice(0, 5).map((t) => t.toISOString());
-    process.stdout.write(
-      `${REGION_SCHEDULE_ID}: ${d.state.paused ? 'paused' : 'active'}; overlap ${d.policies.overlap}; catch-up ${d.policies.catchupWindow} ms\n` +
-        `  next runs (UTC): ${next.join(', ')}\n  recent: ${d.info.recentActions.map((a) => a.scheduledAt.toISOString()).join(', ') || 'none'}\n`,
-    );
-  });
+  schedule
+    .command('describe')
+    .description('the region schedule in words: when, which region, what happens to late or missed nights, what ran last')
+    .action(async () => {
+      const d = await withClient((c) => describeSchedule(c, REGION_SCHEDULE_ID, 'csc-kpi region schedule create --config region.json'));
+      process.stdout.write(describeScheduleInWords(d));
+    });
   schedule.command('pause').option('--note <text>', 'why', 'paused from csc-kpi').action(async (o: { note: string }) => {
     await withClient((c) => c.schedule.getHandle(REGION_SCHEDULE_ID).pause(o.note));
     process.stdout.write(`schedule ${REGION_SCHEDULE_ID} paused\n`);
@@ -59,10 +59,13 @@ export function register(program: Command, log: Logger): void {
     await withClient((c) => c.schedule.getHandle(REGION_SCHEDULE_ID).unpause());
     process.stdout.write(`schedule ${REGION_SCHEDULE_ID} unpaused\n`);
   });
-  schedule.command('trigger').description('run the scheduled region night now').action(async () => {
-    await withClient((c) => c.schedule.getHandle(REGION_SCHEDULE_ID).trigger());
-    process.stdout.write(`schedule ${REGION_SCHEDULE_ID} triggered\n`);
-  });
+  schedule
+    .command('trigger')
+    .description('run the scheduled region night now and print the workflow it started')
+    .action(async () => {
+      const started = await withClient((c) => triggerAndName(c, REGION_SCHEDULE_ID));
+      process.stdout.write(triggeredInWords(REGION_SCHEDULE_ID, started));
+    });
   schedule
     .command('backfill')
     .description('recompute the region nights --from..--to (inclusive), in order, one regional snapshot each')

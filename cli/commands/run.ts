@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { londonDate } from '../../core/dates.js';
+import { readLogSettings } from '../../core/env-config.js';
+import { assertNightCanStart } from '../night-preflight.js';
 import { runNight } from '../run-night.js';
 import { formatNightSummary } from '../summary.js';
 import { runWorkerFromEnv } from '../worker.js';
@@ -27,7 +29,10 @@ export function register(program: Command, log: Logger): void {
     .option('--landing <dir>', 'landing folder (default: <home>/landing)')
     .option('--home <dir>', 'home folder', './data')
     .action(async (o: HomeOpts) => {
-      const result = await runNight(nightInput(o), log);
+      const input = nightInput(o);
+      // Before any server or worker starts: a missing folder or a broken config is one line, at once.
+      await assertNightCanStart(input);
+      const result = await runNight(input, log, { levelGiven: readLogSettings().levelGiven });
       process.stdout.write(formatNightSummary(result));
     });
 

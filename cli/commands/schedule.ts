@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { isIsoDate } from '../../core/dates.js';
 import { backfillSchedule, describeSchedule, SCHEDULE_ID, upsertSchedule, upsertWatchdogSchedule, WATCHDOG_SCHEDULE_ID } from '../schedule.js';
+import { describeScheduleInWords, triggeredInWords, triggerAndName, watchdogInWords } from '../schedule-words.js';
 import { withClient as withConfiguredClient } from '../temporal-connection.js';
 
 /** TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE and the TLS settings, as every connection reads them. */
@@ -38,16 +39,14 @@ export function register(program: Command, _log: Logger): void {
       process.stdout.write(`schedule ${SCHEDULE_ID} ${what}: every day at 05:00 Europe/London, as of the day before\n`);
       process.stdout.write(`schedule ${WATCHDOG_SCHEDULE_ID} ${watchdog}: every hour, alerts when no snapshot was published for too long (README, "Alerts")\n`);
     });
-  schedule.command('describe').action(async () => {
-    const d = await withClient((c) => describeSchedule(c));
-    const next = d.info.nextActionTimes.slice(0, 5).map((t) => t.toISOString());
-    process.stdout.write(
-      `${SCHEDULE_ID}: ${d.state.paused ? 'paused' : 'active'}; overlap ${d.policies.overlap}; catch-up ${d.policies.catchupWindow} ms\n` +
-        `  next runs (UTC): ${next.join(', ')}\n  recent: ${d.info.recentActions.map((a) => a.scheduledAt.toISOString()).join(', ') || 'none'}\n`,
-    );
-    const w = await withClient((c) => describeSchedule(c, WATCHDOG_SCHEDULE_ID)).catch((e: Error) => e);
-    process.stdout.write(w instanceof Error ? `${WATCHDOG_SCHEDULE_ID}: ${w.message}\n` : `${WATCHDOG_SCHEDULE_ID}: ${w.state.paused ? 'paused' : 'active'}; every hour\n`);
-  });
+  schedule
+    .command('describe')
+    .description('the schedule and its watchdog in words: when, for which folders, what happens to late or missed nights, what ran last')
+    .action(async () => {
+      const d = await withClient((c) => describeSchedule(c));
+      const w = await withClient((c) => describeSchedule(c, WATCHDOG_SCHEDULE_ID)).catch((e: Error) => e);
+      process.stdout.write(describeScheduleInWords(d) + watchdogInWords(w, WATCHDOG_SCHEDULE_ID));
+    });
   // The watchdog pauses with the nights: a council that stops the nights on purpose is not told so every day.
   schedule.command('pause').option('--note <text>', 'why', 'paused from csc-kpi').action(async (o: { note: string }) => {
     const watchdog = await withClient(async (c) => {
@@ -63,10 +62,13 @@ export function register(program: Command, _log: Logger): void {
     });
     process.stdout.write(`schedule ${SCHEDULE_ID} unpaused${watchdogNote(watchdog, 'unpause')}\n`);
   });
-  schedule.command('trigger').description('run the scheduled action now').action(async () => {
-    await withClient((c) => c.schedule.getHandle(SCHEDULE_ID).trigger());
-    process.stdout.write(`schedule ${SCHEDULE_ID} triggered\n`);
-  });
+  schedule
+    .command('trigger')
+    .description('run the scheduled action now and print the workflow it started')
+    .action(async () => {
+      const started = await withClient((c) => triggerAndName(c, SCHEDULE_ID));
+      process.stdout.write(triggeredInWords(SCHEDULE_ID, started));
+    });
   schedule
     .command('backfill')
     .description('recompute the nights --from..--to (inclusive), in order, one snapshot each')

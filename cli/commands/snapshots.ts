@@ -1,7 +1,8 @@
 /**
  * `csc-kpi snapshots list | show ID | diff A B [--home DIR]`: read published snapshots. Reads the
  * snapshot folders and index.json; `diff` also reads the analysts' warehouse copy, read-only, to
- * find the source rows behind a restatement. An ID may be `latest`.
+ * find the source rows behind a restatement. An ID may be `latest`, or an as-of date (YYYY-MM-DD)
+ * for the newest snapshot of that date.
  */
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -101,7 +102,7 @@ export function register(program: Command, _log: Logger): void {
 
   snapshots
     .command('show <id>')
-    .description('the metric table of one snapshot (or "latest")')
+    .description('the metric table of one snapshot: its id, "latest", or an as-of date (YYYY-MM-DD: the newest snapshot of that date)')
     .option('--home <dir>', 'home folder', './data')
     .action(async (id: string, o: HomeOpt) => {
       const dir = snapshotsDir(o);
@@ -122,7 +123,7 @@ export function register(program: Command, _log: Logger): void {
 
   snapshots
     .command('diff <a> <b>')
-    .description('changed current values, new baseline events and restatements from A to B, with the source rows behind each restatement')
+    .description('what changed from A to B (ids, "latest" or as-of dates): headline figures, source files added and removed, new baseline events, restatements with the source rows behind them')
     .option('--home <dir>', 'home folder', './data')
     .action(async (a: string, b: string, o: HomeOpt) => {
       const dir = snapshotsDir(o);

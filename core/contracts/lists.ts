@@ -5,8 +5,10 @@
  */
 import { z } from 'zod';
 import { col } from './columns.js';
+import type { SourceKind } from '../source-folders.js';
 
-export type SourceKind = 'case-system' | 'hr' | 'audits';
+/** The source folders are defined once, in core/source-folders.ts. */
+export type { SourceKind } from '../source-folders.js';
 
 /** A rule across two columns of one row: `column` must not be before `notBefore`. */
 export interface OrderRule {
@@ -30,6 +32,8 @@ export interface ListContract {
   title: string;
   columns: Record<string, z.ZodType>;
   rules: RowRule[];
+  /** Words for a workbook's reasons: what its sheet and each row are ("audit" when not given). */
+  workbook?: { sheet: string; row: string };
 }
 
 const commonCaseSystem = {
@@ -56,6 +60,12 @@ export const CASE_STATUSES = [
 export const AUDIT_GRADES = ['Outstanding', 'Good', 'Requires Improvement', 'Inadequate'] as const;
 export const AUDIT_TYPES = ['Case File', 'Assessment'] as const;
 export const AUDITOR_ROLES = ['Manager', 'QA', 'Peer'] as const;
+
+/**
+ * An improvement-plan action's status, in order of progress: a move to an earlier one is a slip
+ * (core/plan.ts). `Complete – awaiting sign-off` is written with an en dash; a hyphen is read as one.
+ */
+export const PLAN_STATUSES = ['Not started', 'Blocked', 'In progress', 'Complete – awaiting sign-off', 'Complete'] as const;
 
 const lists: ListContract[] = [
   {
@@ -348,6 +358,29 @@ const lists: ListContract[] = [
       { kind: 'not_before', column: 'Date Stage 1 ended', notBefore: 'Date Stage 1 started' },
       { kind: 'not_before', column: 'Date Stage 2 ended', notBefore: 'Date Stage 2 started' },
     ],
+  },
+  {
+    source: 'plan',
+    list: 'plan_actions',
+    title: 'Plan tracker (the improvement plan, one row an action)',
+    columns: {
+      'Action ID': col.text('The action’s reference in the plan, unique within the tracker (e.g. FD-03).', { required: true }),
+      Area: col.text('The area of improvement the action belongs to (e.g. Front door, Workforce).'),
+      Recommendation: col.text('The recommendation the action answers.'),
+      Action: col.text('What will be done.'),
+      Owner: col.text('Who leads the action, as a role (never published in public/).'),
+      'Due Date': col.date('When the action is due.'),
+      Status: col.code('Where the action stands. Unknown statuses are kept and reported, never guessed (a code mapping can name one).', PLAN_STATUSES, {
+        required: true,
+      }),
+      // Completed after the tracker's own date has not happened yet: a row error, as a CIN closure date is.
+      'Completed Date': col.date('When the action was completed (blank while it is not).', { notAfterExtract: true }),
+      Evidence: col.text('What shows the action is done (kept in the warehouse; never published).'),
+      'Linked KPI': col.text('The id of the KPI the action is meant to move (e.g. closures_signoff_pct), or blank.'),
+    },
+    // One tracker names an action once: a repeated Action ID is a row error on the later row.
+    rules: [{ kind: 'unique', column: 'Action ID' }],
+    workbook: { sheet: 'improvement plan', row: 'action' },
   },
 ];
 

@@ -3,14 +3,15 @@
 -- same extract twice: the file that sorts last wins").
 
 -- meta.extracts: every extract of a list the pipeline has read: each CSV of a case-system or HR
--- list (meta.files; not audits, which are additive, nor managers' commentary, which is no list),
+-- list (meta.files; not audits, which are additive, nor managers' commentary, which is no list,
+-- nor the improvement plan tracker, which core/plan-file.ts chooses by its own rule),
 -- and each "List N" sheet of an Annex A workbook (meta.sheets) with its workbook's name, date and
 -- load. A sheet's status is its own when its workbook loaded.
 CREATE OR REPLACE VIEW meta.extracts AS
 SELECT f.sha256, NULL::VARCHAR AS sheet, f.source, f.list, f.file_name, f.extract_date, f.status, f.reason,
        f.rows_read, f.rows_loaded, f.rows_rejected, f.columns_seen, f.load_seq
 FROM meta.files f
-WHERE f.source NOT IN ('audits', 'commentary') AND f.list IS NOT NULL AND f.list <> 'annex_a'
+WHERE f.source NOT IN ('audits', 'commentary', 'plan') AND f.list IS NOT NULL AND f.list <> 'annex_a'
 UNION ALL
 SELECT s.file_sha256, s.sheet, f.source, s.list, f.file_name, f.extract_date,
        CASE WHEN f.status = 'loaded' THEN s.status ELSE f.status END, s.reason,

@@ -10,6 +10,7 @@ import { loadFile } from '../../activities/load-file.js';
 import { migrate } from '../../activities/migrate.js';
 import { pullSources } from '../../activities/pull.js';
 import { Warehouse, type Params } from '../../activities/warehouse.js';
+import { SOURCE_KINDS } from '../../core/source-folders.js';
 
 export interface TempNight {
   root: string;
@@ -21,7 +22,7 @@ export interface TempNight {
 export async function tempNight(): Promise<TempNight> {
   const root = await mkdtemp(join(tmpdir(), 'csc-kpi-load-test-'));
   const landing = join(root, 'landing');
-  for (const s of ['case-system', 'hr', 'audits']) await mkdir(join(landing, s), { recursive: true });
+  for (const s of SOURCE_KINDS) await mkdir(join(landing, s), { recursive: true });
   return { root, landing, home: join(root, 'home'), warehouse: join(root, 'warehouse.duckdb') };
 }
 
