@@ -8,6 +8,7 @@ import type { Context } from '@temporalio/activity';
 import { alertChannels, describeChannels, type AlertSettings } from '../core/alert-config.js';
 import { failedNightMessage, oneLine, type AlertMessage, type AlertPlan } from '../core/alert-message.js';
 import type { AlertChannel } from '../core/metrics-contract.js';
+import type { KpiDefinition } from '../core/kpi-definition.js';
 import type { PublishInput } from '../core/night.js';
 import { planNightAlert } from './alert-night.js';
 import { postWebhook, sendEmail } from './alert-send.js';
@@ -24,6 +25,8 @@ interface Folders {
 
 export interface AlertActivityContext {
   deps: ActivityDeps;
+  /** The definitions tonight's figures were computed under (activities/night-catalogue.ts). */
+  definitionsOf: (catalogue: string | undefined) => Promise<KpiDefinition[]>;
   checkFolders: (folders: Folders) => Promise<void>;
   withWarehouse: <T>(folders: Folders, fn: (w: Warehouse) => Promise<T>) => Promise<T>;
   signingKey: () => string | null;
@@ -62,11 +65,12 @@ export function alertActivities(c: AlertActivityContext) {
       const key = c.signingKey();
       let message: AlertMessage | null;
       try {
+        const defs = await c.definitionsOf(input.catalogue);
         message = await c.withWarehouse(input, (w) =>
           planNightAlert(w, input, {
             rejectedRowsPercent: settings.rejectedRowsPercent,
             signingKey: key,
-            ...(c.deps.kpiDir ? { catalogue: { dir: c.deps.kpiDir } } : {}),
+            defs,
             ...(c.deps.freshnessConfig ? { freshnessPath: c.deps.freshnessConfig } : {}),
           }),
         );

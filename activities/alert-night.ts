@@ -8,6 +8,7 @@
 import { join } from 'node:path';
 import { nightAlert } from '../core/alert-night.js';
 import type { AlertMessage } from '../core/alert-message.js';
+import type { KpiDefinition } from '../core/kpi-definition.js';
 import type { PublishInput } from '../core/night.js';
 import { buildMetrics } from './build-metrics.js';
 import { readKpiCatalogue, type CatalogueOptions } from './kpi-files.js';
@@ -26,10 +27,17 @@ export function snapshotFolderFor(input: Pick<PublishInput, 'home' | 'asOf' | 'c
 export async function planNightAlert(
   w: Warehouse,
   input: PublishInput,
-  o: { rejectedRowsPercent: number; signingKey: string | null; catalogue?: CatalogueOptions; freshnessPath?: string },
+  o: {
+    rejectedRowsPercent: number;
+    signingKey: string | null;
+    catalogue?: CatalogueOptions;
+    /** The catalogue tonight's figures were computed under (activities/night-catalogue.ts); given, `catalogue` is not read. */
+    defs?: KpiDefinition[];
+    freshnessPath?: string;
+  },
 ): Promise<AlertMessage | null> {
   const { snapshotId, path } = snapshotFolderFor(input);
-  const defs = await readKpiCatalogue(o.catalogue);
+  const defs = o.defs ?? (await readKpiCatalogue(o.catalogue));
   const metrics = await buildMetrics(w, input, snapshotId, defs, await readFreshnessConfig(o.freshnessPath), o.signingKey);
   // A re-run that equals the standing snapshot of its as-of publishes nothing new: nothing new to say either.
   const snapshotsDir = join(input.home, 'snapshots');

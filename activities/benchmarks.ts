@@ -133,7 +133,7 @@ export async function samePeriodFigure(
   try {
     const rows = await w.rows<{ value: unknown; numerator: unknown; denominator: unknown; null_reason: string | null }>(
       `SELECT k.value, k.numerator, k.denominator, k.null_reason FROM (${d.sql}) k WHERE k.period_end = $end::DATE`,
-      { as_of: asOf, end: year.end },
+      { as_of: asOf, points_after: null, end: year.end },
     );
     const r = rows[0];
     const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));

@@ -1,7 +1,9 @@
 /**
- * Compute: load the council's code mappings into `meta.code_mappings`, (re)create the drill-through
- * macros (`drill.<kpi>(as_of)`, sql/drill/), then run every KPI file as of D for the 25 trend points
- * into `kpi.values`, tagged with the definition version (file + the mappings it reads) and the run.
+ * Compute: load the council's code mappings into `meta.code_mappings`, (re)create the cohort macros
+ * KPIs share with their drill-throughs (`cohort.*`, sql/cohort/) and the drill-through macros
+ * (`drill.<kpi>(as_of)`, sql/drill/), then run every KPI file as of D for the 25 trend points
+ * into `kpi.values`, tagged with the definition version (file, the shared macros it calls and the
+ * mappings it reads) and the run.
  * Points an earlier run computed from the same files under the same definition are copied rather
  * than computed again, where that cannot change them (activities/kpi-reuse.ts).
  * A KPI reading a list with no extract on or before D gets null figures with that reason
@@ -18,8 +20,8 @@ import type { ComputeResult } from '../core/night.js';
 import { projectPath } from '../core/project-root.js';
 import { reusability } from '../core/kpi-reuse.js';
 import type { KpiDefinition } from '../core/kpi-definition.js';
-import { readCodeMappings, readKpiCatalogue } from './kpi-files.js';
-import { copyPoints, earlierRunWithSameInputs, hasEveryPoint, onlyPointsAfter, ReuseLookups } from './kpi-reuse.js';
+import { readNightCatalogue, type NightCatalogue } from './kpi-files.js';
+import { copyPoints, earlierRunWithSameInputs, hasEveryPoint, ReuseLookups } from './kpi-reuse.js';
 import { readFreshnessConfig } from './freshness-config.js';
 import { readBenchmarkIndicators, readCouncilIdentity } from './benchmark-config.js';
 import { computeBenchmarks } from './benchmarks.js';
@@ -51,15 +53,21 @@ export interface ComputeInput {
   councilConfigPath?: string;
   /** Where CSC_KPI_LA_CODE is read (default process.env, read at each night). */
   env?: NodeJS.ProcessEnv;
+  /** The catalogue already read for this night (activities/kpi-files.ts); absent, it is read from kpiDir and mappingsPath. */
+  catalogue?: NightCatalogue;
 }
 
-async function computeInto(w: Warehouse, d: KpiDefinition, input: ComputeInput): Promise<void> {
+/**
+ * Runs the KPI's SQL into kpi.values: every trend point, or (`pointsAfter`) only those after that
+ * date, through the `$points_after` the KPI passes to ref.kpi_periods.
+ */
+async function computeInto(w: Warehouse, d: KpiDefinition, input: ComputeInput, pointsAfter: string | null = null): Promise<void> {
   await w.run(
     `INSERT INTO kpi.values BY NAME
      SELECT $kpi AS kpi, $as_of::DATE AS as_of, $version AS definition_version,
             $workflow_id AS workflow_id, $run_id AS run_id, k.*
      FROM (${d.sql}) k`,
-    { kpi: d.meta.id, as_of: input.asOf, version: d.version, workflow_id: input.workflowId, run_id: input.runId },
+    { kpi: d.meta.id, as_of: input.asOf, points_after: pointsAfter, version: d.version, workflow_id: input.workflowId, run_id: input.runId },
   );
 }
 
@@ -76,7 +84,7 @@ async function computeKpi(w: Warehouse, d: KpiDefinition, input: ComputeInput, l
   let copied = 0;
   if (earlier && !(await lookups.factsDatedBetween(plan, earlier.asOf, input.asOf))) {
     copied = await copyPoints(w, { kpi, asOf: input.asOf, workflowId: input.workflowId, runId: input.runId }, earlier);
-    await onlyPointsAfter(w, earlier.asOf, () => computeInto(w, d, input));
+    await computeInto(w, d, input, earlier.asOf);
     if (!(await hasEveryPoint(w, { kpi, asOf: input.asOf, runId: input.runId }))) {
       // Tonight's points are not exactly covered (the earlier run lacked some): compute them all instead.
       await w.run('DELETE FROM kpi.values WHERE run_id = $run AND kpi = $kpi', { run: input.runId, kpi });
@@ -100,23 +108,31 @@ async function computeKpi(w: Warehouse, d: KpiDefinition, input: ComputeInput, l
 
 /** Every sql/drill/*.sql, in name order. */
 export async function drillFiles(): Promise<string[]> {
-  return (await readdir(projectPath('sql', 'drill'))).filter((f) => f.endsWith('.sql')).sort();
+  return sqlFiles('drill');
 }
 
-/** The `drill` schema and its table macros, `drill.<kpi>(as_of)` (sql/drill/). */
+async function sqlFiles(folder: string): Promise<string[]> {
+  return (await readdir(projectPath('sql', folder))).filter((f) => f.endsWith('.sql')).sort();
+}
+
+/**
+ * The `cohort` schema (sql/cohort/: the rows each KPI counts, which its drill-through reads too),
+ * then the `drill` schema and its table macros, `drill.<kpi>(as_of)` (sql/drill/).
+ */
 export async function installDrillMacros(w: Warehouse, files?: string[]): Promise<void> {
+  await w.run('CREATE SCHEMA IF NOT EXISTS cohort');
+  for (const f of await sqlFiles('cohort')) await w.runFile(`cohort/${f}`);
   await w.run('CREATE SCHEMA IF NOT EXISTS drill');
   for (const f of files ?? (await drillFiles())) await w.runFile(`drill/${f}`);
 }
 
 export async function computeKpis(w: Warehouse, input: ComputeInput): Promise<ComputeResult> {
-  const mappings = await readCodeMappings(input.mappingsPath);
+  const catalogue = input.catalogue ?? (await readNightCatalogue({ dir: input.kpiDir, mappingsPath: input.mappingsPath }));
+  const { defs, mappings } = catalogue;
   await readFreshnessConfig(input.freshnessPath);
-  const defs = await readKpiCatalogue({ dir: input.kpiDir, mappings });
   // An entry for a KPI the catalogue does not hold is left unused: a catalogue may be a subset.
   const benchmarkMap = await readBenchmarkIndicators(input.benchmarkIndicatorsPath);
   const council = await readCouncilIdentity(input.councilConfigPath, input.env);
-  const drills = await drillFiles();
   const kpis: ComputeResult['kpis'] = [];
   let pointsReused = 0;
   await w.transaction(async () => {
@@ -126,7 +142,7 @@ export async function computeKpis(w: Warehouse, input: ComputeInput): Promise<Co
     for (const m of mappings) {
       await w.run('INSERT INTO meta.code_mappings VALUES ($column, $from, $to)', { column: m.column, from: m.from, to: m.to });
     }
-    await installDrillMacros(w, drills);
+    await installDrillMacros(w);
 
     await w.run('DELETE FROM kpi.values WHERE run_id = $run', { run: input.runId });
     await w.run('DELETE FROM meta.kpi_inputs WHERE run_id = $run', { run: input.runId });
@@ -152,5 +168,5 @@ export async function computeKpis(w: Warehouse, input: ComputeInput): Promise<Co
     await computeBenchmarks(w, defs, { asOf: input.asOf, runId: input.runId, map: benchmarkMap, council, lookups: input.reuse === false ? undefined : lookups });
     timed('(benchmarks)', t2);
   });
-  return { kpis, pointsReused };
+  return { kpis, pointsReused, catalogue: catalogue.hash };
 }

@@ -17,7 +17,8 @@ import { Warehouse } from './warehouse.js';
 import { guarded } from './activity-guard.js';
 import { exportWarehouse } from './export-warehouse.js';
 import { detectBaselines, type DetectBaselinesInput, type DetectBaselinesResult } from './detect-baselines.js';
-import { readKpiCatalogue } from './kpi-files.js';
+import { readNightCatalogue } from './kpi-files.js';
+import { NightCatalogues } from './night-catalogue.js';
 import { describePaths, homeDir, privateDir, sealDuckDbFiles, tightenHome } from './file-modes.js';
 import { servedFoldersGuard, servedLaCode, type ServedFolders } from './served-folders.js';
 import { shownName } from '../core/shown-text.js';
@@ -87,6 +88,9 @@ export function createActivities(deps: ActivityDeps = {}) {
     );
   };
   const log = () => Context.current().log;
+  // Read once a night, by compute; the later steps are given its hash (activities/night-catalogue.ts).
+  const catalogues = new NightCatalogues(() => readNightCatalogue(deps.kpiDir ? { dir: deps.kpiDir } : {}));
+  const definitionsOf = (hash: string | undefined) => catalogues.definitionsOf(hash);
 
   /** A home made by an earlier version may be readable by others: narrow it before the night touches it. */
   const tightenAtNightStart = async (input: NightInput): Promise<void> => {
@@ -113,7 +117,7 @@ export function createActivities(deps: ActivityDeps = {}) {
   };
 
   return {
-    ...alertActivities({ deps, checkFolders, withWarehouse, signingKey, log }),
+    ...alertActivities({ deps, definitionsOf, checkFolders, withWarehouse, signingKey, log }),
 
     async pullSources(input: NightInput): Promise<FoundFile[]> {
       // The folder check comes before anything on disk is touched, tightening included.
@@ -151,7 +155,7 @@ export function createActivities(deps: ActivityDeps = {}) {
         const laCode = deps.served ? await servedLaCode(deps.served, input.home) : undefined;
         const r = await computeKpis(w, {
           ...input,
-          ...(deps.kpiDir ? { kpiDir: deps.kpiDir } : {}),
+          catalogue: await catalogues.readForCompute(),
           freshnessPath: deps.freshnessConfig,
           benchmarkIndicatorsPath: deps.benchmarkIndicators,
           councilConfigPath: deps.councilConfig,
@@ -162,9 +166,9 @@ export function createActivities(deps: ActivityDeps = {}) {
       });
     },
 
-    async detectBaselines(input: DetectBaselinesInput): Promise<DetectBaselinesResult> {
+    async detectBaselines(input: DetectBaselinesInput & { catalogue?: string }): Promise<DetectBaselinesResult> {
       return withWarehouse({ home: input.home }, async (w) => {
-        const defs = await readKpiCatalogue(deps.kpiDir ? { dir: deps.kpiDir } : {});
+        const defs = await definitionsOf(input.catalogue);
         const r = await detectBaselines(w, input, { defs, baselinesConfigPath: deps.baselinesConfig });
         log().info('detected baseline events', { seen: r.eventsSeen, new: r.newEvents.length, baselinesStarted: r.baselinesStarted, notes: r.notes });
         return r;
@@ -175,7 +179,7 @@ export function createActivities(deps: ActivityDeps = {}) {
       const key = signingKey();
       return withWarehouse(input, async (w) => {
         const r = await publishSnapshot(w, input, {
-          ...(deps.kpiDir ? { catalogue: { dir: deps.kpiDir } } : {}),
+          defs: await definitionsOf(input.catalogue),
           signingKey: key,
           freshnessPath: deps.freshnessConfig,
           warn: (m) => log().warn(m),

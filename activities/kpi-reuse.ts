@@ -3,13 +3,16 @@
  * no new files, as-of one day on — would otherwise recompute 25 points per KPI of which 24 are
  * the same; at regional scale that is most of the night. A point E is copied from an earlier run
  * as of D1 to tonight's run as of D2 only when all of these hold:
- *   - the KPI reads as-of only in the ways core/kpi-reuse.ts allows;
- *   - same definition version (SQL, metadata and code mappings);
- *   - the same files feed it (for each list: tonight's extract; for audits: every current workbook);
- *   - no value in those files of a date column the KPI cuts off at as-of (and that may be dated
- *     after its extract) is dated after D1 and on or before D2;
+ *   - the KPI declares in its metadata what its SQL reads (`reuse`, core/kpi-reuse.ts);
+ *   - same definition version (SQL, the shared macros it calls, metadata and code mappings);
+ *   - the same files feed it (for each list: tonight's extract, `meta.extracts_at`, or every
+ *     extract on or before D2, `meta.extracts_through`, sql/views/extracts.sql; for audits:
+ *     every current workbook);
+ *   - no value in those files of a date column the KPI declares it cuts off at as-of (and that
+ *     may be dated after its extract) is dated after D1 and on or before D2;
  *   - E ≤ D1.
- * Points after D1 are computed as usual. `meta.kpi_inputs` records, per run and KPI, the files
+ * Points after D1 are computed as usual: compute binds the KPI's `$points_after` to D1
+ * (ref.kpi_periods(as_of, points_after)). `meta.kpi_inputs` records, per run and KPI, the files
  * read and which run the copied points came from. What every KPI leans on but its definition
  * version does not cover is part of the inputs too — the release (package version and
  * CSC_KPI_COMMIT), the DuckDB version, the SQL files under sql/meta, sql/views and
@@ -122,13 +125,13 @@ export class ReuseLookups {
     if (list === 'audits') {
       return (await this.w.rows<{ sha256: string }>('SELECT sha256 FROM meta.current_audit_files ORDER BY sha256')).map((r) => r.sha256);
     }
+    // Every extract on or before as-of, or the one that is tonight's: the one SQL definition of each (sql/views/extracts.sql).
     if (whole) {
       return (await this.w.rows<{ sha256: string }>(
-        `SELECT DISTINCT sha256 FROM meta.extracts WHERE list = $list AND status = 'loaded' AND extract_date <= $as_of::DATE ORDER BY sha256`,
+        'SELECT DISTINCT sha256 FROM meta.extracts_through($as_of::DATE) WHERE list = $list ORDER BY sha256',
         { list, as_of: asOf },
       )).map((r) => r.sha256);
     }
-    // The same choice as core.<list>_at(d): meta.extracts_at (sql/views/extracts.sql).
     const [r] = await this.w.rows<{ sha256: string }>('SELECT sha256 FROM meta.extracts_at($as_of::DATE) WHERE list = $list', { list, as_of: asOf });
     return r?.sha256 ?? null;
   }
@@ -138,7 +141,7 @@ export class ReuseLookups {
       list === 'audits'
         ? 'core.audits a SEMI JOIN meta.current_audit_files f ON f.sha256 = a.file_sha256'
         : whole
-          ? `core.${q(list)} c SEMI JOIN meta.extracts f ON f.sha256 = c.file_sha256 AND f.list = ${lit(list)} AND f.status = 'loaded' AND f.extract_date <= $up_to::DATE`
+          ? `core.${q(list)} c SEMI JOIN meta.extracts_through($up_to::DATE) f ON f.sha256 = c.file_sha256 AND f.list = ${lit(list)}`
           : `core.${q(`${list}_at`)}($up_to::DATE)`;
     const between = columns.map((c) => `(${q(c)} > $after::DATE AND ${q(c)} <= $up_to::DATE)`).join(' OR ');
     const [r] = await this.w.rows<{ n: string }>(`SELECT count(*) AS n FROM ${rows} WHERE ${between}`, { after, up_to: upTo });
@@ -184,15 +187,4 @@ export async function copyPoints(w: Warehouse, k: { kpi: string; asOf: string; w
     { as_of: k.asOf, workflow_id: k.workflowId, run_id: k.runId, from_run: from.runId, kpi: k.kpi, from_as_of: from.asOf },
   );
   return Number(r?.Count ?? 0);
-}
-
-/** Runs `fn` with ref.kpi_periods limited to the points after `after` (sql/meta/macros.sql). */
-export async function onlyPointsAfter<T>(w: Warehouse, after: string, fn: () => Promise<T>): Promise<T> {
-  await w.run('SET VARIABLE csc_kpi_points_after = $after::DATE', { after });
-  try {
-    return await fn();
-  } finally {
-    // Best effort: after a failed statement the transaction refuses it, and the error to see is fn's.
-    await w.run('RESET VARIABLE csc_kpi_points_after').catch(() => undefined);
-  }
 }

@@ -22,6 +22,7 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
+import type { KpiDefinition } from '../core/kpi-definition.js';
 import type { PublishInput, PublishResult } from '../core/night.js';
 import { codeVersion } from '../core/project-root.js';
 import { signatureInfo, signManifest, SIGNATURE_FILE } from '../core/manifest-signature.js';
@@ -65,6 +66,8 @@ export interface PublishOptions {
   warn?: (message: string) => void;
   /** Where the KPI catalogue is read from (default sql/kpi/); tests point it at a temp copy. */
   catalogue?: CatalogueOptions;
+  /** The catalogue tonight's figures were computed under (activities/night-catalogue.ts); given, `catalogue` is not read. */
+  defs?: KpiDefinition[];
   /** CSC_KPI_SIGNING_KEY: signs manifest.json; without it the snapshot is published unsigned (and `warn` says so). */
   signingKey?: string | null;
   /** Maximum source ages (default config/freshness.json); tests point it elsewhere. */
@@ -152,7 +155,7 @@ export async function publishSnapshot(w: Warehouse, input: PublishInput, opts: P
       return { snapshotId: mine.snapshot_id, path: join(snapshotsDir, mine.snapshot_id), published: true };
     }
 
-    const defs = await readKpiCatalogue(opts.catalogue);
+    const defs = opts.defs ?? (await readKpiCatalogue(opts.catalogue));
     const built = await buildMetrics(w, input, snapshotId, defs, await readFreshnessConfig(opts.freshnessPath), key);
     const standing = await standingSnapshot(snapshotsDir, index, built, key, warn);
     if (standing) {

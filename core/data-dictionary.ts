@@ -17,7 +17,7 @@ import { PUBLIC_FLAT_COLUMNS } from './metrics-contract.js';
 import { FLAT_COLUMN_DOCS, LIST_TABLE_COLUMNS, MACRO_DOCS, RELATION_DOCS } from './warehouse-docs.js';
 
 /** The warehouse's layers (spec: outputs.md "The warehouse"), plus the drill-through macros. */
-export const DOCUMENTED_SCHEMAS = ['raw', 'core', 'kpi', 'meta', 'ref', 'drill'] as const;
+export const DOCUMENTED_SCHEMAS = ['raw', 'core', 'kpi', 'meta', 'ref', 'cohort', 'drill'] as const;
 
 export interface CatalogueColumn {
   name: string;
@@ -94,6 +94,11 @@ function macroDescription(m: CatalogueMacro, defs: readonly KpiDefinition[]): st
   if (m.schema === 'drill') {
     const d = defs.find((x) => x.meta.id === m.name);
     return d ? `The rows behind “${d.meta.title}” for the period ending \`as_of\`, with \`in_numerator\` (\`sql/drill/${m.name}.sql\`)` : '';
+  }
+  if (m.schema === 'cohort') {
+    // Which KPIs read it comes from their definitions (the macros each calls); what it returns, from its file.
+    const users = defs.filter((d) => d.macros.includes(key)).map((d) => `“${d.meta.title}”`);
+    return `Shared SQL of ${users.length > 0 ? users.join(', ') : 'the KPIs'} and ${users.length === 1 ? 'its drill-through' : 'their drill-throughs'}: what it returns is said at the top of \`sql/cohort/${m.name}.sql\``;
   }
   const list = m.schema === 'core' && m.name.endsWith('_at') ? CONTRACTS.get(m.name.slice(0, -3)) : undefined;
   return list ? `The rows of the newest ${list.title.toLowerCase().replace(/ \(.*\)$/, '')} extract dated on or before \`d\`` : '';

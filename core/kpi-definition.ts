@@ -1,11 +1,13 @@
 /**
  * A KPI definition: one SQL file under sql/kpi/ whose leading block comment holds its metadata as
- * JSON, plus the council's code mappings for the coded columns it reads (config/code-mappings.json).
+ * JSON, the shared macros its SQL calls (core/kpi-macros.ts: sql/cohort/, sql/meta/macros.sql, …),
+ * plus the council's code mappings for the coded columns it reads (config/code-mappings.json).
  *
- * Definition version: the sha256 of the whole file (SQL and metadata) when no code mapping touches
- * a column the KPI reads; otherwise the sha256 of the file text followed by the canonical JSON of
- * those mappings. Any edit of the file, or adding/removing a mapping for a column the KPI reads,
- * is a definition change; a mapping for another column leaves the version alone.
+ * Definition version: the sha256 of the whole file (SQL and metadata), followed, when it calls
+ * shared macros, by each one's statement (transitively: the macros those call too), and, when a
+ * code mapping touches a column the KPI reads, by the canonical JSON of those mappings. Any edit
+ * of the file or of a macro it calls, or adding/removing a mapping for a column it reads, is a
+ * definition change; a macro it does not call, or a mapping for another column, leaves it alone.
  *
  * Optional `filters` name the KPI's cohort per source (coded column → known codes), for the
  * baseline detector's code comparison (docs/baselines.md); they are part of the file, so part of
@@ -20,6 +22,9 @@ import { columnMeta } from './contracts/columns.js';
 import { CONTRACTS } from './contracts/lists.js';
 import { snakeCase } from './contracts/naming.js';
 import { BASES } from './headline.js';
+import { macrosCalled, macroText, type MacroRegistry } from './kpi-macros.js';
+import { checkReuseDeclaration, reuseDeclaration } from './kpi-reuse.js';
+import { sqlSkeleton } from './sql-skeleton.js';
 
 export const kpiMeta = z.object({
   id: z.string().regex(/^[a-z0-9_]+$/),
@@ -57,6 +62,11 @@ export const kpiMeta = z.object({
    */
   summary: z.string().trim().min(1),
   definition: z.string(),
+  /**
+   * What the SQL (with the macros it calls) reads, so that a night may copy past points from an
+   * earlier one (core/kpi-reuse.ts); absent, every point is computed each night.
+   */
+  reuse: reuseDeclaration.optional(),
 });
 
 export type KpiMeta = z.infer<typeof kpiMeta>;
@@ -67,6 +77,10 @@ export interface KpiDefinition {
   sql: string;
   /** The whole file text, metadata included. */
   text: string;
+  /** The shared macros the SQL calls, directly or through others (`<schema>.<name>`), sorted. */
+  macros: string[];
+  /** Their statements as the version hashes them (core/kpi-macros.ts); empty when it calls none. */
+  macroText: string;
   /** `sha256:<hex>`: see the module comment. */
   version: string;
   file: string;
@@ -115,8 +129,9 @@ function checkSources(file: string, meta: KpiMeta): string[] {
 }
 
 /**
- * Every column the SQL maps codes of (`ref.map_code('<column>', …)`) must be one the metadata
- * says the KPI reads: the definition version takes in the mappings of exactly those columns.
+ * Every column the SQL maps codes of (`ref.map_code('<column>', …)`, in the KPI file or a shared
+ * macro it calls) must be one the metadata says the KPI reads: the definition version takes in
+ * the mappings of exactly those columns.
  */
 function checkMappedColumns(file: string, meta: KpiMeta, sql: string): string[] {
   const read = new Set(Object.values(meta.sources).flat());
@@ -126,7 +141,30 @@ function checkMappedColumns(file: string, meta: KpiMeta, sql: string): string[] 
     .map((c) => `${file}: the SQL maps codes of "${c}" (ref.map_code) but metadata sources does not list that column, so its mappings would not be part of the definition version`);
 }
 
-export function parseKpiFile(file: string, text: string): { value?: KpiDefinition; errors: string[] } {
+/**
+ * A KPI that declares reuse must be able to compute only the points after a date: each of its
+ * `ref.kpi_periods(…)` calls passes `$points_after` (NULL on a night computing every point).
+ */
+function checkPointsAfter(file: string, meta: KpiMeta, sql: string): string[] {
+  if (!meta.reuse || 'never' in meta.reuse) return [];
+  const skeleton = sqlSkeleton(sql).text;
+  const errors: string[] = [];
+  for (const m of skeleton.matchAll(/\bref\s*\.\s*kpi_periods\s*\(/gi)) {
+    let depth = 1;
+    let i = m.index + m[0].length;
+    for (; i < skeleton.length && depth > 0; i++) depth += skeleton[i] === '(' ? 1 : skeleton[i] === ')' ? -1 : 0;
+    if (!/\$points_after\b/.test(skeleton.slice(m.index + m[0].length, i))) {
+      errors.push(`${file}: ref.kpi_periods is called without $points_after (write ref.kpi_periods($as_of, $points_after)): a KPI that declares reuse computes only the points an earlier night could not give`);
+    }
+  }
+  return errors;
+}
+
+/**
+ * Parses one KPI file. `macros`: the shared macros its version takes in (core/kpi-macros.ts);
+ * without them the version is the file's alone, as for a KPI that calls none.
+ */
+export function parseKpiFile(file: string, text: string, macros?: MacroRegistry): { value?: KpiDefinition; errors: string[] } {
   const m = HEADER.exec(text);
   if (!m) return { errors: [`${file}: no /*--- {metadata} ---*/ header block`] };
   let json: unknown;
@@ -139,9 +177,17 @@ export function parseKpiFile(file: string, text: string): { value?: KpiDefinitio
   if (!meta.success) return { errors: meta.error.issues.map((i) => `${file}: metadata ${i.path.join('.')}: ${i.message}`) };
   const expected = file.replace(/^.*\//, '').replace(/\.sql$/, '');
   if (meta.data.id !== expected) return { errors: [`${file}: id "${meta.data.id}" must match the file name "${expected}"`] };
-  const sourceErrors = [...checkSources(file, meta.data), ...checkMappedColumns(file, meta.data, text.slice(m[0].length))];
+  const sql = text.slice(m[0].length);
+  const called = macros ? macrosCalled(sql, macros) : [];
+  const shared = macros ? macroText(called, macros) : '';
+  const sourceErrors = [
+    ...checkSources(file, meta.data),
+    ...checkMappedColumns(file, meta.data, `${sql}\n${shared}`),
+    ...checkReuseDeclaration(file, meta.data.sources, meta.data.reuse),
+    ...checkPointsAfter(file, meta.data, sql),
+  ];
   if (sourceErrors.length > 0) return { errors: sourceErrors };
-  return { value: { meta: meta.data, sql: text.slice(m[0].length), text, version: sha256(text), file }, errors: [] };
+  return { value: { meta: meta.data, sql, text, macros: called, macroText: shared, version: definitionVersion(text, meta.data, [], shared), file }, errors: [] };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -225,15 +271,19 @@ export function mappingsFor(meta: KpiMeta, mappings: readonly CodeMapping[]): Co
   return mappings.filter((m) => read.has(m.column)).sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
-/** The definition version of a KPI file under a set of code mappings (see the module comment). */
-export function definitionVersion(text: string, meta: KpiMeta, mappings: readonly CodeMapping[]): string {
+/**
+ * The definition version of a KPI file under a set of code mappings, with the text of the shared
+ * macros it calls (core/kpi-macros.ts `macroText`; empty: it calls none). See the module comment.
+ */
+export function definitionVersion(text: string, meta: KpiMeta, mappings: readonly CodeMapping[], macros = ''): string {
+  const withMacros = macros === '' ? text : `${text}\n-- shared macros\n${macros}`;
   const mine = mappingsFor(meta, mappings);
-  if (mine.length === 0) return sha256(text);
+  if (mine.length === 0) return sha256(withMacros);
   const canonical = JSON.stringify(mine.map((m) => ({ column: m.column, from: m.from, to: m.to })));
-  return sha256(`${text}\n${canonical}`);
+  return sha256(`${withMacros}\n${canonical}`);
 }
 
 /** The definition with its version under the given mappings. */
 export function withMappings(d: KpiDefinition, mappings: readonly CodeMapping[]): KpiDefinition {
-  return { ...d, version: definitionVersion(d.text, d.meta, mappings) };
+  return { ...d, version: definitionVersion(d.text, d.meta, mappings, d.macroText) };
 }

@@ -64,6 +64,12 @@ export interface ComputeResult {
   kpis: { kpi: string; value: number | null; periodEnd: string; definitionVersion: string }[];
   /** Points copied from an earlier run instead of computed (activities/kpi-reuse.ts). */
   pointsReused?: number;
+  /**
+   * The hash naming the KPI catalogue the figures were computed under (activities/kpi-files.ts
+   * `catalogueHash`): the night's later steps use that catalogue, not whatever is on disk by then.
+   * Absent from nights computed before it existed.
+   */
+  catalogue?: string;
 }
 
 export interface PublishInput extends NightInput {
@@ -74,6 +80,8 @@ export interface PublishInput extends NightInput {
   found: FoundFile[];
   /** What tonight's alerts did, recorded in metrics.json before the manifest is signed (absent: a night from before alerts). */
   alerts?: AlertRecord[];
+  /** The KPI catalogue tonight's figures were computed under (ComputeResult `catalogue`; absent: read from disk). */
+  catalogue?: string;
 }
 
 export interface PublishResult {

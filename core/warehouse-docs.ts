@@ -376,7 +376,7 @@ export const RELATION_DOCS: Record<string, RelationDoc> = {
   },
 };
 
-/** Macros outside `drill` and the `core.<list>_at` ones (those are described from the KPIs and contracts). */
+/** Macros outside `drill`, `cohort` and the `core.<list>_at` ones (those are described from the KPIs and contracts). */
 export const MACRO_DOCS: Record<string, string> = {
   'core.audits_at':
     'The audits as known on date d — every audit workbook in the landing folder at the last pull, an Audit ID in several files taken from the file whose name sorts last, a completion after d not yet happened',
@@ -384,7 +384,10 @@ export const MACRO_DOCS: Record<string, string> = {
     'Tonight’s extract of each list as of `d`, one row per list (the columns of `meta.extract_choice`): of the extracts that count, the newest dated on or before `d`. `core.<list>_at(d)`, compute’s reuse, freshness, baseline detection and publishing all read it',
   'ref.without_letter_prefix':
     'A value without Annex A’s lettered prefix (`c) Child in need plan` → `Child in need plan`), for KPI SQL reading a text column that holds codes; the same rule the loader applies to coded columns',
-  'ref.kpi_periods': 'The 25 trend points of a run as of `as_of` — `period_end`, `period_start` (1st of the month) and `trailing_12m_start`',
+  'meta.extracts_through':
+    'Every loaded extract of each list dated on or before `d`, the chosen and the superseded (the columns of `meta.extracts`): what a KPI reading a list whole, or at each trend point’s own extract, may read; compute’s reuse keys such a KPI on them',
+  'ref.kpi_periods':
+    'The 25 trend points of a run as of `as_of` — `period_end`, `period_start` (1st of the month) and `trailing_12m_start`; with `points_after` (default null: all 25), only the points after that date (a night that copied the others from an earlier one)',
   'ref.div_round1': '`num ÷ den` to one decimal place, half away from zero, in exact integer arithmetic; null when `den` is 0',
   'ref.fte_units': 'An FTE as an exact integer count of 10⁻¹² FTE, so sums and ratios are rounded once',
   'ref.map_code': 'The value of a coded column after the council’s mappings (`meta.code_mappings`): the mapped code, or the value itself',

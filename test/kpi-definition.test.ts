@@ -1,7 +1,11 @@
 /** Pure tests of KPI metadata, code-mapping validation and definition versions (no DuckDB). */
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readKpiCatalogue } from '../activities/kpi-files.js';
 import { checkCodeMappings, definitionVersion, parseKpiFile } from '../core/kpi-definition.js';
+import { projectPath } from '../core/project-root.js';
 
 const FILE = `/*---
 { "id": "x", "title": "X", "unit": "percent", "measure": "percentage", "polarity": "higher", "target": 1, "amber": null,
@@ -123,5 +127,66 @@ describe('KPI definitions', () => {
     expect(bad.errors.join('\n')).toMatch(/"good" is already a known grade/);
     expect(bad.errors.join('\n')).toMatch(/"y" is mapped twice/);
     expect(checkCodeMappings({ version: 1 }).errors[0]).toMatch(/mappings/);
+  });
+});
+
+/**
+ * A KPI's version takes in the shared macros it calls (core/kpi-macros.ts). Each case edits one
+ * macro in a copy of sql/ and lists, by hand from the KPI files and the macros, which KPIs call it
+ * (directly or through another macro): exactly those get a new version.
+ */
+describe('definition versions and the shared macros', () => {
+  const edits: [string, string, string, string, string[]][] = [
+    // The audit-grade family: the two KPIs call cohort.audit_grade_points, which calls cohort.audit_grades.
+    ['a family cohort macro (through the family’s points macro)', 'cohort/audit_grades.sql', 'WHERE audit_type IS NULL OR', 'WHERE true AND audit_type IS NULL OR', ['assessment_quality_good_pct', 'audits_good_or_better_pct']],
+    ['the PLO family’s cohort macro', 'cohort/concluded_proceedings.sql', 'HAVING count(final_order) = count(*)', 'HAVING count(final_order) = count(*) AND true', ['plo_avg_weeks', 'plo_within_26_weeks_pct']],
+    // ref.code_mapping_fix is called only by ref.unknown_code_note, which the KPIs that withhold on an unknown code call.
+    ['a ref macro called only through another', 'meta/macros.sql', "'} to config/code-mappings.json'", "'} to config/code-mappings.json (then re-run)'", ['assessment_quality_good_pct', 'audits_completed_by_managers_pct', 'audits_good_or_better_pct', 'cin_without_plan_6wk']],
+    ['ref.fte_units', 'meta/macros.sql', '(x * 1000000000000)::HUGEINT;', '(x * 1000000000000)::HUGEINT + 0;', ['agency_rate_fte_pct', 'avg_caseload', 'frontline_per_manager', 'turnover_rate_fte_pct']],
+    ['cohort.open_at', 'cohort/open_at.sql', 'started <= on_date AND', 'on_date >= started AND', ['agency_rate_fte_pct', 'avg_caseload', 'cla_3plus_placements_pct', 'frontline_per_manager', 'turnover_rate_fte_pct']],
+    ['ref.map_code (sql/meta/code_mappings.sql)', 'meta/code_mappings.sql', 'MACRO ref.map_code(col, v) AS coalesce(', 'MACRO ref.map_code(col, v) AS coalesce( ', [
+      'assessment_quality_good_pct', 'audits_completed_by_managers_pct', 'audits_good_or_better_pct', 'care_leavers_suitable_accommodation_pct', 'cin_without_plan_6wk',
+    ]],
+    ['a comment between two macros', 'meta/macros.sql', '-- The null_reason of a withheld figure', '-- The null reason of a withheld figure', []],
+    ['a macro no KPI calls', 'reference/calendar.sql', 'MACRO ref.working_days_between(s, e) AS (', 'MACRO ref.working_days_between(s, e) AS ( ', []],
+  ];
+
+  it.each(edits)('editing %s changes the version of every KPI that calls it, and of no other', async (_name, file, from, to, changed) => {
+    const sql = await mkdtemp(join(tmpdir(), 'csc-kpi-macros-'));
+    try {
+      await cp(projectPath('sql'), sql, { recursive: true });
+      const versions = async () => Object.fromEntries((await readKpiCatalogue({ dir: join(sql, 'kpi'), sqlDir: sql })).map((d) => [d.meta.id, d.version]));
+      const before = await versions();
+      const text = await readFile(join(sql, file), 'utf8');
+      expect(text.split(from)).toHaveLength(2);
+      await writeFile(join(sql, file), text.replace(from, to));
+      const after = await versions();
+      expect(Object.keys(after).filter((k) => after[k] !== before[k])).toEqual(changed);
+      // Unedited, the copy gives the project's own versions.
+      expect(Object.fromEntries((await readKpiCatalogue()).map((d) => [d.meta.id, d.version]))).toEqual(before);
+    } finally {
+      await rm(sql, { recursive: true, force: true });
+    }
+  });
+
+  it('a macro created in two files is refused: which one would a KPI get?', async () => {
+    const sql = await mkdtemp(join(tmpdir(), 'csc-kpi-macros-'));
+    try {
+      await cp(projectPath('sql'), sql, { recursive: true });
+      await writeFile(join(sql, 'cohort', 'open_at_again.sql'), 'CREATE OR REPLACE MACRO cohort.open_at(a, b, c) AS a <= c;\n');
+      await expect(readKpiCatalogue({ dir: join(sql, 'kpi'), sqlDir: sql })).rejects.toThrow(
+        'the macro cohort.open_at is created in both sql/cohort/open_at.sql and sql/cohort/open_at_again.sql: keep one',
+      );
+    } finally {
+      await rm(sql, { recursive: true, force: true });
+    }
+  });
+
+  it('each KPI records the macros it calls, through other macros too', async () => {
+    const macros = Object.fromEntries((await readKpiCatalogue()).map((d) => [d.meta.id, d.macros]));
+    expect(macros.plo_avg_weeks).toEqual(['cohort.concluded_proceedings', 'ref.div_round1', 'ref.kpi_periods']);
+    expect(macros.audits_good_or_better_pct).toEqual([
+      'cohort.audit_grade_points', 'cohort.audit_grades', 'ref.code_mapping_fix', 'ref.div_round1', 'ref.kpi_periods', 'ref.map_code', 'ref.shown_code', 'ref.unknown_code_note', 'ref.withheld_reason',
+    ]);
   });
 });

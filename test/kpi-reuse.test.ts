@@ -7,51 +7,16 @@
  * list). Each test also checks that reuse really happened where it may, so it cannot pass by
  * computing everything.
  */
-import { cp, readFile } from 'node:fs/promises';
-import { describe, expect, it } from 'vitest';
-import { computeKpis } from '../activities/compute.js';
+import { readFile } from 'node:fs/promises';
+import { afterAll, describe, expect, it } from 'vitest';
 import { readKpiCatalogue } from '../activities/kpi-files.js';
 import { Warehouse } from '../activities/warehouse.js';
+import { parseKpiFile } from '../core/kpi-definition.js';
 import { reusability } from '../core/kpi-reuse.js';
-import { pullAndLoad, put, query, tempNight, type TempNight } from './helpers/landing.js';
+import { pullAndLoad, put, query } from './helpers/landing.js';
+import { compute, removeNights, reuseAndCheck, reused, SAMPLE, sampleNight } from './helpers/reuse-night.js';
 
-const SAMPLE = 'fixtures/sample/landing';
-
-async function sampleNight(edit?: (t: TempNight) => Promise<void>): Promise<TempNight> {
-  const t = await tempNight();
-  await cp(SAMPLE, t.landing, { recursive: true });
-  if (edit) await edit(t);
-  await pullAndLoad(t, '2015-02-28');
-  return t;
-}
-
-async function compute(t: TempNight, asOf: string, runId: string, reuse: boolean): Promise<void> {
-  await Warehouse.with(t.warehouse, (w) => computeKpis(w, { asOf, workflowId: 'reuse-test', runId, reuse }));
-}
-
-/** A run's figures, without the run's own ids. */
-async function figures(t: TempNight, runId: string): Promise<unknown[]> {
-  return query(
-    t,
-    `SELECT kpi, strftime(as_of, '%Y-%m-%d') AS as_of, strftime(period_start, '%Y-%m-%d') AS period_start,
-            strftime(period_end, '%Y-%m-%d') AS period_end, value, numerator, denominator, null_reason, notes, definition_version
-     FROM kpi.values WHERE run_id = $run ORDER BY kpi, period_end`,
-    { run: runId },
-  );
-}
-
-/** Computes as of D twice, reusing (run reuse-D) and in full (run full-D); the figures must agree. Returns the points reused per KPI. */
-async function reuseAndCheck(t: TempNight, asOf: string): Promise<Record<string, number>> {
-  await compute(t, asOf, `reuse-${asOf}`, true);
-  await compute(t, asOf, `full-${asOf}`, false);
-  expect(await figures(t, `reuse-${asOf}`), asOf).toEqual(await figures(t, `full-${asOf}`));
-  return reused(t, `reuse-${asOf}`);
-}
-
-async function reused(t: TempNight, runId: string): Promise<Record<string, number>> {
-  const rows = await query<{ kpi: string; points_reused: number }>(t, 'SELECT kpi, points_reused FROM meta.kpi_inputs WHERE run_id = $run ORDER BY kpi', { run: runId });
-  return Object.fromEntries(rows.map((r) => [r.kpi, Number(r.points_reused)]));
-}
+afterAll(removeNights);
 
 const REUSABLE = [
   'agency_avg_stay_weeks',
@@ -76,7 +41,7 @@ const REUSABLE = [
   'turnover_rate_fte_pct',
 ];
 
-describe('which KPIs may reuse earlier points', () => {
+describe('which KPIs may reuse earlier points (declared in their metadata, core/kpi-reuse.ts)', () => {
   it('every catalogue KPI; cin_without_plan_6wk keyed on every CIN extract and every loaded file (it reads them for first-seen codes)', async () => {
     const defs = await readKpiCatalogue();
     expect(defs.filter((d) => reusability(d).reusable).map((d) => d.meta.id)).toEqual(REUSABLE);
@@ -100,44 +65,42 @@ describe('which KPIs may reuse earlier points', () => {
     }
   });
 
-  it.each([
-    ['arithmetic before the cut-off', 'SELECT 1 FROM core.workforce_at($as_of) WHERE role_start_date + 30 <= $as_of', /other than as a cut-off/],
-    ['arithmetic after the cut-off', 'SELECT 1 FROM core.workforce_at($as_of) WHERE role_end_date <= $as_of - 7', /other than as a cut-off/],
-    ['as-of on the left', 'SELECT 1 FROM core.workforce_at($as_of) WHERE $as_of >= role_end_date', /other than as a cut-off/],
-    ['as-of compared with a non-date', 'SELECT 1 FROM core.workforce_at($as_of) WHERE fte <= $as_of', /other than as a cut-off/],
-    ['a raw table', 'SELECT 1 FROM raw.workforce WHERE role_end_date <= $as_of', /reads raw\.workforce/],
-    ['a list macro called at another date', 'SELECT 1 FROM core.workforce_at(DATE \'2015-01-31\')', /reads core\.workforce_at/],
-    ['a meta table other than files', 'SELECT 1 FROM core.workforce_at($as_of) JOIN meta.rejects ON true', /reads meta\.rejects/],
-    ['the clock', 'SELECT 1 FROM core.workforce_at($as_of) WHERE role_end_date <= current_date', /current_date/],
-    ['a file', "SELECT 1 FROM core.workforce_at($as_of), read_csv('x.csv')", /read_csv/],
-    ['a file named in a string', "SELECT 1 FROM core.workforce_at($as_of) JOIN 'x.csv' ON true", /a file named in a string/],
-    ['another clock', 'SELECT get_current_timestamp() FROM core.workforce_at($as_of)', /get_current_timestamp\(\)/],
-    ['a block comment opened inside a line comment', "-- audits/*.xlsx\nSELECT 1 FROM core.workforce_at($as_of) WHERE role_end_date <= $as_of - 7 -- */", /other than as a cut-off/],
-    ['a string holding a comment marker', "SELECT 'n/a -- x' FROM core.workforce_at($as_of), meta.rejects", /reads meta\.rejects/],
-    ['a quoted name', 'SELECT 1 FROM core."workforce" WHERE role_end_date <= $as_of', /quoted name/],
-    ['a derived value named like a date column', 'SELECT 1 FROM (SELECT role_start_date + 30 AS role_end_date FROM core.workforce_at($as_of)) WHERE role_end_date <= $as_of', /derived value role_end_date/],
-    ['a lambda', 'SELECT list_filter([role_end_date], x -> x <= $as_of) FROM core.workforce_at($as_of)', /lambda/],
-    ['a point’s own extract where something else is named period_end', "SELECT 1 FROM (SELECT DATE '2015-01-31' AS period_end) p, core.care_leavers_at(p.period_end), ref.kpi_periods($as_of)", /derived value period_end/],
-    ['a point’s own extract without the trend points', 'SELECT 1 FROM core.care_leavers_at(p.period_end)', /without ref\.kpi_periods/],
-    ['a point’s own extract of a list that does not exist', 'SELECT 1 FROM ref.kpi_periods($as_of) p, core.nothing_at(p.period_end)', /core\.nothing_at is not a list/],
-    ['a window across trend points', 'SELECT lag(n) OVER (ORDER BY p.period_end) FROM ref.kpi_periods($as_of) p, core.workforce_at($as_of)', /across trend points/],
-  ])('not with %s', (_name, sql, why) => {
-    const r = reusability({ sql });
-    expect(r.reusable).toBe(false);
-    expect(!r.reusable && r.why).toMatch(why);
-  });
-
-  it('with cut-offs inside functions and CASE, and comments that mention as-of', () => {
-    const sql = `-- uses $as_of + 1 only in this comment
-      SELECT bool_or(manager_sign_off_date <= $as_of), CASE WHEN c.date_of_final_order <= $as_of THEN 1 END
-      FROM core.case_closures_at($as_of) JOIN ref.kpi_periods($as_of) p ON true JOIN core.care_proceedings_at($as_of) c ON true`;
-    expect(reusability({ sql })).toEqual({
+  it('a declaration names the KPI’s own sources, each of them, and cut-offs on date columns it reads', () => {
+    const file = (reuse: string) => `/*---
+{ "id": "x", "title": "X", "unit": "percent", "measure": "percentage", "polarity": "higher", "target": 1, "amber": null,
+  "basis": "month", "sources": { "case-system/case_closures": ["case_id", "closure_date", "manager_sign_off_date"] },
+  "summary": "s", "definition": "d", "reuse": ${reuse} }
+---*/
+SELECT p.period_end FROM ref.kpi_periods($as_of, $points_after) p, core.case_closures_at($as_of) c`;
+    const declared = (o: Record<string, unknown>) =>
+      JSON.stringify({ lists_at_as_of: ['case_closures'], lists_whole: [], point_extract_lists: [], reads_file_list: false, cutoff_columns: ['manager_sign_off_date'], ...o });
+    const errors = (reuse: string) => parseKpiFile('sql/kpi/x.sql', file(reuse)).errors;
+    expect(errors(declared({}))).toEqual([]);
+    expect(reusability(parseKpiFile('sql/kpi/x.sql', file(declared({}))).value!)).toEqual({
       reusable: true,
-      lists: ['care_proceedings', 'case_closures'],
+      lists: ['case_closures'],
       wholeLists: [],
       readsFileList: false,
-      cutoffColumns: ['date_of_final_order', 'manager_sign_off_date'],
+      cutoffColumns: ['manager_sign_off_date'],
     });
+    expect(errors(declared({ lists_at_as_of: ['case_closures', 'referrals'] }))).toEqual(['sql/kpi/x.sql: metadata reuse: "referrals" is not one of the KPI\'s sources']);
+    expect(errors(declared({ lists_at_as_of: ['nothing'] }))).toEqual([
+      'sql/kpi/x.sql: metadata reuse: "nothing" is not a list of the contracts',
+      'sql/kpi/x.sql: metadata reuse: the KPI reads case_closures (sources) but reuse does not say how (lists_at_as_of, lists_whole or point_extract_lists)',
+    ]);
+    expect(errors(declared({ cutoff_columns: ['case_id'] }))).toEqual(['sql/kpi/x.sql: metadata reuse: cutoff column "case_id" is not a date column the KPI reads (sources)']);
+    expect(errors(declared({ cutoff_columns: ['date_of_referral'] }))).toEqual(['sql/kpi/x.sql: metadata reuse: cutoff column "date_of_referral" is not a date column the KPI reads (sources)']);
+    // Every part is stated: nothing is assumed for a part left out.
+    expect(errors(JSON.stringify({ lists_at_as_of: ['case_closures'] }))[0]).toMatch(/^sql\/kpi\/x.sql: metadata reuse: /);
+    // A KPI that declares reuse computes only the points after the earlier night: every trend-point call narrows.
+    expect(parseKpiFile('sql/kpi/x.sql', file(declared({})).replace('$as_of, $points_after', '$as_of')).errors).toEqual([
+      'sql/kpi/x.sql: ref.kpi_periods is called without $points_after (write ref.kpi_periods($as_of, $points_after)): a KPI that declares reuse computes only the points an earlier night could not give',
+    ]);
+    // `never`, with its reason, or no declaration at all: every point is computed every night.
+    const never = parseKpiFile('sql/kpi/x.sql', file('{ "never": "it reads the clock" }').replace('$as_of, $points_after', '$as_of'));
+    expect(never.errors).toEqual([]);
+    expect(reusability(never.value!)).toEqual({ reusable: false, why: 'it reads the clock' });
+    expect(reusability({ meta: {} })).toEqual({ reusable: false, why: 'its metadata declares no reuse (what its SQL reads), so every point is computed each night' });
   });
 });
 

@@ -84,9 +84,11 @@ async function night(input: NightInput, alerts: boolean): Promise<NightResult> {
   // Workflow time, fixed once: it names the snapshot, which the baseline events announce.
   const createdAt = new Date().toISOString();
   progress.stage = 'detect';
-  await io.detectBaselines({ home: input.home, asOf: input.asOf, workflowId, runId, createdAt });
+  // The later steps use the catalogue compute read (its hash, activities/night-catalogue.ts).
+  const catalogue = computed.catalogue;
+  await io.detectBaselines({ home: input.home, asOf: input.asOf, workflowId, runId, createdAt, catalogue });
   progress.stage = 'publish';
-  const publishInput = { ...input, workflowId, runId, createdAt, found };
+  const publishInput = { ...input, workflowId, runId, createdAt, found, catalogue };
   const sent = alerts ? await sendEach(await planning.planNightAlerts(publishInput)) : undefined;
   const published = await io.publishSnapshot({ ...publishInput, ...(sent ? { alerts: sent } : {}) });
   progress.stage = 'done';

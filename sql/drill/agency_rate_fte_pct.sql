@@ -6,5 +6,5 @@ SELECT worker_id, org_role, agency_worker, fte, role_start_date, role_end_date,
        agency_worker AS in_numerator,
        true AS in_denominator
 FROM core.workforce_at(as_of::DATE)
-WHERE role_start_date <= as_of::DATE AND (role_end_date IS NULL OR role_end_date > as_of::DATE)
+WHERE cohort.open_at(role_start_date, role_end_date, as_of::DATE)
 ORDER BY worker_id, role_start_date;

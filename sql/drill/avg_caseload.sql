@@ -6,7 +6,7 @@ CREATE OR REPLACE MACRO drill.avg_caseload(as_of) AS TABLE
 WITH in_post AS (
   SELECT worker_id, sum(fte) AS fte, min(role_start_date) AS role_start_date
   FROM core.workforce_at(as_of::DATE)
-  WHERE role_start_date <= as_of::DATE AND (role_end_date IS NULL OR role_end_date > as_of::DATE)
+  WHERE cohort.open_at(role_start_date, role_end_date, as_of::DATE)
   GROUP BY worker_id
 )
 SELECT e.child_unique_id,
@@ -16,6 +16,6 @@ SELECT e.child_unique_id,
        true AS in_numerator
 FROM core.children_in_need_at(as_of::DATE) e
 JOIN in_post i ON i.worker_id = e.allocated_worker
-WHERE e.cin_start_date <= as_of::DATE AND (e.cin_closure_date IS NULL OR e.cin_closure_date > as_of::DATE)
+WHERE cohort.open_at(e.cin_start_date, e.cin_closure_date, as_of::DATE)
 GROUP BY e.child_unique_id, e.allocated_worker
 ORDER BY e.allocated_worker, e.child_unique_id;

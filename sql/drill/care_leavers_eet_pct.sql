@@ -7,7 +7,7 @@ SELECT child_unique_id,
        allocated_team,
        allocated_worker,
        activity_status,
-       upper(ref.without_letter_prefix(activity_status)) LIKE 'F%' AS in_numerator
-FROM core.care_leavers_at(as_of::DATE)
-WHERE nullif(ref.without_letter_prefix(activity_status), '') IS NOT NULL
+       in_eet AS in_numerator
+FROM cohort.care_leaver_activity(as_of)
+WHERE activity IS NOT NULL
 ORDER BY child_unique_id;

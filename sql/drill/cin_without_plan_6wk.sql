@@ -10,12 +10,9 @@ SELECT child_unique_id,
        cin_start_date,
        as_of::DATE - cin_start_date AS days_open,
        cin_plan_start_date,
-       ref.map_code('case_status', case_status) AS case_status,
-       coalesce(lower(ref.map_code('case_status', case_status)) IN
-         ('looked after child', 'child protection plan', 'child in need plan', 'open assessment', 'closed episode'), true) AS status_known,
-       coalesce(lower(ref.map_code('case_status', case_status)) NOT IN ('looked after child', 'child protection plan'), true) AS in_numerator
-FROM core.children_in_need_at(as_of::DATE)
-WHERE cin_start_date <= as_of::DATE - 42
-  AND (cin_closure_date IS NULL OR cin_closure_date > as_of::DATE)
-  AND (cin_plan_start_date IS NULL OR cin_plan_start_date > as_of::DATE)
+       case_status,
+       NOT unknown_status AS status_known,
+       counts AS in_numerator
+FROM cohort.cin_episodes(as_of)
+WHERE cohort.without_plan_6wk(cin_start_date, cin_closure_date, cin_plan_start_date, as_of::DATE)
 ORDER BY cin_start_date, child_unique_id;

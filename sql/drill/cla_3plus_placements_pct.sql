@@ -10,8 +10,7 @@ SELECT child_unique_id,
        max(number_of_placements_in_the_last_12_months) AS number_of_placements_in_the_last_12_months,
        max(number_of_placements_in_the_last_12_months) >= 3 AS in_numerator
 FROM core.children_looked_after_at(as_of::DATE)
-WHERE date_started_to_be_looked_after <= as_of::DATE
-  AND (date_ceased_to_be_looked_after IS NULL OR date_ceased_to_be_looked_after > as_of::DATE)
+WHERE cohort.open_at(date_started_to_be_looked_after, date_ceased_to_be_looked_after, as_of::DATE)
 GROUP BY child_unique_id
 HAVING max(number_of_placements_in_the_last_12_months) IS NOT NULL
 ORDER BY child_unique_id;

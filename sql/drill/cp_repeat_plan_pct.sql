@@ -5,8 +5,8 @@ CREATE OR REPLACE MACRO drill.cp_repeat_plan_pct(as_of) AS TABLE
 SELECT c.child_unique_id,
        c.child_protection_plan_start_date,
        c.number_of_previous_child_protection_plans,
-       c.number_of_previous_child_protection_plans >= 1 AS in_numerator
-FROM core.child_protection_at(as_of::DATE) c, ref.kpi_periods(as_of) p
+       c.repeat_plan AS in_numerator
+FROM cohort.cp_plans(as_of) c, ref.kpi_periods(as_of) p
 WHERE p.period_end = as_of::DATE
   AND c.child_protection_plan_start_date BETWEEN p.trailing_12m_start AND p.period_end
   AND c.number_of_previous_child_protection_plans IS NOT NULL

@@ -7,5 +7,5 @@ SELECT worker_id, org_role, agency_worker, fte, role_start_date, role_end_date, 
        org_role = 3 AS in_denominator
 FROM core.workforce_at(as_of::DATE)
 WHERE org_role IN (3, 4, 5)
-  AND role_start_date <= as_of::DATE AND (role_end_date IS NULL OR role_end_date > as_of::DATE)
+  AND cohort.open_at(role_start_date, role_end_date, as_of::DATE)
 ORDER BY org_role, worker_id;

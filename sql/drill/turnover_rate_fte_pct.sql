@@ -5,9 +5,9 @@ CREATE OR REPLACE MACRO drill.turnover_rate_fte_pct(as_of) AS TABLE
 SELECT * FROM (
   SELECT w.worker_id, w.org_role, w.fte, w.role_start_date, w.role_end_date, w.reason_for_leaving,
          coalesce(w.role_end_date BETWEEN p.trailing_12m_start AND p.period_end, false) AS in_numerator,
-         w.role_start_date <= p.period_end AND (w.role_end_date IS NULL OR w.role_end_date > p.period_end) AS in_denominator
-  FROM core.workforce_at(as_of::DATE) w, ref.kpi_periods(as_of) p
-  WHERE p.period_end = as_of::DATE AND NOT w.agency_worker AND w.role_start_date <= as_of::DATE
+         cohort.open_at(w.role_start_date, w.role_end_date, p.period_end) AS in_denominator
+  FROM cohort.employed_roles(as_of) w, ref.kpi_periods(as_of) p
+  WHERE p.period_end = as_of::DATE
 )
 WHERE in_numerator OR in_denominator
 ORDER BY worker_id, role_start_date;

@@ -11,13 +11,13 @@
   "amber_strict": false,
   "basis": "trailing_12_months",
   "sources": { "hr/workforce": ["agency_worker", "role_start_date", "role_end_date"] },
+  "reuse": { "lists_at_as_of": ["workforce"], "lists_whole": [], "point_extract_lists": [], "reads_file_list": false, "cutoff_columns": ["role_end_date"] },
   "definition": "Agency rows with Role End Date in the trailing 12 months ending E: mean (end − start) in weeks (days ÷ 7). No target: status none. Choice: period_start is the first day of the trailing 12 months. Each role row is one stay (a worker with two agency rows ending in the window is two stays). A Role End Date after the as-of date has not happened. numerator holds the summed days (not published), denominator the number of stays."
 }
 ---*/
+-- Shared with the drill-through (sql/cohort/agency_stays.sql).
 WITH stays AS (
-  SELECT role_end_date AS ended, role_end_date - role_start_date AS days
-  FROM core.workforce_at($as_of)
-  WHERE agency_worker AND role_end_date <= $as_of
+  SELECT role_end_date AS ended, days FROM cohort.agency_stays($as_of)
 )
 SELECT p.period_end,
        p.trailing_12m_start AS period_start,
@@ -25,7 +25,7 @@ SELECT p.period_end,
        count(s.ended) AS denominator,
        ref.div_round1(coalesce(numerator, 0), 7 * denominator) AS value,
        CASE WHEN denominator = 0 THEN 'No agency worker left in the 12 months, so there is no average stay to report.' END AS null_reason
-FROM ref.kpi_periods($as_of) p
+FROM ref.kpi_periods($as_of, $points_after) p
 LEFT JOIN stays s ON s.ended BETWEEN p.trailing_12m_start AND p.period_end
 GROUP BY p.period_end, p.trailing_12m_start
 ORDER BY p.period_end

@@ -12,27 +12,20 @@
   "basis": "month",
   "sources": { "audits/audits": ["scheduled_date", "completed_date", "auditor_role"] },
   "filters": { "audits/audits": { "auditor_role": ["Manager"] } },
+  "reuse": { "lists_at_as_of": ["audits"], "lists_whole": [], "point_extract_lists": [], "reads_file_list": false, "cutoff_columns": ["scheduled_date"] },
   "definition": "Audits of any type scheduled in the month ending E with Auditor Role Manager: % with a Completed Date. A completion after E but on or before the as-of date counts for E; one after the as-of date has not happened. Auditor Role compares case-insensitively after the council's code mappings. Choice: period_start is the 1st of E's month. An Auditor Role that is not a known role (Manager, QA, Peer) might be a renamed manager role, so if any audit scheduled in the month carries one the figure is withheld, naming the code, how many audits carry it, the first scheduled date and the mapping that fixes it. Audits with a blank Auditor Role are left out and counted in the notes. Audit Type is not read, so a new audit type does not affect this figure."
 }
 ---*/
-WITH audits AS (
-  SELECT scheduled_date AS scheduled, completed_date IS NOT NULL AS completed,
-         ref.map_code('auditor_role', auditor_role) AS role
-  FROM core.audits_at($as_of)
-  WHERE scheduled_date <= $as_of
-),
-classified AS (
-  SELECT scheduled, completed, role,
-         lower(role) = 'manager' AS by_manager,
-         lower(role) NOT IN ('manager', 'qa', 'peer') AS role_unknown
-  FROM audits
+WITH classified AS (  -- shared with the drill-through (sql/cohort/scheduled_audits.sql)
+  SELECT scheduled_date AS scheduled, completed, auditor_role AS role, by_manager, role_unknown
+  FROM cohort.scheduled_audits($as_of)
 ),
 first_seen AS (
   SELECT lower(role) AS code, min(scheduled) AS first_scheduled FROM classified WHERE role_unknown GROUP BY lower(role)
 ),
 cohort AS (
   SELECT p.period_end, c.*
-  FROM ref.kpi_periods($as_of) p
+  FROM ref.kpi_periods($as_of, $points_after) p
   JOIN classified c ON c.scheduled BETWEEN p.period_start AND p.period_end
 ),
 unknown_codes AS (
@@ -65,7 +58,7 @@ SELECT p.period_end,
        CASE WHEN t.blank_role > 0
             THEN [t.blank_role::VARCHAR || ' audit(s) scheduled in the month have a blank Auditor Role and are left out.']
             ELSE []::VARCHAR[] END AS notes
-FROM ref.kpi_periods($as_of) p
+FROM ref.kpi_periods($as_of, $points_after) p
 LEFT JOIN totals t ON t.period_end = p.period_end
 LEFT JOIN unknown_by_period u ON u.period_end = p.period_end
 ORDER BY p.period_end

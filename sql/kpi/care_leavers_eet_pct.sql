@@ -11,6 +11,7 @@
   "amber_strict": false,
   "basis": "at_date",
   "sources": { "case-system/care_leavers": ["activity_status"] },
+  "reuse": { "lists_at_as_of": [], "lists_whole": [], "point_extract_lists": ["care_leavers"], "reads_file_list": true, "cutoff_columns": [] },
   "definition": "Care leavers in the newest care_leavers extract dated on or before E with an Activity Status: % whose code starts with F (full-time education, employment or training), compared case-insensitively after the lettered Annex A prefix is stripped. A point E with no care_leavers extract on or before E is null with that reason (a care leaver list has no dates to place a state in the past, so each point reads the newest extract on or before its own date, not on or before the as-of date). Choice: the lettered prefix is one letter and a closing bracket (`a) `, `f) `), as for every Annex A code; an Activity Status leads with its code (`F1: Full time in higher education`), and that code is never a prefix, so `F1: …` and `f) F1: …` both count and `f) G5: …` does not (P… part-time and G… not in education, employment or training do not start with F). Every row of the extract counts (Annex A lists each care leaver once). A blank Activity Status (nothing left after the prefix) is left out and counted in the figure's notes. period_start = period_end (a state at E)."
 }
 ---*/
@@ -18,15 +19,15 @@
 WITH points AS (
   SELECT p.period_end,
          EXISTS (SELECT 1 FROM meta.extracts e WHERE e.list = 'care_leavers' AND e.status = 'loaded' AND e.extract_date <= p.period_end) AS has_extract
-  FROM ref.kpi_periods($as_of) p
+  FROM ref.kpi_periods($as_of, $points_after) p
 ),
-leavers AS (
-  SELECT p.period_end, nullif(ref.without_letter_prefix(c.activity_status), '') AS activity
-  FROM ref.kpi_periods($as_of) p, LATERAL core.care_leavers_at(p.period_end) c
+leavers AS (  -- shared with the drill-through (sql/cohort/care_leaver_activity.sql)
+  SELECT p.period_end, c.activity, c.in_eet
+  FROM ref.kpi_periods($as_of, $points_after) p, LATERAL cohort.care_leaver_activity(p.period_end) c
 ),
 counted AS (
   SELECT period_end,
-         count(activity) FILTER (WHERE upper(activity) LIKE 'F%') AS eet,
+         count(activity) FILTER (WHERE in_eet) AS eet,
          count(activity) AS recorded,
          count(*) FILTER (WHERE activity IS NULL) AS blank
   FROM leavers

@@ -11,6 +11,7 @@
   "amber_strict": false,
   "basis": "at_date",
   "sources": { "case-system/care_leavers": ["suitability_of_accommodation"] },
+  "reuse": { "lists_at_as_of": [], "lists_whole": [], "point_extract_lists": ["care_leavers"], "reads_file_list": true, "cutoff_columns": [] },
   "definition": "Care leavers in the newest care_leavers extract dated on or before E with a Suitability of Accommodation: % recorded as Suitable (compared case-insensitively, the lettered Annex A prefix ignored: `a) Suitable` is Suitable, `Unsuitable` is not). A point E with no care_leavers extract on or before E is null with that reason (each point reads the newest extract on or before its own date, as care_leavers_eet_pct). Choice: 'same rows' is the same care leavers, those of that extract (not only those with an Activity Status): the suitability qualifier replaces the activity one; every row of the extract counts. A value other than Suitable or Unsuitable (after the council's code mappings, config/code-mappings.json, column suitability_of_accommodation) is in the cohort and is not recorded as Suitable: the definition classifies every value, so the figure is not withheld; the notes count such values (naming those that look like codes) and the baseline detector reports a new one. A blank value is left out and counted in the notes. period_start = period_end (a state at E)."
 }
 ---*/
@@ -18,15 +19,15 @@
 WITH points AS (
   SELECT p.period_end,
          EXISTS (SELECT 1 FROM meta.extracts e WHERE e.list = 'care_leavers' AND e.status = 'loaded' AND e.extract_date <= p.period_end) AS has_extract
-  FROM ref.kpi_periods($as_of) p
+  FROM ref.kpi_periods($as_of, $points_after) p
 ),
-leavers AS (
-  SELECT p.period_end, nullif(ref.map_code('suitability_of_accommodation', c.suitability_of_accommodation), '') AS suitability
-  FROM ref.kpi_periods($as_of) p, LATERAL core.care_leavers_at(p.period_end) c
+leavers AS (  -- shared with the drill-through (sql/cohort/care_leaver_accommodation.sql)
+  SELECT p.period_end, c.suitability_of_accommodation AS suitability, c.suitable
+  FROM ref.kpi_periods($as_of, $points_after) p, LATERAL cohort.care_leaver_accommodation(p.period_end) c
 ),
 counted AS (
   SELECT period_end,
-         count(suitability) FILTER (WHERE lower(suitability) = 'suitable') AS suitable,
+         count(suitability) FILTER (WHERE suitable) AS suitable,
          count(suitability) AS recorded,
          count(*) FILTER (WHERE suitability IS NULL) AS blank
   FROM leavers

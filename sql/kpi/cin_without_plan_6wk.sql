@@ -11,28 +11,17 @@
   "amber_strict": false,
   "basis": "at_date",
   "sources": { "case-system/children_in_need": ["child_unique_id", "cin_start_date", "cin_closure_date", "case_status", "cin_plan_start_date"] },
+  "reuse": { "lists_at_as_of": ["children_in_need"], "lists_whole": ["children_in_need"], "point_extract_lists": [], "reads_file_list": true, "cutoff_columns": ["cin_start_date"] },
   "definition": "Children with a CIN episode open at E that started at least 42 days before E (E − start ≥ 42: 42 days counts, 41 does not), whose Case Status is not Looked after child or Child Protection plan, and with no CIN Plan Start Date on or before E. Count of distinct children; 0 when nobody qualifies. Case Status is the value in the extract, as recorded now, after the council's code mappings. Choice: period_start = period_end (a state at E). The plan date is read per episode: an episode qualifies when its own CIN Plan Start Date is blank or after E; a child counts once however many qualifying episodes they have. A blank Case Status is neither looked after nor a CP plan, so the child counts (and the notes say how many). A Case Status that is not one of the five Annex A statuses could hide a looked-after or CP child, so if any qualifying episode carries one the figure is withheld, naming the code, the number of children, the first extract it appeared in and the mapping that fixes it."
 }
 ---*/
-WITH episodes AS (
-  SELECT child_unique_id AS child,
-         cin_start_date AS started,
-         cin_closure_date AS closed,
-         cin_plan_start_date AS plan_started,
-         ref.map_code('case_status', case_status) AS status
-  FROM core.children_in_need_at($as_of)
-  WHERE cin_start_date <= $as_of
-),
-cohort AS (   -- open at E, started ≥ 42 days before E, no plan on or before E
-  SELECT p.period_end, e.child, e.status,
-         e.status IS NOT NULL AND lower(e.status) NOT IN
-           ('looked after child', 'child protection plan', 'child in need plan', 'open assessment', 'closed episode') AS unknown_status,
-         coalesce(lower(e.status) NOT IN ('looked after child', 'child protection plan'), true) AS counts
-  FROM ref.kpi_periods($as_of) p
-  JOIN episodes e
-    ON e.started <= p.period_end - 42
-   AND (e.closed IS NULL OR e.closed > p.period_end)
-   AND (e.plan_started IS NULL OR e.plan_started > p.period_end)
+-- The episodes and the six-week rule are shared with the drill-through
+-- (sql/cohort/cin_episodes.sql, sql/cohort/without_plan_6wk.sql).
+WITH cohort AS (   -- open at E, started ≥ 42 days before E, no plan on or before E
+  SELECT p.period_end, e.child_unique_id AS child, e.case_status AS status, e.unknown_status, e.counts
+  FROM ref.kpi_periods($as_of, $points_after) p
+  JOIN cohort.cin_episodes($as_of) e
+    ON cohort.without_plan_6wk(e.cin_start_date, e.cin_closure_date, e.cin_plan_start_date, p.period_end)
 ),
 first_seen AS (   -- the first extract (on or before D) in which each unknown status appeared
   SELECT code, min(extract_date) AS first_extract
@@ -74,7 +63,7 @@ SELECT p.period_end,
        CASE WHEN c.blank_status > 0 AND u.notes IS NULL
             THEN [c.blank_status::VARCHAR || ' of the children counted have a blank Case Status (counted: neither looked after nor on a CP plan).']
             ELSE []::VARCHAR[] END AS notes
-FROM ref.kpi_periods($as_of) p
+FROM ref.kpi_periods($as_of, $points_after) p
 LEFT JOIN counted c ON c.period_end = p.period_end
 LEFT JOIN unknown_by_period u ON u.period_end = p.period_end
 ORDER BY p.period_end

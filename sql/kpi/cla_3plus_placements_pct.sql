@@ -18,6 +18,7 @@
       "number_of_placements_in_the_last_12_months"
     ]
   },
+  "reuse": { "lists_at_as_of": ["children_looked_after"], "lists_whole": [], "point_extract_lists": [], "reads_file_list": false, "cutoff_columns": [] },
   "definition": "Children looked after at E (Date Started to be Looked After on or before E, and Date Ceased to be Looked After blank or after E; distinct children): % whose Number of Placements in the Last 12 months is 3 or more. Children with the count blank are left out and counted in the figure's notes. The count is as recorded in the extract (on its extract date), also for past points. Choice: period_start = period_end (a state at E). A child with more than one row open at E counts once, with the highest count recorded on those rows (so they count as 3 or more if any of their open rows says so), and is left out as blank only when every open row is blank. Child Unique ID is matched exactly as extracted. A ceasing date after the extract date is kept (not yet happened: the child is looked after until then)."
 }
 ---*/
@@ -25,10 +26,9 @@ WITH looked_after AS (   -- one row per child looked after at E, with the highes
   SELECT p.period_end,
          c.child_unique_id AS child,
          max(c.number_of_placements_in_the_last_12_months) AS placements
-  FROM ref.kpi_periods($as_of) p
+  FROM ref.kpi_periods($as_of, $points_after) p
   JOIN core.children_looked_after_at($as_of) c
-    ON c.date_started_to_be_looked_after <= p.period_end
-   AND (c.date_ceased_to_be_looked_after IS NULL OR c.date_ceased_to_be_looked_after > p.period_end)
+    ON cohort.open_at(c.date_started_to_be_looked_after, c.date_ceased_to_be_looked_after, p.period_end)
   GROUP BY p.period_end, c.child_unique_id
 ),
 counted AS (
@@ -51,6 +51,6 @@ SELECT p.period_end,
        CASE WHEN c.blank > 0
             THEN [c.blank::VARCHAR || ' child(ren) looked after on that date have Number of Placements in the Last 12 months blank and are left out.']
             ELSE []::VARCHAR[] END AS notes
-FROM ref.kpi_periods($as_of) p
+FROM ref.kpi_periods($as_of, $points_after) p
 LEFT JOIN counted c ON c.period_end = p.period_end
 ORDER BY p.period_end

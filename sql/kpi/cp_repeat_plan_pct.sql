@@ -11,18 +11,20 @@
   "amber_strict": false,
   "basis": "trailing_12_months",
   "sources": { "case-system/child_protection": ["child_protection_plan_start_date", "number_of_previous_child_protection_plans"] },
+  "reuse": { "lists_at_as_of": ["child_protection"], "lists_whole": [], "point_extract_lists": [], "reads_file_list": false, "cutoff_columns": ["child_protection_plan_start_date"] },
   "definition": "CP plans starting in the trailing 12 months ending E with Number of Previous Child Protection Plans recorded: % where it is ≥ 1. Plans with it blank are left out and counted in the figure's notes. Choice: period_start is the first day of the trailing 12 months (the day after E − 12 months, so the window ending 2013-02-28 starts 2012-02-29). Every plan row counts; the recorded count is taken as extracted, not recomputed from earlier plans in the list."
 }
 ---*/
+-- Shared with the drill-through (sql/cohort/cp_plans.sql).
 WITH plans AS (
   SELECT child_protection_plan_start_date AS started,
-         number_of_previous_child_protection_plans AS previous
-  FROM core.child_protection_at($as_of)
-  WHERE child_protection_plan_start_date <= $as_of
+         number_of_previous_child_protection_plans AS previous,
+         repeat_plan
+  FROM cohort.cp_plans($as_of)
 )
 SELECT p.period_end,
        p.trailing_12m_start AS period_start,
-       count(c.started) FILTER (WHERE c.previous >= 1) AS numerator,
+       count(c.started) FILTER (WHERE c.repeat_plan) AS numerator,
        count(c.started) FILTER (WHERE c.previous IS NOT NULL) AS denominator,
        ref.div_round1(100 * numerator, denominator) AS value,
        CASE WHEN denominator = 0 THEN
@@ -33,7 +35,7 @@ SELECT p.period_end,
             THEN [(count(c.started) FILTER (WHERE c.previous IS NULL))::VARCHAR
                   || ' plan(s) starting in the 12 months have Number of Previous Child Protection Plans blank and are left out.']
             ELSE []::VARCHAR[] END AS notes
-FROM ref.kpi_periods($as_of) p
+FROM ref.kpi_periods($as_of, $points_after) p
 LEFT JOIN plans c ON c.started BETWEEN p.trailing_12m_start AND p.period_end
 GROUP BY p.period_end, p.trailing_12m_start
 ORDER BY p.period_end

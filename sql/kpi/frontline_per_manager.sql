@@ -11,14 +11,14 @@
   "amber_strict": false,
   "basis": "at_date",
   "sources": { "hr/workforce": ["org_role", "fte", "role_start_date", "role_end_date"] },
+  "reuse": { "lists_at_as_of": ["workforce"], "lists_whole": [], "point_extract_lists": [], "reads_file_list": false, "cutoff_columns": [] },
   "definition": "At E: FTE of in-post Org Role 4 (Senior Practitioner) and 5 (Case Holder) rows ÷ FTE of in-post Org Role 3 (First Line Manager) rows (in post = started on or before E and not ended, or ended after E). numerator = frontline FTE, denominator = manager FTE; computed exactly (FTE as stored, to 12 decimal places, in integer units). Choice: period_start = period_end (a state at E). Agency and employed rows both count. Org Role is validated on load (1–6), so it has no unknown codes."
 }
 ---*/
 WITH in_post AS (
   SELECT p.period_end, w.fte, w.org_role
-  FROM ref.kpi_periods($as_of) p
-  JOIN core.workforce_at($as_of) w
-    ON w.role_start_date <= p.period_end AND (w.role_end_date IS NULL OR w.role_end_date > p.period_end)
+  FROM ref.kpi_periods($as_of, $points_after) p
+  JOIN core.workforce_at($as_of) w ON cohort.open_at(w.role_start_date, w.role_end_date, p.period_end)  -- in post at E
   WHERE w.org_role IN (3, 4, 5)
 ),
 totals AS (
@@ -33,6 +33,6 @@ SELECT p.period_end,
        coalesce(t.manager_fte, 0)::DOUBLE AS denominator,
        ref.div_round1(ref.fte_units(coalesce(t.frontline_fte, 0)), ref.fte_units(coalesce(t.manager_fte, 0))) AS value,
        CASE WHEN coalesce(t.manager_fte, 0) = 0 THEN 'No first-line manager (Org Role 3) was in post, so there is no ratio to report.' END AS null_reason
-FROM ref.kpi_periods($as_of) p
+FROM ref.kpi_periods($as_of, $points_after) p
 LEFT JOIN totals t ON t.period_end = p.period_end
 ORDER BY p.period_end

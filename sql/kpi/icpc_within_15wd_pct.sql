@@ -13,26 +13,25 @@
   "sources": {
     "case-system/section_47": ["strategy_discussion_initiating_section_47_enquiry_start_date", "date_of_initial_child_protection_conference"]
   },
+  "reuse": { "lists_at_as_of": ["section_47"], "lists_whole": [], "point_extract_lists": [], "reads_file_list": false, "cutoff_columns": [] },
   "definition": "Initial child protection conferences held (Date of Initial Child Protection Conference) in the month ending E, on section 47 rows with a strategy discussion date: % held within 15 working days of the Strategy discussion initiating Section 47 Enquiry Start Date. Working days = days after the strategy discussion, up to and including the conference, that are not Saturday, Sunday or an England and Wales bank holiday (ref.calendar); within means ≤ 15. Choice: period_start is the 1st of E's month. Every section 47 row with a conference in the month counts (a child can have several enquiries; siblings each count). Rows with a conference in the month but a blank strategy discussion date are left out and counted in the figure's notes. The flag 'Was an Initial Child Protection Conference deemed unnecessary?' is not read: a conference that was held counts. A conference dated before its strategy discussion is a row error at load (the conference follows the enquiry). A date outside the working-day calendar (2005–2035) cannot be counted and is treated as not within 15 working days, with a note."
 }
 ---*/
+-- Shared with the drill-through (sql/cohort/initial_conferences.sql).
 WITH conferences AS (
-  SELECT s.date_of_initial_child_protection_conference AS held,
-         s.strategy_discussion_initiating_section_47_enquiry_start_date AS strategy,
-         ce.working_day_index - cs.working_day_index AS working_days
-  FROM core.section_47_at($as_of) s
-  LEFT JOIN ref.calendar cs ON cs.date = s.strategy_discussion_initiating_section_47_enquiry_start_date
-  LEFT JOIN ref.calendar ce ON ce.date = s.date_of_initial_child_protection_conference
-  WHERE s.date_of_initial_child_protection_conference IS NOT NULL
+  SELECT date_of_initial_child_protection_conference AS held,
+         strategy_discussion_initiating_section_47_enquiry_start_date AS strategy,
+         working_days, within_15_working_days
+  FROM cohort.initial_conferences($as_of)
 ),
 counted AS (
   SELECT p.period_end,
          p.period_start,
-         count(c.held) FILTER (WHERE c.strategy IS NOT NULL AND c.working_days <= 15) AS within,
+         count(c.held) FILTER (WHERE c.strategy IS NOT NULL AND c.within_15_working_days) AS within,
          count(c.held) FILTER (WHERE c.strategy IS NOT NULL) AS held,
          count(c.held) FILTER (WHERE c.strategy IS NULL) AS no_strategy,
          count(c.held) FILTER (WHERE c.strategy IS NOT NULL AND c.working_days IS NULL) AS off_calendar
-  FROM ref.kpi_periods($as_of) p
+  FROM ref.kpi_periods($as_of, $points_after) p
   LEFT JOIN conferences c ON c.held BETWEEN p.period_start AND p.period_end
   GROUP BY p.period_end, p.period_start
 )

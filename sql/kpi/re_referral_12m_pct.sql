@@ -11,26 +11,14 @@
   "amber_strict": false,
   "basis": "month",
   "sources": { "case-system/referrals": ["child_unique_id", "date_of_referral"] },
+  "reuse": { "lists_at_as_of": ["referrals"], "lists_whole": [], "point_extract_lists": [], "reads_file_list": false, "cutoff_columns": ["date_of_referral"] },
   "definition": "Referrals received in the month ending E (every referral row counts): % where the same child has another referral dated after (this date minus 12 months) and before this date. Exactly 12 months earlier does not count, nor does another referral on the same day. Computed from the referral rows, not the Annex A count column. Choice: period_start is the 1st of E's month. Two rows for one child on one day are two referrals in the denominator, and neither makes the other a re-referral. Child Unique ID is matched exactly as extracted."
 }
 ---*/
--- For each child's distinct referral dates, the latest earlier date (lag over distinct dates, so
--- a same-day twin is never "earlier"); a referral is a re-referral when that date is after
--- (this date − 12 months). A window, not a correlated subquery: linear in the referral rows.
-WITH referrals AS (
-  SELECT child_unique_id AS child, date_of_referral AS referred
-  FROM core.referrals_at($as_of)
-  WHERE date_of_referral <= $as_of
-),
-dated AS (
-  SELECT child, referred, lag(referred) OVER (PARTITION BY child ORDER BY referred) AS previous
-  FROM (SELECT DISTINCT child, referred FROM referrals)
-),
-flagged AS (
-  SELECT r.referred,
-         coalesce(d.previous > (r.referred - INTERVAL 12 MONTH)::DATE, false) AS is_re_referral  -- 29 Feb − 12 months = 28 Feb
-  FROM referrals r
-  JOIN dated d ON d.child = r.child AND d.referred = r.referred
+-- Each referral with the child's previous one, shared with the drill-through
+-- (sql/cohort/referrals_with_previous.sql).
+WITH flagged AS (
+  SELECT date_of_referral AS referred, is_re_referral FROM cohort.referrals_with_previous($as_of)
 )
 SELECT p.period_end,
        p.period_start,
@@ -38,7 +26,7 @@ SELECT p.period_end,
        count(f.referred) AS denominator,
        ref.div_round1(100 * numerator, denominator) AS value,
        CASE WHEN denominator = 0 THEN 'No referrals were received in the month, so there is no rate to report.' END AS null_reason
-FROM ref.kpi_periods($as_of) p
+FROM ref.kpi_periods($as_of, $points_after) p
 LEFT JOIN flagged f ON f.referred BETWEEN p.period_start AND p.period_end
 GROUP BY p.period_end, p.period_start
 ORDER BY p.period_end

@@ -11,20 +11,20 @@
   "amber_strict": false,
   "basis": "trailing_12_months",
   "sources": { "hr/workforce": ["agency_worker", "fte", "role_start_date", "role_end_date"] },
+  "reuse": { "lists_at_as_of": ["workforce"], "lists_whole": [], "point_extract_lists": [], "reads_file_list": false, "cutoff_columns": ["role_start_date"] },
   "definition": "Employed (non-agency) rows with Role End Date in the trailing 12 months ending E: their FTE ÷ the FTE of employed rows in post at E (started on or before E and not ended, or ended after E), as a percentage. numerator = leavers' FTE, denominator = in-post FTE; computed exactly (FTE as stored, to 12 decimal places, in integer units). Choice: period_start is the first day of the trailing 12 months. Every ended row counts as a leaver, as the definition reads rows: a role change inside the council (one row ends, another starts) counts too; Reason for Leaving is not read. The rate can exceed 100%."
 }
 ---*/
+-- Shared with the drill-through (sql/cohort/employed_roles.sql).
 WITH employed AS (
-  SELECT fte, role_start_date AS started, role_end_date AS ended
-  FROM core.workforce_at($as_of)
-  WHERE NOT agency_worker AND role_start_date <= $as_of
+  SELECT fte, role_start_date AS started, role_end_date AS ended FROM cohort.employed_roles($as_of)
 ),
 per_period AS (
   SELECT p.period_end,
          p.trailing_12m_start,
          coalesce(sum(e.fte) FILTER (WHERE e.ended BETWEEN p.trailing_12m_start AND p.period_end), 0) AS leavers_fte,
-         coalesce(sum(e.fte) FILTER (WHERE e.started <= p.period_end AND (e.ended IS NULL OR e.ended > p.period_end)), 0) AS in_post_fte
-  FROM ref.kpi_periods($as_of) p
+         coalesce(sum(e.fte) FILTER (WHERE cohort.open_at(e.started, e.ended, p.period_end)), 0) AS in_post_fte
+  FROM ref.kpi_periods($as_of, $points_after) p
   LEFT JOIN employed e ON e.started <= p.period_end AND (e.ended IS NULL OR e.ended >= p.trailing_12m_start)
   GROUP BY p.period_end, p.trailing_12m_start
 )

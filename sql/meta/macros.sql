@@ -3,7 +3,9 @@
 -- The 25 trend points of a run as of D: the last day of each of the 24 months before D's month,
 -- then D itself; each with the first day of its month and the start of its trailing 12 months
 -- (the day after E minus 12 calendar months, clamped to month end as DuckDB's interval does).
-CREATE OR REPLACE MACRO ref.kpi_periods(as_of) AS TABLE
+-- points_after: only the points after that date, for a night that copied the others from an
+-- earlier night (activities/kpi-reuse.ts; a KPI passes its bound $points_after); NULL, all 25.
+CREATE OR REPLACE MACRO ref.kpi_periods(as_of, points_after := NULL) AS TABLE
   SELECT
     e::DATE AS period_end,
     date_trunc('month', e)::DATE AS period_start,
@@ -14,9 +16,8 @@ CREATE OR REPLACE MACRO ref.kpi_periods(as_of) AS TABLE
     FROM range(0, 24) t(k)
     UNION ALL SELECT as_of::DATE
   )
-  -- Unset (NULL) on every connection but one computing only the points a night could not reuse
-  -- from an earlier one (activities/kpi-reuse.ts): then only the points after that date.
-  WHERE (getvariable('csc_kpi_points_after') IS NULL OR e > getvariable('csc_kpi_points_after')::DATE)
+  -- points_after NULL: every point; else only the points after that date (the others were copied).
+  WHERE (points_after IS NULL OR e > points_after::DATE)
     AND getvariable('csc_kpi_period_end') IS NULL
   -- A benchmark's period instead of the trend points (activities/benchmarks.ts): one period,
   -- start to end, so a month KPI counts the whole period's cohort, a trailing-12-months KPI the

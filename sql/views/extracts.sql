@@ -41,3 +41,10 @@ CREATE OR REPLACE MACRO meta.extracts_at(d) AS TABLE
 SELECT * FROM meta.extract_choice
 WHERE chosen AND extract_date <= d
 QUALIFY row_number() OVER (PARTITION BY list ORDER BY extract_date DESC) = 1;
+
+-- meta.extracts_through(d): every loaded extract of each list dated on or before d, the chosen and
+-- the superseded: what a KPI reading a list whole (core.<list>) or at each trend point's own
+-- extract may read as of d. Reuse keys such a KPI on them (activities/kpi-reuse.ts).
+CREATE OR REPLACE MACRO meta.extracts_through(d) AS TABLE
+SELECT * FROM meta.extracts
+WHERE status = 'loaded' AND extract_date <= d;
