@@ -208,14 +208,20 @@ describe('a region of three councils on two task queues', () => {
   it('keeps every child-level column and source row out of the regional outputs', async () => {
     const regionHome = join(root, 'region-home');
     const texts: string[] = [];
+    const read = new Set<string>();
     const walk = async (dir: string): Promise<void> => {
       for (const e of await readdir(dir, { withFileTypes: true })) {
         const p = join(dir, e.name);
         if (e.isDirectory()) await walk(p);
-        else if (e.isFile() && !e.name.endsWith('.parquet') && !e.name.endsWith('.duckdb')) texts.push(await readFile(p, 'utf8'));
+        else if (e.isFile() && !e.name.endsWith('.parquet') && !e.name.endsWith('.duckdb')) {
+          texts.push(await readFile(p, 'utf8'));
+          read.add(e.name);
+        }
       }
     };
     await walk(join(regionHome, 'snapshots'));
+    // Every text output was read, the report for councillors included.
+    expect([...read].sort()).toEqual(['index.json', 'manifest.json', 'region.json', 'report.html']);
     // region.parquet: its columns and every value, as text.
     const db = await DuckDBInstance.create(':memory:');
     const conn = await db.connect();
