@@ -14,7 +14,7 @@
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
-import { signatureInfo, signManifest, SIGNATURE_FILE, type ManifestSignatureInfo } from '../core/manifest-signature.js';
+import { signatureInfo, signManifest, SIGNATURE_FILE } from '../core/manifest-signature.js';
 import type { RegionConfig } from '../core/region-config.js';
 import type { PublishRegionInput, PublishRegionResult } from '../core/region-night.js';
 import { shownCouncilReason } from '../core/region-reason.js';
@@ -26,8 +26,8 @@ import { codeVersion } from '../core/project-root.js';
 import { snapshotIdFor } from './publish.js';
 import { readCouncilFigures, type CouncilRead } from './region-councils.js';
 import { readRegionNeighbours } from './region-neighbours.js';
+import { checkRegionFolder, REGION_FILE, type RegionManifest } from './region-snapshot-read.js';
 import {
-  checkManifestedFolder,
   exclusively,
   fsyncTree,
   hashFolder,
@@ -42,42 +42,12 @@ import {
 import { writeRowsAsParquet } from './snapshot-write.js';
 import { Warehouse } from './warehouse.js';
 
-export const REGION_FILE = 'region.json';
-
-/** `manifest.json` of a regional snapshot: its lineage is the council snapshots it used. */
-export interface RegionManifest extends IndexEntry {
-  code_version: string;
-  previous_snapshot_id: string | null;
-  councils: { id: string; status: string; snapshot_id: string | null; manifest_sha256: string | null }[];
-  files: Record<string, string>;
-  signature?: ManifestSignatureInfo;
-}
-
 export interface RegionPublishOptions {
   signingKey: string | null;
   warn?: (message: string) => void;
 }
 
 const json = (v: unknown): string => `${JSON.stringify(v, null, 2)}\n`;
-
-/** A regional snapshot folder against its manifest and signature, and its region.json against the contract. */
-export async function checkRegionFolder(dir: string, id: string, key: string | null): Promise<string[]> {
-  const { integrity, manifest } = await checkManifestedFolder(dir, id, key);
-  if (manifest === null) return integrity;
-  const errors = [...integrity];
-  const text = await readFile(join(dir, REGION_FILE), 'utf8').catch(() => null);
-  if (text === null) return [...errors, `${REGION_FILE}: missing`];
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    return [...errors, `${REGION_FILE}: cannot be read as JSON`];
-  }
-  const parsed = regionSnapshotFile.safeParse(raw);
-  if (!parsed.success) errors.push(...parsed.error.issues.slice(0, 5).map((i) => `${REGION_FILE}: ${i.path.join('.')}: ${i.message}`));
-  else if (parsed.data.snapshot_id !== id) errors.push(`${REGION_FILE}: snapshot_id ${parsed.data.snapshot_id} differs from ${MANIFEST}`);
-  return errors;
-}
 
 async function resultOf(dir: string): Promise<PublishRegionResult> {
   const r = regionSnapshotFile.parse(JSON.parse(await readFile(join(dir, REGION_FILE), 'utf8')));

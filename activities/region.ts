@@ -1,7 +1,7 @@
 /**
  * The regional night's own activities (issue 18), built once per worker like the council's
- * (activities/index.ts): read the region.json this worker serves, and publish the regional
- * snapshot from the councils' published snapshots. The heavy work — each council's night — runs
+ * (activities/index.ts): read the region.json this worker serves, publish the regional snapshot
+ * from the councils' published snapshots, and (the schedule's starter) join a region night. The heavy work — each council's night — runs
  * in the council activities on the council's own task queue; these only read figures.
  *
  * A worker serves one region.json (`--config`, or CSC_KPI_REGION_CONFIG): a night naming another
@@ -12,9 +12,10 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { readSigningKey } from '../core/env-config.js';
 import { RegionConfigError, type RegionConfig } from '../core/region-config.js';
-import type { PublishRegionInput, PublishRegionResult, RegionPlan } from '../core/region-night.js';
+import type { PublishRegionInput, PublishRegionResult, RegionNightInput, RegionNightResult, RegionPlan } from '../core/region-night.js';
 import { guarded } from './activity-guard.js';
 import { readRegionConfigFile } from './region-config-file.js';
+import { joinRegionNight } from './region-join.js';
 import { publishRegion } from './region-publish.js';
 import { canonicalPath } from './served-folders.js';
 
@@ -77,6 +78,11 @@ export function createRegionActivities(deps: RegionActivityDeps = {}) {
       const count = (s: string) => r.councils.filter((x) => x.status === s).length;
       log.info('published regional snapshot', { snapshotId: r.snapshotId, published: count('published'), stale: count('stale'), failed: count('failed') });
       return r;
+    },
+
+    /** The region schedule's starter, when tonight's region night already runs or ran: wait for it (no disk touched). */
+    async joinRegionNight(input: Required<RegionNightInput>): Promise<RegionNightResult> {
+      return joinRegionNight(input);
     },
   };
 }

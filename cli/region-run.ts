@@ -7,11 +7,11 @@
  * A region night still running for the date is joined (with the same region.json only); one that
  * finished is run again — only its failed councils re-run — and publishes a new regional version.
  */
-import { Client, Connection, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
+import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Logger } from 'pino';
+import { awaitSameRegionNight } from '../activities/region-join.js';
 import { regionWorkerPlan } from '../activities/region-served.js';
-import { canonicalPath } from '../activities/served-folders.js';
 import { readEnvConfig } from '../core/env-config.js';
 import type { RegionConfig } from '../core/region-config.js';
 import { regionNightId, type RegionNightInput, type RegionNightResult } from '../core/region-night.js';
@@ -21,12 +21,10 @@ import { createWorker, installRuntimeLogger, quietBundle } from './worker.js';
 
 /** Starts the region night for `asOf`, or joins the one running with the same region.json; waits for its result. */
 export async function startOrJoinRegionNight(client: Client, input: Required<RegionNightInput>, taskQueue: string): Promise<RegionNightResult> {
-  const workflowId = regionNightId(input.asOf);
-  let handle: WorkflowHandle;
   try {
-    handle = await client.workflow.start('regionNightWorkflow', {
+    await client.workflow.start('regionNightWorkflow', {
       taskQueue,
-      workflowId,
+      workflowId: regionNightId(input.asOf),
       args: [input],
       memo: { asOf: input.asOf, config: input.config },
       // A finished region night may run again (a retry of its failed councils); a running one is joined.
@@ -35,16 +33,9 @@ export async function startOrJoinRegionNight(client: Client, input: Required<Reg
     });
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    handle = client.workflow.getHandle(workflowId);
   }
-  const theirs = (await handle.describe()).memo?.config;
-  if (typeof theirs !== 'string' || (await canonicalPath(theirs)) !== (await canonicalPath(input.config))) {
-    throw new Error(
-      `The region night of ${input.asOf} (workflow ${workflowId}) is running with ${JSON.stringify(theirs ?? '?')}, not ${JSON.stringify(input.config)}. ` +
-        'One as-of date is one region night in a Temporal namespace: wait for it, or give this region a namespace of its own (TEMPORAL_NAMESPACE).',
-    );
-  }
-  return (await handle.result()) as RegionNightResult;
+  // USE_EXISTING hands back a running night without saying so: check it is this region's either way.
+  return awaitSameRegionNight(client, input);
 }
 
 /** In-process workers for every task queue of the region, sharing one workflow bundle. */

@@ -2,7 +2,7 @@
  * The contract of a regional snapshot's `region.json` (issue 18): the councils and how each one's
  * night went, each council's headline figures exactly as its own snapshot publishes them, and the
  * region's spread, ranks and quartiles. Figures only: nothing here is about a child, a worker or a
- * source file (test/region-privacy.test.ts).
+ * source file (test/region-workflow.test.ts, "keeps every child-level column and source row out").
  *
  * Not the region's configuration, which is also called region.json (core/region-config.ts).
  */

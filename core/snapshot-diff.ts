@@ -235,7 +235,7 @@ export function rowsForPeriod(moved: MovedRow[], window: { from: string | null; 
 // ---------------------------------------------------------------------------------------------
 // Printing
 
-function showFigure(f: Figure | null): string {
+export function showFigure(f: Figure | null): string {
   if (!f) return '(absent)';
   const v = f.value === null ? 'no value' : String(f.value);
   if (f.numerator === null && f.denominator === null) return v;

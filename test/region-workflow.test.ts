@@ -4,8 +4,9 @@
  * builds it); one council's landing folder is missing. The region publishes and names it; a later
  * run, once its landing is there, publishes a new regional version without repeating the others;
  * each worker ran only its own councils (from the workflow histories); a broken region.json fails
- * the night at once in one line; the schedule runs the region as of the day before. And no
- * child-level column or source row reaches any regional output.
+ * the night at once in one line; the schedule runs the region as of the day before, as the same
+ * `region-night-<as-of>`, joined when fired again. And no child-level column or source row reaches
+ * any regional output.
  */
 import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -20,10 +21,11 @@ import { readRegionConfigFile } from '../activities/region-config-file.js';
 import { regionWorkerPlan } from '../activities/region-served.js';
 import { readIndex, readLatest } from '../activities/snapshot-files.js';
 import { startOrJoinRegionNight } from '../cli/region-run.js';
-import { backfillSchedule, upsertNightlySchedule } from '../cli/schedule.js';
+import { upsertRegionSchedule } from '../cli/commands/region.js';
+import { backfillSchedule } from '../cli/schedule.js';
 import { createWorker, workflowsPath } from '../cli/worker.js';
 import type { MetricsFile } from '../core/metrics-contract.js';
-import { councilNightId, type RegionNightResult } from '../core/region-night.js';
+import { councilNightId, regionNightId, type RegionNightResult } from '../core/region-night.js';
 import { regionSnapshotFile, type RegionSnapshotFile } from '../core/region-snapshot.js';
 import { projectPath } from '../core/project-root.js';
 import { generateLanding } from '../fixtures/generator/generate.js';
@@ -33,6 +35,11 @@ import { startTemporal, uniqueQueue } from './helpers/temporal-env.js';
 const AS_OF = '2015-02-28';
 /** A recorded region night (three councils, one failed); re-record: RECORD_HISTORY=1 npx vitest run test/region-workflow.test.ts */
 const RECORDED = projectPath('test', 'histories', 'region-night-v1.history.bin');
+/** The region schedule's starter, both paths (replayed in test/workflow-replay.test.ts); re-recorded with the above. */
+const RECORDED_SCHEDULED = {
+  child: projectPath('test', 'histories', 'scheduled-region-night-child-v1.history.bin'),
+  join: projectPath('test', 'histories', 'scheduled-region-night-join-v1.history.bin'),
+};
 /** Planted in north's referrals: none may reach a regional output. */
 const MARKERS = ['ZZSECRETCHILD', 'ZZSECRETTEAM', 'ZZSECRETWORKER'];
 
@@ -201,14 +208,20 @@ describe('a region of three councils on two task queues', () => {
   it('keeps every child-level column and source row out of the regional outputs', async () => {
     const regionHome = join(root, 'region-home');
     const texts: string[] = [];
+    const read = new Set<string>();
     const walk = async (dir: string): Promise<void> => {
       for (const e of await readdir(dir, { withFileTypes: true })) {
         const p = join(dir, e.name);
         if (e.isDirectory()) await walk(p);
-        else if (e.isFile() && !e.name.endsWith('.parquet') && !e.name.endsWith('.duckdb')) texts.push(await readFile(p, 'utf8'));
+        else if (e.isFile() && !e.name.endsWith('.parquet') && !e.name.endsWith('.duckdb')) {
+          texts.push(await readFile(p, 'utf8'));
+          read.add(e.name);
+        }
       }
     };
     await walk(join(regionHome, 'snapshots'));
+    // Every text output was read, the report for councillors included.
+    expect([...read].sort()).toEqual(['index.json', 'manifest.json', 'region.json', 'report.html']);
     // region.parquet: its columns and every value, as text.
     const db = await DuckDBInstance.create(':memory:');
     const conn = await db.connect();
@@ -306,12 +319,29 @@ describe('a region of three councils on two task queues', () => {
 });
 
 describe('the region’s schedule', () => {
-  it('runs the region night as of the day before its scheduled start, each council as a child for that date', async () => {
+  const SCHED_AS_OF = '2015-02-27';
+
+  /** Backfills the schedule's night as of `asOf` and waits for the starter that fired: returns it. */
+  async function fire(scheduleId: string, asOf: string, seen: number) {
+    const schedule = env.client.schedule.getHandle(scheduleId);
+    await backfillSchedule(env.client, asOf, asOf, scheduleId);
+    for (let i = 0; i < 240; i++) {
+      const actions = (await schedule.describe()).info.recentActions;
+      if (actions.length > seen) {
+        const started = actions[actions.length - 1]!.action.workflow;
+        return env.client.workflow.getHandle(started.workflowId, started.firstExecutionRunId);
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    throw new Error(`the schedule did not fire for ${asOf} within 60 s`);
+  }
+
+  it('runs the region night as of the day before, as region-night-<as-of>, and a second firing for that date joins it: one regional night', async () => {
     const taskQueue = uniqueQueue('region-sched');
     const councils = await Promise.all(
       ['ash', 'oak'].map(async (id, i) => {
         const landing = join(root, 'sched', id, 'landing');
-        await writeReferrals(landing, '2015-02-27', [
+        await writeReferrals(landing, SCHED_AS_OF, [
           ['C1', '05/02/2015'],
           [`C${i + 2}`, '06/02/2015'],
         ]);
@@ -322,30 +352,63 @@ describe('the region’s schedule', () => {
     await writeFile(configPath, JSON.stringify({ home: 'region-home', task_queue: taskQueue, councils }));
     const config = await readRegionConfigFile(configPath);
     const scheduleId = uniqueQueue('region-schedule');
-    await upsertNightlySchedule(env.client, { scheduleId, taskQueue }, { workflowType: 'regionNightWorkflow', args: [{ config: config.path }], purpose: 'regional night' });
+    // Exactly what `csc-kpi region schedule create` makes, under a test id.
+    await upsertRegionSchedule(env.client, config, { scheduleId });
     await env.client.schedule.getHandle(scheduleId).pause('test: backfill only');
     const plan = regionWorkerPlan(config, taskQueue);
     const worker = await createWorker({ connection: env.nativeConnection, served: plan.served, region: plan.region, taskQueue, workflowBundle });
-    const snapshots = join(config.home, 'snapshots');
-    const index = await worker.runUntil(async () => {
-      // The night as of 27 February is the one scheduled at 05:00 London on the 28th.
-      await backfillSchedule(env.client, '2015-02-27', '2015-02-27', scheduleId);
-      for (let i = 0; i < 240; i++) {
-        const entries = await readIndex(snapshots).catch(() => []);
-        if (entries.length > 0) return entries;
-        await new Promise((r) => setTimeout(r, 250));
-      }
-      throw new Error('the scheduled region night did not publish within 60 s');
+    // The night as of 27 February is the one scheduled at 05:00 London on the 28th; then the same date again.
+    const [first, second] = await worker.runUntil(async () => {
+      const a = await fire(scheduleId, SCHED_AS_OF, 0);
+      const ra = (await a.result()) as RegionNightResult;
+      const b = await fire(scheduleId, SCHED_AS_OF, 1);
+      const rb = (await b.result()) as RegionNightResult;
+      return [
+        { handle: a, result: ra },
+        { handle: b, result: rb },
+      ];
     });
     await env.client.schedule.getHandle(scheduleId).delete();
-    expect(index.map((e) => e.as_of)).toEqual(['2015-02-27']);
+    // Two starters (one schedule names both by the scheduled time, so two runs of one id).
+    expect((await second!.handle.describe()).runId).not.toBe((await first!.handle.describe()).runId);
+
+    // One region night, under its canonical id, run once; both firings return its one snapshot.
+    const nightId = regionNightId(SCHED_AS_OF);
+    const runs = [];
+    for await (const w of env.client.workflow.list({ query: `WorkflowId = '${nightId}'` })) runs.push(w);
+    expect(runs.map((w) => [w.type, w.status.name])).toEqual([['regionNightWorkflow', 'COMPLETED']]);
+    const snapshots = join(config.home, 'snapshots');
+    const index = await readIndex(snapshots);
+    expect(index.map((e) => [e.as_of, e.workflow_id])).toEqual([[SCHED_AS_OF, nightId]]);
+    expect(first!.result).toMatchObject({ asOf: SCHED_AS_OF, snapshotId: index[0]!.snapshot_id });
+    expect(second!.result.snapshotId).toBe(index[0]!.snapshot_id);
+
+    // The first firing started it as its child; the second found it done and joined it.
+    const childHistory = await first!.handle.fetchHistory();
+    const joinHistory = await second!.handle.fetchHistory();
+    const started = (h: typeof childHistory) => (h.events ?? []).map((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId).filter(Boolean);
+    const types = (h: typeof childHistory) => (h.events ?? []).map((e) => Object.keys(e).find((k) => k.endsWith('EventAttributes')));
+    expect(started(childHistory)).toEqual([nightId]);
+    expect(types(childHistory)).toContain('childWorkflowExecutionCompletedEventAttributes');
+    expect(started(joinHistory)).toEqual([nightId]);
+    expect(types(joinHistory)).toContain('startChildWorkflowExecutionFailedEventAttributes');
+    expect((joinHistory.events ?? []).map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name).filter(Boolean)).toEqual(['joinRegionNight']);
+
     for (const c of councils) {
-      expect((await env.client.workflow.getHandle(councilNightId(c.id, '2015-02-27')).describe()).status.name).toBe('COMPLETED');
+      expect((await env.client.workflow.getHandle(councilNightId(c.id, SCHED_AS_OF)).describe()).status.name).toBe('COMPLETED');
+      expect(await readIndex(join(c.home, 'snapshots'))).toHaveLength(1);
     }
     const r = await regionJson(join(snapshots, index[0]!.snapshot_id));
     expect(r.councils.map((c) => [c.id, c.status, c.snapshot_as_of])).toEqual([
-      ['ash', 'published', '2015-02-27'],
-      ['oak', 'published', '2015-02-27'],
+      ['ash', 'published', SCHED_AS_OF],
+      ['oak', 'published', SCHED_AS_OF],
     ]);
+
+    // Both paths of the starter replay against the current code.
+    for (const h of [childHistory, joinHistory]) await expect(Worker.runReplayHistory({ workflowsPath: workflowsPath() }, h)).resolves.toBeUndefined();
+    if (process.env.RECORD_HISTORY) {
+      await writeFile(RECORDED_SCHEDULED.child, temporal.api.history.v1.History.encode(childHistory).finish());
+      await writeFile(RECORDED_SCHEDULED.join, temporal.api.history.v1.History.encode(joinHistory).finish());
+    }
   });
 });

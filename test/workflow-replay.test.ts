@@ -6,7 +6,9 @@
  * The schedule's starter (workflows/scheduled-night.ts) has histories of its own, one per path:
  * the night started as its child, and a night that already existed joined through an activity.
  * The nightly workflow's v1 history predates the starter and still replays: the starter added no
- * command to the night (only a field of its result).
+ * command to the night (only a field of its result). The region schedule's starter
+ * (workflows/scheduled-region-night.ts) has the same two paths, recorded by
+ * test/region-workflow.test.ts and replayed here.
  *
  * To re-record after an intentional, versioned workflow change, only the histories that changed:
  * RECORD_HISTORY=1 npx vitest run test/workflow-replay.test.ts -t '<test name>'
@@ -31,6 +33,11 @@ const RECORDED = projectPath('test', 'histories', 'nightly-kpi-v1.history.bin');
 const RECORDED_SCHEDULED = {
   child: projectPath('test', 'histories', 'scheduled-night-child-v1.history.bin'),
   join: projectPath('test', 'histories', 'scheduled-night-join-v1.history.bin'),
+};
+/** The region schedule's starter (workflows/scheduled-region-night.ts), recorded by test/region-workflow.test.ts. */
+const RECORDED_SCHEDULED_REGION = {
+  child: projectPath('test', 'histories', 'scheduled-region-night-child-v1.history.bin'),
+  join: projectPath('test', 'histories', 'scheduled-region-night-join-v1.history.bin'),
 };
 
 describe('nightlyKpiWorkflow history and progress', () => {
@@ -116,5 +123,10 @@ describe('nightlyKpiWorkflow history and progress', () => {
   it.each(Object.entries(RECORDED_SCHEDULED))('replays the committed history of a scheduled start (%s) against the current code', async (path, file) => {
     const history = temporal.api.history.v1.History.decode(await readFile(file));
     await expect(Worker.runReplayHistory({ workflowsPath: workflowsPath() }, history, `scheduled-night-${path}-recorded`)).resolves.toBeUndefined();
+  });
+
+  it.each(Object.entries(RECORDED_SCHEDULED_REGION))('replays the committed history of a scheduled region night (%s) against the current code', async (path, file) => {
+    const history = temporal.api.history.v1.History.decode(await readFile(file));
+    await expect(Worker.runReplayHistory({ workflowsPath: workflowsPath() }, history, `scheduled-region-night-${path}-recorded`)).resolves.toBeUndefined();
   });
 });

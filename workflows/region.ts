@@ -46,11 +46,15 @@ const rollUp = proxyActivities<RegionActivities>({
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
 });
 
-/** Tonight's date: given, or (a scheduled night) the London date before the scheduled start. */
-function asOfOf(input: RegionNightInput): string {
+/**
+ * Tonight's date: given, or (a scheduled start) the London date before the scheduled start. The
+ * schedule starts workflows/scheduled-region-night.ts, which resolves it; a schedule made by an
+ * older version still starts this workflow directly, until `region schedule create` updates it.
+ */
+export function regionAsOf(input: RegionNightInput, workflow = 'regionNightWorkflow'): string {
   if (input.asOf) return input.asOf;
   const scheduled = workflowInfo().searchAttributes?.TemporalScheduledStartTime?.[0];
-  if (!(scheduled instanceof Date)) throw ApplicationFailure.nonRetryable('regionNightWorkflow needs asOf unless started by a schedule', 'MissingAsOf');
+  if (!(scheduled instanceof Date)) throw ApplicationFailure.nonRetryable(`${workflow} needs asOf unless started by a schedule`, 'MissingAsOf');
   return asOfForScheduledStart(scheduled.getTime());
 }
 
@@ -101,7 +105,7 @@ async function councilNight(c: RegionCouncilPlan, asOf: string): Promise<Council
 
 export async function regionNightWorkflow(input: RegionNightInput): Promise<RegionNightResult> {
   const { workflowId, runId } = workflowInfo();
-  const asOf = asOfOf(input);
+  const asOf = regionAsOf(input);
   upsertMemo({ asOf, config: input.config });
   const plan = await config.readRegionConfig({ config: input.config });
   const nights = await Promise.all(plan.councils.map((c) => councilNight(c, asOf)));

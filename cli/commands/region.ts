@@ -1,13 +1,14 @@
 /**
  * `csc-kpi region run|schedule …` (issue 18): a region's night — every council's night on its own
  * task queue, then the regional snapshot — now, or every night at 05:00 Europe/London as of the
- * day before (the council schedule's rules, cli/schedule.ts).
+ * day before (the council schedule's rules, cli/schedule.ts), as `region-night-<as-of>` either way.
  */
 import type { Client } from '@temporalio/client';
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { readRegionConfigFile } from '../../activities/region-config-file.js';
 import { isIsoDate, londonDate } from '../../core/dates.js';
+import type { RegionConfig } from '../../core/region-config.js';
 import { REGION_SCHEDULE_ID } from '../../core/region-night.js';
 import { runRegion } from '../region-run.js';
 import { formatRegionSummary } from '../region-summary.js';
@@ -16,6 +17,19 @@ import { describeScheduleInWords, triggeredInWords, triggerAndName } from '../sc
 import { withClient as withConfiguredClient } from '../temporal-connection.js';
 
 const withClient = <T>(fn: (c: Client) => Promise<T>): Promise<T> => withConfiguredClient('manage the region schedule', fn);
+
+/**
+ * Creates the region's nightly schedule, or updates it. Each firing starts
+ * `scheduledRegionNightWorkflow`, which runs — or joins — `region-night-<as-of>`, the id
+ * `region run` uses, so one date is one region night however often it is triggered.
+ */
+export async function upsertRegionSchedule(client: Client, config: RegionConfig, timing: { scheduleId?: string; startAt?: Date } = {}): Promise<'created' | 'updated'> {
+  return upsertNightlySchedule(
+    client,
+    { scheduleId: REGION_SCHEDULE_ID, ...timing, taskQueue: config.taskQueue },
+    { workflowType: 'scheduledRegionNightWorkflow', args: [{ config: config.path }], purpose: 'regional night' },
+  );
+}
 
 export function register(program: Command, log: Logger): void {
   const region = program.command('region').description('a region: every council’s night, then one regional snapshot of their published figures');
@@ -39,9 +53,7 @@ export function register(program: Command, log: Logger): void {
     .requiredOption('--config <file>', 'the region’s region.json')
     .action(async (o: { config: string }) => {
       const config = await readRegionConfigFile(o.config);
-      const what = await withClient((c) =>
-        upsertNightlySchedule(c, { scheduleId: REGION_SCHEDULE_ID, taskQueue: config.taskQueue }, { workflowType: 'regionNightWorkflow', args: [{ config: config.path }], purpose: 'regional night' }),
-      );
+      const what = await withClient((c) => upsertRegionSchedule(c, config));
       process.stdout.write(`schedule ${REGION_SCHEDULE_ID} ${what}: every day at 05:00 Europe/London, as of the day before, for the ${config.councils.length} councils of ${config.path}\n`);
     });
   schedule
@@ -61,14 +73,14 @@ export function register(program: Command, log: Logger): void {
   });
   schedule
     .command('trigger')
-    .description('run the scheduled region night now and print the workflow it started')
+    .description('run the scheduled region night now (as of yesterday; joins that night if it already runs) and print the workflow it started')
     .action(async () => {
       const started = await withClient((c) => triggerAndName(c, REGION_SCHEDULE_ID));
       process.stdout.write(triggeredInWords(REGION_SCHEDULE_ID, started));
     });
   schedule
     .command('backfill')
-    .description('recompute the region nights --from..--to (inclusive), in order, one regional snapshot each')
+    .description('run the region nights --from..--to (inclusive), in order; a night that already ran stands (re-run one with region run --as-of)')
     .requiredOption('--from <date>', 'first as-of date')
     .requiredOption('--to <date>', 'last as-of date')
     .action(async (o: { from: string; to: string }) => {

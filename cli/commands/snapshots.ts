@@ -2,19 +2,22 @@
  * `csc-kpi snapshots list | show ID | diff A B [--home DIR]`: read published snapshots. Reads the
  * snapshot folders and index.json; `diff` also reads the analysts' warehouse copy, read-only, to
  * find the source rows behind a restatement. An ID may be `latest`, or an as-of date (YYYY-MM-DD)
- * for the newest snapshot of that date.
+ * for the newest snapshot of that date. A region's home holds regional snapshots: each is checked
+ * by its own rules, and shown and compared by cli/region-snapshots.ts.
  */
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { shownNote } from '../../core/shown-text.js';
 import { readKpiCatalogue } from '../../activities/kpi-files.js';
-import { readIndex, readLatest, verifySnapshotFolder, type SnapshotCheck } from '../../activities/snapshot-files.js';
+import { isRegionalSnapshot, verifyAnySnapshotFolder } from '../../activities/region-snapshot-read.js';
+import { readIndex, readLatest, type SnapshotCheck } from '../../activities/snapshot-files.js';
 import { restatementRows } from '../../activities/snapshot-restatements.js';
 import { readVerifiedSnapshot, type VerifiedSnapshot } from '../../activities/snapshot-trust.js';
 import { readSigningKey } from '../../core/env-config.js';
 import type { MetricsFile } from '../../core/metrics-contract.js';
 import { diffSnapshots, formatDiff } from '../../core/snapshot-diff.js';
+import { diffRegionSnapshotsIn, showRegionSnapshot } from '../region-snapshots.js';
 
 interface HomeOpt {
   home: string;
@@ -85,7 +88,7 @@ export function register(program: Command, _log: Logger): void {
       }
       const latest = await readLatest(dir);
       const checks: SnapshotCheck[] = [];
-      for (const e of index) checks.push(await verifySnapshotFolder(join(dir, e.snapshot_id), e.snapshot_id, key));
+      for (const e of index) checks.push(await verifyAnySnapshotFolder(join(dir, e.snapshot_id), e.snapshot_id, key));
       process.stdout.write(
         textTable(
           ['snapshot', 'as of', 'created at', 'workflow', 'check', 'latest'],
@@ -106,6 +109,10 @@ export function register(program: Command, _log: Logger): void {
     .option('--home <dir>', 'home folder', './data')
     .action(async (id: string, o: HomeOpt) => {
       const dir = snapshotsDir(o);
+      if (await isRegionalSnapshot(dir, id)) {
+        process.stdout.write(await showRegionSnapshot(dir, id, readSigningKey()));
+        return;
+      }
       const s = await loadSnapshot(dir, id);
       const head = [
         `snapshot ${s.id}: as of ${s.metrics.as_of}, created ${s.metrics.created_at}, code ${s.manifest.code_version}`,
@@ -127,6 +134,10 @@ export function register(program: Command, _log: Logger): void {
     .option('--home <dir>', 'home folder', './data')
     .action(async (a: string, b: string, o: HomeOpt) => {
       const dir = snapshotsDir(o);
+      if ((await isRegionalSnapshot(dir, a)) || (await isRegionalSnapshot(dir, b))) {
+        process.stdout.write(await diffRegionSnapshotsIn(dir, a, b, readSigningKey()));
+        return;
+      }
       const A = await loadSnapshot(dir, a);
       const B = await loadSnapshot(dir, b);
       const d = diffSnapshots(A, B);
