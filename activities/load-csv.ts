@@ -185,7 +185,8 @@ export async function scratchDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'csc-kpi-load-'));
 }
 
-export async function loadCsv(w: Warehouse, f: FoundFile, runId: string, limits: Limits = DEFAULT_LIMITS, names: HeaderNames = NAMES_ONLY): Promise<LoadResult> {
+/** `keepRows`: see CheckedCsvOptions (tests only). */
+export async function loadCsv(w: Warehouse, f: FoundFile, runId: string, limits: Limits = DEFAULT_LIMITS, names: HeaderNames = NAMES_ONLY, keepRows = false): Promise<LoadResult> {
   if (!f.rawPath || !f.sha256 || !f.list) throw new Error(`loadCsv called on a file that was not pulled: ${shownName(f.relPath)}`);
   if (f.byteSize === 0) return rejectFile(w, f, runId, 'the file is empty (0 bytes): the extract did not run or was not copied completely');
   const sniffed = sniffNotCsv(await firstBytes(f.rawPath, 16));
@@ -198,7 +199,7 @@ export async function loadCsv(w: Warehouse, f: FoundFile, runId: string, limits:
       readPath = join(scratch, 'utf8.csv');
       await transcode1252(f.rawPath!, readPath);
     }
-    return await loadCheckedCsv(w, f, runId, readPath, { limits, names });
+    return await loadCheckedCsv(w, f, runId, readPath, { limits, names, keepRows });
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }

@@ -79,5 +79,5 @@ export function accountFor(rowsRead: number, rowsLoaded: number, rowsRejected: n
   }
 }
 
-/** The temp tables a checked load leaves; dropped before its transaction ends. */
-export const LOAD_TEMP_TABLES = ['checked_bad', 'csv_bad', 'csv_bad_lines', 'line_segments'];
+/** The temp tables a checked load leaves (and DuckDB's own rejects tables, from a read through raw's reader); dropped before its transaction ends. */
+export const LOAD_TEMP_TABLES = ['checked_bad', 'csv_bad', 'csv_bad_lines', 'line_segments', 'reject_errors', 'reject_scans'];

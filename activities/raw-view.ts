@@ -33,10 +33,16 @@ export interface ReadSpec {
   maxLineSize: number;
 }
 
-/** The loader's CSV reader: every field as text, by position, malformed records set aside (into `rejects` when given). */
+/**
+ * The loader's CSV reader: every field as text, by position, malformed records set aside (into
+ * `rejects` when given, else DuckDB's own temporary tables). Always with `store_rejects`, never
+ * `ignore_errors`: after a stray quote DuckDB's reader recovers differently under the two (seen
+ * with 1.5.6: `ignore_errors` also drops the good record after it), and the view must return
+ * exactly the records the load read.
+ */
 export function csvReader(spec: ReadSpec, rejects?: { table: string; scan: string }): string {
   const positional = Array.from({ length: spec.fields }, (_, i) => `${lit(`c${i}`)}: 'VARCHAR'`).join(', ');
-  const setAside = rejects ? `store_rejects = true, rejects_table = ${lit(rejects.table)}, rejects_scan = ${lit(rejects.scan)}` : 'ignore_errors = true';
+  const setAside = rejects ? `store_rejects = true, rejects_table = ${lit(rejects.table)}, rejects_scan = ${lit(rejects.scan)}` : 'store_rejects = true';
   return `read_csv(${lit(spec.path)}, header = true, all_varchar = true, columns = {${positional}},
               delim = ',', quote = '"', escape = '"', ${setAside},
               auto_detect = false, null_padding = false, max_line_size = ${spec.maxLineSize})`;
