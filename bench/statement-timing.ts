@@ -40,12 +40,14 @@ export function timeStatements(): StatementTimer {
   const proto = Warehouse.prototype;
   const run = proto.run;
   const rows = proto.rows;
+  const transaction = proto.transaction;
   const timer: StatementTimer = {
     activity: null,
     ms: new Map(),
     stop() {
       proto.run = run;
       proto.rows = rows;
+      proto.transaction = transaction;
     },
   };
   const add = (sql: string, params: Params | undefined, t0: number): void => {
@@ -66,6 +68,24 @@ export function timeStatements(): StatementTimer {
       return await rows.call(this, sql, params) as T[];
     } finally {
       add(sql, params, t0);
+    }
+  };
+  // BEGIN and COMMIT (where a transaction's writes reach the file): its time less its body's.
+  proto.transaction = async function <T>(this: Warehouse, fn: () => Promise<T>): Promise<T> {
+    const t0 = performance.now();
+    let body = 0;
+    try {
+      return await transaction.call(this, async () => {
+        const t1 = performance.now();
+        try {
+          return await fn();
+        } finally {
+          body += performance.now() - t1;
+        }
+      }) as T;
+    } finally {
+      const key = `${timer.activity ?? '(none)'}: begin, commit`;
+      timer.ms.set(key, (timer.ms.get(key) ?? 0) + performance.now() - t0 - body);
     }
   };
   return timer;
