@@ -160,7 +160,7 @@ describe('a source folder that cannot be read', () => {
         encoding: null,
         status: 'rejected',
         reason:
-          'a file stands where the source folder should be; the landing folder needs case-system/, hr/ and audits/ as folders (ENOTDIR); none of its files were read tonight',
+          'a file stands where the source folder should be; the landing folder needs case-system/, hr/, audits/ and commentary/ as folders (ENOTDIR); none of its files were read tonight',
       },
     ]);
     expect(await inFolder()).toEqual([{ sha256: sha }]);
