@@ -28,13 +28,6 @@ import { computeBenchmarks } from './benchmarks.js';
 import { nullWhereSourceMissing, sourcesOnHand } from './source-freshness.js';
 import type { Warehouse } from './warehouse.js';
 
-/** Milliseconds spent on each KPI (and on the set-up), summed over calls (read by the benchmark). */
-export const computeStepMs = new Map<string, number>();
-
-function timed(name: string, t0: number): void {
-  computeStepMs.set(name, (computeStepMs.get(name) ?? 0) + performance.now() - t0);
-}
-
 export interface ComputeInput {
   asOf: string;
   workflowId: string;
@@ -136,7 +129,6 @@ export async function computeKpis(w: Warehouse, input: ComputeInput): Promise<Co
   const kpis: ComputeResult['kpis'] = [];
   let pointsReused = 0;
   await w.transaction(async () => {
-    const t0 = performance.now();
     await w.runFile('meta/code_mappings.sql');
     await w.run('DELETE FROM meta.code_mappings');
     for (const m of mappings) {
@@ -146,14 +138,11 @@ export async function computeKpis(w: Warehouse, input: ComputeInput): Promise<Co
 
     await w.run('DELETE FROM kpi.values WHERE run_id = $run', { run: input.runId });
     await w.run('DELETE FROM meta.kpi_inputs WHERE run_id = $run', { run: input.runId });
-    timed('(mappings, drill macros)', t0);
     const lookups = new ReuseLookups(w);
     const onHand = await sourcesOnHand(w, input.asOf);
     for (const d of defs) {
-      const t1 = performance.now();
       pointsReused += await computeKpi(w, d, input, lookups);
       await nullWhereSourceMissing(w, d, { asOf: input.asOf, runId: input.runId, onHand });
-      timed(d.meta.id, t1);
     }
     // The headline figure of each KPI (core/headline.ts): a month KPI's last complete month.
     const points = await w.rows<{ kpi: string; period_end: string; value: number | null }>(
@@ -164,9 +153,7 @@ export async function computeKpis(w: Warehouse, input: ComputeInput): Promise<Co
       const headline = points.find((p) => p.kpi === d.meta.id && p.period_end === headlinePeriodEnd(d.meta.basis, input.asOf));
       kpis.push({ kpi: d.meta.id, value: headline?.value ?? null, periodEnd: headlinePeriodEnd(d.meta.basis, input.asOf), definitionVersion: d.version });
     }
-    const t2 = performance.now();
     await computeBenchmarks(w, defs, { asOf: input.asOf, runId: input.runId, map: benchmarkMap, council, lookups: input.reuse === false ? undefined : lookups });
-    timed('(benchmarks)', t2);
   });
   return { kpis, pointsReused, catalogue: catalogue.hash };
 }

@@ -207,7 +207,7 @@ async function recordSheet(w: Warehouse, sha: string, p: SheetPlan, r: Omit<Load
 /** One list sheet as an extract: its rows, rejects and record, apart from the workbook's other sheets. */
 function sheetTarget(w: Warehouse, sha: string, p: SheetPlan & { list: string }): ExtractTarget {
   const clear = async (): Promise<void> => {
-    await w.run(`DELETE FROM raw.${q(p.list)} WHERE file_sha256 = $sha`, { sha });
+    await w.run(`DELETE FROM raw_rows.${q(p.list)} WHERE file_sha256 = $sha`, { sha });
     await w.run(`DELETE FROM core.${q(p.list)} WHERE file_sha256 = $sha`, { sha });
     await w.run('DELETE FROM meta.rejects WHERE file_sha256 = $sha AND sheet = $sheet', { sha, sheet: p.name });
   };
@@ -230,7 +230,7 @@ function sheetTarget(w: Warehouse, sha: string, p: SheetPlan & { list: string })
 async function clearWorkbook(w: Warehouse, sha: string): Promise<void> {
   for (const c of CONTRACTS.values()) {
     if (c.source !== 'case-system') continue;
-    await w.run(`DELETE FROM raw.${q(c.list)} WHERE file_sha256 = $sha`, { sha });
+    await w.run(`DELETE FROM raw_rows.${q(c.list)} WHERE file_sha256 = $sha`, { sha });
     await w.run(`DELETE FROM core.${q(c.list)} WHERE file_sha256 = $sha`, { sha });
   }
   await w.run('DELETE FROM meta.rejects WHERE file_sha256 = $sha', { sha });

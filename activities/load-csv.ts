@@ -1,8 +1,12 @@
 /**
- * Load one archived CSV into `raw.<list>` (text as extracted, with line) and `core.<list>`
- * (typed rows that pass the contract), putting every rejected row in `meta.rejects` with its
- * line, column, value and reason. DuckDB reads and checks the rows; nothing row-sized crosses
- * into JavaScript. Idempotent: a retry first removes what an earlier attempt wrote for the file.
+ * Load one archived CSV into `core.<list>` (typed rows that pass the contract), putting every
+ * rejected row in `meta.rejects` with its line, column, value and reason; `raw.<list>` (text as
+ * extracted, with line) shows it. A UTF-8 file of one kind of line ending is read once, where it
+ * lies in the archive (activities/load-once.ts; raw is then a view over it, activities/raw-view.ts);
+ * a file DuckDB reads from a copy (Windows-1252, mixed line endings) and a workbook sheet keep
+ * their rows as text in `raw_rows.<list>` first, then are checked into core from there.
+ * DuckDB reads and checks the rows; nothing row-sized crosses into JavaScript. Idempotent: a
+ * retry first removes what an earlier attempt wrote for the file.
  *
  * A file that is not a CSV of its list at all (empty, binary, UTF-16, no header, wrong list,
  * separated by semicolons or tabs, header only, truncated, an unclosed quote, a CR that ends no
@@ -24,7 +28,7 @@ import { Transform } from 'node:stream';
 import { contractFor } from '../core/contracts/lists.js';
 import { checkedSelect } from '../core/contracts/load-sql.js';
 import { snakeCase } from '../core/contracts/naming.js';
-import { quoteIdent as q, sqlLiteral as lit } from '../core/sql-text.js';
+import { quoteIdent as q } from '../core/sql-text.js';
 import { DEFAULT_LIMITS, limitText, type Limits } from '../core/limits.js';
 import type { FoundFile, LoadResult } from '../core/night.js';
 import { shownName, shownReason } from '../core/shown-text.js';
@@ -34,19 +38,10 @@ import { NAMES_ONLY, type HeaderNames } from '../core/header-names.js';
 import { matchHeader, readHeader, type HeaderMatch } from './csv-header.js';
 import { scanCsv, type CsvScan } from './csv-scan.js';
 import { crlfToLf } from './line-endings.js';
+import { loadRowsOnce } from './load-once.js';
+import { accountFor, collectMalformed, LOAD_TEMP_TABLES, rejectFailingRows, rejectMalformed, UnreadableRows } from './load-rejects.js';
+import { csvReader, forgetRawFile, rebuildRawView } from './raw-view.js';
 import type { Warehouse } from './warehouse.js';
-
-/** Milliseconds spent in each step of the loader, summed over calls (read by the benchmark). */
-export const loadStepMs = new Map<string, number>();
-
-async function step<T>(name: string, fn: () => Promise<T>): Promise<T> {
-  const t0 = performance.now();
-  try {
-    return await fn();
-  } finally {
-    loadStepMs.set(name, (loadStepMs.get(name) ?? 0) + performance.now() - t0);
-  }
-}
 
 /** Windows-1252 → UTF-8, streamed (DuckDB reads UTF-8; Excel on a council desktop writes 1252). */
 export async function transcode1252(from: string, to: string): Promise<void> {
@@ -128,14 +123,6 @@ export function wholeFileProblem(scan: CsvScan, limits: Limits = DEFAULT_LIMITS)
  */
 const DUCKDB_MAX_LINE_SIZE = 2 * 1024 ** 2;
 
-const CSV_ERROR_REASONS: Record<string, string> = {
-  'TOO MANY COLUMNS': 'the line has more fields than the header: look for an unquoted comma in a value',
-  'MISSING COLUMNS': 'the line has fewer fields than the header: the row is incomplete or wrapped onto two lines',
-  'UNQUOTED VALUE': 'a value has a stray double quote: quote the whole value and double any quote inside it',
-  'INVALID UNICODE': 'the line holds bytes that are not text in the file’s encoding',
-  'LINE SIZE OVER MAXIMUM': 'the line is longer than any real record: the file is probably damaged',
-};
-
 /**
  * Writes the meta.files row for a file (loaded or rejected whole). Its reason is recorded as it
  * may be published (core/shown-text.ts): publishing and `csc-kpi validate` read it from here.
@@ -175,9 +162,10 @@ export async function recordFile(
 }
 
 async function clearFile(w: Warehouse, list: string, sha: string): Promise<void> {
-  await w.run(`DELETE FROM raw.${q(list)} WHERE file_sha256 = $sha`, { sha });
+  await w.run(`DELETE FROM raw_rows.${q(list)} WHERE file_sha256 = $sha`, { sha });
   await w.run(`DELETE FROM core.${q(list)} WHERE file_sha256 = $sha`, { sha });
   await w.run('DELETE FROM meta.rejects WHERE file_sha256 = $sha', { sha });
+  if (await forgetRawFile(w, sha)) await rebuildRawView(w, list);
 }
 
 /** Records a whole-file reject (and removes anything an earlier attempt loaded from the file). */
@@ -197,7 +185,8 @@ export async function scratchDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'csc-kpi-load-'));
 }
 
-export async function loadCsv(w: Warehouse, f: FoundFile, runId: string, limits: Limits = DEFAULT_LIMITS, names: HeaderNames = NAMES_ONLY): Promise<LoadResult> {
+/** `keepRows`: see CheckedCsvOptions (tests only). */
+export async function loadCsv(w: Warehouse, f: FoundFile, runId: string, limits: Limits = DEFAULT_LIMITS, names: HeaderNames = NAMES_ONLY, keepRows = false): Promise<LoadResult> {
   if (!f.rawPath || !f.sha256 || !f.list) throw new Error(`loadCsv called on a file that was not pulled: ${shownName(f.relPath)}`);
   if (f.byteSize === 0) return rejectFile(w, f, runId, 'the file is empty (0 bytes): the extract did not run or was not copied completely');
   const sniffed = sniffNotCsv(await firstBytes(f.rawPath, 16));
@@ -208,9 +197,9 @@ export async function loadCsv(w: Warehouse, f: FoundFile, runId: string, limits:
     let readPath = f.rawPath;
     if (f.encoding === 'windows-1252') {
       readPath = join(scratch, 'utf8.csv');
-      await step('transcode windows-1252', () => transcode1252(f.rawPath!, readPath));
+      await transcode1252(f.rawPath!, readPath);
     }
-    return await loadCheckedCsv(w, f, runId, readPath, { limits, names });
+    return await loadCheckedCsv(w, f, runId, readPath, { limits, names, keepRows });
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
@@ -227,6 +216,11 @@ export interface CheckedCsvOptions {
   names?: HeaderNames;
   /** Where the extract is recorded: the file itself (meta.files) when not given, or one sheet of a workbook. */
   target?: ExtractTarget;
+  /**
+   * Keep the rows as text in raw_rows even when the file could be read once where it lies (the
+   * test comparing raw's view with the rows as they were kept before issue 19).
+   */
+  keepRows?: boolean;
 }
 
 /**
@@ -235,7 +229,7 @@ export interface CheckedCsvOptions {
  * transaction.
  */
 export interface ExtractTarget {
-  /** Removes what an earlier attempt wrote for this extract: its raw and core rows and its rejects. */
+  /** Removes what an earlier attempt wrote for this extract: its raw_rows and core rows and its rejects. */
   clear(): Promise<void>;
   /** Records the extract rejected whole, with the reason (and clears it). */
   reject(reason: string): Promise<LoadResult>;
@@ -264,9 +258,9 @@ export async function loadCheckedCsv(w: Warehouse, f: FoundFile, runId: string, 
   const limits = o.limits ?? DEFAULT_LIMITS;
   const target = o.target ?? fileTarget(w, f, runId);
   // The scan first: it stops at a line or header over the limits, before anything else reads the file.
-  const scan = await step('scan (Node byte pass)', () => scanCsv(readPath, { maxLineBytes: limits.max_line_bytes, maxColumns: limits.max_columns }));
+  const scan = await scanCsv(readPath, { maxLineBytes: limits.max_line_bytes, maxColumns: limits.max_columns });
   if (scan.hasNul || scan.overLimit) return target.reject(wholeFileProblem(scan, limits)!);
-  const header = await step('header', () => readHeader(readPath));
+  const header = await readHeader(readPath);
   if (!header) return target.reject('the file has no header row (it is blank)');
   if (!Array.isArray(header)) return target.reject(header.reason);
   // A CSV's own header line says what separates its values; a sheet's cells are cells.
@@ -281,7 +275,7 @@ export async function loadCheckedCsv(w: Warehouse, f: FoundFile, runId: string, 
   const mixed = scan.lineEndings.crlf > 0 && scan.lineEndings.lf > 0 ? await scratchDir() : null;
   try {
     const duckPath = mixed ? join(mixed, 'lf.csv') : readPath;
-    if (mixed) await step('CRLF → LF (mixed line endings)', () => crlfToLf(readPath, duckPath));
+    if (mixed) await crlfToLf(readPath, duckPath);
     return await loadRowsOrReject(w, f, runId, duckPath, { ...o, limits, target }, { scan, header, match });
   } finally {
     if (mixed) await rm(mixed, { recursive: true, force: true });
@@ -321,13 +315,6 @@ function unreadableReason(err: unknown): string | null {
   return null;
 }
 
-/** The file's rows cannot all be accounted for: rejected whole, never loaded with rows missing. */
-class UnreadableRows extends Error {
-  constructor(readonly reason: string) {
-    super(reason);
-  }
-}
-
 /** What the checks before the read found out about the file. */
 export interface Checked {
   scan: CsvScan;
@@ -335,7 +322,11 @@ export interface Checked {
   match: HeaderMatch;
 }
 
-/** Reads the rows of a checked file into raw, then core and meta.rejects, and records the file. */
+/**
+ * Reads the rows of a checked file into core and meta.rejects, and records the file: once, where
+ * it lies in the archive, when DuckDB reads the archived bytes themselves (activities/load-once.ts);
+ * otherwise (a copy, a sheet) as text into raw_rows first.
+ */
 async function loadRows(
   w: Warehouse,
   f: FoundFile,
@@ -344,92 +335,83 @@ async function loadRows(
   o: CheckedCsvOptions & { limits: Limits; target: ExtractTarget },
   c: Checked,
 ): Promise<LoadResult> {
+  const contract = contractFor(f.list!);
+  const extras: ExtraColumn[] = extraColumns(contract, c.header, c.match.positions, o.lineColumn);
+  const suffix = `${f.sha256!.slice(0, 16)}_${process.pid}_${++loadSeq}`;
+  const maxLineSize = Math.max(DUCKDB_MAX_LINE_SIZE, o.limits.max_line_bytes + 2);
+  const once = readPath === f.rawPath && o.lineColumn === undefined && o.sheet === undefined && !o.keepRows;
+  if (once) return loadRowsOnce(w, f, c, { target: o.target, extras, maxLineSize, suffix });
+  return loadKeptRows(w, f, readPath, o, c, { extras, maxLineSize, suffix });
+}
+
+/** Reads the rows of a checked file into raw_rows, then core and meta.rejects, and records the file. */
+async function loadKeptRows(
+  w: Warehouse,
+  f: FoundFile,
+  readPath: string,
+  o: CheckedCsvOptions & { limits: Limits; target: ExtractTarget },
+  c: Checked,
+  k: { extras: ExtraColumn[]; maxLineSize: number; suffix: string },
+): Promise<LoadResult> {
   const { scan, header, match } = c;
   const contract = contractFor(f.list!);
   const sha = f.sha256!;
-  const { limits, target } = o;
+  const { target } = o;
+  const { extras, suffix } = k;
   const rowsRead = scan.records - 1;
 
-  const positional = header.map((_, i) => `${lit(`c${i}`)}: 'VARCHAR'`).join(', ');
   const picked = match.positions.flatMap((h, i) => (h ? [`${q(`c${i}`)} AS ${q(snakeCase(h))}`] : []));
   // Columns no contract column matches, kept by header in one MAP (their keys bound, never written into the SQL).
-  const extras: ExtraColumn[] = extraColumns(contract, header, match.positions, o.lineColumn);
   if (extras.length > 0) picked.push(`map(CAST($extra_keys AS JSON)::VARCHAR[], [${extras.map((e) => q(`c${e.position}`)).join(', ')}]) AS extra_columns`);
   const extraKeys = { extra_keys: JSON.stringify(extras.map((e) => e.key)) };
-  const suffix = `${sha.slice(0, 16)}_${process.pid}_${++loadSeq}`;
   const rejectsTable = `csv_rejects_${suffix}`;
   const scanTable = `csv_scans_${suffix}`;
   const sheetLine = o.lineColumn !== undefined ? `TRY_CAST(${q(`c${o.lineColumn}`)} AS BIGINT)` : null;
   const list = q(contract.list);
+  const reader = csvReader({ path: readPath, fields: header.length, columns: [], extras: [], maxLineSize: k.maxLineSize }, { table: rejectsTable, scan: scanTable });
+  const where = { sha, name: f.name, sheet: o.sheet ?? null };
 
-  const reader = (rejects: string, scans: string): string =>
-    `read_csv($path, header = true, all_varchar = true, columns = {${positional}},
-              delim = ',', quote = '"', escape = '"', store_rejects = true,
-              rejects_table = ${lit(rejects)}, rejects_scan = ${lit(scans)},
-              auto_detect = false, null_padding = false, max_line_size = ${Math.max(DUCKDB_MAX_LINE_SIZE, limits.max_line_bytes + 2)})`;
-  const intoCore = (stage: string): string =>
-    `INSERT INTO core.${list} BY NAME
-     SELECT $sha AS file_sha256, $extract_date::DATE AS extract_date, * EXCLUDE (problems, ok)
-     FROM (${checkedSelect(contract, match.present, stage)})
-     WHERE ok`;
-
-  // Two transactions: raw (with lines and malformed records), then core and the file's record.
-  // The core step reads committed raw rows, which is about a third faster than reading rows
+  // Two transactions: raw_rows (with lines and malformed records), then core and the file's record.
+  // The core step reads committed rows, which is about a third faster than reading rows
   // still in the same transaction. Nobody sees the state in between (the night writes a private
   // warehouse, activities/export-warehouse.ts), and a file without its meta.files row is not
-  // loaded: a retry or a later night clears its raw rows first.
+  // loaded: a retry or a later night clears its rows first.
   // The default, stated: the row-id line numbers below rest on it.
   await w.run('SET preserve_insertion_order = true');
   const csvRejected = await w.transaction(async () => {
-    await step('clear earlier attempt', () => target.clear());
-    // Every record as text, in file order, straight into raw, in parallel (the CSV reader keeps
+    await target.clear();
+    // Every record as text, in file order, straight into raw_rows, in parallel (the CSV reader keeps
     // file order). A record's line is first its ordinal among the good records + 1, taken from
-    // the appended rows' ids (fixed below when the file is irregular). Numbering in the insert
-    // with row_number() OVER () runs the read and the write as one ordered stream: at 10 M rows
-    // the raw step took 1.65× bare DuckDB's typed read that way, 1.3× this way (npm run bench).
-    await step('read_csv → raw', () => w.run(
-      `INSERT INTO raw.${list} BY NAME
-       SELECT $sha AS file_sha256, ${sheetLine ?? '0'} AS line, ${picked.join(', ')}
-       FROM ${reader(rejectsTable, scanTable)}`,
-      { path: readPath, sha, ...(extras.length > 0 ? extraKeys : {}) },
-    ));
-    if (sheetLine === null) await step('line from row id', () => linesFromRowIds(w, contract.list, f));
-    // One row per malformed record (DuckDB may report a record more than once).
-    const tBad = performance.now();
+    // the appended rows' ids (fixed below when the file is irregular).
     await w.run(
-      `CREATE OR REPLACE TEMP TABLE csv_bad AS
-       SELECT line::BIGINT AS duck_line, arg_min(error_type, error_type) AS error_type, arg_min(csv_line, error_type) AS csv_line,
-              arg_min(error_message, error_type) AS error_message
-       FROM ${q(rejectsTable)} GROUP BY line`,
+      `INSERT INTO raw_rows.${list} BY NAME
+       SELECT $sha AS file_sha256, ${sheetLine ?? '0'} AS line, ${picked.join(', ')}
+       FROM ${reader}`,
+      { sha, ...(extras.length > 0 ? extraKeys : {}) },
     );
-    const [bad] = await w.rows<{ n: string }>('SELECT count(*) AS n FROM csv_bad');
-    const csvRejected = Number(bad?.n ?? 0);
-    loadStepMs.set('malformed records', (loadStepMs.get('malformed records') ?? 0) + performance.now() - tBad);
-    if (sheetLine === null && (csvRejected > 0 || scan.segments.length > 0)) await step('line fix-up', () => fixLines(w, contract.list, sha, scan));
+    if (sheetLine === null) await linesFromRowIds(w, contract.list, f);
+    const csvRejected = await collectMalformed(w, rejectsTable);
+    if (sheetLine === null && (csvRejected > 0 || scan.segments.length > 0)) await fixLines(w, contract.list, sha, scan);
     if (csvRejected > 0) {
       if (sheetLine !== null) {
         // Our own CSV of a sheet is well formed; if DuckDB still set a record aside, keep it without a row number.
         await w.run('CREATE OR REPLACE TEMP TABLE csv_bad_lines AS SELECT duck_line, NULL::BIGINT AS phys FROM csv_bad');
       }
-      await w.run(
-        `INSERT INTO meta.rejects
-         SELECT $sha, $name, $sheet, l.phys, NULL, b.csv_line,
-                CASE b.error_type ${Object.entries(CSV_ERROR_REASONS).map(([k, v]) => `WHEN ${lit(k)} THEN ${lit(v)}`).join(' ')}
-                  ELSE 'the line could not be read as CSV: look at it in a text editor, or export the file again' END
-         FROM csv_bad b LEFT JOIN csv_bad_lines l USING (duck_line)`,
-        { sha, name: f.name, sheet: o.sheet ?? null },
-      );
+      await rejectMalformed(w, where);
     }
     return csvRejected;
   });
 
-  let tCommit = 0;
   const intoCoreAndRecord = async (): Promise<LoadResult> => {
+    const kept = `(SELECT * FROM raw_rows.${list} WHERE file_sha256 = $sha)`;
     // The checks in one pass straight into core: no intermediate table. Rows that fail stay out.
-    const [ins] = await step('contract checks → core', () => w.rows<{ Count: string }>(
-      intoCore(`(SELECT * FROM raw.${list} WHERE file_sha256 = $sha)`),
+    const [ins] = await w.rows<{ Count: string }>(
+      `INSERT INTO core.${list} BY NAME
+       SELECT $sha AS file_sha256, $extract_date::DATE AS extract_date, * EXCLUDE (problems, ok)
+       FROM (${checkedSelect(contract, match.present, kept)})
+       WHERE ok`,
       { sha, extract_date: f.extractDate },
-    ));
+    );
     const rowsLoaded = Number(ins?.Count ?? 0);
     let checkRejected = 0;
     if (rowsLoaded + csvRejected !== rowsRead) {
@@ -437,61 +419,36 @@ async function loadRows(
       // rows of the file when a rule looks across rows, such as a unique ID).
       const acrossRows = contract.rules.some((r) => r.kind === 'unique');
       const stage = acrossRows
-        ? `(SELECT * FROM raw.${list} WHERE file_sha256 = $sha)`
-        : `(SELECT r.* FROM (SELECT * FROM raw.${list} WHERE file_sha256 = $sha) r
-            ANTI JOIN (SELECT line FROM core.${list} WHERE file_sha256 = $sha) c ON r.line = c.line)`;
-      await step('rejected rows → meta.rejects', async () => {
-        await w.run(
-          `CREATE OR REPLACE TEMP TABLE checked_bad AS
-           SELECT line, problems FROM (${checkedSelect(contract, match.present, stage)}) WHERE NOT ok`,
-          { sha, extract_date: f.extractDate },
-        );
-        await w.run(
-          `INSERT INTO meta.rejects
-           SELECT $sha, $name, $sheet, line, p.column, p.value, p.reason
-           FROM (SELECT line, unnest(problems) AS p FROM checked_bad)`,
-          { sha, name: f.name, sheet: o.sheet ?? null },
-        );
-      });
-      const [bad] = await w.rows<{ n: string }>('SELECT count(*) AS n FROM checked_bad');
-      checkRejected = Number(bad?.n ?? 0);
+        ? kept
+        : `(SELECT r.* FROM ${kept} r ANTI JOIN (SELECT line FROM core.${list} WHERE file_sha256 = $sha) c ON r.line = c.line)`;
+      checkRejected = await rejectFailingRows(w, contract, match.present, stage, { sha, extract_date: f.extractDate }, where);
     }
     const rowsRejected = checkRejected + csvRejected;
-    if (rowsLoaded + rowsRejected !== rowsRead) {
-      throw new UnreadableRows(
-        `the file holds ${rowsRead} records but the CSV reader gave ${rowsLoaded} loaded and ${rowsRejected} rejected, so rather than lose rows none were loaded: export it again, and if this happens again report it with the file (a loader fault)`,
-      );
-    }
+    accountFor(rowsRead, rowsLoaded, rowsRejected);
     const r = { status: 'loaded' as const, rowsRead, rowsLoaded, rowsRejected };
-    await step('record file, drop scratch', async () => {
-      await target.record(r, match, extras.map((e) => e.key));
-      for (const t of [rejectsTable, scanTable, 'checked_bad', 'csv_bad', 'csv_bad_lines', 'line_segments']) await w.run(`DROP TABLE IF EXISTS ${q(t)}`);
-    });
-    tCommit = performance.now();
+    await target.record(r, match, extras.map((e) => e.key));
+    for (const t of [rejectsTable, scanTable, ...LOAD_TEMP_TABLES]) await w.run(`DROP TABLE IF EXISTS ${q(t)}`);
     return { sha256: sha, ...r };
   };
-  let result: LoadResult;
   try {
-    result = await w.transaction(intoCoreAndRecord);
+    return await w.transaction(intoCoreAndRecord);
   } catch (err) {
     // Leave no raw rows of a file that has no record (a retry would clear them anyway; a night
     // that gives up should not leave them behind).
     await w.transaction(() => target.clear()).catch(() => undefined);
     throw err;
   }
-  loadStepMs.set('commit', (loadStepMs.get('commit') ?? 0) + performance.now() - tCommit);
-  return result;
 }
 
 /**
- * Numbers the file's raw rows 2, 3, … in the order they were appended. One INSERT … SELECT from
+ * Numbers the file's raw_rows rows 2, 3, … in the order they were appended. One INSERT … SELECT from
  * read_csv appends in file order (DuckDB preserves insertion order), so the new rows' ids run
  * on without a gap; that is checked, and test/load-csv-lines.test.ts checks the order on a
  * file large enough to be read in parallel.
  */
 async function linesFromRowIds(w: Warehouse, list: string, f: FoundFile): Promise<void> {
   const [ids] = await w.rows<{ lo: string | null; hi: string | null; n: string }>(
-    `SELECT min(rowid) AS lo, max(rowid) AS hi, count(*) AS n FROM raw.${q(list)} WHERE file_sha256 = $sha`,
+    `SELECT min(rowid) AS lo, max(rowid) AS hi, count(*) AS n FROM raw_rows.${q(list)} WHERE file_sha256 = $sha`,
     { sha: f.sha256! },
   );
   const n = BigInt(ids?.n ?? 0);
@@ -501,11 +458,11 @@ async function linesFromRowIds(w: Warehouse, list: string, f: FoundFile): Promis
       'the rows read could not be given their line numbers, so none were loaded: export the file again, and if this happens again report it with the file (a loader fault)',
     );
   }
-  await w.run(`UPDATE raw.${q(list)} SET line = rowid - $lo::BIGINT + 2 WHERE file_sha256 = $sha`, { sha: f.sha256!, lo: ids!.lo! });
+  await w.run(`UPDATE raw_rows.${q(list)} SET line = rowid - $lo::BIGINT + 2 WHERE file_sha256 = $sha`, { sha: f.sha256!, lo: ids!.lo! });
 }
 
 /**
- * Gives every raw row of the file its physical line when the simple rule (record k on line
+ * Gives every raw_rows row of the file its physical line when the simple rule (record k on line
  * k + 1) does not hold: malformed records DuckDB set aside, blank lines, values spanning lines.
  * See activities/csv-scan.ts for P(k) and D(k).
  */
@@ -526,12 +483,12 @@ async function fixLines(w: Warehouse, list: string, sha: string, scan: CsvScan):
   );
   // Good record r (line r + 1 so far) is record k = r + (malformed records before it); then its line.
   await w.run(
-    `UPDATE raw.${q(list)} AS t SET line = m.phys
+    `UPDATE raw_rows.${q(list)} AS t SET line = m.phys
      FROM (
        SELECT x.r, x.k + 1 + s.p AS phys
        FROM (
          SELECT g.r, g.r + coalesce(b.n, 0) AS k
-         FROM (SELECT line - 1 AS r FROM raw.${q(list)} WHERE file_sha256 = $sha) g
+         FROM (SELECT line - 1 AS r FROM raw_rows.${q(list)} WHERE file_sha256 = $sha) g
          ASOF LEFT JOIN (SELECT g, max(n) AS n FROM csv_bad_lines GROUP BY g) b ON g.r > b.g
        ) x ASOF JOIN line_segments s ON x.k >= s.k
      ) m

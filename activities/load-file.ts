@@ -32,6 +32,8 @@ export interface LoadFileOptions {
   headerNames?: HeaderNames;
   /** The indicator map (default: config/benchmark-indicators.json, read when a benchmark file comes). */
   benchmarkIndicators?: BenchmarkIndicators;
+  /** Keep a CSV's rows as text in raw_rows instead of reading it once (activities/load-csv.ts; tests only). */
+  keepRows?: boolean;
 }
 
 export async function loadFile(w: Warehouse, f: FoundFile, runId: string, opts: LoadFileOptions = {}): Promise<LoadResult> {
@@ -47,7 +49,7 @@ export async function loadFile(w: Warehouse, f: FoundFile, runId: string, opts: 
       ? await loadAnnexA(w, f, runId, limits, names)
       : extname(f.name).toLowerCase() === '.xlsx'
         ? await loadXlsx(w, f, runId, limits, names)
-        : await loadCsv(w, f, runId, limits, names);
+        : await loadCsv(w, f, runId, limits, names, opts.keepRows);
   if (f.source === 'audits') await refreshAuditDuplicateNotes(w);
   return r;
 }

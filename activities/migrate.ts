@@ -12,6 +12,7 @@ import { projectRoot } from '../core/project-root.js';
 import { shownCodeMacroSql } from '../core/shown-text.js';
 import { ensurePublishedTable } from './published-figures.js';
 import { loadReferenceData } from './reference-data.js';
+import { rebuildRawViews } from './raw-view.js';
 import type { Warehouse } from './warehouse.js';
 
 const META_FILES = [
@@ -26,6 +27,7 @@ const META_FILES = [
   'landing_stats.sql',
   'commentary.sql',
   'benchmarks.sql',
+  'raw_files.sql',
 ];
 
 /**
@@ -38,20 +40,45 @@ function extractAtMacro(list: string): string {
     WHERE file_sha256 = (SELECT sha256 FROM meta.extracts_at(d) WHERE list = ${lit(list)})`;
 }
 
-/** Contract columns an older warehouse's raw and core tables lack (a column added to a list): added, empty. */
-async function addNewColumns(w: Warehouse): Promise<void> {
+/**
+ * Contract columns an older warehouse's raw_rows and core tables lack (a column added to a list):
+ * added, empty. True when any was added (the raw views are then rebuilt).
+ */
+async function addNewColumns(w: Warehouse): Promise<boolean> {
   const have = new Set(
     (await w.rows<{ t: string }>(
-      "SELECT schema_name || '.' || table_name || '.' || column_name AS t FROM duckdb_columns() WHERE schema_name IN ('raw', 'core')",
+      "SELECT schema_name || '.' || table_name || '.' || column_name AS t FROM duckdb_columns() WHERE schema_name IN ('raw_rows', 'core')",
     )).map((r) => r.t),
   );
+  let added = false;
   for (const c of CONTRACTS.values()) {
     for (const [header, schema] of Object.entries(c.columns)) {
       const name = snakeCase(header);
-      if (!have.has(`raw.${c.list}.${name}`)) await w.run(`ALTER TABLE raw.${q(c.list)} ADD COLUMN ${q(name)} VARCHAR`);
+      if (!have.has(`raw_rows.${c.list}.${name}`)) {
+        await w.run(`ALTER TABLE raw_rows.${q(c.list)} ADD COLUMN ${q(name)} VARCHAR`);
+        added = true;
+      }
       if (!have.has(`core.${c.list}.${name}`)) await w.run(`ALTER TABLE core.${q(c.list)} ADD COLUMN ${q(name)} ${columnMeta(schema).duckdbType}`);
     }
   }
+  return added;
+}
+
+/**
+ * A warehouse made before raw was a view (issue 19) has raw.<list> tables: their rows move to
+ * raw_rows.<list> (made by the caller), where the view finds them. True when any moved.
+ */
+async function moveRawTables(w: Warehouse): Promise<boolean> {
+  const tables = await w.rows<{ table_name: string }>(
+    "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'raw'",
+  );
+  for (const t of tables) {
+    const known = CONTRACTS.has(t.table_name);
+    if (known) await w.run(`INSERT INTO raw_rows.${q(t.table_name)} BY NAME SELECT * FROM raw.${q(t.table_name)}`);
+    else await w.run(`CREATE TABLE IF NOT EXISTS raw_rows.${q(t.table_name)} AS SELECT * FROM raw.${q(t.table_name)}`);
+    await w.run(`DROP TABLE raw.${q(t.table_name)}`);
+  }
+  return tables.length > 0;
 }
 
 /**
@@ -91,13 +118,16 @@ export async function migrate(w: Warehouse): Promise<void> {
     // Audits are additive (core.audits_at); the plan tracker is chosen from the landing folder (core/plan-file.ts).
     if (c.source !== 'audits' && c.source !== 'plan') await w.run(extractAtMacro(c.list));
   }
-  await addNewColumns(w);
-  // Raw tables made before extra columns were kept (issue 13) gain the column.
-  const older = await w.rows<{ table_name: string }>(
-    `SELECT table_name FROM duckdb_tables() t WHERE database_name = current_database() AND schema_name = 'raw'
+  // Raw tables made before extra columns were kept (issue 13) gain the column, before their rows move.
+  const older = await w.rows<{ schema_name: string; table_name: string }>(
+    `SELECT schema_name, table_name FROM duckdb_tables() t WHERE database_name = current_database() AND schema_name IN ('raw', 'raw_rows')
        AND NOT EXISTS (SELECT 1 FROM duckdb_columns() c WHERE c.table_oid = t.table_oid AND c.column_name = 'extra_columns')`,
   );
-  for (const t of older) await w.run(`ALTER TABLE raw.${q(t.table_name)} ADD COLUMN ${RAW_EXTRA_COLUMNS}`);
+  for (const t of older) await w.run(`ALTER TABLE ${q(t.schema_name)}.${q(t.table_name)} ADD COLUMN ${RAW_EXTRA_COLUMNS}`);
+  const moved = await moveRawTables(w);
+  const added = await addNewColumns(w);
+  const [views] = await w.rows<{ n: string }>("SELECT count(*) AS n FROM duckdb_views() WHERE schema_name = 'raw' AND database_name = current_database()");
+  if (moved || added || Number(views?.n ?? 0) < CONTRACTS.size) await rebuildRawViews(w);
   await w.runFile('views/audit_duplicates.sql');
   await w.run(AUDITS_AT);
   const [cal] = await w.rows<{ n: string }>(

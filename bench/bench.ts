@@ -17,6 +17,7 @@
 import { fork } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { operatingCharacteristicsReport } from '../core/baseline-power.js';
@@ -87,15 +88,17 @@ interface SizeResult {
   d: Phase<BareResult>;
 }
 
-function report(results: SizeResult[]): { lines: string[]; json: Record<string, unknown> } {
+function report(results: SizeResult[], loadAtStart: string): { lines: string[]; json: Record<string, unknown> } {
   const m = machine();
   const lines = [
     `csc-kpi bench, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC — ${m.cpu}, nproc ${m.nproc}, ${m.memGb} GB RAM, Node ${m.node}, DuckDB 1.5.6`,
     '',
-    '| size | rows read | (a) night s | (a) rows/s | (b) bare s | (b) rows/s | (a)/(b) | (c) quiet night s | (d) two layers s | (d)/(b) | peak RSS MB (a) | peak RSS MB (b) |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    `load average (1, 5, 15 min) at the start: ${loadAtStart}; at the end: ${loadavg().map((x) => x.toFixed(2)).join(', ')}`,
+    '',
+    '| size | rows read | (a) night s | (a) rows/s | (b) bare s | (b) rows/s | (a)/(b) | (c) quiet night s | (c)/(b) | (d) two layers s | (d)/(b) | (a)/(d) | peak RSS MB (a) | peak RSS MB (b) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
-  const json: Record<string, unknown> = { date: new Date().toISOString(), machine: m, nproc: m.nproc };
+  const json: Record<string, unknown> = { date: new Date().toISOString(), machine: m, nproc: m.nproc, load_average_start: loadAtStart, load_average_end: loadavg() };
   for (const r of results) {
     const a = r.a.value.night;
     const q = r.a.value.quiet;
@@ -104,9 +107,14 @@ function report(results: SizeResult[]): { lines: string[]; json: Record<string, 
     const ratio = a.ms / r.b.value.ms;
     const floor = r.d.value.ms / r.b.value.ms;
     lines.push(
-      `| ${r.label} (scale ${r.scale}) | ${n(r.rows)} | ${s(a.ms)} | ${n((r.rows / a.ms) * 1000)} | ${s(r.b.value.ms)} | ${n((r.rows / r.b.value.ms) * 1000)} | ${ratio.toFixed(2)} | ${s(q.ms)} | ${s(r.d.value.ms)} | ${floor.toFixed(2)} | ${n(peakA)} | ${n(peakB)} |`,
+      `| ${r.label} (scale ${r.scale}) | ${n(r.rows)} | ${s(a.ms)} | ${n((r.rows / a.ms) * 1000)} | ${s(r.b.value.ms)} | ${n((r.rows / r.b.value.ms) * 1000)} | ${ratio.toFixed(2)} | ${s(q.ms)} | ${(q.ms / r.b.value.ms).toFixed(3)} | ${s(r.d.value.ms)} | ${floor.toFixed(2)} | ${(a.ms / r.d.value.ms).toFixed(2)} | ${n(peakA)} | ${n(peakB)} |`,
     );
     json[`layers_s_${r.label}`] = r.d.value.ms / 1000;
+    json[`ratio_${r.label}_d`] = a.ms / r.d.value.ms;
+    json[`quiet_over_bare_${r.label}`] = q.ms / r.b.value.ms;
+    json[`analyst_copy_s_${r.label}`] = r.a.value.analystCopy.ms / 1000;
+    json[`analyst_copy_mb_${r.label}`] = r.a.value.analystCopy.mb;
+    json[`analyst_copy_share_${r.label}`] = r.a.value.analystCopy.ms / a.ms;
     json[`layers_over_bare_${r.label}`] = floor;
     json[`ratio_${r.label}`] = ratio;
     json[`rows_${r.label}`] = r.rows;
@@ -117,8 +125,8 @@ function report(results: SizeResult[]): { lines: string[]; json: Record<string, 
     json[`peak_rss_mb_bare_${r.label}`] = peakB;
     json[`detail_${r.label}`] = {
       scale: r.scale,
-      night: { activities: a.activities, loadSteps: a.loadSteps, computeSteps: a.computeSteps, rowsLoaded: a.result.rowsLoaded, rowsRejected: a.result.rowsRejected },
-      quiet: { activities: q.activities, computeSteps: q.computeSteps },
+      night: { activities: a.activities, loadSteps: a.loadSteps, computeSteps: a.computeSteps, publishSteps: a.publishSteps, rowsLoaded: a.result.rowsLoaded, rowsRejected: a.result.rowsRejected },
+      quiet: { activities: q.activities, computeSteps: q.computeSteps, publishSteps: q.publishSteps },
       bare: r.b.value,
       layers: r.d.value,
       memory: { a: { sampledPeakMb: r.a.sampledPeakMb, highWaterMb: r.a.highWaterMb }, b: { sampledPeakMb: r.b.sampledPeakMb, highWaterMb: r.b.highWaterMb } },
@@ -139,12 +147,14 @@ function report(results: SizeResult[]): { lines: string[]; json: Record<string, 
     const act = (x: Record<string, number>) => Object.entries(x).map(([k, v]) => `${k} ${s(v)}`).join(', ');
     lines.push('', `${r.label}: (a) activities (wall s): ${act(a.activities)}`);
     lines.push(`${r.label}: (a) loader steps (s, summed over files): ${act(a.loadSteps)}`);
+    lines.push(`${r.label}: (a) compute statements (s): ${act(a.computeSteps)}`);
+    lines.push(`${r.label}: (a) publish statements (s): ${act(a.publishSteps)}; the analysts' copy alone ${s(r.a.value.analystCopy.ms)} s for ${n(r.a.value.analystCopy.mb)} MB (${((100 * r.a.value.analystCopy.ms) / a.ms).toFixed(1)}% of the night)`);
     lines.push(`${r.label}: (c) quiet night activities (wall s): ${act(q.activities)}`);
     lines.push(`${r.label}: (b) bare: read_csv ${s(r.b.value.readMs)} s, KPI SQL ${s(r.b.value.computeMs)} s`);
     lines.push(`${r.label}: (d) two layers: read_csv → raw → core ${s(r.d.value.readMs)} s, KPI SQL ${s(r.d.value.computeMs)} s`);
     const compute = a.activities.computeKpis ?? 0;
     const load = (a.activities.loadFile ?? 0) + (a.activities.pullSources ?? 0);
-    lines.push(`${r.label}: compute of all 16 KPIs with their 25-point series ${s(compute)} s (pull + load ${s(load)} s: ${((100 * compute) / load).toFixed(0)}%)`);
+    lines.push(`${r.label}: compute of every KPI with its 25-point series ${s(compute)} s (pull + load ${s(load)} s: ${((100 * compute) / load).toFixed(0)}%)`);
   }
   return { lines, json };
 }
@@ -153,6 +163,7 @@ async function main(): Promise<void> {
   const wanted = (process.env.BENCH_SIZES ?? '1m,10m').split(',');
   const sizes = SIZES.filter((x) => wanted.includes(x.label));
   const results: SizeResult[] = [];
+  const loadAtStart = loadavg().map((x) => x.toFixed(2)).join(', ');
   for (const size of sizes) {
     const data = await dataset(size.label, size.rows);
     await warm(data);
@@ -165,7 +176,7 @@ async function main(): Promise<void> {
     const rows = a.value.night.result.rowsLoaded + a.value.night.result.rowsRejected;
     results.push({ label: size.label, scale: data.scale, rows, a, b, d });
   }
-  const { lines, json } = report(results);
+  const { lines, json } = report(results, loadAtStart);
   const oc = operatingCharacteristicsReport({ seed: 20150228, runs: 2000 });
   const stable = oc.scenarios.filter((x) => x.name.startsWith('stable'));
   const steps = oc.scenarios.filter((x) => x.locatedRate !== null);

@@ -201,7 +201,7 @@ const macroSignature = (m: CatalogueMacro) => `\`${m.schema}.${m.name}(${m.param
 
 const LAYERS: { schema: string; title: string; intro: string }[] = [
   { schema: 'core', title: 'Source tables (`core`)', intro: 'One table per list, typed, every extract kept. Warehouse column names are the file headers in snake_case.' },
-  { schema: 'raw', title: 'Rows as extracted (`raw`)', intro: 'The same lists as text, every row of every file with its line, before the contract’s checks.' },
+  { schema: 'raw', title: 'Rows as extracted (`raw`)', intro: 'The same lists as text, every row of every file with its line, before the contract’s checks. Each is a view: over `raw_rows.<list>` (workbook sheets, Windows-1252 files, files of mixed line endings, stored as rows) and over the archived copy of every other CSV, read again (`meta.raw_files`). Reading it needs read access to `<home>/raw/`, so `csc-kpi query` (file access locked off) cannot read `raw`; open the warehouse with DuckDB to read it.' },
   { schema: 'kpi', title: 'KPI figures (`kpi`)', intro: '' },
   { schema: 'meta', title: 'Loads, rejects, baselines and snapshots (`meta`)', intro: '' },
   { schema: 'ref', title: 'Reference data (`ref`)', intro: '' },

@@ -348,6 +348,25 @@ export const RELATION_DOCS: Record<string, RelationDoc> = {
       to_code: 'The known code it counts as',
     },
   },
+  'meta.raw_files': {
+    description: 'The CSVs read once (UTF-8 files of one line ending): `raw.<list>` reads each again from its archived copy under `<home>/raw/` with the loader’s reader (activities/raw-view.ts), so their rows are not stored twice.',
+    columns: {
+      sha256: 'The file (`meta.files.sha256`)',
+      list: 'The list it is an extract of',
+      spec: 'How it is read again: the archived path, the fields, the contract columns by position, the extra columns’ positions (JSON)',
+      extra_keys: 'The keys of its extra columns (`raw.<list>.extra_columns`)',
+      irregular: 'True when its lines are not one record each (blank lines, values over several lines): its line map is in `meta.raw_lines`',
+      load_order: 'Order the files were loaded in (the order `raw.<list>` lists them)',
+    },
+  },
+  'meta.raw_lines': {
+    description: 'The line map of an irregular file read once: from the `from_record`-th record on, record r is on line r + 1 + `add`.',
+    columns: {
+      sha256: 'The file (`meta.raw_files.sha256`)',
+      from_record: 'First record (1 = the first after the header) the offset applies to',
+      add: 'Lines to add to the record number (blank lines, values over several lines, malformed records before it)',
+    },
+  },
   'meta.landing_stats': {
     description: 'Pull’s record of each landing file’s bytes, keyed by its real path and what `stat` says of it: an unchanged file is not read again.',
     columns: {

@@ -190,12 +190,14 @@ export function coreTableDdl(contract: ListContract): string {
 }
 
 /**
- * DDL of the `raw` table of a list: the text as extracted, with file and line; a file's columns
- * that match no contract column in `extra_columns`, by header (core/extra-columns.ts).
+ * DDL of the `raw_rows` table of a list (the rows a load keeps as rows; `raw.<list>` is a view
+ * over it and the archived files, activities/raw-view.ts): the text as extracted, with file and
+ * line; a file's columns that match no contract column in `extra_columns`, by header
+ * (core/extra-columns.ts).
  */
 export function rawTableDdl(contract: ListContract): string {
   const cols = Object.keys(contract.columns).map((h) => `${q(snakeCase(h))} VARCHAR`);
-  return `CREATE TABLE IF NOT EXISTS raw.${q(contract.list)} (\n  file_sha256 VARCHAR NOT NULL,\n  line BIGINT NOT NULL,\n  ${cols.join(',\n  ')},\n  ${RAW_EXTRA_COLUMNS}\n)`;
+  return `CREATE TABLE IF NOT EXISTS raw_rows.${q(contract.list)} (\n  file_sha256 VARCHAR NOT NULL,\n  line BIGINT NOT NULL,\n  ${cols.join(',\n  ')},\n  ${RAW_EXTRA_COLUMNS}\n)`;
 }
 
 /** The raw tables' column of extra columns; added to a raw table made before it existed (activities/migrate.ts). */
