@@ -11,7 +11,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { columnMeta } from '../core/contracts/columns.js';
-import { CONTRACTS } from '../core/contracts/lists.js';
+import { CONTRACTS, contractFor } from '../core/contracts/lists.js';
 import type { FoundFile } from '../core/night.js';
 import { isShowableCode, shownName, shownReason, shownReasonOrNull } from '../core/shown-text.js';
 import { readLimits } from './limits-config.js';
@@ -212,7 +212,27 @@ export function formatValidation(files: ValidatedFile[]): string {
   const rejectedRows = files.reduce((n, f) => n + f.rowsRejected, 0);
   const sheets = badSheets > 0 ? `, ${badSheets} workbook sheet(s) rejected whole` : '';
   lines.push('', `${files.length} file(s): ${bad} rejected whole${sheets}, ${rejectedRows} row(s) rejected.`);
+  const missing = listsWithoutExtract(files).map((l) => contractFor(l).title);
+  if (missing.length > 0) {
+    lines.push(`No extract on or before the as-of date: ${missing.join(', ')}. A list with no extract loads nothing, and a figure reading it is missing data, not a zero.`);
+  }
   return lines.join('\n') + '\n';
+}
+
+/**
+ * The extract lists (case-system and HR contracts) with no extract a night would use: no loaded
+ * CSV and no loaded workbook sheet of the list among the files checked (a file dated after as-of,
+ * rejected whole, or a sheet rejected alone is no extract; a copy another one supersedes still
+ * means the list has one). Audits are not extracts (every file adds to them). In contract order.
+ */
+export function listsWithoutExtract(files: ValidatedFile[]): string[] {
+  const loaded = new Set<string>();
+  for (const f of files) {
+    if (f.status !== 'ok') continue;
+    if (f.list && f.list !== ANNEX_A_WORKBOOK) loaded.add(f.list);
+    for (const s of f.sheets ?? []) if (s.status === 'ok' && s.list) loaded.add(s.list);
+  }
+  return [...CONTRACTS.values()].filter((c) => c.source !== 'audits' && !loaded.has(c.list)).map((c) => c.list);
 }
 
 /** Whether anything was rejected whole: a file, or a sheet of a workbook (validate exits 1). */
