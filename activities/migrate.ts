@@ -26,6 +26,9 @@ const META_FILES = [
   'macros.sql',
   'landing_stats.sql',
   'commentary.sql',
+  // The mappings table and ref.map_code, so a view reading coded columns (sql/plan/) works before
+  // the first compute fills the mappings (compute reloads them each night).
+  'code_mappings.sql',
   'benchmarks.sql',
   'raw_files.sql',
 ];

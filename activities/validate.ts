@@ -257,7 +257,27 @@ export function formatValidation(files: ValidatedFile[]): string {
   const ignored =
     (notRead > 0 ? `, ${notRead} ignored (not where a source lives)` : '') + (unused > 0 ? `, ${unused} ignored (nothing in ${unused === 1 ? 'it' : 'them'} is used)` : '');
   lines.push('', `${files.length} file(s): ${count('ok')} loaded, ${count('rejected')} rejected whole${sheets}${ignored}; ${rejectedRows} row(s) rejected.`);
+  const missing = listsWithoutExtract(files).map((l) => contractFor(l).title);
+  if (missing.length > 0) {
+    lines.push(`No extract on or before the as-of date: ${missing.join(', ')}. A list with no extract loads nothing, and a figure reading it is missing data, not a zero.`);
+  }
   return lines.join('\n') + '\n';
+}
+
+/**
+ * The extract lists (case-system and HR contracts) with no extract a night would use: no loaded
+ * CSV and no loaded workbook sheet of the list among the files checked (a file dated after as-of,
+ * rejected whole, or a sheet rejected alone is no extract; a copy another one supersedes still
+ * means the list has one). Audits and the improvement plan are not extracts. In contract order.
+ */
+export function listsWithoutExtract(files: ValidatedFile[]): string[] {
+  const loaded = new Set<string>();
+  for (const f of files) {
+    if (f.status !== 'ok') continue;
+    if (f.list && f.list !== ANNEX_A_WORKBOOK) loaded.add(f.list);
+    for (const s of f.sheets ?? []) if (s.status === 'ok' && s.list) loaded.add(s.list);
+  }
+  return [...CONTRACTS.values()].filter((c) => (c.source === 'case-system' || c.source === 'hr') && !loaded.has(c.list)).map((c) => c.list);
 }
 
 /** Whether anything was rejected whole: a file, or a sheet of a workbook (validate exits 1). */

@@ -9,6 +9,8 @@
  * a sheet over the caps.
  */
 import ExcelJS from 'exceljs';
+import { cp } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadFile } from '../activities/load-file.js';
 import { migrate } from '../activities/migrate.js';
@@ -17,7 +19,9 @@ import { Warehouse } from '../activities/warehouse.js';
 import { DEFAULT_LIMITS } from '../core/limits.js';
 import { renderReport } from '../core/report-html.js';
 import { buildMetrics } from '../activities/build-metrics.js';
-import { anyRejectedWhole, formatValidation, validateLanding } from '../activities/validate.js';
+import { anyRejectedWhole, formatValidation, listsWithoutExtract, validateLanding } from '../activities/validate.js';
+import { CONTRACTS } from '../core/contracts/lists.js';
+import { projectPath } from '../core/project-root.js';
 import { pullAndLoad, put, query, tempNight } from './helpers/landing.js';
 
 const d = (y: number, m: number, day: number): Date => new Date(Date.UTC(y, m - 1, day));
@@ -191,6 +195,11 @@ describe('an Annex A workbook written by ExcelJS', () => {
         'OK          case-system/referrals_2015-02-28.csv (referrals)  read 1, loaded 1, rejected 0',
         '',
         '2 file(s): 2 loaded, 0 rejected whole, 1 workbook sheet(s) rejected whole; 3 row(s) rejected.',
+        // Every extract list with no loaded CSV or sheet, in contract order: assessments because its sheet was rejected.
+        'No extract on or before the as-of date: Assessments (Annex A list 4), Children in need (Annex A list 6), Child protection plans (Annex A list 7), ' +
+          'Care proceedings (local list), Case closures (local list), Social-work workforce (HR, DfE census shape), Section 47 enquiries (Annex A list 5), ' +
+          'Children looked after (Annex A list 8), Care leavers (Annex A list 9), Early help assessments (Annex A list 2). ' +
+          'A list with no extract loads nothing, and a figure reading it is missing data, not a zero.',
         '',
       ].join('\n'),
     );
@@ -296,5 +305,85 @@ describe('an Annex A workbook written by ExcelJS', () => {
       ['List 11', 'loaded', null],
     ]);
     expect(await query(t, 'SELECT count(*) AS n FROM core.referrals')).toEqual([{ n: '0' }]);
+  });
+});
+
+describe('the sample’s Annex A workbook (fixtures/sample/README.md)', () => {
+  const SAMPLE = projectPath('fixtures', 'sample', 'landing');
+  const BOOK = 'case-system/annex_a_2015-02-28.xlsx';
+
+  /** Data rows of each sheet and its header row, counted by ExcelJS (not by the loader under test). */
+  async function rowsInSheets(): Promise<Map<string, { header: number; rows: number }>> {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(join(SAMPLE, BOOK));
+    const out = new Map<string, { header: number; rows: number }>();
+    for (const ws of wb.worksheets) {
+      let header = 0;
+      ws.eachRow((row, i) => {
+        if (header === 0 && /^(Child Unique ID|Individual adopter identifier)$/.test(String(row.getCell(1).value))) header = i;
+      });
+      out.set(ws.name, { header, rows: header === 0 ? 0 : ws.rowCount - header });
+    }
+    return out;
+  }
+
+  it('the night: every sheet in data_quality.sources with its list and rows, Guidance ignored and named, ids as text, no list but List 2 without an extract', async () => {
+    const t = await tempNight();
+    await cp(SAMPLE, t.landing, { recursive: true });
+    const n = await pullAndLoad(t, '2015-02-28');
+    const metrics = await Warehouse.with(t.warehouse, (w) =>
+      buildMetrics(w, { asOf: '2015-02-28', landing: t.landing, home: t.home, workflowId: 'wf', runId: 'run', createdAt: '2015-03-01T05:00:00Z', found: n.found }, 'snap', []),
+    );
+    const inBook = await rowsInSheets();
+    expect([...inBook.keys()]).toEqual(['Guidance', 'List 1 - Contacts', 'List 10 - Adoption', 'List 11 - Adopters']);
+    // List 1 sits under a title row and a blank row: its header is row 3.
+    expect([...inBook.values()].map((s) => s.header)).toEqual([0, 3, 1, 1]);
+    const rows = (sheet: string): number => inBook.get(sheet)!.rows;
+    expect(rows('List 1 - Contacts')).toBeGreaterThan(1000);
+
+    // One entry per sheet; every row of every list sheet loaded (none rejected), each sheet tonight's extract of its list.
+    const book = metrics.data_quality.sources.filter((s) => s.file === 'annex_a_2015-02-28.xlsx');
+    expect(book.map((s) => [s.sheet, s.list, s.source, s.status, s.used, s.rows_loaded, s.rows_rejected, s.extract_date])).toEqual([
+      ['Guidance', null, 'case-system', 'ignored', false, 0, 0, '2015-02-28'],
+      ['List 1 - Contacts', 'contacts', 'case-system/contacts', 'loaded', true, rows('List 1 - Contacts'), 0, '2015-02-28'],
+      ['List 10 - Adoption', 'adoption', 'case-system/adoption', 'loaded', true, rows('List 10 - Adoption'), 0, '2015-02-28'],
+      ['List 11 - Adopters', 'adopters', 'case-system/adopters', 'loaded', true, rows('List 11 - Adopters'), 0, '2015-02-28'],
+    ]);
+    expect(book[0]!.reason).toBe('its name does not read “List N” (N from 1 to 11), so it is not one of the Annex A lists');
+    // No other copy of lists 1, 10, 11: nothing superseded, nothing rejected anywhere in the sample.
+    expect(metrics.data_quality.sources.filter((s) => !['loaded', 'ignored'].includes(s.status))).toEqual([]);
+    expect(await query(t, 'SELECT header_row FROM meta.sheets WHERE sheet = $s', { s: 'List 1 - Contacts' })).toEqual([{ header_row: 3 }]);
+
+    // Tonight's extract of every extract list but one: List 2 (early help) came in no file.
+    const extracts = await query<{ list: string }>(t, "SELECT list FROM meta.extracts_at('2015-02-28'::DATE) ORDER BY list");
+    const extractLists = [...CONTRACTS.values()].filter((c) => c.source === 'case-system' || c.source === 'hr').map((c) => c.list);
+    expect(extractLists.filter((l) => !extracts.some((e) => e.list === l))).toEqual(['early_help']);
+
+    // List 11's identifiers are number cells in the workbook; in the warehouse they are their digits as text (no "3001207.0").
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(join(SAMPLE, BOOK));
+    const typed = wb.getWorksheet('List 11 - Adopters')!.getColumn(1).values.slice(2);
+    expect(typed.every((v) => typeof v === 'number')).toBe(true);
+    const loaded = await query<{ id: string; family: string | null }>(t, 'SELECT individual_adopter_identifier AS id, family_identifier AS family FROM core.adopters ORDER BY line');
+    expect(loaded.map((r) => r.id)).toEqual(typed.map((v) => String(v)));
+    expect(loaded.every((r) => /^\d{7}$/.test(r.id) && (r.family === null || /^\d+$/.test(r.family)))).toBe(true);
+  });
+
+  it('csc-kpi validate: the workbook sheet by sheet, and List 2 named as having no extract', async () => {
+    const files = await validateLanding({ landing: SAMPLE, asOf: '2015-02-28' });
+    expect(anyRejectedWhole(files)).toBe(false);
+    const book = files.find((f) => f.file === BOOK)!;
+    expect(book.sheets?.map((s) => [s.sheet, s.list, s.status, s.rowsRead === s.rowsLoaded, s.rowsRejected])).toEqual([
+      ['Guidance', null, 'ignored', true, 0],
+      ['List 1 - Contacts', 'contacts', 'ok', true, 0],
+      ['List 10 - Adoption', 'adoption', 'ok', true, 0],
+      ['List 11 - Adopters', 'adopters', 'ok', true, 0],
+    ]);
+    expect(listsWithoutExtract(files)).toEqual(['early_help']);
+    const text = formatValidation(files);
+    expect(text).toContain(`            IGNORED  sheet “Guidance”`);
+    expect(text.trimEnd().split('\n').at(-1)).toBe(
+      'No extract on or before the as-of date: Early help assessments (Annex A list 2). A list with no extract loads nothing, and a figure reading it is missing data, not a zero.',
+    );
   });
 });

@@ -199,13 +199,13 @@ describe('custody: every bad file of issue 12 in a real night', () => {
     try {
       const run1 = await runCli(cli, ['run', '--landing', landing, '--home', home, '--as-of', NIGHT_1], temporal);
       expect({ code: run1.code, errors: run1.stderr.split('\n').filter((l) => l.includes('"level":50')) }).toEqual({ code: 0, errors: [] });
-      // The sample's 81 665 rows (74 638 in its first six lists' extracts, workforce and audit files,
-      // 5 350 in the section 47, children looked after and care leavers extracts, 5 in its
-      // commentary, 82 in its two plan trackers, 1 440 in its three EES benchmark files (480 each)
-      // and 150 in its statistical neighbour file) + 5 planted good rows (1 referral, 1 worker, 3
-      // audits); 3 rows rejected (2 referrals, 1 worker); 39 sample files + QA_markers.csv loaded,
-      // the 8 bad files rejected.
-      expect(run1.stdout).toContain('files loaded 40, rejected 8; rows loaded 81670, rejected 3');
+      // The sample's 85 279 rows (74 638 in its first six lists' extracts, workforce and audit files,
+      // 5 350 in the section 47, children looked after and care leavers extracts, 3 614 in its Annex
+      // A workbook's lists 1, 10 and 11 (3 449 + 55 + 110), 5 in its commentary, 82 in its two plan
+      // trackers, 1 440 in its three EES benchmark files (480 each) and 150 in its statistical
+      // neighbour file) + 5 planted good rows (1 referral, 1 worker, 3 audits) = 85 284; 3 rows
+      // rejected (2 referrals, 1 worker); 40 sample files + QA_markers.csv loaded, the 8 bad files rejected.
+      expect(run1.stdout).toContain('files loaded 41, rejected 8; rows loaded 85284, rejected 3');
       const validate1 = await validate(NIGHT_1);
       await lockAudits();
       await addRestatingExtract(landing);
@@ -283,8 +283,11 @@ describe('custody: every bad file of issue 12 in a real night', () => {
       expect(s1.get('referrals_2015-02-28.csv')).toMatchObject({ status: 'loaded', used: true, rows_rejected: 2 });
       expect(s1.get('workforce_2015-02-28.csv')).toMatchObject({ status: 'loaded', used: true, rows_rejected: 1 });
       expect(s1.get('QA_markers.csv')).toMatchObject({ status: 'loaded', rows_loaded: 3, rows_rejected: 0 });
-      // The sample's 39 files and QA_markers.csv load; nothing else does.
-      expect(m1.data_quality.sources.filter((s) => s.status !== 'rejected').map((s) => s.status)).toEqual(Array(40).fill('loaded'));
+      // The sample's 40 files and QA_markers.csv load, nothing else does: 44 entries, the workbook as
+      // its four sheets (40 + 4), all loaded but its Guidance sheet, ignored.
+      const accepted = m1.data_quality.sources.filter((s) => s.status !== 'rejected');
+      expect(accepted).toHaveLength(44);
+      expect(accepted.filter((s) => s.status !== 'loaded').map((s) => [s.file, s.sheet, s.status])).toEqual([['annex_a_2015-02-28.xlsx', 'Guidance', 'ignored']]);
       expect(m1.data_quality.sources.filter((s) => s.status === 'rejected')).toHaveLength(8);
 
       const m2 = await metricsOf(home, id2!);

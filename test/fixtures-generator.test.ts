@@ -148,7 +148,9 @@ describe('layout and headers (sources.md)', () => {
     expect(workbooks.at(-1)).toBe('audits/QA_audits_2015_Q1.xlsx');
     expect(workbooks).toHaveLength(11);
     expect(resultA.files.filter((f) => f.startsWith('audits/') && f.endsWith('.csv'))).toHaveLength(1);
-    expect(resultA.files).toHaveLength(expected.length + 12);
+    // One Annex A workbook, dated by the last extract (sources.md v2).
+    expect(resultA.files.filter((f) => f.startsWith('case-system/') && f.endsWith('.xlsx'))).toEqual(['case-system/annex_a_2015-02-28.xlsx']);
+    expect(resultA.files).toHaveLength(expected.length + 12 + 1);
   });
 
   it('every CSV carries the required columns', async () => {
@@ -212,6 +214,87 @@ describe('layout and headers (sources.md)', () => {
     expect(ws?.getCell('D4').value).toBeInstanceOf(Date);
     const late = ws?.getColumn(10).values.find((v) => typeof v === 'object' && v !== null && 'formula' in v && typeof (v as { result?: unknown }).result === 'number' && (v as { result: number }).result > 0);
     expect(late).toBeDefined();
+  });
+});
+
+describe('the Annex A workbook (sources.md v2; annex-a-headers.md)', () => {
+  // The current Ofsted headings, copied from annex-a-headers.md (not from the generator).
+  const HEADINGS: Record<string, string[]> = {
+    'List 1 - Contacts': ['Child Unique ID', 'Gender', 'Ethnicity', 'Date of Birth', 'Age', 'Date of Contact', 'Contact Source'],
+    'List 10 - Adoption': [
+      'Child Unique ID',
+      'Family identifier',
+      'Gender',
+      'Ethnicity',
+      'Date of Birth',
+      'Age of Child (Years)',
+      'Does the Child have a Disability',
+      'Date the Child Entered Care',
+      'Date of Decision that Child Should be Placed for Adoption',
+      'Date of Placement Order',
+      'Date of Matching Child and Prospective Adopters',
+      'Date Placed for Adoption',
+      'Date of Adoption Order',
+      'Date of Decision that Child Should No Longer be Placed for Adoption',
+      'Reason Why Child No Longer Placed for Adoption',
+      'Date the child was placed for fostering in FFA or concurrent planning placement',
+    ],
+    'List 11 - Adopters': [
+      'Individual adopter identifier',
+      'Family identifier',
+      'Gender',
+      'Ethnicity',
+      'Disability',
+      'Is the (prospective) adopter fostering for adoption?',
+      'Date enquiry received',
+      'Date Stage 1 started',
+      'Date Stage 1 ended',
+      'Date Stage 2 started',
+      'Date Stage 2 ended',
+      'Date application submitted',
+      'Date application approved',
+      'Date adopter matched with child(ren)',
+      'Date child/children placed with adopter(s)',
+      'No. of children placed',
+      'Date of Adoption Order',
+      'Date of leaving adoption process',
+      'Reason for leaving adoption process',
+    ],
+  };
+
+  it('a Guidance sheet, then lists 1, 10 and 11 (no List 2, no list that has a CSV), headers as Ofsted writes them', async () => {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(join(dirA, 'case-system/annex_a_2015-02-28.xlsx'));
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Guidance', ...Object.keys(HEADINGS)]);
+    expect(wb.created).toEqual(new Date('2015-02-28T00:00:00Z')); // fixed, not the clock
+    const headerRow = { 'List 1 - Contacts': 3, 'List 10 - Adoption': 1, 'List 11 - Adopters': 1 } as Record<string, number>;
+    let rows = 0;
+    for (const [name, header] of Object.entries(HEADINGS)) {
+      const ws = wb.getWorksheet(name)!;
+      expect((ws.getRow(headerRow[name]!).values as unknown[]).slice(1), name).toEqual(header);
+      rows += ws.rowCount - headerRow[name]!;
+    }
+    expect(resultA.rows['case-system/annex_a_2015-02-28.xlsx']).toBe(rows);
+  });
+
+  it('List 1 sits under a merged title row; dates are date cells; List 11 ids are number cells, List 1 ids text', async () => {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(join(dirA, 'case-system/annex_a_2015-02-28.xlsx'));
+    const contacts = wb.getWorksheet('List 1 - Contacts')!;
+    expect(contacts.getCell('A1').isMerged).toBe(true);
+    expect(String(contacts.getCell('A1').value)).toMatch(/^Annex A List 1: Contacts/);
+    expect(contacts.getRow(2).cellCount).toBe(0);
+    expect(contacts.getCell('A4').value).toMatch(/^C\d{6}$/);
+    expect(contacts.getCell('F4').value).toBeInstanceOf(Date);
+    const contactDays = contacts.getColumn(6).values.filter((v): v is Date => v instanceof Date).map((v) => v.getTime() / 86400000);
+    // Six months to 28 February 2015: after 28 August 2014.
+    expect(Math.min(...contactDays)).toBeGreaterThan(D('2014-08-28'));
+    expect(Math.max(...contactDays)).toBeLessThanOrEqual(D('2015-02-28'));
+    const adopters = wb.getWorksheet('List 11 - Adopters')!;
+    const ids = adopters.getColumn(1).values.slice(2);
+    expect(ids.length).toBeGreaterThan(20);
+    expect(ids.every((v) => typeof v === 'number' && Number.isInteger(v))).toBe(true);
+    expect(adopters.getCell('G2').value).toBeInstanceOf(Date);
   });
 });
 
