@@ -147,14 +147,14 @@ async function fileColumns(w: Warehouse, f: FileRow, date: string | null): Promi
 }
 
 /**
- * The two newest extracts of a list dated on or before as-of that count (one per date: a
- * superseded copy of a date's extract is not compared with it; sql/views/extracts.sql), newest first.
+ * Tonight's extract of a list and the one before it, newest first (meta.extracts_up_to,
+ * sql/views/extracts.sql: a superseded copy of a date's extract is not compared with it).
  */
 async function lastTwoExtracts(w: Warehouse, list: string, asOf: string): Promise<FileRow[]> {
   return w.rows<FileRow>(
     `SELECT sha256, sheet, file_name, strftime(extract_date, '%Y-%m-%d') AS extract_date, columns_seen, rows_read
-     FROM meta.extract_choice WHERE chosen AND list = $list AND extract_date <= $as_of::DATE
-     ORDER BY extract_date DESC LIMIT 2`,
+     FROM meta.extracts_up_to($as_of::DATE) WHERE list = $list AND recency <= 2
+     ORDER BY recency`,
     { list, as_of: asOf },
   );
 }
