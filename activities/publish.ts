@@ -24,6 +24,7 @@ import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import type { PublishInput, PublishResult } from '../core/night.js';
 import { projectPath } from '../core/project-root.js';
+import { snapshotIdFor } from '../core/snapshot-id.js';
 import { signatureInfo, signManifest, SIGNATURE_FILE } from '../core/manifest-signature.js';
 import { buildMetrics } from './build-metrics.js';
 import { applySnapshotModes, privateDir, PRIVATE_FILE } from './file-modes.js';
@@ -68,11 +69,6 @@ export interface PublishOptions {
   signingKey?: string | null;
   /** Maximum source ages (default config/freshness.json); tests point it elsewhere. */
   freshnessPath?: string;
-}
-
-export function snapshotIdFor(asOf: string, createdAt: string, runId: string): string {
-  const stamp = createdAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  return `${asOf}_${stamp}_${runId.replace(/[^a-zA-Z0-9]/g, '').slice(0, 8)}`;
 }
 
 /** The release that wrote a snapshot: package version, and the commit when CSC_KPI_COMMIT gives it. */

@@ -22,7 +22,8 @@ import { renderRegionReport } from '../core/region-report-html.js';
 import { buildRegionSnapshot } from '../core/region-rollup.js';
 import { flattenRegion, REGION_FLAT_TYPES, regionSnapshotFile, type RegionSnapshotFile } from '../core/region-snapshot.js';
 import { applySnapshotModes, homeDir, privateDir, PRIVATE_FILE, sealDuckDbFiles } from './file-modes.js';
-import { codeVersion, snapshotIdFor } from './publish.js';
+import { snapshotIdFor } from '../core/snapshot-id.js';
+import { codeVersion } from './publish.js';
 import { readCouncilFigures, type CouncilRead } from './region-councils.js';
 import { readRegionNeighbours } from './region-neighbours.js';
 import {
