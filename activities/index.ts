@@ -5,8 +5,7 @@
  */
 import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
-import { readSigningKey } from '../core/env-config.js';
+import type { AlertEnv } from '../core/alert-config.js';
 import type { ComputeResult, FoundFile, LoadResult, NightInput, NightResult, PublishInput, PublishResult } from '../core/night.js';
 import { computeKpis } from './compute.js';
 import { loadFile } from './load-file.js';
@@ -33,8 +32,14 @@ export interface ActivityDeps {
   kpiDir?: string;
   /** Manual baselines file (default config/baselines.json). */
   baselinesConfig?: string;
-  /** The manifest signing key; `undefined` reads CSC_KPI_SIGNING_KEY at publish, `null` publishes unsigned. */
+  /**
+   * Settings from the environment, validated once where the worker starts (core/env-config.ts,
+   * cli/worker.ts `activityDepsFrom`) and passed in: activities never read the environment.
+   * The manifest signing key (CSC_KPI_SIGNING_KEY); unset or `null` publishes unsigned, with a warning.
+   */
   signingKey?: string | null;
+  /** CSC_KPI_COMMIT: the release's commit, in each manifest's code_version; unset, the package version alone. */
+  commit?: string | null;
   /**
    * The (landing, home) folders this worker serves; a night asking for others fails before any
    * disk is touched. Every worker the CLI builds passes it (cli/worker.ts); only tests that build
@@ -47,8 +52,8 @@ export interface ActivityDeps {
   limitsConfig?: string;
   /** The alerts file (default config/alerts.json); tests point it at a temp file. */
   alertsConfig?: string;
-  /** Where CSC_KPI_ALERT_* are read from (default process.env, read at each use); tests pass their own. */
-  alertEnv?: NodeJS.ProcessEnv;
+  /** CSC_KPI_ALERT_*, laid over config/alerts.json (default none). */
+  alertEnv?: AlertEnv;
   /** Header spellings accepted for contract columns (default config/header-aliases.json). */
   headerAliasesConfig?: string;
 }
@@ -95,14 +100,7 @@ export function createActivities(deps: ActivityDeps = {}) {
     }
   };
 
-  const signingKey = (): string | null => {
-    if (deps.signingKey !== undefined) return deps.signingKey;
-    try {
-      return readSigningKey();
-    } catch (e) {
-      throw ApplicationFailure.nonRetryable(`${(e as Error).message}. Fix the worker's environment and re-run the night.`, 'BadSettings');
-    }
-  };
+  const signingKey = (): string | null => deps.signingKey ?? null;
 
   return {
     ...alertActivities({ deps, checkFolders, withWarehouse, signingKey, log }),
@@ -157,6 +155,7 @@ export function createActivities(deps: ActivityDeps = {}) {
         const r = await publishSnapshot(w, input, {
           ...(deps.kpiDir ? { catalogue: { dir: deps.kpiDir } } : {}),
           signingKey: key,
+          commit: deps.commit ?? null,
           freshnessPath: deps.freshnessConfig,
           warn: (m) => log().warn(m),
         });

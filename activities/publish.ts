@@ -67,14 +67,16 @@ export interface PublishOptions {
   catalogue?: CatalogueOptions;
   /** CSC_KPI_SIGNING_KEY: signs manifest.json; without it the snapshot is published unsigned (and `warn` says so). */
   signingKey?: string | null;
+  /** CSC_KPI_COMMIT, in the manifest's code_version (`codeVersion`). */
+  commit?: string | null;
   /** Maximum source ages (default config/freshness.json); tests point it elsewhere. */
   freshnessPath?: string;
 }
 
 /** The release that wrote a snapshot: package version, and the commit when CSC_KPI_COMMIT gives it. */
-export async function codeVersion(): Promise<string> {
+export async function codeVersion(commit: string | null | undefined): Promise<string> {
   const pkg = JSON.parse(await readFile(projectPath('package.json'), 'utf8')) as { version: string };
-  return process.env.CSC_KPI_COMMIT ? `${pkg.version}+${process.env.CSC_KPI_COMMIT}` : pkg.version;
+  return commit ? `${pkg.version}+${commit}` : pkg.version;
 }
 
 function indexEntry(m: IndexEntry): IndexEntry {
@@ -168,7 +170,7 @@ export async function publishSnapshot(w: Warehouse, input: PublishInput, opts: P
     const entry: IndexEntry = { snapshot_id: snapshotId, as_of: input.asOf, created_at: input.createdAt, workflow_id: input.workflowId, run_id: input.runId };
     const manifest: Manifest = {
       ...entry,
-      code_version: await codeVersion(),
+      code_version: await codeVersion(opts.commit),
       previous_snapshot_id: index[0]?.snapshot_id ?? null,
       sources: metrics.data_quality.sources
         .filter((s) => s.used)

@@ -55,6 +55,8 @@ export interface RegionManifest extends IndexEntry {
 
 export interface RegionPublishOptions {
   signingKey: string | null;
+  /** CSC_KPI_COMMIT, in the manifest's code_version. */
+  commit?: string | null;
   warn?: (message: string) => void;
 }
 
@@ -137,7 +139,7 @@ async function publishLocked(w: Warehouse, config: RegionConfig, input: PublishR
   await writeContents(w, tmp, snapshot);
   const manifest: RegionManifest = {
     ...entry,
-    code_version: await codeVersion(),
+    code_version: await codeVersion(opts.commit),
     previous_snapshot_id: index[0]?.snapshot_id ?? null,
     councils: councils.map((c) => ({ id: c.id, status: c.status, snapshot_id: c.snapshotId, manifest_sha256: c.manifestSha256 })),
     files: await hashFolder(tmp),
