@@ -3,6 +3,8 @@
  * registers itself; this file parses, runs, and exits non-zero with a clear message on failure.
  */
 import { Command } from 'commander';
+import type { Logger } from 'pino';
+import { readEnvConfig, type EnvConfig } from '../core/env-config.js';
 import { createLogger } from '../core/logger.js';
 import { visibleControls } from '../core/shown-text.js';
 import { register as registerRun } from './commands/run.js';
@@ -18,11 +20,31 @@ process.env.TZ = 'Europe/London';
 // Second line of defence for custody (the first is the explicit modes in activities/file-modes.ts):
 // anything this process or DuckDB creates without a deliberate mode is owner-only.
 process.umask(0o077);
-const log = createLogger();
+
+// The environment is read here, once, and every command is handed the result: a bad setting
+// stops the CLI before anything starts, in one line naming the variable (core/env-config.ts).
+let settings: EnvConfig;
+try {
+  settings = readEnvConfig();
+} catch (err) {
+  process.stderr.write(`csc-kpi: ${visibleControls((err as Error).message)}\n`);
+  process.exit(1);
+}
+const log = createLogger(settings.LOG_LEVEL);
 const program = new Command('csc-kpi').description('Nightly children’s social care KPI pipeline');
 
-// Add a command: write cli/commands/<name>.ts exporting register(program, log), list it here.
-for (const register of [registerRun, registerSchedule, registerValidate, registerBaseline, registerQuery, registerDictionary, registerSnapshots, registerRegion]) register(program, log);
+// Add a command: write cli/commands/<name>.ts exporting register(program, log, settings), list it here.
+const commands: ((program: Command, log: Logger, settings: EnvConfig) => void)[] = [
+  registerRun,
+  registerSchedule,
+  registerValidate,
+  registerBaseline,
+  registerQuery,
+  registerDictionary,
+  registerSnapshots,
+  registerRegion,
+];
+for (const register of commands) register(program, log, settings);
 
 /** The whole cause chain (WorkflowFailedError → ActivityFailure → ApplicationFailure), most specific last. */
 function explain(err: unknown): string {

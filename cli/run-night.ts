@@ -10,17 +10,16 @@ import { NativeConnection } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import type { NightInput, NightResult } from '../core/night.js';
 import { progressDisplay } from './progress-display.js';
-import { readEnvConfig } from '../core/env-config.js';
+import type { EnvConfig } from '../core/env-config.js';
 import { startDevServer, type DevServer } from './dev-server.js';
 import { startOrJoinNight } from './night-start.js';
 import { connectClient } from './temporal-connection.js';
-import { createWorker, installRuntimeLogger } from './worker.js';
+import { activityDepsFrom, createWorker, installRuntimeLogger } from './worker.js';
 
 export { startOrJoinNight };
 
-export async function runNight(input: NightInput, log: Logger): Promise<NightResult> {
-  const env = readEnvConfig();
-  installRuntimeLogger(log);
+export async function runNight(input: NightInput, log: Logger, env: EnvConfig): Promise<NightResult> {
+  installRuntimeLogger(log, env);
   const display = progressDisplay();
   const night = (client: Client) => startOrJoinNight(client, input, env.CSC_KPI_TASK_QUEUE, (p) => display.update(p)).finally(() => display.stop());
   if (env.TEMPORAL_ADDRESS) {
@@ -33,7 +32,7 @@ export async function runNight(input: NightInput, log: Logger): Promise<NightRes
     }
   }
   log.info('no TEMPORAL_ADDRESS: starting an embedded Temporal dev server');
-  const server: DevServer = await startDevServer();
+  const server: DevServer = await startDevServer({ temporalCli: env.TEMPORAL_CLI });
   try {
     // Loopback and in memory for this run only: no TLS, and the worker serves this run's folders.
     const connection = await Connection.connect({ address: server.address });
@@ -41,7 +40,12 @@ export async function runNight(input: NightInput, log: Logger): Promise<NightRes
     try {
       // The embedded server has only the `default` namespace.
       const client = new Client({ connection });
-      const worker = await createWorker({ connection: workerConn, served: [{ landing: input.landing, home: input.home }], taskQueue: env.CSC_KPI_TASK_QUEUE });
+      const worker = await createWorker({
+        connection: workerConn,
+        served: [{ landing: input.landing, home: input.home }],
+        taskQueue: env.CSC_KPI_TASK_QUEUE,
+        deps: activityDepsFrom(env),
+      });
       return await worker.runUntil(night(client));
     } finally {
       await workerConn.close();
