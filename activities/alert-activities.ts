@@ -44,7 +44,7 @@ export function alertActivities(c: AlertActivityContext) {
 
   /** The settings and their channels; "none configured" is said once per worker, not every night. */
   const configured = async (): Promise<{ settings: AlertSettings; channels: AlertChannel[] }> => {
-    const settings = await readAlertSettings(c.deps.alertsConfig, c.deps.alertEnv ?? process.env);
+    const settings = await readAlertSettings(c.deps.alertsConfig, c.deps.alertEnv);
     const channels = alertChannels(settings);
     if (channels.length === 0 && !saidNoChannel) {
       saidNoChannel = true;

@@ -1,12 +1,12 @@
 /**
- * Reads config/alerts.json and the CSC_KPI_ALERT_* variables into the settings alerts act on. A
- * broken file or variable stops the night, like the other configuration files: an alert that
- * silently went nowhere is how a data team misses the night it was needed.
+ * Reads config/alerts.json and lays the CSC_KPI_ALERT_* variables over it (validated where the
+ * worker started, core/env-config.ts, and passed in) into the settings alerts act on. A broken
+ * file stops the night, like the other configuration files: an alert that silently went nowhere
+ * is how a data team misses the night it was needed.
  */
 import { readFile } from 'node:fs/promises';
 import { ApplicationFailure } from '@temporalio/common';
-import { ALERTS_CONFIG, alertSettings, EMPTY_ALERTS_CONFIG, parseAlertsConfig, type AlertsConfig, type AlertSettings } from '../core/alert-config.js';
-import { readAlertEnv } from '../core/env-config.js';
+import { ALERTS_CONFIG, alertSettings, EMPTY_ALERTS_CONFIG, parseAlertsConfig, type AlertEnv, type AlertsConfig, type AlertSettings } from '../core/alert-config.js';
 import { projectPath } from '../core/project-root.js';
 
 export const ALERTS_CONFIG_PATH = projectPath(...ALERTS_CONFIG.split('/'));
@@ -26,14 +26,8 @@ async function readConfigFile(path: string): Promise<AlertsConfig> {
 }
 
 /** The file with the environment laid over it; throws non-retryably with every problem named. */
-export async function readAlertSettings(path = ALERTS_CONFIG_PATH, env: NodeJS.ProcessEnv = process.env): Promise<AlertSettings> {
+export async function readAlertSettings(path = ALERTS_CONFIG_PATH, alertEnv: AlertEnv = {}): Promise<AlertSettings> {
   const config = await readConfigFile(path);
-  let alertEnv;
-  try {
-    alertEnv = readAlertEnv(env);
-  } catch (e) {
-    throw ApplicationFailure.nonRetryable(`${(e as Error).message}. Fix the worker's environment and re-run the night.`, 'BadAlertsConfig');
-  }
   const merged = alertSettings(config, alertEnv, path === ALERTS_CONFIG_PATH ? ALERTS_CONFIG : path);
   if (!merged.value) throw ApplicationFailure.nonRetryable(`The alert settings are incomplete; fix them and re-run:\n${merged.errors.join('\n')}`, 'BadAlertsConfig');
   return merged.value;

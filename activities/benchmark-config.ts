@@ -38,10 +38,11 @@ export async function readBenchmarkIndicators(path = BENCHMARK_INDICATORS_PATH):
 }
 
 /** Who the council is tonight, or null when neither CSC_KPI_LA_CODE nor the council file says. */
-export async function readCouncilIdentity(path = COUNCIL_CONFIG_PATH, env: NodeJS.ProcessEnv = process.env): Promise<CouncilIdentity | null> {
+/** `laCode`: CSC_KPI_LA_CODE as the worker's settings hold it (checked again here: a code from a region's council is too). */
+export async function readCouncilIdentity(path = COUNCIL_CONFIG_PATH, laCode?: string): Promise<CouncilIdentity | null> {
   let envCode: string | undefined;
   try {
-    envCode = readLaCodeEnv(env);
+    envCode = readLaCodeEnv({ CSC_KPI_LA_CODE: laCode });
   } catch (e) {
     throw ApplicationFailure.nonRetryable(`${(e as Error).message}. Fix the worker's environment and re-run the night.`, 'BadSettings');
   }

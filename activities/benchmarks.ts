@@ -30,7 +30,7 @@ import type { Benchmark } from '../core/metrics-contract.js';
 import { quoteIdent as q } from '../core/sql-text.js';
 import type { NeighbourEntry } from '../core/statistical-neighbours.js';
 import { reusability } from '../core/kpi-reuse.js';
-import { eventDateExpr } from './detect-baselines.js';
+import { eventDateSql } from '../core/baseline-columns.js';
 import type { ReuseLookups, ReusePlan } from './kpi-reuse.js';
 import type { Warehouse } from './warehouse.js';
 
@@ -112,7 +112,7 @@ export async function councilCovers(w: Warehouse, d: KpiDefinition, year: Pick<B
       // Tonight's extract of the list is meta.extracts_at's (a CSV or a workbook's sheet; a superseded copy never).
       `WITH tonight AS (SELECT sha256, extract_date FROM meta.extracts_at($as_of::DATE) WHERE list = $list)
        SELECT t.extract_date >= $end::DATE
-              AND (SELECT min(${eventDateExpr(contract)}) FROM core.${q(contract.list)} WHERE file_sha256 = t.sha256) <= $start::DATE AS covers
+              AND (SELECT min(${eventDateSql(contract)}) FROM core.${q(contract.list)} WHERE file_sha256 = t.sha256) <= $start::DATE AS covers
        FROM tonight t`,
       { list: contract.list, as_of: asOf, start: year.start, end: year.end },
     );

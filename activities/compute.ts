@@ -44,8 +44,10 @@ export interface ComputeInput {
   benchmarkIndicatorsPath?: string;
   /** The council file (default config/council.json). */
   councilConfigPath?: string;
-  /** Where CSC_KPI_LA_CODE is read (default process.env, read at each night). */
-  env?: NodeJS.ProcessEnv;
+  /** CSC_KPI_LA_CODE (the council's code for its benchmarks; overrides the council file). */
+  laCode?: string;
+  /** CSC_KPI_COMMIT: the release, part of what an earlier night's points must share to be reused. */
+  commit?: string | null;
   /** The catalogue already read for this night (activities/kpi-files.ts); absent, it is read from kpiDir and mappingsPath. */
   catalogue?: NightCatalogue;
 }
@@ -125,7 +127,7 @@ export async function computeKpis(w: Warehouse, input: ComputeInput): Promise<Co
   await readFreshnessConfig(input.freshnessPath);
   // An entry for a KPI the catalogue does not hold is left unused: a catalogue may be a subset.
   const benchmarkMap = await readBenchmarkIndicators(input.benchmarkIndicatorsPath);
-  const council = await readCouncilIdentity(input.councilConfigPath, input.env);
+  const council = await readCouncilIdentity(input.councilConfigPath, input.laCode);
   const kpis: ComputeResult['kpis'] = [];
   let pointsReused = 0;
   await w.transaction(async () => {
@@ -138,7 +140,7 @@ export async function computeKpis(w: Warehouse, input: ComputeInput): Promise<Co
 
     await w.run('DELETE FROM kpi.values WHERE run_id = $run', { run: input.runId });
     await w.run('DELETE FROM meta.kpi_inputs WHERE run_id = $run', { run: input.runId });
-    const lookups = new ReuseLookups(w);
+    const lookups = new ReuseLookups(w, input.commit ?? null);
     const onHand = await sourcesOnHand(w, input.asOf);
     for (const d of defs) {
       pointsReused += await computeKpi(w, d, input, lookups);

@@ -5,8 +5,7 @@
  */
 import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
-import { readSigningKey } from '../core/env-config.js';
+import type { AlertEnv } from '../core/alert-config.js';
 import type { ComputeResult, FoundFile, LoadResult, NightInput, NightResult, PublishInput, PublishResult } from '../core/night.js';
 import { computeKpis } from './compute.js';
 import { loadFile } from './load-file.js';
@@ -36,8 +35,14 @@ export interface ActivityDeps {
   kpiDir?: string;
   /** Manual baselines file (default config/baselines.json). */
   baselinesConfig?: string;
-  /** The manifest signing key; `undefined` reads CSC_KPI_SIGNING_KEY at publish, `null` publishes unsigned. */
+  /**
+   * Settings from the environment, validated once where the worker starts (core/env-config.ts,
+   * cli/worker.ts `activityDepsFrom`) and passed in: activities never read the environment.
+   * The manifest signing key (CSC_KPI_SIGNING_KEY); unset or `null` publishes unsigned, with a warning.
+   */
   signingKey?: string | null;
+  /** CSC_KPI_COMMIT: the release's commit, in each manifest's code_version; unset, the package version alone. */
+  commit?: string | null;
   /**
    * The (landing, home) folders this worker serves; a night asking for others fails before any
    * disk is touched. Every worker the CLI builds passes it (cli/worker.ts); only tests that build
@@ -50,16 +55,16 @@ export interface ActivityDeps {
   limitsConfig?: string;
   /** The alerts file (default config/alerts.json); tests point it at a temp file. */
   alertsConfig?: string;
-  /** Where CSC_KPI_ALERT_* are read from (default process.env, read at each use); tests pass their own. */
-  alertEnv?: NodeJS.ProcessEnv;
+  /** CSC_KPI_ALERT_*, laid over config/alerts.json (default none). */
+  alertEnv?: AlertEnv;
   /** Header spellings accepted for contract columns (default config/header-aliases.json). */
   headerAliasesConfig?: string;
   /** The benchmark indicator map (default config/benchmark-indicators.json). */
   benchmarkIndicators?: string;
   /** The council file (default config/council.json). */
   councilConfig?: string;
-  /** Where CSC_KPI_LA_CODE is read from (default process.env, read each night); tests pass their own. */
-  councilEnv?: NodeJS.ProcessEnv;
+  /** CSC_KPI_LA_CODE: the council's code for its benchmarks (overrides the council file; a region's council has its own). */
+  laCode?: string;
 }
 
 export function workingWarehousePath(home: string): string {
@@ -107,14 +112,7 @@ export function createActivities(deps: ActivityDeps = {}) {
     }
   };
 
-  const signingKey = (): string | null => {
-    if (deps.signingKey !== undefined) return deps.signingKey;
-    try {
-      return readSigningKey();
-    } catch (e) {
-      throw ApplicationFailure.nonRetryable(`${(e as Error).message}. Fix the worker's environment and re-run the night.`, 'BadSettings');
-    }
-  };
+  const signingKey = (): string | null => deps.signingKey ?? null;
 
   return {
     ...alertActivities({ deps, definitionsOf, checkFolders, withWarehouse, signingKey, log }),
@@ -159,7 +157,8 @@ export function createActivities(deps: ActivityDeps = {}) {
           freshnessPath: deps.freshnessConfig,
           benchmarkIndicatorsPath: deps.benchmarkIndicators,
           councilConfigPath: deps.councilConfig,
-          env: laCode ? { ...(deps.councilEnv ?? process.env), CSC_KPI_LA_CODE: laCode } : deps.councilEnv,
+          laCode: laCode ?? deps.laCode,
+          commit: deps.commit ?? null,
         });
         log().info('computed KPIs', { kpis: r.kpis.length });
         return r;
@@ -181,6 +180,7 @@ export function createActivities(deps: ActivityDeps = {}) {
         const r = await publishSnapshot(w, input, {
           defs: await definitionsOf(input.catalogue),
           signingKey: key,
+          commit: deps.commit ?? null,
           freshnessPath: deps.freshnessConfig,
           warn: (m) => log().warn(m),
         });

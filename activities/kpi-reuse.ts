@@ -40,7 +40,11 @@ export class ReuseLookups {
   private readonly later = new Map<string, Promise<boolean>>();
   private shared: Promise<string> | null = null;
 
-  constructor(private readonly w: Warehouse) {}
+  /** `commit`: CSC_KPI_COMMIT (the release; another release never reuses this one's points). */
+  constructor(
+    private readonly w: Warehouse,
+    private readonly commit: string | null = null,
+  ) {}
 
   /**
    * What a KPI's points are computed from as of D, as a stable JSON text: the file(s) of each
@@ -68,13 +72,15 @@ export class ReuseLookups {
 
   /**
    * Does any file read as of `upTo` hold, in one of the date columns the KPI cuts off at as-of,
-   * a value dated after `after` and on or before `upTo`? For audits, Completed Date always
-   * counts: core.audits_at(d) cuts it off at d.
+   * a value dated after `after` and on or before `upTo`? For audits, also: does core.audits_at
+   * read any row otherwise as of `upTo` than as of `after` (its completion cut-off, asked of
+   * core.audits_changed_between so the rule stays written once, in sql/views/audits_at.sql)?
    */
   async factsDatedBetween(plan: ReusePlan, after: string, upTo: string): Promise<boolean> {
     for (const list of plan.lists) {
+      if (list === 'audits' && (await this.memo(this.later, `audits|cut-off|${after}|${upTo}`, () => this.auditsChangedBetween(after, upTo)))) return true;
       const whole = plan.wholeLists.includes(list);
-      const compared = new Set(list === 'audits' ? [...plan.cutoffColumns, 'completed_date'] : plan.cutoffColumns);
+      const compared = new Set(plan.cutoffColumns);
       const columns = datesThatCanBeLater(list).filter((c) => compared.has(c));
       if (columns.length === 0) continue;
       const key = `${list}|${whole}|${columns.join(',')}|${after}|${upTo}`;
@@ -107,7 +113,7 @@ export class ReuseLookups {
     );
     const hash = createHash('sha256').update(JSON.stringify(r ?? null));
     const pkg = JSON.parse(await readFile(projectPath('package.json'), 'utf8')) as { version: string };
-    hash.update(`${pkg.version}+${process.env.CSC_KPI_COMMIT ?? ''}`);
+    hash.update(`${pkg.version}+${this.commit ?? ''}`);
     for (const dir of ['meta', 'views', 'reference']) {
       for (const f of (await readdir(projectPath('sql', dir))).sort()) hash.update(`${dir}/${f}\n${await readFile(projectPath('sql', dir, f), 'utf8')}`);
     }
@@ -134,6 +140,11 @@ export class ReuseLookups {
     }
     const [r] = await this.w.rows<{ sha256: string }>('SELECT sha256 FROM meta.extracts_at($as_of::DATE) WHERE list = $list', { list, as_of: asOf });
     return r?.sha256 ?? null;
+  }
+
+  private async auditsChangedBetween(after: string, upTo: string): Promise<boolean> {
+    const [r] = await this.w.rows<{ n: string }>('SELECT count(*) AS n FROM core.audits_changed_between($after::DATE, $up_to::DATE)', { after, up_to: upTo });
+    return Number(r?.n ?? 0) > 0;
   }
 
   private async listFactsBetween(list: string, whole: boolean, columns: readonly string[], after: string, upTo: string): Promise<boolean> {

@@ -1,13 +1,14 @@
 /**
  * Brings a warehouse file up to the current layout: schemas, meta tables, one raw and one core
- * table per contract, the `<list>_at(d)` macros that pick tonight's extract, reference data.
+ * table per contract, the macros that read tonight's rows — `core.<list>_at(d)` per extract list
+ * (sql/views/list_at.sql) and `core.audits_at(d)` (sql/views/audits_at.sql) — and reference data.
  * Idempotent, so every activity can call it before it works.
  */
 import { columnMeta } from '../core/contracts/columns.js';
 import { CONTRACTS } from '../core/contracts/lists.js';
 import { snakeCase } from '../core/contracts/naming.js';
 import { coreTableDdl, letterPrefixMacroSql, RAW_EXTRA_COLUMNS, rawTableDdl } from '../core/contracts/load-sql.js';
-import { quoteIdent as q, sqlLiteral as lit } from '../core/sql-text.js';
+import { quoteIdent as q } from '../core/sql-text.js';
 import { projectRoot } from '../core/project-root.js';
 import { shownCodeMacroSql } from '../core/shown-text.js';
 import { ensurePublishedTable } from './published-figures.js';
@@ -32,16 +33,6 @@ const META_FILES = [
   'benchmarks.sql',
   'raw_files.sql',
 ];
-
-/**
- * `core.<list>_at(d)`: the rows of tonight's extract of a list as of d (meta.extracts_at,
- * sql/views/extracts.sql). A workbook holds one extract of a list at most, so its sha names it.
- */
-function extractAtMacro(list: string): string {
-  return `CREATE OR REPLACE MACRO core.${q(`${list}_at`)}(d) AS TABLE
-    SELECT * FROM core.${q(list)}
-    WHERE file_sha256 = (SELECT sha256 FROM meta.extracts_at(d) WHERE list = ${lit(list)})`;
-}
 
 /**
  * Contract columns an older warehouse's raw_rows and core tables lack (a column added to a list):
@@ -85,20 +76,6 @@ async function moveRawTables(w: Warehouse): Promise<boolean> {
 }
 
 /**
- * `core.audits_at(d)`: audit files are additive. An Audit ID in several files is taken from the
- * file whose name sorts last; a completion after d has not happened as far as a run as of d knows.
- * Only the workbooks in the landing folder at the last pull count, as they are now: one edited
- * in place (same name, new bytes) counts once (meta.current_audit_files, sql/views/audit_duplicates.sql).
- */
-const AUDITS_AT = `CREATE OR REPLACE MACRO core.audits_at(d) AS TABLE
-  SELECT * REPLACE (
-      CASE WHEN completed_date <= d THEN completed_date END AS completed_date,
-      CASE WHEN completed_date <= d THEN grade END AS grade)
-  FROM (
-    SELECT a.* FROM core.audits a JOIN meta.current_audit_files f ON f.sha256 = a.file_sha256
-    QUALIFY row_number() OVER (PARTITION BY a.audit_id ORDER BY f.file_name DESC, a.line DESC) = 1)`;
-
-/**
  * Reasons recorded before issue 12 that quote a file's first line ("header starts "C004733", …"):
  * the quote is cut from warehouses that hold one, so a later night never publishes it again.
  */
@@ -119,7 +96,7 @@ export async function migrate(w: Warehouse): Promise<void> {
     await w.run(rawTableDdl(c));
     await w.run(coreTableDdl(c));
     // Audits are additive (core.audits_at); the plan tracker is chosen from the landing folder (core/plan-file.ts).
-    if (c.source !== 'audits' && c.source !== 'plan') await w.run(extractAtMacro(c.list));
+    if (c.source !== 'audits' && c.source !== 'plan') await w.runFile('views/list_at.sql', {}, { list: c.list, list_at: `${c.list}_at` });
   }
   // Raw tables made before extra columns were kept (issue 13) gain the column, before their rows move.
   const older = await w.rows<{ schema_name: string; table_name: string }>(
@@ -132,7 +109,7 @@ export async function migrate(w: Warehouse): Promise<void> {
   const [views] = await w.rows<{ n: string }>("SELECT count(*) AS n FROM duckdb_views() WHERE schema_name = 'raw' AND database_name = current_database()");
   if (moved || added || Number(views?.n ?? 0) < CONTRACTS.size) await rebuildRawViews(w);
   await w.runFile('views/audit_duplicates.sql');
-  await w.run(AUDITS_AT);
+  await w.runFile('views/audits_at.sql');
   const [cal] = await w.rows<{ n: string }>(
     "SELECT count(*) AS n FROM duckdb_tables() WHERE schema_name = 'ref' AND table_name = 'calendar'",
   );

@@ -25,6 +25,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { KpiDefinition } from '../core/kpi-definition.js';
 import type { PublishInput, PublishResult } from '../core/night.js';
 import { codeVersion } from '../core/project-root.js';
+import { snapshotIdFor } from '../core/snapshot-id.js';
 import { signatureInfo, signManifest, SIGNATURE_FILE } from '../core/manifest-signature.js';
 import { buildMetrics } from './build-metrics.js';
 import { recordPublishedFigures } from './published-figures.js';
@@ -70,13 +71,10 @@ export interface PublishOptions {
   defs?: KpiDefinition[];
   /** CSC_KPI_SIGNING_KEY: signs manifest.json; without it the snapshot is published unsigned (and `warn` says so). */
   signingKey?: string | null;
+  /** CSC_KPI_COMMIT, in the manifest's code_version (`codeVersion`). */
+  commit?: string | null;
   /** Maximum source ages (default config/freshness.json); tests point it elsewhere. */
   freshnessPath?: string;
-}
-
-export function snapshotIdFor(asOf: string, createdAt: string, runId: string): string {
-  const stamp = createdAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  return `${asOf}_${stamp}_${runId.replace(/[^a-zA-Z0-9]/g, '').slice(0, 8)}`;
 }
 
 function indexEntry(m: IndexEntry): IndexEntry {
@@ -174,7 +172,7 @@ export async function publishSnapshot(w: Warehouse, input: PublishInput, opts: P
     const entry: IndexEntry = { snapshot_id: snapshotId, as_of: input.asOf, created_at: input.createdAt, workflow_id: input.workflowId, run_id: input.runId };
     const manifest: Manifest = {
       ...entry,
-      code_version: codeVersion(),
+      code_version: codeVersion(opts.commit),
       previous_snapshot_id: index[0]?.snapshot_id ?? null,
       sources: metrics.data_quality.sources
         .filter((s) => s.used)

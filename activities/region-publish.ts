@@ -23,7 +23,7 @@ import { buildRegionSnapshot } from '../core/region-rollup.js';
 import { flattenRegion, REGION_FLAT_TYPES, regionSnapshotFile, type RegionSnapshotFile } from '../core/region-snapshot.js';
 import { applySnapshotModes, homeDir, privateDir, PRIVATE_FILE, sealDuckDbFiles } from './file-modes.js';
 import { codeVersion } from '../core/project-root.js';
-import { snapshotIdFor } from './publish.js';
+import { snapshotIdFor } from '../core/snapshot-id.js';
 import { readCouncilFigures, type CouncilRead } from './region-councils.js';
 import { readRegionNeighbours } from './region-neighbours.js';
 import { checkRegionFolder, REGION_FILE, type RegionManifest } from './region-snapshot-read.js';
@@ -44,6 +44,8 @@ import { Warehouse } from './warehouse.js';
 
 export interface RegionPublishOptions {
   signingKey: string | null;
+  /** CSC_KPI_COMMIT, in the manifest's code_version. */
+  commit?: string | null;
   warn?: (message: string) => void;
 }
 
@@ -107,7 +109,7 @@ async function publishLocked(w: Warehouse, config: RegionConfig, input: PublishR
   await writeContents(w, tmp, snapshot);
   const manifest: RegionManifest = {
     ...entry,
-    code_version: codeVersion(),
+    code_version: codeVersion(opts.commit),
     previous_snapshot_id: index[0]?.snapshot_id ?? null,
     councils: councils.map((c) => ({ id: c.id, status: c.status, snapshot_id: c.snapshotId, manifest_sha256: c.manifestSha256 })),
     files: await hashFolder(tmp),

@@ -10,7 +10,6 @@
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { readSigningKey } from '../core/env-config.js';
 import { RegionConfigError, type RegionConfig } from '../core/region-config.js';
 import type { PublishRegionInput, PublishRegionResult, RegionNightInput, RegionNightResult, RegionPlan } from '../core/region-night.js';
 import { guarded } from './activity-guard.js';
@@ -22,8 +21,10 @@ import { canonicalPath } from './served-folders.js';
 export interface RegionActivityDeps {
   /** The region.json this worker serves; without it, regional nights are refused. */
   config?: string;
-  /** The manifest signing key; `undefined` reads CSC_KPI_SIGNING_KEY, `null` publishes unsigned. */
+  /** The manifest signing key (CSC_KPI_SIGNING_KEY, passed in by the worker); unset or `null` publishes unsigned. */
   signingKey?: string | null;
+  /** CSC_KPI_COMMIT, in the manifest's code_version. */
+  commit?: string | null;
 }
 
 const q = (p: string) => JSON.stringify(p);
@@ -50,14 +51,6 @@ export function createRegionActivities(deps: RegionActivityDeps = {}) {
     }
   };
 
-  const signingKey = (): string | null => {
-    if (deps.signingKey !== undefined) return deps.signingKey;
-    try {
-      return readSigningKey();
-    } catch (e) {
-      throw ApplicationFailure.nonRetryable(`${(e as Error).message}. Fix the worker's environment and re-run the region.`, 'BadSettings');
-    }
-  };
 
   return {
     async readRegionConfig(input: { config: string }): Promise<RegionPlan> {
@@ -72,9 +65,8 @@ export function createRegionActivities(deps: RegionActivityDeps = {}) {
 
     async publishRegion(input: PublishRegionInput): Promise<PublishRegionResult> {
       const c = await served(input.config);
-      const key = signingKey();
       const log = Context.current().log;
-      const r = await guarded('publishRegion', () => publishRegion(c, input, { signingKey: key, warn: (m) => log.warn(m) }));
+      const r = await guarded('publishRegion', () => publishRegion(c, input, { signingKey: deps.signingKey ?? null, commit: deps.commit ?? null, warn: (m) => log.warn(m) }));
       const count = (s: string) => r.councils.filter((x) => x.status === s).length;
       log.info('published regional snapshot', { snapshotId: r.snapshotId, published: count('published'), stale: count('stale'), failed: count('failed') });
       return r;

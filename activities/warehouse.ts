@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBPreparedStatement, type DuckDBValue } from '@duckdb/node-api';
 import { projectPath } from '../core/project-root.js';
+import { fillSqlTemplate } from '../core/sql-text.js';
 
 export type Params = Record<string, DuckDBValue>;
 export type JsonRow = Record<string, unknown>;
@@ -92,9 +93,13 @@ export class Warehouse {
     }
   }
 
-  /** Runs a SQL file under `sql/` (several statements), binding to each only the parameters it uses. */
-  async runFile(relPath: string, params: Params = {}): Promise<void> {
-    await runScript(this.conn, await readFile(projectPath('sql', relPath), 'utf8'), params);
+  /**
+   * Runs a SQL file under `sql/` (several statements), binding to each only the parameters it
+   * uses; `names` fills a template's placeholders (core/sql-text.ts `fillSqlTemplate`).
+   */
+  async runFile(relPath: string, params: Params = {}, names?: Readonly<Record<string, string>>): Promise<void> {
+    const text = await readFile(projectPath('sql', relPath), 'utf8');
+    await runScript(this.conn, names ? fillSqlTemplate(text, names) : text, params);
   }
 }
 

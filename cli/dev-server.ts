@@ -25,12 +25,13 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
-export async function startDevServer(opts: { dbFile?: string; port?: number } = {}): Promise<DevServer> {
+/** `temporalCli`: TEMPORAL_CLI from the settings (default the project's own, cli/temporal-binary.ts). */
+export async function startDevServer(opts: { dbFile?: string; port?: number; temporalCli?: string } = {}): Promise<DevServer> {
   const [port, httpPort, metricsPort] = [opts.port ?? (await freePort()), await freePort(), await freePort()];
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--http-port', String(httpPort),
     '--metrics-port', String(metricsPort), '--headless', '--log-level', 'error'];
   if (opts.dbFile) args.push('--db-filename', opts.dbFile);
-  const child: ChildProcess = spawn(temporalBinary(), args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn(temporalBinary(opts.temporalCli), args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4000)));
   const address = `127.0.0.1:${port}`;

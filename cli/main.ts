@@ -4,7 +4,7 @@
  */
 import { Command } from 'commander';
 import type { Logger } from 'pino';
-import { readLogSettings } from '../core/env-config.js';
+import { logSettingsOf, readEnvConfig, type EnvConfig } from '../core/env-config.js';
 import { createLogger } from '../core/logger.js';
 import { codeVersion } from '../core/project-root.js';
 import { visibleControls } from '../core/shown-text.js';
@@ -41,21 +41,34 @@ function fail(err: unknown): never {
   process.exit(1);
 }
 
+// The environment is read here, once, and every command is handed the result: a bad setting
+// stops the CLI before anything starts, in one line naming the variable (core/env-config.ts).
+let settings: EnvConfig;
 let log: Logger;
 try {
-  const settings = readLogSettings();
+  settings = readEnvConfig(process.env);
+  const logging = logSettingsOf(settings);
   // Human lines on a terminal, JSON lines otherwise (or as LOG_FORMAT says); always clear of the progress bar.
-  log = createLogger({ level: settings.level, format: settings.format ?? (process.stderr.isTTY ? 'pretty' : 'json'), sink: stderrLines });
+  log = createLogger({ level: logging.level, format: logging.format ?? (process.stderr.isTTY ? 'pretty' : 'json'), sink: stderrLines });
 } catch (err) {
   fail(err);
 }
 const program = new Command('csc-kpi')
   .description('Nightly children’s social care KPI pipeline')
-  .version(`csc-kpi ${codeVersion()}`, '-V, --version', 'the version (package version, plus +<commit> when CSC_KPI_COMMIT is set)');
+  .version(`csc-kpi ${codeVersion(settings.CSC_KPI_COMMIT)}`, '-V, --version', 'the version (package version, plus +<commit> when CSC_KPI_COMMIT is set)');
 
-// Add a command: write cli/commands/<name>.ts exporting register(program, log), list it here.
-for (const register of [registerRun, registerSchedule, registerStatus, registerValidate, registerBaseline, registerQuery, registerDictionary, registerSnapshots, registerRegion]) {
-  register(program, log);
-}
+// Add a command: write cli/commands/<name>.ts exporting register(program, log, settings), list it here.
+const commands: ((program: Command, log: Logger, settings: EnvConfig) => void)[] = [
+  registerRun,
+  registerSchedule,
+  registerStatus,
+  registerValidate,
+  registerBaseline,
+  registerQuery,
+  registerDictionary,
+  registerSnapshots,
+  registerRegion,
+];
+for (const register of commands) register(program, log, settings);
 
 program.parseAsync(process.argv).catch(fail);

@@ -12,12 +12,12 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { awaitSameRegionNight } from '../activities/region-join.js';
 import { regionWorkerPlan } from '../activities/region-served.js';
-import { readEnvConfig } from '../core/env-config.js';
+import type { EnvConfig } from '../core/env-config.js';
 import type { RegionConfig } from '../core/region-config.js';
 import { regionNightId, type RegionNightInput, type RegionNightResult } from '../core/region-night.js';
 import { startDevServer } from './dev-server.js';
 import { connectClient } from './temporal-connection.js';
-import { createWorker, installRuntimeLogger, quietBundle } from './worker.js';
+import { activityDepsFrom, createWorker, installRuntimeLogger, quietBundle } from './worker.js';
 
 /** Starts the region night for `asOf`, or joins the one running with the same region.json; waits for its result. */
 export async function startOrJoinRegionNight(client: Client, input: Required<RegionNightInput>, taskQueue: string): Promise<RegionNightResult> {
@@ -39,20 +39,27 @@ export async function startOrJoinRegionNight(client: Client, input: Required<Reg
 }
 
 /** In-process workers for every task queue of the region, sharing one workflow bundle. */
-async function embeddedWorkers(connection: NativeConnection, config: RegionConfig): Promise<Worker[]> {
+async function embeddedWorkers(connection: NativeConnection, config: RegionConfig, env: EnvConfig): Promise<Worker[]> {
   const queues = [...new Set([config.taskQueue, ...config.councils.map((c) => c.taskQueue)])];
   const workflowBundle = await quietBundle();
   return Promise.all(
     queues.map((taskQueue) => {
       const plan = regionWorkerPlan(config, taskQueue);
-      return createWorker({ connection, served: plan.served, region: plan.region, taskQueue, workflowBundle, identity: `csc-kpi region run (${taskQueue})` });
+      return createWorker({
+        connection,
+        served: plan.served,
+        region: plan.region,
+        taskQueue,
+        workflowBundle,
+        identity: `csc-kpi region run (${taskQueue})`,
+        deps: activityDepsFrom(env),
+      });
     }),
   );
 }
 
-export async function runRegion(config: RegionConfig, asOf: string, log: Logger): Promise<RegionNightResult> {
-  const env = readEnvConfig();
-  installRuntimeLogger(log);
+export async function runRegion(config: RegionConfig, asOf: string, log: Logger, env: EnvConfig): Promise<RegionNightResult> {
+  installRuntimeLogger(log, env);
   const input = { config: config.path, asOf };
   if (env.TEMPORAL_ADDRESS) {
     const { client, connection } = await connectClient(env.TEMPORAL_ADDRESS, env);
@@ -63,12 +70,12 @@ export async function runRegion(config: RegionConfig, asOf: string, log: Logger)
     }
   }
   log.info('no TEMPORAL_ADDRESS: starting an embedded Temporal dev server');
-  const server = await startDevServer();
+  const server = await startDevServer({ temporalCli: env.TEMPORAL_CLI });
   try {
     const connection = await Connection.connect({ address: server.address });
     const workerConn = await NativeConnection.connect({ address: server.address });
     try {
-      const workers = await embeddedWorkers(workerConn, config);
+      const workers = await embeddedWorkers(workerConn, config, env);
       const running = workers.map((w) => w.run());
       try {
         return await startOrJoinRegionNight(new Client({ connection }), input, config.taskQueue);

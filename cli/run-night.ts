@@ -10,11 +10,11 @@ import { NativeConnection } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import type { NightInput, NightResult } from '../core/night.js';
 import { progressDisplay, type ProgressDisplay } from './progress-display.js';
-import { readEnvConfig } from '../core/env-config.js';
+import { logSettingsOf, type EnvConfig } from '../core/env-config.js';
 import { startDevServer, type DevServer } from './dev-server.js';
 import { startOrJoinNight } from './night-start.js';
 import { connectClient } from './temporal-connection.js';
-import { createWorker, installRuntimeLogger } from './worker.js';
+import { activityDepsFrom, createWorker, installRuntimeLogger } from './worker.js';
 
 export { startOrJoinNight };
 
@@ -32,11 +32,10 @@ function quietWhileShowing(log: Logger, display: ProgressDisplay, levelGiven: bo
   };
 }
 
-export async function runNight(input: NightInput, log: Logger, opts: { levelGiven?: boolean } = {}): Promise<NightResult> {
-  const env = readEnvConfig();
-  installRuntimeLogger(log);
+export async function runNight(input: NightInput, log: Logger, env: EnvConfig): Promise<NightResult> {
+  installRuntimeLogger(log, env);
   const display = progressDisplay();
-  const restoreLevel = quietWhileShowing(log, display, opts.levelGiven ?? false);
+  const restoreLevel = quietWhileShowing(log, display, logSettingsOf(env).levelGiven);
   try {
     const night = (client: Client) => startOrJoinNight(client, input, env.CSC_KPI_TASK_QUEUE, (p) => display.update(p));
     if (env.TEMPORAL_ADDRESS) {
@@ -51,7 +50,7 @@ export async function runNight(input: NightInput, log: Logger, opts: { levelGive
     }
     log.info('no TEMPORAL_ADDRESS: starting an embedded Temporal dev server');
     display.begin('starting Temporal');
-    const server: DevServer = await startDevServer();
+    const server: DevServer = await startDevServer({ temporalCli: env.TEMPORAL_CLI });
     try {
       // Loopback and in memory for this run only: no TLS, and the worker serves this run's folders.
       const connection = await Connection.connect({ address: server.address });
@@ -59,7 +58,12 @@ export async function runNight(input: NightInput, log: Logger, opts: { levelGive
       try {
         // The embedded server has only the `default` namespace.
         const client = new Client({ connection });
-        const worker = await createWorker({ connection: workerConn, served: [{ landing: input.landing, home: input.home }], taskQueue: env.CSC_KPI_TASK_QUEUE });
+        const worker = await createWorker({
+          connection: workerConn,
+          served: [{ landing: input.landing, home: input.home }],
+          taskQueue: env.CSC_KPI_TASK_QUEUE,
+          deps: activityDepsFrom(env),
+        });
         return await worker.runUntil(night(client));
       } finally {
         await workerConn.close();

@@ -1,9 +1,9 @@
-/** Where the Temporal CLI is: TEMPORAL_CLI, else the project-local install (scripts/install-temporal.sh). */
+/** Where the Temporal CLI is: TEMPORAL_CLI (passed in from the settings), else the project-local install (scripts/install-temporal.sh). */
 import { accessSync, constants } from 'node:fs';
 import { projectPath } from '../core/project-root.js';
 
-export function temporalBinary(): string {
-  const path = process.env.TEMPORAL_CLI || projectPath('.tools', 'venv', 'bin', 'temporal');
+export function temporalBinary(configured?: string): string {
+  const path = configured || projectPath('.tools', 'venv', 'bin', 'temporal');
   try {
     accessSync(path, constants.X_OK);
   } catch {

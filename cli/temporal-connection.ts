@@ -6,7 +6,7 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { readEnvConfig, temporalTls, type EnvConfig } from '../core/env-config.js';
+import { temporalTls, type EnvConfig } from '../core/env-config.js';
 
 /** The configured frontend's address, or a message saying which command needs it. */
 export function requireAddress(c: EnvConfig, forWhat: string): string {
@@ -14,18 +14,17 @@ export function requireAddress(c: EnvConfig, forWhat: string): string {
   return c.TEMPORAL_ADDRESS;
 }
 
-export async function connectClient(address: string, c: EnvConfig = readEnvConfig()): Promise<{ client: Client; connection: Connection }> {
+export async function connectClient(address: string, c: EnvConfig): Promise<{ client: Client; connection: Connection }> {
   const connection = await Connection.connect({ address, tls: temporalTls(c) });
   return { client: new Client({ connection, namespace: c.TEMPORAL_NAMESPACE }), connection };
 }
 
-export async function connectWorker(address: string, c: EnvConfig = readEnvConfig()): Promise<NativeConnection> {
+export async function connectWorker(address: string, c: EnvConfig): Promise<NativeConnection> {
   return NativeConnection.connect({ address, tls: temporalTls(c) });
 }
 
 /** Runs `fn` with a client of the configured frontend and closes the connection after. */
-export async function withClient<T>(forWhat: string, fn: (client: Client) => Promise<T>): Promise<T> {
-  const c = readEnvConfig();
+export async function withClient<T>(c: EnvConfig, forWhat: string, fn: (client: Client) => Promise<T>): Promise<T> {
   const { client, connection } = await connectClient(requireAddress(c, forWhat), c);
   try {
     return await fn(client);

@@ -15,7 +15,7 @@ import { readRegionConfigFile } from '../activities/region-config-file.js';
 import { refuseCouncilNights, regionWorkerPlan } from '../activities/region-served.js';
 import type { ServedFolders } from '../activities/served-folders.js';
 import { TASK_QUEUE } from '../core/night.js';
-import { readEnvConfig, type EnvConfig } from '../core/env-config.js';
+import { alertEnvOf, type EnvConfig } from '../core/env-config.js';
 import { connectWorker, requireAddress } from './temporal-connection.js';
 
 /** The workflows entry: the .ts source under vitest, the compiled .js in dist/. */
@@ -29,11 +29,14 @@ export function workflowsPath(): string {
 
 let runtimeInstalled = false;
 
-/** Route Temporal's logs (with workflowId and runId on workflow and activity lines) to pino. */
-export function installRuntimeLogger(log: Logger): void {
+/**
+ * Route Temporal's logs (with workflowId and runId on workflow and activity lines) to pino, at
+ * TEMPORAL_LOG_LEVEL (only errors when LOG_LEVEL is silent).
+ */
+export function installRuntimeLogger(log: Logger, c: Pick<EnvConfig, 'LOG_LEVEL' | 'TEMPORAL_LOG_LEVEL'>): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  const level = (process.env.LOG_LEVEL === 'silent' ? 'ERROR' : (process.env.TEMPORAL_LOG_LEVEL ?? 'INFO')) as LogLevel;
+  const level: LogLevel = c.LOG_LEVEL === 'silent' ? 'ERROR' : c.TEMPORAL_LOG_LEVEL;
   Runtime.install({
     logger: new DefaultLogger(level, (entry) => {
       const fn = entry.level === 'ERROR' ? log.error : entry.level === 'WARN' ? log.warn : entry.level === 'DEBUG' || entry.level === 'TRACE' ? log.debug : log.info;
@@ -86,11 +89,16 @@ export async function createWorker(opts: {
     namespace: opts.namespace ?? 'default',
     taskQueue: opts.taskQueue ?? TASK_QUEUE,
     workflowBundle: opts.workflowBundle ?? (await quietBundle()),
-    activities: { ...council, ...createRegionActivities({ config: opts.region, signingKey: opts.deps?.signingKey }) },
+    activities: { ...council, ...createRegionActivities({ config: opts.region, signingKey: opts.deps?.signingKey, commit: opts.deps?.commit }) },
     ...(opts.identity ? { identity: opts.identity } : {}),
     // DuckDB has one writer per file: the night's steps run one at a time anyway.
     maxConcurrentActivityTaskExecutions: 2,
   });
+}
+
+/** What the activities take from the settings: the signing key, the release's commit and the alert variables — nothing else. */
+export function activityDepsFrom(c: EnvConfig): Pick<ActivityDeps, 'signingKey' | 'commit' | 'alertEnv' | 'laCode'> {
+  return { signingKey: c.CSC_KPI_SIGNING_KEY ?? null, commit: c.CSC_KPI_COMMIT ?? null, alertEnv: alertEnvOf(c), ...(c.CSC_KPI_LA_CODE ? { laCode: c.CSC_KPI_LA_CODE } : {}) };
 }
 
 /** The folders a long-lived worker serves, from CSC_KPI_LANDING and CSC_KPI_HOME (both required). */
@@ -109,16 +117,15 @@ export interface WorkerOptions {
 }
 
 /** `csc-kpi worker`: polls TEMPORAL_ADDRESS (with its TLS settings) until stopped. */
-export async function runWorkerFromEnv(log: Logger, opts: WorkerOptions = {}): Promise<void> {
-  const c = readEnvConfig();
+export async function runWorker(log: Logger, c: EnvConfig, opts: WorkerOptions = {}): Promise<void> {
   const address = requireAddress(c, 'run a worker');
   const taskQueue = opts.queue ?? c.CSC_KPI_TASK_QUEUE;
   const configPath = opts.config ?? c.CSC_KPI_REGION_CONFIG;
   const plan = configPath ? regionWorkerPlan(await readRegionConfigFile(configPath), taskQueue) : { served: servedFromEnv(c), region: undefined };
-  installRuntimeLogger(log);
+  installRuntimeLogger(log, c);
   const connection = await connectWorker(address, c);
   try {
-    const worker = await createWorker({ connection, served: plan.served, namespace: c.TEMPORAL_NAMESPACE, taskQueue, region: plan.region });
+    const worker = await createWorker({ connection, served: plan.served, namespace: c.TEMPORAL_NAMESPACE, taskQueue, region: plan.region, deps: activityDepsFrom(c) });
     log.info({ address, taskQueue, served: plan.served, region: plan.region ?? null, tls: Boolean(c.TEMPORAL_TLS_CA ?? c.TEMPORAL_TLS_CERT) }, 'worker started');
     await worker.run();
   } finally {

@@ -48,7 +48,7 @@ export const emailList = z
   .pipe(z.array(emailAddress).min(1, 'at least one email address, separated by commas'));
 
 /** An unset or empty variable (an empty line in .env) is not set. */
-const unsetIfEmpty = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+export const unsetIfEmpty = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
 /** The alert variables, for core/env-config.ts (validated with the rest of the environment at start). */
 export const alertEnvShape = {

@@ -1,7 +1,7 @@
 /**
  * The baseline detectors' pure logic (spec: kpis.md, "Baselines and baseline changes"): given
  * what the warehouse says about tonight and before, which baseline events are there? No IO —
- * activities/detect-baselines.ts queries and records; this module decides. What it is not for:
+ * activities/baseline-detection.ts queries, activities/baseline-recording.ts records; this module decides. What it is not for:
  * the change-point maths itself (core/changepoint.ts) and which event becomes the baseline
  * (core/baseline-registry.ts).
  *
@@ -146,6 +146,37 @@ export function schemaChanged(o: {
   };
 }
 
+/**
+ * Schema changes across an additive list's files (audits: every file counts, none replaces
+ * another): each file, in the order of its first date, against all earlier ones — a column
+ * appeared when no earlier file had it, disappeared when every earlier file had it. Only files
+ * whose first date falls in the window from `fromMonth` are reported; earlier ones are history.
+ * `files` carry their first date in `date`, and come in that order.
+ */
+export function schemaChangesAcrossFiles(o: {
+  source: string;
+  readers: readonly { kpi: string; kpiColumns: readonly string[] }[];
+  files: readonly FileColumns[];
+  fromMonth: string;
+}): DetectedEvent[] {
+  const events: DetectedEvent[] = [];
+  let seen: { any: Set<string>; all: Set<string>; file: FileColumns } | null = null;
+  for (const f of o.files) {
+    const effectivePeriod = monthOf(f.date ?? '');
+    if (seen && effectivePeriod >= o.fromMonth) {
+      for (const r of o.readers) {
+        const e = schemaChanged({ kpi: r.kpi, source: o.source, kpiColumns: r.kpiColumns, before: seen.file, after: f, effectivePeriod, seenBefore: seen });
+        if (e) events.push(e);
+      }
+    }
+    const cols: readonly string[] = f.columns;
+    seen = seen
+      ? { any: new Set<string>([...seen.any, ...cols]), all: new Set<string>([...seen.all].filter((c: string) => cols.includes(c))), file: f }
+      : { any: new Set<string>(cols), all: new Set<string>(cols), file: f };
+  }
+  return events;
+}
+
 // ---------------------------------------------------------------------------------------------
 // source_codes_changed
 
@@ -277,7 +308,7 @@ export type Cohort = Readonly<Record<string, readonly string[]>>;
  * a new grade used only on Case File audits is no news to the Assessment audit KPI — but a new
  * code in the filter column itself must still be noticed by every KPI that reads that column
  * (a renamed audit type might be the KPI's own type), so that column is compared over all rows.
- * The SQL (activities/detect-baselines.ts) also keeps rows whose filter column holds a value
+ * The SQL (`cohortWhereSql`, core/baseline-columns.ts) also keeps rows whose filter column holds a value
  * outside the known scale after the code mappings: such a row may belong to the cohort under a
  * new name (the KPI withholds its figure for it), so its other codes count too. Blank values of
  * a filter column are outside the cohort, as the KPIs leave them out.

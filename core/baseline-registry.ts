@@ -1,8 +1,9 @@
 /**
  * The rules of the baseline registry, pure: when two detections are the same event, which
  * baseline is a KPI's current one, what reason it gives, and whether a published figure is
- * comparable with the previous one. activities/detect-baselines.ts applies them to the warehouse
- * (meta.baselines, meta.baseline_events, meta.baseline_detections).
+ * comparable with the previous one, and which baselines a KPI starts tonight.
+ * activities/baseline-recording.ts applies them to the warehouse (meta.baselines,
+ * meta.baseline_events, meta.baseline_detections).
  *
  * Decisions (spec: kpis.md "Baselines and baseline changes"; documented in docs/baselines.md):
  *  - An event is identified by (kpi, kind, effective_period, identity) — identity being the part
@@ -20,7 +21,8 @@
  *    snapshot: any event). Re-runs for the same as-of therefore publish the same flag.
  */
 import { createHash } from 'node:crypto';
-import { monthsBetween, type BaselineKind } from './baseline-detect.js';
+import { monthOf, monthsBetween, type BaselineKind } from './baseline-detect.js';
+import { isProvisional, type Basis } from './headline.js';
 
 export function eventId(e: { kpi: string; kind: BaselineKind; effectivePeriod: string; identity: string }): string {
   return createHash('sha256').update(JSON.stringify([e.kpi, e.kind, e.effectivePeriod, e.identity])).digest('hex').slice(0, 24);
@@ -66,6 +68,51 @@ export function baselineReason(kind: BaselineKind, evidence: Record<string, unkn
   const summary = typeof evidence.summary === 'string' ? evidence.summary : '';
   if (kind === 'manual' && typeof evidence.reason === 'string') return `${KIND_WORDS.manual}: ${evidence.reason}`;
   return summary ? `${KIND_WORDS[kind]}: ${summary}` : KIND_WORDS[kind];
+}
+
+/** A baseline a KPI starts tonight; activities/baseline-recording.ts finds its figure and writes it. */
+export interface BaselineStart {
+  baselineId: string;
+  /** Its effective period, YYYY-MM. */
+  period: string;
+  reason: string;
+  /** The event that starts it; null for the first published figure. */
+  eventId: string | null;
+}
+
+/**
+ * The baselines a KPI starts tonight, in order: with none yet, the first published figure (the
+ * month of tonight's first complete point with a value, else of its last complete point); then
+ * one per recorded event of the KPI taking effect in as-of's month or before, by effective
+ * period then kind. One already started (`existing`) is not started again.
+ */
+export function baselinesToStart(o: {
+  kpi: string;
+  basis: Basis;
+  asOf: string;
+  /** Tonight's series of the KPI, oldest first. */
+  points: readonly { period_end: string; value: number | null }[];
+  existing: ReadonlySet<string>;
+  /** The KPI's recorded events (tonight's among them). */
+  events: readonly { eventId: string; kind: BaselineKind; effectivePeriod: string; evidence: Record<string, unknown> }[];
+}): BaselineStart[] {
+  const out: BaselineStart[] = [];
+  const started = new Set(o.existing);
+  const start = (b: BaselineStart): void => {
+    if (started.has(b.baselineId)) return;
+    started.add(b.baselineId);
+    out.push(b);
+  };
+  if (o.existing.size === 0) {
+    const complete = o.points.filter((p) => !isProvisional(o.basis, p.period_end, o.asOf));
+    const first = complete.find((p) => p.value !== null) ?? complete[complete.length - 1]!;
+    start({ baselineId: `${o.kpi}:initial`, period: monthOf(first.period_end), reason: FIRST_PUBLISHED, eventId: null });
+  }
+  const events = o.events
+    .filter((e) => e.effectivePeriod <= monthOf(o.asOf))
+    .sort((a, b) => a.effectivePeriod.localeCompare(b.effectivePeriod) || a.kind.localeCompare(b.kind));
+  for (const e of events) start({ baselineId: `${o.kpi}:${e.eventId}`, period: e.effectivePeriod, reason: baselineReason(e.kind, e.evidence), eventId: e.eventId });
+  return out;
 }
 
 export interface BaselineCandidate {

@@ -1,6 +1,9 @@
 /**
  * Every setting csc-kpi reads from the environment, validated in one place so a deployment with
  * a typo fails at start with a message that names the variable, not halfway through a night.
+ * Read once, at the edge — the CLI as it starts (cli/main.ts), which hands the one `EnvConfig` to
+ * every command, the worker and the activities it builds — and passed in from there: nothing
+ * else reads `process.env` (core/logger.ts's LOG_LEVEL default apart).
  *
  * The one exception to core/'s "no IO": the TLS files are read here, so a missing file, a
  * certificate given where the key belongs, or a certificate without its key is refused at start
@@ -8,7 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { alertEnv, alertEnvShape, type AlertEnv } from './alert-config.js';
+import { alertEnv, alertEnvShape, unsetIfEmpty, type AlertEnv } from './alert-config.js';
 import { laCodeEnv } from './council-config.js';
 
 const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'host:port, e.g. temporal:7233');
@@ -56,13 +59,13 @@ const signingKey = z.preprocess(
 );
 
 /** How much the logs say (pino levels); `info` by default. */
-const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
+const logLevelName = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 /**
  * How log lines look: `json` (one JSON object a line, for log collectors) or `pretty` (one human
  * line each). Unset: `pretty` when standard error is a terminal, `json` otherwise.
  */
-const logFormat = z.enum(['json', 'pretty']).optional();
+const logFormat = unsetIfEmpty(z.enum(['json', 'pretty']));
 
 export const envConfig = z
   .object({
@@ -76,7 +79,10 @@ export const envConfig = z
     TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
     /** The task queue the worker polls and `run` starts on (default csc-kpi). */
     CSC_KPI_TASK_QUEUE: z.string().min(1).default('csc-kpi'),
-    /** The folders a long-lived worker serves: a night naming any other is refused (activities/served-folders.ts). */
+    /**
+     * The folders a long-lived worker serves (a night naming any other is refused:
+     * activities/served-folders.ts), and the default --home and --landing of every command.
+     */
     CSC_KPI_HOME: z.string().min(1).optional(),
     CSC_KPI_LANDING: z.string().min(1).optional(),
     /** A region.json (issue 18): the worker serves the councils on its task queue, and the roll-up on the region's. */
@@ -86,8 +92,15 @@ export const envConfig = z
     CSC_KPI_LA_CODE: laCodeEnv,
     /** Where alerts go (core/alert-config.ts): each overrides its key in config/alerts.json. Never logged. */
     ...alertEnvShape,
-    LOG_LEVEL: logLevel,
+    /** The release's commit, recorded with the package version in each manifest's code_version ("0.1.0+<commit>"). */
+    CSC_KPI_COMMIT: unsetIfEmpty(z.string().regex(/^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$/, 'a commit or release label: letters, digits, ".", "_" or "-" (e.g. git rev-parse --short HEAD)')),
+    /** Another Temporal CLI than the project's (.tools/venv/bin/temporal) for the embedded dev server. */
+    TEMPORAL_CLI: unsetIfEmpty(z.string()),
+    /** Unset: `info`, and `run` quietens the logs below `warn` while its progress bar shows; set, it is honoured. */
+    LOG_LEVEL: unsetIfEmpty(logLevelName),
     LOG_FORMAT: logFormat,
+    /** The Temporal SDK's own log level (its lines go through our logger; LOG_LEVEL=silent keeps only its errors). */
+    TEMPORAL_LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
   })
   .superRefine((c, ctx) => {
     if (Boolean(c.TEMPORAL_TLS_CERT) !== Boolean(c.TEMPORAL_TLS_KEY)) {
@@ -108,44 +121,54 @@ function problemsOf(error: z.ZodError, path?: string): string {
   return error.issues.map((i) => `${path ?? i.path.join('.')}: ${i.message}`).join('; ');
 }
 
+/** The whole environment, validated; a bad setting throws one line naming each variable at fault (never its value). */
 export function readEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
   const parsed = envConfig.safeParse(env);
   if (!parsed.success) throw new Error(`Bad environment settings: ${problemsOf(parsed.error)}`);
   return parsed.data;
 }
 
-/** CSC_KPI_SIGNING_KEY alone (readers of snapshots need nothing else), validated by the same rule; null when unset. */
-export function readSigningKey(env: NodeJS.ProcessEnv = process.env): string | null {
+/** CSC_KPI_SIGNING_KEY alone, validated by the same rule; null when unset. For checking a value, not for reading the environment. */
+export function readSigningKey(env: NodeJS.ProcessEnv): string | null {
   const parsed = signingKey.safeParse(env.CSC_KPI_SIGNING_KEY);
   if (!parsed.success) throw new Error(`Bad environment settings: ${problemsOf(parsed.error, 'CSC_KPI_SIGNING_KEY')}`);
   return parsed.data ?? null;
 }
 
-/** CSC_KPI_LA_CODE alone (the benchmarks need nothing else), validated by the same rule; undefined when unset. */
-export function readLaCodeEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
+/** CSC_KPI_LA_CODE alone, validated by the same rule; undefined when unset. For checking a value, not for reading the environment. */
+export function readLaCodeEnv(env: NodeJS.ProcessEnv): string | undefined {
   const parsed = laCodeEnv.safeParse(env.CSC_KPI_LA_CODE);
   if (!parsed.success) throw new Error(`Bad environment settings: ${problemsOf(parsed.error, 'CSC_KPI_LA_CODE')}`);
   return parsed.data;
 }
 
-/**
- * LOG_LEVEL and LOG_FORMAT alone (every command logs; most need nothing else), validated by the
- * same rules. `levelGiven`: LOG_LEVEL was set, so nothing may quieten the logs below it.
- */
-export function readLogSettings(env: NodeJS.ProcessEnv = process.env): { level: z.infer<typeof logLevel>; format: 'json' | 'pretty' | undefined; levelGiven: boolean } {
-  const parsed = z.object({ LOG_LEVEL: logLevel, LOG_FORMAT: logFormat }).safeParse({ LOG_LEVEL: env.LOG_LEVEL || undefined, LOG_FORMAT: env.LOG_FORMAT || undefined });
+/** How the logs are written, from the settings. `levelGiven`: LOG_LEVEL was set, so nothing may quieten the logs below it. */
+export function logSettingsOf(c: Pick<EnvConfig, 'LOG_LEVEL' | 'LOG_FORMAT'>): { level: z.infer<typeof logLevelName>; format: 'json' | 'pretty' | undefined; levelGiven: boolean } {
+  return { level: c.LOG_LEVEL ?? 'info', format: c.LOG_FORMAT, levelGiven: c.LOG_LEVEL !== undefined };
+}
+
+/** LOG_LEVEL and LOG_FORMAT alone, validated by the same rules. For checking values, not for reading the environment. */
+export function readLogSettings(env: NodeJS.ProcessEnv): ReturnType<typeof logSettingsOf> {
+  const parsed = z.object({ LOG_LEVEL: unsetIfEmpty(logLevelName), LOG_FORMAT: logFormat }).safeParse({ LOG_LEVEL: env.LOG_LEVEL, LOG_FORMAT: env.LOG_FORMAT });
   if (!parsed.success) throw new Error(`Bad environment settings: ${problemsOf(parsed.error)}`);
-  return { level: parsed.data.LOG_LEVEL, format: parsed.data.LOG_FORMAT, levelGiven: Boolean(env.LOG_LEVEL) };
+  return logSettingsOf(parsed.data);
 }
 
 /**
- * CSC_KPI_ALERT_* alone (the alert activities need nothing else), validated by the same rules; the
- * message names the variable, never its value (a webhook URL or an SMTP URL may hold a secret).
+ * CSC_KPI_ALERT_* alone, validated by the same rules; the message names the variable, never its
+ * value (a webhook URL or an SMTP URL may hold a secret). For checking values, not for reading the environment.
  */
-export function readAlertEnv(env: NodeJS.ProcessEnv = process.env): AlertEnv {
+export function readAlertEnv(env: NodeJS.ProcessEnv): AlertEnv {
   const parsed = alertEnv.safeParse(env);
   if (!parsed.success) throw new Error(`Bad environment settings: ${problemsOf(parsed.error)}`);
   return parsed.data;
+}
+
+/** The alert variables of the settings, alone: the alert activities get these and no other secret. */
+export function alertEnvOf(c: EnvConfig): AlertEnv {
+  const out: AlertEnv = {};
+  for (const k of Object.keys(alertEnvShape) as (keyof AlertEnv)[]) if (c[k] !== undefined) Object.assign(out, { [k]: c[k] });
+  return out;
 }
 
 /** The TLS options of every Temporal connection (client and worker) for these settings; undefined = plain. */

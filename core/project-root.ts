@@ -34,7 +34,7 @@ export function projectPath(...parts: string[]): string {
  * is set (a deployment sets it at build). `csc-kpi --version` prints it and every manifest
  * records it as `code_version`, so the two can be matched.
  */
-export function codeVersion(env: NodeJS.ProcessEnv = process.env): string {
+export function codeVersion(commit: string | null | undefined): string {
   const pkg = JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { version: string };
-  return env.CSC_KPI_COMMIT ? `${pkg.version}+${env.CSC_KPI_COMMIT}` : pkg.version;
+  return commit ? `${pkg.version}+${commit}` : pkg.version;
 }

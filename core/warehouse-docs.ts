@@ -399,6 +399,10 @@ export const RELATION_DOCS: Record<string, RelationDoc> = {
 export const MACRO_DOCS: Record<string, string> = {
   'core.audits_at':
     'The audits as known on date d — every audit workbook in the landing folder at the last pull, an Audit ID in several files taken from the file whose name sorts last, a completion after d not yet happened',
+  'core.audits_changed_between':
+    'The audit rows a run as of `up_to` reads otherwise than a run as of `after` over the same files — the completions the cut-off of `core.audits_at` lets in between the two dates (compute’s reuse asks it)',
+  'meta.extracts_up_to':
+    'The extracts that count of each list dated on or before `d` (the columns of `meta.extract_choice`), numbered newest first by `recency`: 1 is tonight’s extract, 2 the one before it (baseline detection compares the two)',
   'meta.extracts_at':
     'Tonight’s extract of each list as of `d`, one row per list (the columns of `meta.extract_choice`): of the extracts that count, the newest dated on or before `d`. `core.<list>_at(d)`, compute’s reuse, freshness, baseline detection and publishing all read it',
   'ref.without_letter_prefix':

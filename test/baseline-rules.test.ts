@@ -1,6 +1,6 @@
 /**
  * The pure baseline rules (core/baseline-detect.ts, core/baseline-registry.ts,
- * core/baseline-config.ts) and `csc-kpi baseline set` on a temp config file.
+ * core/baseline-columns.ts, core/baseline-config.ts) and `csc-kpi baseline set` on a temp config file.
  */
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,9 +13,12 @@ import {
   levelShiftModel,
   levelShiftSeries,
   schemaChanged,
+  schemaChangesAcrossFiles,
   type MonthlyCodeCount,
 } from '../core/baseline-detect.js';
-import { comparableWithPrevious, currentOf, eventId, sameEvent } from '../core/baseline-registry.js';
+import { baselinesToStart, comparableWithPrevious, currentOf, eventId, FIRST_PUBLISHED, sameEvent } from '../core/baseline-registry.js';
+import { codeGroups, cohortWhereSql, eventDateSql, listOf, sourceCodesOf } from '../core/baseline-columns.js';
+import type { KpiDefinition } from '../core/kpi-definition.js';
 import { addManualBaseline, EMPTY_CONFIG, parseBaselinesConfig } from '../core/baseline-config.js';
 import { setManualBaseline } from '../cli/commands/baseline.js';
 
@@ -96,6 +99,54 @@ describe('schemaChanged', () => {
   });
 });
 
+describe('schemaChangesAcrossFiles (additive audit files)', () => {
+  const f = (name: string, date: string, columns: string[]) => ({ file: name, date, columns, rows: 10, rejectedRows: {} });
+  const readers = [{ kpi: 'k', kpiColumns: ['grade', 'auditor_role'] }];
+  it('compares each file with every earlier one: appeared = in none before, disappeared = in all before; only from the window on', () => {
+    const files = [
+      f('q3.csv', '2014-07-02', ['audit_id', 'grade']),
+      f('q4.csv', '2014-10-01', ['audit_id', 'grade', 'auditor_role']),
+      f('q1.csv', '2015-01-05', ['audit_id', 'auditor_role']),
+    ];
+    const events = schemaChangesAcrossFiles({ source: 'audits/audits', readers, files, fromMonth: '2014-08' });
+    expect(events.map((e) => [e.effectivePeriod, e.evidence.appeared, e.evidence.disappeared])).toEqual([
+      ['2014-10', ['auditor_role'], []],
+      ['2015-01', [], ['grade']],
+    ]);
+    // The window starting later: the October file is history, and still a file the January one is compared with.
+    expect(schemaChangesAcrossFiles({ source: 'audits/audits', readers, files, fromMonth: '2014-11' }).map((e) => e.effectivePeriod)).toEqual(['2015-01']);
+    // A column missing from one earlier file was not in all of them: its absence now is no change.
+    const gappy = [f('a', '2014-07-01', ['grade']), f('b', '2014-08-01', []), f('c', '2014-09-01', [])];
+    expect(schemaChangesAcrossFiles({ source: 'audits/audits', readers, files: gappy, fromMonth: '2014-09' })).toEqual([]);
+  });
+});
+
+describe('what detection compares (core/baseline-columns.ts)', () => {
+  const def = (id: string, sources: Record<string, string[]>, filters?: Record<string, Record<string, string[]>>) =>
+    ({ meta: { id, sources, ...(filters ? { filters } : {}) }, version: 'v' }) as unknown as KpiDefinition;
+  it('one comparison per column and cohort, shared by the KPIs reading it so; codes recorded per KPI and column', () => {
+    const audits = listOf('audits/audits')!;
+    const a = def('a', { 'audits/audits': ['grade', 'audit_type'] }, { 'audits/audits': { audit_type: ['Case File'] } });
+    const b = def('b', { 'audits/audits': ['grade', 'audit_type'] }, { 'audits/audits': { audit_type: ['case file '] } });
+    const c = def('c', { 'audits/audits': ['grade', 'audit_type'] }, { 'audits/audits': { audit_type: ['Assessment'] } });
+    const groups = codeGroups('audits/audits', audits, [a, b, c]);
+    expect(groups.map((g) => [g.coded.column, g.defs.map((d) => d.meta.id)])).toEqual([
+      ['audit_type', ['a', 'b', 'c']],
+      ['grade', ['a', 'b']],
+      ['grade', ['c']],
+    ]);
+    expect(sourceCodesOf(a, new Map([['a|audits.grade', ['Good']]]))).toEqual({ 'audits.audit_type': [], 'audits.grade': ['Good'] });
+  });
+  it('dates a code by the list’s event date (audits: completion, else scheduled) and binds every cohort code', () => {
+    expect(eventDateSql(listOf('audits/audits')!)).toBe('coalesce(completed_date, scheduled_date)');
+    expect(eventDateSql(listOf('case-system/referrals')!)).toBe('"date_of_referral"');
+    const params: Record<string, string> = {};
+    const where = cohortWhereSql(listOf('audits/audits')!, { audit_type: ['Case File'] }, params);
+    expect(where).toContain('IN ($cohort_in_0_0)');
+    expect(params).toMatchObject({ cohort_col_0: 'audit_type', cohort_in_0_0: 'case file', cohort_known_0_0: 'case file' });
+  });
+});
+
 describe('level-shift scope', () => {
   it('tests monthly cohorts only: percentages, counts and averages; not trailing or point-in-time figures, not ratios', () => {
     expect(levelShiftModel({ basis: 'month', measure: 'percentage' })).toBe('proportion');
@@ -147,6 +198,27 @@ describe('registry rules', () => {
       ])?.baselineId,
     ).toBe('def');
     expect(currentOf([{ baselineId: 'a', seq: 1, effectivePeriod: '2015-02' }, { baselineId: 'b', seq: 2, effectivePeriod: '2015-02' }])?.baselineId).toBe('b');
+  });
+
+  it('baselines to start: the first published figure when a KPI has none, then one per event by as-of’s month, in period order, none twice', () => {
+    // Month KPI as of 14 March 2015: the March point is month to date. First complete point with a value: February.
+    const points = [
+      { period_end: '2015-01-31', value: null },
+      { period_end: '2015-02-28', value: 40 },
+      { period_end: '2015-03-14', value: 50 },
+    ];
+    const ev = (id: string, kind: 'level_shift' | 'manual', period: string) => ({ eventId: id, kind, effectivePeriod: period, evidence: { summary: id, reason: id } });
+    const events = [ev('later', 'manual', '2015-04'), ev('shift', 'level_shift', '2014-07'), ev('declared', 'manual', '2014-07')];
+    const base = { kpi: 'k', basis: 'month' as const, asOf: '2015-03-14', points, events };
+    expect(baselinesToStart({ ...base, existing: new Set() })).toEqual([
+      { baselineId: 'k:initial', period: '2015-02', reason: FIRST_PUBLISHED, eventId: null },
+      { baselineId: 'k:shift', period: '2014-07', reason: 'level shift: shift', eventId: 'shift' },
+      { baselineId: 'k:declared', period: '2014-07', reason: 'declared by the council: declared', eventId: 'declared' },
+    ]);
+    // Order: by period, then kind ('level_shift' < 'manual'); started ones are skipped, and no first figure once any exists.
+    expect(baselinesToStart({ ...base, existing: new Set(['k:shift']) }).map((b) => b.baselineId)).toEqual(['k:declared']);
+    // No complete point has a value: the last complete point's month.
+    expect(baselinesToStart({ ...base, points: points.map((p) => ({ ...p, value: null })), events: [], existing: new Set() })[0]?.period).toBe('2015-02');
   });
 
   it('comparable_with_previous: false for an event taking effect this month or first seen since the previous snapshot', () => {

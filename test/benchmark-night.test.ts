@@ -241,7 +241,7 @@ describe('the sample council (fixtures/sample/landing, LA 750)', () => {
     await migrate(w);
     const found = await pullSources(w, { asOf: '2015-02-28', landing: projectPath('fixtures', 'sample', 'landing'), home: join(root, 'home') });
     for (const f of found.filter((x) => x.status === 'new')) await loadFile(w, f, 'sample');
-    await computeKpis(w, { asOf: '2015-02-28', workflowId: 'wf', runId: 'sample', env: { CSC_KPI_LA_CODE: '750' } });
+    await computeKpis(w, { asOf: '2015-02-28', workflowId: 'wf', runId: 'sample', laCode: '750' });
   });
   afterAll(() => w?.close());
 

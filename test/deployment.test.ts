@@ -10,7 +10,7 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readEnvConfig } from '../core/env-config.js';
+import { logSettingsOf, readEnvConfig } from '../core/env-config.js';
 import { projectPath } from '../core/project-root.js';
 
 const SETTINGS = {
@@ -194,7 +194,10 @@ describe('.env stays out of git and out of the image', () => {
 
 describe('environment settings', () => {
   it('are validated with the variable named', () => {
-    expect(readEnvConfig({ TEMPORAL_ADDRESS: 'temporal:7233' })).toMatchObject({ TEMPORAL_ADDRESS: 'temporal:7233', TEMPORAL_NAMESPACE: 'default', LOG_LEVEL: 'info', CSC_KPI_TASK_QUEUE: 'csc-kpi' });
+    expect(readEnvConfig({ TEMPORAL_ADDRESS: 'temporal:7233' })).toMatchObject({ TEMPORAL_ADDRESS: 'temporal:7233', TEMPORAL_NAMESPACE: 'default', CSC_KPI_TASK_QUEUE: 'csc-kpi' });
+    // LOG_LEVEL unset is `info`, and not given (so `run` may hold info lines back while its bar shows).
+    expect(logSettingsOf(readEnvConfig({}))).toEqual({ level: 'info', format: undefined, levelGiven: false });
+    expect(logSettingsOf(readEnvConfig({ LOG_LEVEL: 'debug', LOG_FORMAT: '' }))).toEqual({ level: 'debug', format: undefined, levelGiven: true });
     expect(() => readEnvConfig({ TEMPORAL_ADDRESS: 'temporal' })).toThrow(/TEMPORAL_ADDRESS: host:port/);
     expect(() => readEnvConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
   });

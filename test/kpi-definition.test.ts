@@ -186,7 +186,8 @@ describe('definition versions and the shared macros', () => {
     const macros = Object.fromEntries((await readKpiCatalogue()).map((d) => [d.meta.id, d.macros]));
     expect(macros.plo_avg_weeks).toEqual(['cohort.concluded_proceedings', 'ref.div_round1', 'ref.kpi_periods']);
     expect(macros.audits_good_or_better_pct).toEqual([
-      'cohort.audit_grade_points', 'cohort.audit_grades', 'ref.code_mapping_fix', 'ref.div_round1', 'ref.kpi_periods', 'ref.map_code', 'ref.shown_code', 'ref.unknown_code_note', 'ref.withheld_reason',
+      // core.audits_at (sql/views/audits_at.sql): the audit completion cut-off is part of the definition.
+      'cohort.audit_grade_points', 'cohort.audit_grades', 'core.audits_at', 'ref.code_mapping_fix', 'ref.div_round1', 'ref.kpi_periods', 'ref.map_code', 'ref.shown_code', 'ref.unknown_code_note', 'ref.withheld_reason',
     ]);
   });
 });

@@ -11,15 +11,18 @@ import pino from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { register as registerRegion } from '../cli/commands/region.js';
 import { register as registerRun } from '../cli/commands/run.js';
+import { readEnvConfig } from '../core/env-config.js';
 import { writeReferrals } from './helpers/snapshot-night.js';
 
-async function cli(...args: string[]): Promise<{ out: string; error: Error | null }> {
+/** The CLI as cli/main.ts builds it, with these environment settings (none: no TEMPORAL_ADDRESS, an embedded server). */
+async function cli(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ out: string; error: Error | null }> {
   const out: string[] = [];
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (out.push(String(chunk)), true));
   const program = new Command('csc-kpi').exitOverride();
   const log = pino({ level: 'silent' });
-  registerRun(program, log);
-  registerRegion(program, log);
+  const settings = readEnvConfig(env);
+  registerRun(program, log, settings);
+  registerRegion(program, log, settings);
   let error: Error | null = null;
   try {
     await program.parseAsync(['node', 'csc-kpi', ...args]);
@@ -55,7 +58,7 @@ describe('csc-kpi region run', () => {
         ],
       }),
     );
-    const { out, error } = await cli('region', 'run', '--config', config, '--as-of', '2015-02-28');
+    const { out, error } = await cli({}, 'region', 'run', '--config', config, '--as-of', '2015-02-28');
     expect(error).toBeNull();
     const lines = out.split('\n');
     const id = /published regional snapshot (\S+)/.exec(lines[0]!)?.[1];
@@ -75,7 +78,7 @@ describe('csc-kpi region run', () => {
     const root = await mkdtemp(join(tmpdir(), 'csc-kpi-region-cli-'));
     const config = join(root, 'region.json');
     await writeFile(config, JSON.stringify({ home: 'region', councils: [{ id: 'a b', name: 'A', la_code: '321', landing: 'l', home: 'h' }] }));
-    const { error } = await cli('region', 'run', '--config', config, '--as-of', '2015-02-28');
+    const { error } = await cli({}, 'region', 'run', '--config', config, '--as-of', '2015-02-28');
     expect(error?.message).toBe(
       `${config} is not a region: councils[0].id: a short id of letters, digits, "_" or "-" (it names the council's workflow); fix ${config} and run the region again.`,
     );
@@ -87,8 +90,7 @@ describe('csc-kpi worker --queue --config', () => {
     const root = await mkdtemp(join(tmpdir(), 'csc-kpi-region-cli-'));
     const config = join(root, 'region.json');
     await writeFile(config, JSON.stringify({ home: 'region', task_queue: 'region-q', councils: [{ id: 'a', name: 'A', la_code: '321', landing: 'l', home: 'h', task_queue: 'a-q' }] }));
-    vi.stubEnv('TEMPORAL_ADDRESS', '127.0.0.1:1');
-    const { error } = await cli('worker', '--queue', 'b-q', '--config', config);
+    const { error } = await cli({ TEMPORAL_ADDRESS: '127.0.0.1:1' }, 'worker', '--queue', 'b-q', '--config', config);
     expect(error?.message).toBe(`No council in ${config} runs on task queue "b-q", and it is not the region's queue: start the worker with --queue naming one of "region-q", "a-q".`);
   });
 });

@@ -12,6 +12,7 @@ import pino from 'pino';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { publishRegion } from '../activities/region-publish.js';
 import { register } from '../cli/commands/snapshots.js';
+import { readEnvConfig } from '../core/env-config.js';
 import type { RegionConfig, RegionCouncil } from '../core/region-config.js';
 import type { CouncilNightOutcome } from '../core/region-night.js';
 import { regionSnapshotFile, type RegionSnapshotFile } from '../core/region-snapshot.js';
@@ -50,11 +51,10 @@ async function regionJson(path: string): Promise<RegionSnapshotFile> {
 async function cli(...args: string[]): Promise<{ out: string; err: string; error: Error | null }> {
   const out: string[] = [];
   const err: string[] = [];
-  vi.stubEnv('CSC_KPI_SIGNING_KEY', KEY);
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (out.push(String(chunk)), true));
   vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => (err.push(String(chunk)), true));
   const program = new Command('csc-kpi').exitOverride();
-  register(program, pino({ level: 'silent' }));
+  register(program, pino({ level: 'silent' }), readEnvConfig({ CSC_KPI_SIGNING_KEY: KEY }));
   let error: Error | null = null;
   try {
     await program.parseAsync(['node', 'csc-kpi', ...args]);

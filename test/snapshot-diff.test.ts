@@ -12,6 +12,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readKpiCatalogue } from '../activities/kpi-files.js';
 import { restatementRows } from '../activities/snapshot-restatements.js';
 import { loadSnapshot, register } from '../cli/commands/snapshots.js';
+import { readEnvConfig } from '../core/env-config.js';
 import { diffSnapshots, formatDiff, isEmptyDiff, MOVED_ROWS_SHOWN, periodWindow, restatementKey, type DiffManifest, type MovedRow, type Side } from '../core/snapshot-diff.js';
 import { SCHEMA_VERSION, type MetricsFile } from '../core/metrics-contract.js';
 import { runNight, writeReferrals } from './helpers/snapshot-night.js';
@@ -65,8 +66,8 @@ describe('snapshot diff and restatements', () => {
 
   it('names the restated months and the rows that moved them, by file and line', async () => {
     const dir = join(home, 'snapshots');
-    const a = await loadSnapshot(dir, A);
-    const b = await loadSnapshot(dir, B);
+    const a = await loadSnapshot(dir, A, null);
+    const b = await loadSnapshot(dir, B, null);
     const d = diffSnapshots(a, b);
 
     expect(d.restatements).toEqual([
@@ -107,7 +108,7 @@ describe('snapshot diff and restatements', () => {
   it('a re-run on the same files publishes nothing new (B stands) and has an empty diff', async () => {
     expect(C).toBe(B);
     const dir = join(home, 'snapshots');
-    const d = diffSnapshots(await loadSnapshot(dir, B), await loadSnapshot(dir, C));
+    const d = diffSnapshots(await loadSnapshot(dir, B, null), await loadSnapshot(dir, C, null));
     expect(isEmptyDiff(d)).toBe(true);
     expect(formatDiff(d)).toContain('no differences');
   });
@@ -119,13 +120,17 @@ describe('snapshot diff and restatements', () => {
       out.length = 0;
     });
     async function cli(...args: string[]): Promise<string> {
+      return cliWith({}, ...args);
+    }
+    /** The CLI with these environment settings, as cli/main.ts reads them. */
+    async function cliWith(env: NodeJS.ProcessEnv, ...args: string[]): Promise<string> {
       out.length = 0;
       vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
         out.push(String(chunk));
         return true;
       });
       const program = new Command('csc-kpi').exitOverride();
-      register(program, pino({ level: 'silent' }));
+      register(program, pino({ level: 'silent' }), readEnvConfig(env));
       await program.parseAsync(['node', 'csc-kpi', ...args]);
       vi.restoreAllMocks();
       return out.join('');
@@ -136,6 +141,9 @@ describe('snapshot diff and restatements', () => {
       const ids = text.split('\n').slice(2).filter(Boolean).map((l) => l.split(/\s+/)[0]);
       expect(ids).toEqual([B, A]);
       expect(text.split('\n')[2]).toMatch(/\*$/);
+      // Without --home, CSC_KPI_HOME is the home (the worker's, in its container).
+      out.length = 0;
+      expect(await cliWith({ CSC_KPI_HOME: home }, 'snapshots', 'list')).toBe(text);
     });
 
     it('shows a snapshot named by its as-of date: the newest of that date', async () => {

@@ -14,6 +14,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { listFiles, readIndex, readManifest, sha256File, verifySnapshotFolder } from '../activities/snapshot-files.js';
 import { readVerifiedSnapshot } from '../activities/snapshot-trust.js';
 import { register } from '../cli/commands/snapshots.js';
+import { readEnvConfig } from '../core/env-config.js';
 import { signingKeyId, signManifest } from '../core/manifest-signature.js';
 import { projectPath } from '../core/project-root.js';
 import { prepareNight, publishNight, runNight, writeReferrals } from './helpers/snapshot-night.js';
@@ -71,11 +72,10 @@ async function editFigureAndHash(folder: string): Promise<void> {
 async function cli(key: string | null, ...args: string[]): Promise<{ out: string; err: string; error: Error | null }> {
   const out: string[] = [];
   const err: string[] = [];
-  vi.stubEnv('CSC_KPI_SIGNING_KEY', key ?? '');
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (out.push(String(chunk)), true));
   vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => (err.push(String(chunk)), true));
   const program = new Command('csc-kpi').exitOverride();
-  register(program, pino({ level: 'silent' }));
+  register(program, pino({ level: 'silent' }), readEnvConfig({ CSC_KPI_SIGNING_KEY: key ?? '' }));
   let error: Error | null = null;
   try {
     await program.parseAsync(['node', 'csc-kpi', ...args]);

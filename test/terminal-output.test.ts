@@ -185,20 +185,17 @@ describe('csc-kpi run checks its inputs before it starts anything', () => {
   });
 });
 
-describe('the preflight reads the benchmarks’ settings too', () => {
-  it('names a malformed CSC_KPI_LA_CODE before anything starts', async () => {
+describe('the benchmarks’ settings are checked before anything starts', () => {
+  it('names a malformed CSC_KPI_LA_CODE in one line, exit 1, nothing made', async () => {
     const root = await mkdtemp(join(tmpdir(), 'csc-kpi-preflight-'));
     await mkdir(join(root, 'landing'));
-    const before = process.env.CSC_KPI_LA_CODE;
-    process.env.CSC_KPI_LA_CODE = 'Barnet';
-    try {
-      const problems = await nightInputProblems({ asOf: '2015-02-28', landing: join(root, 'landing'), home: join(root, 'home') });
-      expect(problems).toHaveLength(1);
-      expect(problems[0]).toMatch(/^Bad environment settings: CSC_KPI_LA_CODE.*an LA code: 3 digits \(old, e\.g\. "302"\) or E and 8 digits \(new, e\.g\. "E09000003"\)/);
-    } finally {
-      if (before === undefined) delete process.env.CSC_KPI_LA_CODE;
-      else process.env.CSC_KPI_LA_CODE = before;
-    }
+    // cli/main.ts reads the whole environment before any command runs (core/env-config.ts).
+    const r = await piped(['run', '--as-of', '2015-02-28', '--landing', join(root, 'landing'), '--home', join(root, 'home')], { ...process.env, CSC_KPI_LA_CODE: 'Barnet' });
+    expect(r.code).toBe(1);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(/^csc-kpi: Bad environment settings: CSC_KPI_LA_CODE.*an LA code: 3 digits \(old, e\.g\. "302"\) or E and 8 digits \(new, e\.g\. "E09000003"\)/);
+    expect(r.err).not.toContain('Barnet');
+    await expect(stat(join(root, 'home'))).rejects.toThrow(/ENOENT/);
   });
 });
 

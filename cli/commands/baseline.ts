@@ -12,6 +12,8 @@ import { addManualBaseline, type BaselinesConfig } from '../../core/baseline-con
 import { londonDate } from '../../core/dates.js';
 import { BASELINES_CONFIG_PATH, readBaselinesConfig, writeBaselinesConfig } from '../../activities/baselines-config.js';
 import { readKpiCatalogue } from '../../activities/kpi-files.js';
+import type { EnvConfig } from '../../core/env-config.js';
+import { homeOption } from '../folder-options.js';
 
 export interface SetOptions {
   kpi: string;
@@ -66,7 +68,7 @@ async function listRegistry(home: string): Promise<string> {
   }
 }
 
-export function register(program: Command, _log: Logger): void {
+export function register(program: Command, _log: Logger, settings: EnvConfig): void {
   const baseline = program.command('baseline').description('declare a manual baseline, or list the baseline registry');
   baseline
     .command('set')
@@ -86,7 +88,7 @@ export function register(program: Command, _log: Logger): void {
   baseline
     .command('list')
     .description("print each KPI's current baseline and the recorded baseline events (from <home>/warehouse.duckdb)")
-    .option('--home <dir>', 'home folder', './data')
+    .option(...homeOption(settings))
     .action(async (o: { home: string }) => {
       process.stdout.write(await listRegistry(o.home));
     });

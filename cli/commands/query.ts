@@ -13,6 +13,8 @@ import { Option, type Command } from 'commander';
 import type { Logger } from 'pino';
 import { FORMATS, formatResult, type QueryFormat } from '../query-format.js';
 import { openLockedWarehouse, prepareReadOnly } from '../read-only-sql.js';
+import type { EnvConfig } from '../../core/env-config.js';
+import { homeOption } from '../folder-options.js';
 
 export { formatTable } from '../query-format.js';
 
@@ -45,12 +47,12 @@ export async function runQuery(home: string, sql: string, format: QueryFormat = 
   }
 }
 
-export function register(program: Command, _log: Logger): void {
+export function register(program: Command, _log: Logger, settings: EnvConfig): void {
   program
     .command('query')
     .description("run SELECT statements against the analysts' warehouse (read-only) and print the result")
     .argument('<sql>', 'the SQL to run, e.g. "SELECT * FROM drill.cin_without_plan_6wk(DATE \'2015-02-28\')"')
-    .option('--home <dir>', 'home folder', './data')
+    .option(...homeOption(settings))
     .addOption(new Option('--format <format>', 'how to print the result on stdout').choices(FORMATS).default('table'))
     .action(async (sql: string, o: { home: string; format: QueryFormat }) => {
       process.stdout.write(await runQuery(o.home, sql, o.format));

@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { readRegionConfigFile } from '../../activities/region-config-file.js';
 import { isIsoDate, londonDate } from '../../core/dates.js';
+import type { EnvConfig } from '../../core/env-config.js';
 import type { RegionConfig } from '../../core/region-config.js';
 import { REGION_SCHEDULE_ID } from '../../core/region-night.js';
 import { runRegion } from '../region-run.js';
@@ -15,8 +16,6 @@ import { formatRegionSummary } from '../region-summary.js';
 import { backfillSchedule, describeSchedule, upsertNightlySchedule } from '../schedule.js';
 import { describeScheduleInWords, triggeredInWords, triggerAndName } from '../schedule-words.js';
 import { withClient as withConfiguredClient } from '../temporal-connection.js';
-
-const withClient = <T>(fn: (c: Client) => Promise<T>): Promise<T> => withConfiguredClient('manage the region schedule', fn);
 
 /**
  * Creates the region's nightly schedule, or updates it. Each firing starts
@@ -31,7 +30,8 @@ export async function upsertRegionSchedule(client: Client, config: RegionConfig,
   );
 }
 
-export function register(program: Command, log: Logger): void {
+export function register(program: Command, log: Logger, settings: EnvConfig): void {
+  const withClient = <T>(fn: (c: Client) => Promise<T>): Promise<T> => withConfiguredClient(settings, 'manage the region schedule', fn);
   const region = program.command('region').description('a region: every council’s night, then one regional snapshot of their published figures');
 
   region
@@ -43,7 +43,7 @@ export function register(program: Command, log: Logger): void {
       const asOf = o.asOf ?? londonDate(new Date());
       if (!isIsoDate(asOf)) throw new Error(`--as-of must be a date YYYY-MM-DD, not ${JSON.stringify(asOf)}`);
       const config = await readRegionConfigFile(o.config);
-      process.stdout.write(formatRegionSummary(await runRegion(config, asOf, log)));
+      process.stdout.write(formatRegionSummary(await runRegion(config, asOf, log, settings)));
     });
 
   const schedule = region.command('schedule').description('the region’s nightly Temporal schedule (05:00 Europe/London, as of the day before)');

@@ -4,12 +4,11 @@ import { ScheduleNotFoundError, type Client } from '@temporalio/client';
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { isIsoDate } from '../../core/dates.js';
+import type { EnvConfig } from '../../core/env-config.js';
+import { homeOption, landingOption } from '../folder-options.js';
 import { backfillSchedule, describeSchedule, SCHEDULE_ID, upsertSchedule, upsertWatchdogSchedule, WATCHDOG_SCHEDULE_ID } from '../schedule.js';
 import { describeScheduleInWords, triggeredInWords, triggerAndName, watchdogInWords } from '../schedule-words.js';
 import { withClient as withConfiguredClient } from '../temporal-connection.js';
-
-/** TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE and the TLS settings, as every connection reads them. */
-const withClient = <T>(fn: (c: Client) => Promise<T>): Promise<T> => withConfiguredClient('manage the schedule', fn);
 
 /** Runs a step on the watchdog's schedule; false when it does not exist (made before watchdogs: `schedule create` adds it). */
 async function onWatchdog(step: () => Promise<void>): Promise<boolean> {
@@ -25,13 +24,15 @@ async function onWatchdog(step: () => Promise<void>): Promise<boolean> {
 const watchdogNote = (done: boolean, verb: string): string =>
   done ? `, with its watchdog ${WATCHDOG_SCHEDULE_ID}` : ` (no watchdog schedule ${WATCHDOG_SCHEDULE_ID} to ${verb}: \`csc-kpi schedule create\` adds it)`;
 
-export function register(program: Command, _log: Logger): void {
+export function register(program: Command, _log: Logger, settings: EnvConfig): void {
+  /** TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE and the TLS settings, as every connection reads them. */
+  const withClient = <T>(fn: (c: Client) => Promise<T>): Promise<T> => withConfiguredClient(settings, 'manage the schedule', fn);
   const schedule = program.command('schedule').description('manage the nightly Temporal schedule (05:00 Europe/London)');
   schedule
     .command('create')
     .description('create the nightly schedule and its hourly watchdog, or update them if they exist')
-    .option('--home <dir>', 'home folder', './data')
-    .option('--landing <dir>', 'landing folder (default: <home>/landing)')
+    .option(...homeOption(settings))
+    .option(...landingOption(settings))
     .action(async (o: { home: string; landing?: string }) => {
       const home = resolve(o.home);
       const settings = { home, landing: resolve(o.landing ?? `${home}/landing`) };

@@ -14,7 +14,8 @@ import { isRegionalSnapshot, verifyAnySnapshotFolder } from '../../activities/re
 import { readIndex, readLatest, type SnapshotCheck } from '../../activities/snapshot-files.js';
 import { restatementRows } from '../../activities/snapshot-restatements.js';
 import { readVerifiedSnapshot, type VerifiedSnapshot } from '../../activities/snapshot-trust.js';
-import { readSigningKey } from '../../core/env-config.js';
+import type { EnvConfig } from '../../core/env-config.js';
+import { homeOption } from '../folder-options.js';
 import type { MetricsFile } from '../../core/metrics-contract.js';
 import { diffSnapshots, formatDiff } from '../../core/snapshot-diff.js';
 import { diffRegionSnapshotsIn, showRegionSnapshot } from '../region-snapshots.js';
@@ -43,7 +44,7 @@ function warnReader(line: string | null): void {
  * A snapshot's metrics and manifest, verified against its manifest and signature
  * (activities/snapshot-trust.ts): tampered → an error of one line; unsigned → a warning line on stderr.
  */
-export async function loadSnapshot(dir: string, id: string, key: string | null = readSigningKey()): Promise<VerifiedSnapshot> {
+export async function loadSnapshot(dir: string, id: string, key: string | null): Promise<VerifiedSnapshot> {
   const s = await readVerifiedSnapshot(dir, id, key);
   warnReader(s.warning);
   return s;
@@ -71,16 +72,16 @@ export function formatMetricTable(m: MetricsFile): string {
   return textTable(['kpi', 'value', 'numerator', 'denominator', 'target', 'status', 'comparable'], rows);
 }
 
-export function register(program: Command, _log: Logger): void {
+export function register(program: Command, _log: Logger, settings: EnvConfig): void {
+  const key = settings.CSC_KPI_SIGNING_KEY ?? null;
   const snapshots = program.command('snapshots').description('read published snapshots');
 
   snapshots
     .command('list')
     .description('every published snapshot, newest first (from index.json), each verified')
-    .option('--home <dir>', 'home folder', './data')
+    .option(...homeOption(settings))
     .action(async (o: HomeOpt) => {
       const dir = snapshotsDir(o);
-      const key = readSigningKey();
       const index = await readIndex(dir);
       if (index.length === 0) {
         process.stdout.write(`no snapshots in ${dir}\n`);
@@ -106,14 +107,14 @@ export function register(program: Command, _log: Logger): void {
   snapshots
     .command('show <id>')
     .description('the metric table of one snapshot: its id, "latest", or an as-of date (YYYY-MM-DD: the newest snapshot of that date)')
-    .option('--home <dir>', 'home folder', './data')
+    .option(...homeOption(settings))
     .action(async (id: string, o: HomeOpt) => {
       const dir = snapshotsDir(o);
       if (await isRegionalSnapshot(dir, id)) {
-        process.stdout.write(await showRegionSnapshot(dir, id, readSigningKey()));
+        process.stdout.write(await showRegionSnapshot(dir, id, key));
         return;
       }
-      const s = await loadSnapshot(dir, id);
+      const s = await loadSnapshot(dir, id, key);
       const head = [
         `snapshot ${s.id}: as of ${s.metrics.as_of}, created ${s.metrics.created_at}, code ${s.manifest.code_version}`,
         `previous snapshot: ${s.manifest.previous_snapshot_id ?? '(none)'}`,
@@ -131,15 +132,15 @@ export function register(program: Command, _log: Logger): void {
   snapshots
     .command('diff <a> <b>')
     .description('what changed from A to B (ids, "latest" or as-of dates): headline figures, source files added and removed, new baseline events, restatements with the source rows behind them')
-    .option('--home <dir>', 'home folder', './data')
+    .option(...homeOption(settings))
     .action(async (a: string, b: string, o: HomeOpt) => {
       const dir = snapshotsDir(o);
       if ((await isRegionalSnapshot(dir, a)) || (await isRegionalSnapshot(dir, b))) {
-        process.stdout.write(await diffRegionSnapshotsIn(dir, a, b, readSigningKey()));
+        process.stdout.write(await diffRegionSnapshotsIn(dir, a, b, key));
         return;
       }
-      const A = await loadSnapshot(dir, a);
-      const B = await loadSnapshot(dir, b);
+      const A = await loadSnapshot(dir, a, key);
+      const B = await loadSnapshot(dir, b, key);
       const d = diffSnapshots(A, B);
       const rows = await restatementRows(join(resolve(o.home), 'warehouse.duckdb'), A.manifest, B.manifest, d.restatements, await readKpiCatalogue());
       process.stdout.write(formatDiff(d, rows));

@@ -34,13 +34,19 @@ FROM meta.extracts
 WHERE status = 'loaded'
 WINDOW w AS (PARTITION BY list, extract_date ORDER BY file_name DESC, load_seq DESC);
 
+-- meta.extracts_up_to(d): the extracts that count of each list dated on or before d, numbered
+-- newest first by `recency` (one per date: `chosen` above). Recency 1 is tonight's extract;
+-- baseline detection compares it with recency 2, the extract before it.
+CREATE OR REPLACE MACRO meta.extracts_up_to(d) AS TABLE
+SELECT *, row_number() OVER (PARTITION BY list ORDER BY extract_date DESC) AS recency
+FROM meta.extract_choice
+WHERE chosen AND extract_date <= d;
+
 -- meta.extracts_at(d): tonight's extract of each list as of d, one row per list: of the extracts
--- that count, the newest dated on or before d. core.<list>_at(d), compute's reuse, freshness,
--- baseline detection and publishing all read it.
+-- that count, the newest dated on or before d. core.<list>_at(d) (sql/views/list_at.sql),
+-- compute's reuse, freshness, baseline detection and publishing all read it.
 CREATE OR REPLACE MACRO meta.extracts_at(d) AS TABLE
-SELECT * FROM meta.extract_choice
-WHERE chosen AND extract_date <= d
-QUALIFY row_number() OVER (PARTITION BY list ORDER BY extract_date DESC) = 1;
+SELECT * EXCLUDE (recency) FROM meta.extracts_up_to(d) WHERE recency = 1;
 
 -- meta.extracts_through(d): every loaded extract of each list dated on or before d, the chosen and
 -- the superseded: what a KPI reading a list whole (core.<list>) or at each trend point's own

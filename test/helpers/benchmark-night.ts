@@ -79,14 +79,13 @@ export async function night(
   const runId = `bench-run-${nightNo}-${asOf}`;
   const workflowId = `kpi-night-${asOf}`;
   const createdAt = new Date(Date.UTC(2016, 0, 1, 2, 0, nightNo)).toISOString();
-  const env = o.laCode === undefined ? {} : { CSC_KPI_LA_CODE: o.laCode };
   const map = await readBenchmarkIndicators(o.mapPath);
   return Warehouse.with(t.warehouse, async (w) => {
     await migrate(w);
     const found = await pullSources(w, { asOf, landing: t.landing, home: t.home }, { benchmarkMapVersion: mapVersion(map) });
     const loads = new Map<string, LoadResult>();
     for (const f of found.filter((x) => x.status === 'new')) loads.set(f.name, await loadFile(w, f, runId, { benchmarkIndicators: map }));
-    await computeKpis(w, { asOf, workflowId, runId, benchmarkIndicatorsPath: o.mapPath, councilConfigPath: t.councilConfig, env });
+    await computeKpis(w, { asOf, workflowId, runId, benchmarkIndicatorsPath: o.mapPath, councilConfigPath: t.councilConfig, ...(o.laCode === undefined ? {} : { laCode: o.laCode }) });
     const defs = await readKpiCatalogue();
     const detected = await detectBaselines(w, { home: t.home, asOf, workflowId, runId, createdAt }, { defs });
     const published = await publishSnapshot(w, { asOf, landing: t.landing, home: t.home, workflowId, runId, createdAt, found });

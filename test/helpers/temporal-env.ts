@@ -5,6 +5,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { temporalBinary } from '../../cli/temporal-binary.js';
+import { readEnvConfig } from '../../core/env-config.js';
 
 let quiet = false;
 
@@ -14,7 +15,7 @@ export async function startTemporal(): Promise<TestWorkflowEnvironment> {
     Runtime.install({ logger: new DefaultLogger('WARN') });
   }
   return TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path: temporalBinary() }, ip: '127.0.0.1', extraArgs: ['--log-level', 'error'] },
+    server: { executable: { type: 'existing-path', path: temporalBinary(readEnvConfig().TEMPORAL_CLI) }, ip: '127.0.0.1', extraArgs: ['--log-level', 'error'] },
   });
 }
 
