@@ -38,7 +38,7 @@ import { NAMES_ONLY, type HeaderNames } from '../core/header-names.js';
 import { matchHeader, readHeader, type HeaderMatch } from './csv-header.js';
 import { scanCsv, type CsvScan } from './csv-scan.js';
 import { crlfToLf } from './line-endings.js';
-import { loadRowsOnce } from './load-once.js';
+import { linesFromRowIds, loadRowsOnce } from './load-once.js';
 import { accountFor, collectMalformed, LOAD_TEMP_TABLES, rejectFailingRows, rejectMalformed, UnreadableRows } from './load-rejects.js';
 import { csvReader, forgetRawFile, rebuildRawView } from './raw-view.js';
 import type { Warehouse } from './warehouse.js';
@@ -389,7 +389,7 @@ async function loadKeptRows(
        FROM ${reader}`,
       { sha, ...(extras.length > 0 ? extraKeys : {}) },
     );
-    if (sheetLine === null) await linesFromRowIds(w, contract.list, f);
+    if (sheetLine === null) await linesFromRowIds(w, `raw_rows.${list}`, sha);
     const csvRejected = await collectMalformed(w, rejectsTable);
     if (sheetLine === null && (csvRejected > 0 || scan.segments.length > 0)) await fixLines(w, contract.list, sha, scan);
     if (csvRejected > 0) {
@@ -438,27 +438,6 @@ async function loadKeptRows(
     await w.transaction(() => target.clear()).catch(() => undefined);
     throw err;
   }
-}
-
-/**
- * Numbers the file's raw_rows rows 2, 3, … in the order they were appended. One INSERT … SELECT from
- * read_csv appends in file order (DuckDB preserves insertion order), so the new rows' ids run
- * on without a gap; that is checked, and test/load-csv-lines.test.ts checks the order on a
- * file large enough to be read in parallel.
- */
-async function linesFromRowIds(w: Warehouse, list: string, f: FoundFile): Promise<void> {
-  const [ids] = await w.rows<{ lo: string | null; hi: string | null; n: string }>(
-    `SELECT min(rowid) AS lo, max(rowid) AS hi, count(*) AS n FROM raw_rows.${q(list)} WHERE file_sha256 = $sha`,
-    { sha: f.sha256! },
-  );
-  const n = BigInt(ids?.n ?? 0);
-  if (n === 0n) return;
-  if (BigInt(ids!.hi!) - BigInt(ids!.lo!) + 1n !== n) {
-    throw new UnreadableRows(
-      'the rows read could not be given their line numbers, so none were loaded: export the file again, and if this happens again report it with the file (a loader fault)',
-    );
-  }
-  await w.run(`UPDATE raw_rows.${q(list)} SET line = rowid - $lo::BIGINT + 2 WHERE file_sha256 = $sha`, { sha: f.sha256!, lo: ids!.lo! });
 }
 
 /**

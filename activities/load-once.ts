@@ -1,7 +1,9 @@
 /**
  * The checked load of a CSV read once, where it lies in the archive (issue 19): DuckDB reads the
  * file, types and checks every row and writes the good ones straight into `core.<list>`, in one
- * statement; nothing else holds the rows. `raw.<list>` reads the archived file again when asked
+ * statement; nothing else holds the rows. Lines come from the appended rows' ids when every row
+ * passed (a window numbering the records as they are read would keep DuckDB to one thread);
+ * when some failed, the file is read again with each record numbered as it is read. `raw.<list>` reads the archived file again when asked
  * (activities/raw-view.ts), numbering lines as this load does. Malformed records come from the
  * reader's rejects table; the rows that fail a check, with their problems and offending text,
  * from a second read of the file through the view's reader, only when there are any.
@@ -16,7 +18,7 @@ import type { ExtraColumn } from '../core/extra-columns.js';
 import type { FoundFile, LoadResult } from '../core/night.js';
 import { quoteIdent as q } from '../core/sql-text.js';
 import type { Checked, ExtractTarget } from './load-csv.js';
-import { accountFor, collectMalformed, LOAD_TEMP_TABLES, rejectFailingRows, rejectMalformed } from './load-rejects.js';
+import { accountFor, collectMalformed, LOAD_TEMP_TABLES, rejectFailingRows, rejectMalformed, UnreadableRows } from './load-rejects.js';
 import { csvReader, numberedRows, pickedColumns, rebuildRawView, recordRawFile, writeLineMap, type ReadSpec } from './raw-view.js';
 import type { Warehouse } from './warehouse.js';
 
@@ -45,21 +47,34 @@ export async function loadRowsOnce(w: Warehouse, f: FoundFile, c: Checked, o: Lo
   const params = { sha, extract_date: f.extractDate };
   const where = { sha, name: f.name, sheet: null };
 
-  // The row_number() below is the record's place in the file only in insertion order (the default, stated).
+  // Row ids and row_number() below follow the file only in insertion order (the default, stated).
   await w.run('SET preserve_insertion_order = true');
   return w.transaction(async () => {
     await o.target.clear();
+    const intoCore = async (line: string, reader: string): Promise<number> => {
+      const stage = `(SELECT ${line} AS line, ${pickedColumns(spec)} FROM ${reader})`;
+      const [ins] = await w.rows<{ Count: string }>(
+        `INSERT INTO core.${list} BY NAME
+         SELECT $sha AS file_sha256, $extract_date::DATE AS extract_date, * EXCLUDE (problems, ok)
+         FROM (${checkedSelect(contract, match.present, stage)})
+         WHERE ok`,
+        params,
+      );
+      return Number(ins?.Count ?? 0);
+    };
+    // A rule across rows (a unique ID) compares lines, so needs them while checking.
+    const acrossRows = contract.rules.some((r) => r.kind === 'unique');
     // The one read: record r on line r + 1 for now (moved below if the file is irregular).
-    const stage = `(SELECT row_number() OVER () + 1 AS line, ${pickedColumns(spec)} FROM ${csvReader(spec, rejects)})`;
-    const [ins] = await w.rows<{ Count: string }>(
-      `INSERT INTO core.${list} BY NAME
-       SELECT $sha AS file_sha256, $extract_date::DATE AS extract_date, * EXCLUDE (problems, ok)
-       FROM (${checkedSelect(contract, match.present, stage)})
-       WHERE ok`,
-      params,
-    );
-    const rowsLoaded = Number(ins?.Count ?? 0);
+    let rowsLoaded = await intoCore(acrossRows ? 'row_number() OVER () + 1' : '0', csvReader(spec, rejects));
     const csvRejected = await collectMalformed(w, rejects.table);
+    if (!acrossRows && rowsLoaded + csvRejected === rowsRead) {
+      // Every record DuckDB returned is in core, appended in file order: record r has the r-th id.
+      await linesFromRowIds(w, `core.${list}`, sha);
+    } else if (!acrossRows) {
+      // Some rows failed a check, so the kept rows' ids skip records: read again, numbering as read.
+      await w.run(`DELETE FROM core.${list} WHERE file_sha256 = $sha`, { sha });
+      rowsLoaded = await intoCore('row_number() OVER () + 1', csvReader(spec));
+    }
     const irregular = csvRejected > 0 || scan.segments.length > 0;
     if (irregular) {
       await writeLineMap(w, sha, scan);
@@ -94,4 +109,25 @@ export async function loadRowsOnce(w: Warehouse, f: FoundFile, c: Checked, o: Lo
     await rebuildRawView(w, contract.list);
     return { sha256: sha, ...r };
   });
+}
+
+/**
+ * Numbers the file's rows in `table` (schema-qualified, quoted) 2, 3, … in the order they were
+ * appended. One INSERT … SELECT from read_csv appends in file order (DuckDB preserves insertion
+ * order), so the new rows' ids run on without a gap; that is checked, and
+ * test/load-csv-lines.test.ts checks the order on a file large enough to be read in parallel.
+ */
+export async function linesFromRowIds(w: Warehouse, table: string, sha: string): Promise<void> {
+  const [ids] = await w.rows<{ lo: string | null; hi: string | null; n: string }>(
+    `SELECT min(rowid) AS lo, max(rowid) AS hi, count(*) AS n FROM ${table} WHERE file_sha256 = $sha`,
+    { sha },
+  );
+  const n = BigInt(ids?.n ?? 0);
+  if (n === 0n) return;
+  if (BigInt(ids!.hi!) - BigInt(ids!.lo!) + 1n !== n) {
+    throw new UnreadableRows(
+      'the rows read could not be given their line numbers, so none were loaded: export the file again, and if this happens again report it with the file (a loader fault)',
+    );
+  }
+  await w.run(`UPDATE ${table} SET line = rowid - $lo::BIGINT + 2 WHERE file_sha256 = $sha`, { sha, lo: ids!.lo! });
 }

@@ -13,9 +13,10 @@ export function statementKind(sql: string, params?: Params): string {
   const s = sql.replace(/\s+/g, ' ').trim();
   if (/^INSERT INTO kpi\.values/i.test(s) && typeof params?.kpi === 'string') return `KPI ${params.kpi}`;
   const rules: [RegExp, string][] = [
-    [/^INSERT INTO core\..*row_number\(\) OVER \(\) \+ 1 AS line/i, 'read once → core (typed, checked)'],
+    [/^INSERT INTO core\..*read_csv\(/i, 'read once → core (typed, checked)'],
     [/^INSERT INTO core\./i, 'raw_rows → core (typed, checked)'],
     [/^INSERT INTO raw_rows\./i, 'read → raw_rows (rows kept as text)'],
+    [/^SELECT min\(rowid\)|^UPDATE \S+ SET line = rowid/i, 'lines from row ids'],
     [/^UPDATE core\./i, 'line map → core lines'],
     [/^UPDATE raw_rows\./i, 'raw_rows lines'],
     [/^CREATE OR REPLACE VIEW raw\./i, 'raw view'],

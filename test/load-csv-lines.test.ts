@@ -1,7 +1,7 @@
 /**
  * Line numbers on a file big enough for DuckDB to read in parallel (about 36 MB: several 8 MB
- * scan ranges and row groups). The loader numbers raw rows from the ids they were appended with
- * (activities/load-csv.ts, linesFromRowIds), which holds only if one INSERT … SELECT from
+ * scan ranges and row groups). The loader numbers core rows (and raw rows kept as rows) from the
+ * ids they were appended with (activities/load-once.ts, linesFromRowIds), which holds only if one INSERT … SELECT from
  * read_csv appends in file order. Every record here carries its own physical line in its ID, so
  * any row out of order, any gap or any shift after an irregular record shows as a mismatch.
  */

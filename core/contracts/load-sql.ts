@@ -64,11 +64,21 @@ export function dateSql(x: string): string {
     WHEN regexp_full_match(${x}, '[0-9]{4}-[0-9]{2}-[0-9]{2}') THEN try_strptime(${x}, '%Y-%m-%d') END::DATE`;
 }
 
+/**
+ * `trim(x)`, which strips Unicode space separators (category Zs) from both ends, called only
+ * where it can change something: a value that starts or ends with an ASCII space, or holds any
+ * non-ASCII character (more bytes than characters; every Zs but the space is non-ASCII). Most
+ * cells are neither, and skipping the call makes the trimmed-text layer about a third cheaper.
+ */
+function trimmed(x: string): string {
+  return `CASE WHEN starts_with(${x}, ' ') OR ends_with(${x}, ' ') OR strlen(${x}) <> length(${x}) THEN trim(${x}) ELSE ${x} END`;
+}
+
 /** The typed value and the problem checks of one column. */
 export function columnSql(header: string, schema: Parameters<typeof columnMeta>[0], present: boolean): ColumnSql {
   const meta = columnMeta(schema);
   const name = snakeCase(header);
-  const rawExpr = present ? `nullif(trim(${q(name)}), '')` : 'NULL::VARCHAR';
+  const rawExpr = present ? `nullif(${trimmed(q(name))}, '')` : 'NULL::VARCHAR';
   const raw = rawRef(name);
   const v = q(name);
   const problems: Problem[] = [];
@@ -172,7 +182,10 @@ export function checkedSelect(contract: ListContract, presentHeaders: ReadonlySe
   const layer1 = cols.map((c) => `${c.raw} AS ${rawRef(c.name)}`).join(', ');
   const layer2 = [...cols.map((c) => `${c.typed} AS ${q(c.name)}`), ...windows].join(',\n    ');
   const typedCols = cols.map((c) => q(c.name)).join(', ');
-  const ok = problems.length > 0 ? `NOT (${problems.map((p) => p.cond).join(' OR ')})` : 'true';
+  // `random() < 2` is always true; being volatile, it keeps DuckDB from pushing `WHERE ok` down
+  // through the layers by inlining their expressions, which would parse every date and code twice
+  // per row (once in the filter, again for the row it keeps): about a quarter of the checked read.
+  const ok = `${problems.length > 0 ? `NOT (${problems.map((p) => p.cond).join(' OR ')})` : 'true'} AND random() < 2`;
   return `SELECT line, ${typedCols}, ok,
   CASE WHEN ok THEN [] ELSE list_filter([${problems.map((p) => p.struct).join(',\n    ')}], p -> p IS NOT NULL) END AS problems
 FROM (
