@@ -12,7 +12,7 @@
  * or LA code that cannot be read, a cell that is neither a number nor an EES symbol, or the wrong
  * number of fields is rejected whole (meta.rejects: line, column, cell, rule) and the rest load.
  */
-import { open, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { indicatorColumns, isTimePeriod, mapVersion, type BenchmarkIndicators, type IndicatorColumn } from '../core/benchmark-indicators.js';
 import { EES_COLUMNS, EES_REQUIRED, headerInWords, LEVELS, readEesCell, type EesColumn } from '../core/ees-cells.js';
@@ -24,19 +24,8 @@ import { readHeader } from './csv-header.js';
 import { scanCsv } from './csv-scan.js';
 import { benchmarkFileNotLoaded, clearBenchmarkFile, csvRecords, insertRejects, recordBenchmarkFile, ScratchCsv, scratchReader } from './benchmark-scratch.js';
 import { knownNeighbourColumns, loadNeighbourCsv, loadNeighbourWorkbook, isNeighbourHeader } from './load-neighbours.js';
-import { scratchDir, sniffNotCsv, transcode1252, wholeFileProblem } from './load-csv.js';
+import { firstBytes, scratchDir, sniffNotCsv, transcode1252, wholeFileProblem } from './load-csv.js';
 import type { Warehouse } from './warehouse.js';
-
-async function firstBytes(path: string, n: number): Promise<Buffer> {
-  const fh = await open(path, 'r');
-  try {
-    const buf = Buffer.alloc(n);
-    const { bytesRead } = await fh.read(buf, 0, n, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
-}
 
 export interface BenchmarkLoadOptions {
   limits?: Limits;

@@ -60,7 +60,8 @@ export async function transcode1252(from: string, to: string): Promise<void> {
   );
 }
 
-async function firstBytes(path: string, n: number): Promise<Buffer> {
+/** The first n bytes of a file (fewer when it is shorter): enough to tell what kind of file it is. */
+export async function firstBytes(path: string, n: number): Promise<Buffer> {
   const fh = await open(path, 'r');
   try {
     const buf = Buffer.alloc(n);

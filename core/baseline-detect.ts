@@ -52,6 +52,9 @@ const sortCodes = (xs: Iterable<string>): string[] => [...xs].sort((a, b) => a.l
  * definition, so the series in this snapshot is consistent in itself, but not with what was
  * published before.
  */
+/** A definition version as evidence quotes it: its first 12 hex digits. */
+export const shortVersion = (v: string): string => v.replace(/^sha256:/, '').slice(0, 12);
+
 export function definitionChanged(o: {
   kpi: string;
   asOf: string;
@@ -60,7 +63,6 @@ export function definitionChanged(o: {
   previousSnapshot: string;
 }): DetectedEvent | null {
   if (o.previousVersion === o.newVersion) return null;
-  const short = (v: string): string => v.replace(/^sha256:/, '').slice(0, 12);
   return {
     kpi: o.kpi,
     kind: 'definition_changed',
@@ -72,7 +74,7 @@ export function definitionChanged(o: {
       previous_snapshot: o.previousSnapshot,
       summary:
         `The definition (SQL, metadata or code mappings) changed since snapshot ${o.previousSnapshot}: ` +
-        `version ${short(o.previousVersion)}… → ${short(o.newVersion)}…. Every trend point in this snapshot uses the new definition.`,
+        `version ${shortVersion(o.previousVersion)}… → ${shortVersion(o.newVersion)}…. Every trend point in this snapshot uses the new definition.`,
     },
   };
 }

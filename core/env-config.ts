@@ -147,13 +147,6 @@ export function logSettingsOf(c: Pick<EnvConfig, 'LOG_LEVEL' | 'LOG_FORMAT'>): {
   return { level: c.LOG_LEVEL ?? 'info', format: c.LOG_FORMAT, levelGiven: c.LOG_LEVEL !== undefined };
 }
 
-/** LOG_LEVEL and LOG_FORMAT alone, validated by the same rules. For checking values, not for reading the environment. */
-export function readLogSettings(env: NodeJS.ProcessEnv): ReturnType<typeof logSettingsOf> {
-  const parsed = z.object({ LOG_LEVEL: unsetIfEmpty(logLevelName), LOG_FORMAT: logFormat }).safeParse({ LOG_LEVEL: env.LOG_LEVEL, LOG_FORMAT: env.LOG_FORMAT });
-  if (!parsed.success) throw new Error(`Bad environment settings: ${problemsOf(parsed.error)}`);
-  return logSettingsOf(parsed.data);
-}
-
 /**
  * CSC_KPI_ALERT_* alone, validated by the same rules; the message names the variable, never its
  * value (a webhook URL or an SMTP URL may hold a secret). For checking values, not for reading the environment.

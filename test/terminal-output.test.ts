@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nightInputProblems } from '../cli/night-preflight.js';
-import { readLogSettings } from '../core/env-config.js';
+import { logSettingsOf, readEnvConfig } from '../core/env-config.js';
 import { createLogger, humanMessage } from '../core/logger.js';
 import { projectPath } from '../core/project-root.js';
 import { writeReferrals } from './helpers/snapshot-night.js';
@@ -100,10 +100,10 @@ describe('the log formatter', () => {
   });
 
   it('LOG_FORMAT and LOG_LEVEL are checked like every other setting', () => {
-    expect(readLogSettings({ LOG_FORMAT: 'json' })).toEqual({ level: 'info', format: 'json', levelGiven: false });
-    expect(readLogSettings({ LOG_LEVEL: 'debug' })).toEqual({ level: 'debug', format: undefined, levelGiven: true });
-    expect(() => readLogSettings({ LOG_FORMAT: 'xml' })).toThrow(/LOG_FORMAT/);
-    expect(() => readLogSettings({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
+    expect(logSettingsOf(readEnvConfig({ LOG_FORMAT: 'json' }))).toEqual({ level: 'info', format: 'json', levelGiven: false });
+    expect(logSettingsOf(readEnvConfig({ LOG_LEVEL: 'debug' }))).toEqual({ level: 'debug', format: undefined, levelGiven: true });
+    expect(() => readEnvConfig({ LOG_FORMAT: 'xml' })).toThrow(/LOG_FORMAT/);
+    expect(() => readEnvConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
   });
 });
 
