@@ -114,6 +114,38 @@ function countLf(buf: Buffer, from: number, to: number): number {
   return count;
 }
 
+/** A line feed and the start of a blank line after it (LF, or CRLF). */
+const BLANK_AFTER_LF = Buffer.from('\n\n');
+const BLANK_CRLF_AFTER_LF = Buffer.from('\n\r\n');
+
+/**
+ * The run of whole records at the start of `span` (which holds no quote) that the scan can count
+ * by their line feeds alone: none blank, every CR the first half of a CRLF, none longer than
+ * `maxLineBytes`. How many, of which how many end in CRLF, where the run ends (after its last line
+ * feed) and where its last record starts, as offsets in `span`; null when there is none.
+ */
+function plainRecords(span: Buffer, maxLineBytes: number): { count: number; crlf: number; end: number; lastStart: number } | null {
+  if (span.length === 0 || span[0] === LF || span[0] === CR) return null; // a blank line or a CR first: the byte path
+  // A window no longer than the limit and a line feed holds no record over it.
+  let window = span.length > maxLineBytes + 1 ? span.subarray(0, maxLineBytes + 1) : span;
+  for (const blank of [BLANK_AFTER_LF, BLANK_CRLF_AFTER_LF]) {
+    const at = window.indexOf(blank);
+    if (at !== -1) window = window.subarray(0, at + 1);
+  }
+  let crlf = 0;
+  for (let cr = window.indexOf(CR); cr !== -1; cr = window.indexOf(CR, cr + 1)) {
+    if (window[cr + 1] !== LF) {
+      window = window.subarray(0, cr); // a CR that ends no line (or its LF is past the window): stop before it
+      break;
+    }
+    crlf++;
+  }
+  const lastLf = window.lastIndexOf(LF);
+  if (lastLf === -1) return null;
+  // Every CR counted lies before a line feed of the window, so before or at lastLf - 1.
+  return { count: countLf(window, 0, lastLf + 1), crlf, end: lastLf + 1, lastStart: window.lastIndexOf(LF, lastLf - 1) + 1 };
+}
+
 /**
  * The scan. Byte by byte for the header record; after it, the bytes between the structural ones
  * are skipped with `Buffer.indexOf` (memchr): a record costs a search for its line feed and for
@@ -165,6 +197,9 @@ export async function scanCsv(path: string, opts: ScanOptions = {}): Promise<Csv
   // A run of blank lines before the current record: where it starts (file offset, line), or -1.
   let runAt = -1;
   let runLine = 0;
+  // The record before the current one was non-blank and on one line, so the current record has
+  // the line offsets (P, D) of the last segment: a run of plain records needs no new segment.
+  let plainBefore = false;
 
   const endRecord = (): boolean => {
     if (recordEmpty) {
@@ -308,6 +343,25 @@ export async function scanCsv(path: string, opts: ScanOptions = {}): Promise<Csv
         nextQuote = chunk.indexOf(QUOTE, i);
         if (nextQuote === -1) nextQuote = n;
       }
+      // The common case, fast: a run of whole records with no quote, lone CR or blank line among
+      // them is counted by its line feeds alone (they change no segment and no field count we keep).
+      if (plainBefore && recordAt === chunkStart + i) {
+        const run = plainRecords(chunk.subarray(i, nextQuote), maxLineBytes);
+        if (run) {
+          records += run.count;
+          crlf += run.crlf;
+          lfOnly += run.count - run.crlf;
+          line += run.count - 1;
+          lastRecordLine = line;
+          lastFields = null;
+          lastChunk = chunk;
+          lastStart = i + run.lastStart;
+          lastEnd = i + run.end - 1;
+          newRecord(i + run.end - 1, false);
+          i += run.end;
+          continue;
+        }
+      }
       let lf = chunk.indexOf(LF, i);
       if (lf === -1) lf = n;
       const end = Math.min(lf, nextQuote);
@@ -346,6 +400,7 @@ export async function scanCsv(path: string, opts: ScanOptions = {}): Promise<Csv
       if (tooLong(chunkStart + lf - (crBefore(chunk, lf) ? 1 : 0), true)) break reading;
       countEnding(chunk, lf);
       const ended = endRecord();
+      plainBefore = ended && line === recordLine;
       if (ended) {
         if (spanning) {
           lastFields = spanning.feed(chunk, recStart, lf).fields;

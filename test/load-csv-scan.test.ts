@@ -193,6 +193,44 @@ describe('the CSV scan', () => {
     expect(checked).toBe(Object.keys(CASES).length + 300);
   });
 
+  it('counts runs of plain records by their line feeds alone, agreeing with the byte path around every irregularity', async () => {
+    // Mostly plain records (the fast path), in LF, CRLF or both, with a quote, a lone CR, a blank
+    // line, a value spanning lines or a long record now and then. With 1-byte chunks no run is
+    // ever whole, so every byte goes the byte path: the other chunk sizes must agree with it, under
+    // line limits that cut the runs anywhere and that the long records break.
+    const dir = await mkdtemp(join(tmpdir(), 'csc-kpi-scan-'));
+    const odd = ['"q, x",y', '', '\r', '"two\nlines",z', 'x\ry,z', 'long,' + 'l'.repeat(40), '"open'];
+    let x = 7;
+    const rnd = (n: number): number => {
+      x = (x * 1103515245 + 12345) % 2147483648;
+      return x % n;
+    };
+    let fastRuns = 0;
+    for (let k = 0; k < 45; k++) {
+      const ending = ['\n', '\r\n', 'mixed'][k % 3]!;
+      const eol = (): string => (ending === 'mixed' ? (rnd(2) ? '\n' : '\r\n') : ending);
+      let text = (rnd(4) === 0 ? eol() : '') + 'h1,h2' + eol();
+      const rows = 20 + rnd(200);
+      for (let r = 0; r < rows; r++) text += (rnd(12) === 0 ? odd[rnd(odd.length)] : `${r},v${rnd(1000)}`) + eol();
+      if (rnd(4) === 0) text += 'last,no-newline';
+      const path = join(dir, `${k}.csv`);
+      await writeFile(path, text);
+      expect({ k, scan: await scanCsv(path, { chunkBytes: 1 }) }).toEqual({ k, scan: await referenceScan(path) });
+      for (const maxLineBytes of [undefined, 30, 12]) {
+        const bytePath = await scanCsv(path, { chunkBytes: 1, maxLineBytes });
+        for (const chunkBytes of [7, 64, 1000, 1 << 20]) {
+          const scan = await scanCsv(path, { chunkBytes, maxLineBytes });
+          // Stopped at a limit, the rest describes only the bytes read, which depend on the chunks.
+          const seen = (r: CsvScan) => (r.overLimit ? r.overLimit : r);
+          expect({ k, maxLineBytes, chunkBytes, scan: seen(scan) }).toEqual({ k, maxLineBytes, chunkBytes, scan: seen(bytePath) });
+        }
+        if (maxLineBytes === 30 && bytePath.overLimit) fastRuns++;
+      }
+    }
+    // The long records did stop some scans (so the limit was tested inside runs, not only beside them).
+    expect(fastRuns).toBeGreaterThan(5);
+  });
+
   it('counts the records and lines of a large regular file', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'csc-kpi-scan-'));
     const path = join(dir, 'big.csv');
