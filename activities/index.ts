@@ -12,7 +12,7 @@ import { loadFile } from './load-file.js';
 import { migrate } from './migrate.js';
 import { publishSnapshot } from './publish.js';
 import { pullSources } from './pull.js';
-import { Warehouse } from './warehouse.js';
+import { Warehouse, type CloseOptions } from './warehouse.js';
 import { guarded } from './activity-guard.js';
 import { exportWarehouse } from './export-warehouse.js';
 import { detectBaselines, type DetectBaselinesInput, type DetectBaselinesResult } from './detect-baselines.js';
@@ -67,6 +67,12 @@ export interface ActivityDeps {
   laCode?: string;
 }
 
+/**
+ * How long a night's step keeps the working warehouse open for the next (Warehouse CloseOptions):
+ * long enough for a retry's first back-off, short enough that a night that stopped frees the file soon.
+ */
+export const NEXT_STEP_LINGER_MS = 5_000;
+
 export function workingWarehousePath(home: string): string {
   return join(home, 'work', 'warehouse.duckdb');
 }
@@ -74,7 +80,7 @@ export function workingWarehousePath(home: string): string {
 export function createActivities(deps: ActivityDeps = {}) {
   const whPath = deps.workingWarehouse ?? workingWarehousePath;
   const checkFolders = deps.served ? servedFoldersGuard(deps.served) : async () => undefined;
-  const withWarehouse = async <T>(folders: { home: string; landing?: string }, fn: (w: Warehouse) => Promise<T>): Promise<T> => {
+  const withWarehouse = async <T>(folders: { home: string; landing?: string }, fn: (w: Warehouse) => Promise<T>, close: CloseOptions = {}): Promise<T> => {
     await checkFolders(folders);
     const home = folders.home;
     await homeDir(home);
@@ -89,9 +95,11 @@ export function createActivities(deps: ActivityDeps = {}) {
         } finally {
           await sealDuckDbFiles(path);
         }
-      }),
+      }, close),
     );
   };
+  // A step another step of the night follows keeps the warehouse open for it; publishing, the last, closes it.
+  const nextStepFollows: CloseOptions = { lingerMs: NEXT_STEP_LINGER_MS };
   const log = () => Context.current().log;
   // Read once a night, by compute; the later steps are given its hash (activities/night-catalogue.ts).
   const catalogues = new NightCatalogues(() => readNightCatalogue(deps.kpiDir ? { dir: deps.kpiDir } : {}));
@@ -130,7 +138,7 @@ export function createActivities(deps: ActivityDeps = {}) {
         const found = await pullSources(w, input, { limits, benchmarkMapVersion });
         log().info('pulled landing folder', { files: found.length, new: found.filter((f) => f.status === 'new').length });
         return found;
-      });
+      }, nextStepFollows);
     },
 
     async loadFile(input: { home: string; file: FoundFile; runId: string }): Promise<LoadResult> {
@@ -144,7 +152,7 @@ export function createActivities(deps: ActivityDeps = {}) {
         });
         log().info('loaded file', { file: shownName(input.file.relPath), status: r.status, rowsLoaded: r.rowsLoaded, rowsRejected: r.rowsRejected });
         return r;
-      });
+      }, nextStepFollows);
     },
 
     async computeKpis(input: { home: string; asOf: string; workflowId: string; runId: string }): Promise<ComputeResult> {
@@ -162,7 +170,7 @@ export function createActivities(deps: ActivityDeps = {}) {
         });
         log().info('computed KPIs', { kpis: r.kpis.length });
         return r;
-      });
+      }, nextStepFollows);
     },
 
     async detectBaselines(input: DetectBaselinesInput & { catalogue?: string }): Promise<DetectBaselinesResult> {
@@ -171,7 +179,7 @@ export function createActivities(deps: ActivityDeps = {}) {
         const r = await detectBaselines(w, input, { defs, baselinesConfigPath: deps.baselinesConfig });
         log().info('detected baseline events', { seen: r.eventsSeen, new: r.newEvents.length, baselinesStarted: r.baselinesStarted, notes: r.notes });
         return r;
-      });
+      }, nextStepFollows);
     },
 
     async publishSnapshot(input: PublishInput): Promise<PublishResult> {

@@ -93,11 +93,14 @@ export class ReuseLookups {
    * sha256 of the release, the engine, the shared SQL (as files and as installed), the calendar and the contracts.
    *
    * Known: DuckDB echoes a macro's text differently in the session that created it (type names
-   * quoted, `AS "DATE"`) than after the warehouse is reopened (`AS DATE`). A night computes in a
-   * session of its own, after pull's migrate has closed the warehouse, so the hash is the same from
-   * night to night (test/kpi-reuse.test.ts); a compute in the session that migrated would hash
-   * differently and compute afresh once — a reuse missed, never a wrong one. Should that bite,
-   * hash the macros' source SQL (files and the SQL migrate generates) instead of the echoed text.
+   * quoted, `AS "DATE"`) than after the warehouse is reopened (`AS DATE`). Pull's migrate makes
+   * every shared macro again each night (sql/reference/working_days.sql included) and the night
+   * keeps the warehouse open from pull into compute (NEXT_STEP_LINGER_MS, activities/index.ts), so
+   * the hash is made of the text as made in that session, the same from night to night
+   * (test/kpi-reuse.test.ts). A compute in a session that did not migrate (a step retried after
+   * the warehouse was closed) hashes differently and computes afresh once — a reuse missed, never a
+   * wrong one. Should that bite, hash the macros' source SQL (files and the SQL migrate generates)
+   * instead of the echoed text.
    */
   private async sharedSql(): Promise<string> {
     const [r] = await this.w.rows<Record<string, string | null>>(

@@ -28,7 +28,7 @@ export class LandingReadError extends Error {
   }
 }
 
-const CHUNK = 1 << 20;
+const CHUNK = 4 << 20;
 
 /** Where the last complete UTF-8 sequence of `b` ends (a sequence cut by the chunk's end is left over). */
 function completeUtf8End(b: Buffer): number {

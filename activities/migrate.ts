@@ -114,4 +114,6 @@ export async function migrate(w: Warehouse): Promise<void> {
     "SELECT count(*) AS n FROM duckdb_tables() WHERE schema_name = 'ref' AND table_name = 'calendar'",
   );
   if (cal?.n === '0') await loadReferenceData(w.conn, projectRoot());
+  // Made again every night, as every other shared macro is (sql/reference/working_days.sql says why).
+  else await w.runFile('reference/working_days.sql');
 }

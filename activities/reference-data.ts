@@ -12,6 +12,8 @@ import { runScript } from './warehouse.js';
 /** Paths relative to the project root. */
 export const BANK_HOLIDAYS_CSV = join('reference', 'bank-holidays-england-and-wales.csv');
 export const CALENDAR_SQL = join('sql', 'reference', 'calendar.sql');
+/** The working-days macro over the calendar (made again by every migrate). */
+export const WORKING_DAYS_SQL = join('sql', 'reference', 'working_days.sql');
 
 export async function loadReferenceData(conn: DuckDBConnection, projectRoot: string): Promise<void> {
   const sql = await readFile(join(projectRoot, CALENDAR_SQL), 'utf8');
@@ -30,6 +32,7 @@ export async function loadReferenceData(conn: DuckDBConnection, projectRoot: str
     if (weekend) {
       throw new Error(`${BANK_HOLIDAYS_CSV} lists ${String(weekend)} weekend date(s); list the substitute weekday instead`);
     }
+    await runScript(conn, await readFile(join(projectRoot, WORKING_DAYS_SQL), 'utf8'), {});
     await conn.run('COMMIT');
   } catch (err) {
     // Keep the original error; a failed ROLLBACK has nothing better to say.

@@ -148,7 +148,7 @@ describe('definition versions and the shared macros', () => {
       'assessment_quality_good_pct', 'audits_completed_by_managers_pct', 'audits_good_or_better_pct', 'care_leavers_suitable_accommodation_pct', 'cin_without_plan_6wk',
     ]],
     ['a comment between two macros', 'meta/macros.sql', '-- The null_reason of a withheld figure', '-- The null reason of a withheld figure', []],
-    ['a macro no KPI calls', 'reference/calendar.sql', 'MACRO ref.working_days_between(s, e) AS (', 'MACRO ref.working_days_between(s, e) AS ( ', []],
+    ['a macro no KPI calls', 'reference/working_days.sql', 'MACRO ref.working_days_between(s, e) AS (', 'MACRO ref.working_days_between(s, e) AS ( ', []],
   ];
 
   it.each(edits)('editing %s changes the version of every KPI that calls it, and of no other', async (_name, file, from, to, changed) => {

@@ -12,6 +12,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Client, Connection } from '@temporalio/client';
 import { Worker, NativeConnection } from '@temporalio/worker';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { Warehouse } from '../activities/warehouse.js';
 import { createActivities, workingWarehousePath } from '../activities/index.js';
 import { workflowsPath } from '../cli/worker.js';
 import { startOrJoinNight } from '../cli/run-night.js';
@@ -38,6 +39,8 @@ async function landingWith(rows: number): Promise<{ landing: string; home: strin
 }
 
 async function warehouseCounts(home: string): Promise<{ rows: number; files: number }> {
+  // A failed night's last step may still hold the file open for a next step (NEXT_STEP_LINGER_MS).
+  await Warehouse.closeIdle(workingWarehousePath(home));
   const inst = await DuckDBInstance.create(workingWarehousePath(home), { access_mode: 'READ_ONLY' });
   const conn = await inst.connect();
   try {

@@ -67,8 +67,3 @@ SELECT date,
               OVER (ORDER BY date ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS INTEGER)
 FROM flagged
 ORDER BY date;
-
-CREATE OR REPLACE MACRO ref.working_days_between(s, e) AS (
-  (SELECT c.working_day_index FROM ref.calendar AS c WHERE c.date = CAST(e AS DATE))
-  - (SELECT c.working_day_index FROM ref.calendar AS c WHERE c.date = CAST(s AS DATE))
-);
