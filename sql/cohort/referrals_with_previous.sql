@@ -3,11 +3,17 @@
 -- so a same-day twin is never "earlier" (a window, not a correlated subquery: linear in the
 -- referral rows). is_re_referral: that date is after this date minus 12 months (29 Feb − 12
 -- months = 28 Feb).
-CREATE OR REPLACE MACRO cohort.referrals_with_previous(as_of) AS TABLE
+-- counted_from: when given, only referrals on or after it need to be right (the KPI's earliest
+-- trend point; a quiet night asks for one month): earlier ones are read only as far back as
+-- counted_from minus 12 months, the furthest an earlier referral can count from, so a
+-- referral from then on gets the same is_re_referral as from every row (the drill-through
+-- passes none and lists them all).
+CREATE OR REPLACE MACRO cohort.referrals_with_previous(as_of, counted_from := NULL) AS TABLE
 WITH referrals AS (
   SELECT child_unique_id AS child, date_of_referral AS referred
   FROM core.referrals_at(as_of::DATE)
   WHERE date_of_referral <= as_of::DATE
+    AND (counted_from IS NULL OR date_of_referral >= (counted_from::DATE - INTERVAL 12 MONTH)::DATE)
 ),
 dated AS (
   SELECT child, referred, lag(referred) OVER (PARTITION BY child ORDER BY referred) AS previous

@@ -16,9 +16,10 @@
 }
 ---*/
 -- Each referral with the child's previous one, shared with the drill-through
--- (sql/cohort/referrals_with_previous.sql).
+-- (sql/cohort/referrals_with_previous.sql), read from the earliest trend point wanted tonight.
 WITH flagged AS (
-  SELECT date_of_referral AS referred, is_re_referral FROM cohort.referrals_with_previous($as_of)
+  SELECT date_of_referral AS referred, is_re_referral
+  FROM cohort.referrals_with_previous($as_of, counted_from := (SELECT min(period_start) FROM ref.kpi_periods($as_of, $points_after)))
 )
 SELECT p.period_end,
        p.period_start,
