@@ -69,9 +69,10 @@ export interface ActivityDeps {
 
 /**
  * How long a night's step keeps the working warehouse open for the next (Warehouse CloseOptions):
- * long enough for a retry's first back-off, short enough that a night that stopped frees the file soon.
+ * the next step starts within tens of milliseconds on the same worker; a step retried after a
+ * back-off, or one another worker takes, reopens it (waiting out this hold, LOCK_WAIT_MS).
  */
-export const NEXT_STEP_LINGER_MS = 5_000;
+export const NEXT_STEP_LINGER_MS = 1_000;
 
 export function workingWarehousePath(home: string): string {
   return join(home, 'work', 'warehouse.duckdb');

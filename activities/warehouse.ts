@@ -39,7 +39,7 @@ export class Warehouse {
   static async open(path: string): Promise<Warehouse> {
     let shared = open.get(path);
     if (!shared) {
-      shared = DuckDBInstance.create(path).then((instance) => ({ instance, users: 0, idle: null }));
+      shared = createWhenFree(path).then((instance) => ({ instance, users: 0, idle: null }));
       open.set(path, shared);
       shared.catch(() => open.delete(path));
     }
@@ -134,6 +134,26 @@ export class Warehouse {
   async runFile(relPath: string, params: Params = {}, names?: Readonly<Record<string, string>>): Promise<void> {
     const text = await readFile(projectPath('sql', relPath), 'utf8');
     await runScript(this.conn, names ? fillSqlTemplate(text, names) : text, params);
+  }
+}
+
+/**
+ * How long an open waits for another process's hold on the file to end: a night's step in another
+ * worker keeps the warehouse open for NEXT_STEP_LINGER_MS after it (activities/index.ts), so a
+ * step that lands on a second worker waits that out rather than failing.
+ */
+export const LOCK_WAIT_MS = 5_000;
+const LOCKED = /Could not set lock on file/;
+
+async function createWhenFree(path: string): Promise<DuckDBInstance> {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      return await DuckDBInstance.create(path);
+    } catch (err) {
+      if (!(err instanceof Error && LOCKED.test(err.message)) || Date.now() >= deadline) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 }
 
