@@ -26,10 +26,10 @@ WITH cohort AS (   -- open at E, started ≥ 42 days before E, no plan on or bef
 first_seen AS (   -- the first extract (on or before D) in which each unknown status appeared
   SELECT code, min(extract_date) AS first_extract
   FROM (
-    SELECT lower(ref.map_code('case_status', c.case_status)) AS code, f.extract_date
-    FROM core.children_in_need c
-    JOIN meta.files f ON f.sha256 = c.file_sha256 AND f.status = 'loaded' AND f.extract_date <= $as_of
-    WHERE c.case_status IS NOT NULL
+    -- Each file's statuses once (a handful of values over millions of rows), mapped after.
+    SELECT lower(ref.map_code('case_status', s.case_status)) AS code, f.extract_date
+    FROM (SELECT DISTINCT file_sha256, case_status FROM core.children_in_need WHERE case_status IS NOT NULL) s
+    JOIN meta.files f ON f.sha256 = s.file_sha256 AND f.status = 'loaded' AND f.extract_date <= $as_of
   )
   WHERE code NOT IN ('looked after child', 'child protection plan', 'child in need plan', 'open assessment', 'closed episode')
   GROUP BY code
