@@ -25,7 +25,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
-import { contractFor } from '../core/contracts/lists.js';
+import { CONTRACTS, contractFor } from '../core/contracts/lists.js';
 import { checkedSelect } from '../core/contracts/load-sql.js';
 import { snakeCase } from '../core/contracts/naming.js';
 import { quoteIdent as q } from '../core/sql-text.js';
@@ -160,13 +160,29 @@ export async function recordFile(
       run: runId,
     },
   );
+  // Recorded: its load, if one was in progress, has finished.
+  await w.run('DELETE FROM meta.loads_in_progress WHERE sha256 = $sha', { sha: f.sha256! });
 }
 
 async function clearFile(w: Warehouse, list: string, sha: string): Promise<void> {
   await w.run(`DELETE FROM raw_rows.${q(list)} WHERE file_sha256 = $sha`, { sha });
   await w.run(`DELETE FROM core.${q(list)} WHERE file_sha256 = $sha`, { sha });
   await w.run('DELETE FROM meta.rejects WHERE file_sha256 = $sha', { sha });
+  await w.run('DELETE FROM meta.loads_in_progress WHERE sha256 = $sha', { sha });
   if (await forgetRawFile(w, sha)) await rebuildRawView(w, list);
+}
+
+/**
+ * Removes the rows of every CSV whose load stopped between its two transactions (rows in, no
+ * meta.files row: sql/meta/loads_in_progress.sql), so no row in core belongs to no recorded file.
+ * Run by every migrate, before anything is loaded.
+ */
+export async function clearUnfinishedLoads(w: Warehouse): Promise<void> {
+  for (const { sha256, list } of await w.rows<{ sha256: string; list: string }>('SELECT sha256, list FROM meta.loads_in_progress ORDER BY sha256')) {
+    if (!CONTRACTS.has(list)) continue; // not a list of this release: nothing of ours to remove
+    // The marker goes after the rows (clearFile's order), so a stop part-way leaves it to try again.
+    await clearFile(w, list, sha256);
+  }
 }
 
 /** Records a whole-file reject (and removes anything an earlier attempt loaded from the file). */
@@ -232,6 +248,12 @@ export interface CheckedCsvOptions {
 export interface ExtractTarget {
   /** Removes what an earlier attempt wrote for this extract: its raw_rows and core rows and its rejects. */
   clear(): Promise<void>;
+  /**
+   * Notes, with the extract's first rows, that its load has begun and is not recorded yet (a
+   * file's: meta.loads_in_progress, so the next migrate removes its rows if the load stops before
+   * `record`). Absent for a workbook sheet, whose workbook is cleared whole when loaded again.
+   */
+  started?(): Promise<void>;
   /** Records the extract rejected whole, with the reason (and clears it). */
   reject(reason: string): Promise<LoadResult>;
   /**
@@ -245,6 +267,7 @@ export interface ExtractTarget {
 function fileTarget(w: Warehouse, f: FoundFile, runId: string): ExtractTarget {
   return {
     clear: () => clearFile(w, f.list!, f.sha256!),
+    started: () => w.run('INSERT OR REPLACE INTO meta.loads_in_progress VALUES ($sha, $list)', { sha: f.sha256!, list: f.list! }),
     reject: (reason) => rejectFile(w, f, runId, reason),
     record: (r, match, extraColumnKeys) => recordFile(w, f, runId, r, [...match.present], null, extraColumnKeys),
   };
@@ -381,6 +404,7 @@ async function loadKeptRows(
   await w.run('SET preserve_insertion_order = true');
   const csvRejected = await w.transaction(async () => {
     await target.clear();
+    await target.started?.();
     // Every record as text, in file order, straight into raw_rows, in parallel (the CSV reader keeps
     // file order). A record's line is first its ordinal among the good records + 1, taken from
     // the appended rows' ids (fixed below when the file is irregular).

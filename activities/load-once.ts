@@ -70,6 +70,7 @@ export async function loadRowsOnce(w: Warehouse, f: FoundFile, c: Checked, o: Lo
   // row is not loaded: a retry or a later night clears its rows first.
   const read = await w.transaction(async () => {
     await o.target.clear();
+    await o.target.started?.();
     // The one read: record r on line r + 1 for now (moved below if the file is irregular).
     let rowsLoaded = await intoCore(acrossRows ? 'row_number() OVER () + 1' : '0', csvReader(spec, rejects));
     const csvRejected = await collectMalformed(w, rejects.table);

@@ -11,6 +11,7 @@ import { coreTableDdl, letterPrefixMacroSql, RAW_EXTRA_COLUMNS, rawTableDdl } fr
 import { quoteIdent as q } from '../core/sql-text.js';
 import { projectRoot } from '../core/project-root.js';
 import { shownCodeMacroSql } from '../core/shown-text.js';
+import { clearUnfinishedLoads } from './load-csv.js';
 import { ensurePublishedTable } from './published-figures.js';
 import { loadReferenceData } from './reference-data.js';
 import { rebuildRawViews } from './raw-view.js';
@@ -32,6 +33,7 @@ const META_FILES = [
   'code_mappings.sql',
   'benchmarks.sql',
   'raw_files.sql',
+  'loads_in_progress.sql',
 ];
 
 /**
@@ -116,4 +118,5 @@ export async function migrate(w: Warehouse): Promise<void> {
   if (cal?.n === '0') await loadReferenceData(w.conn, projectRoot());
   // Made again every night, as every other shared macro is (sql/reference/working_days.sql says why).
   else await w.runFile('reference/working_days.sql');
+  await clearUnfinishedLoads(w);
 }

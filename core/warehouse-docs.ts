@@ -359,6 +359,13 @@ export const RELATION_DOCS: Record<string, RelationDoc> = {
       load_order: 'Order the files were loaded in (the order `raw.<list>` lists them)',
     },
   },
+  'meta.loads_in_progress': {
+    description: 'A CSV whose rows are in but whose load has not finished (its rows go in first, then their lines and its `meta.files` row). Empty between nights: a row left by a load that stopped has its file’s rows removed by the next night’s migrate.',
+    columns: {
+      sha256: 'The file being loaded',
+      list: 'The list it is an extract of',
+    },
+  },
   'meta.raw_lines': {
     description: 'The line map of an irregular file read once: from the `from_record`-th record on, record r is on line r + 1 + `add`.',
     columns: {
