@@ -149,9 +149,10 @@ function plainRecords(span: Buffer, maxLineBytes: number): { count: number; crlf
 /**
  * The scan. Byte by byte for the header record; after it, the bytes between the structural ones
  * are skipped with `Buffer.indexOf` (memchr): a record costs a search for its line feed and for
- * the next quote, and a quoted value a search for its closing quote. Field counts are only
- * needed for the header and the last record, so the last record's bytes are remembered (as
- * slices of the chunks, not copies) and counted at the end.
+ * the next quote, and a quoted value a search for its closing quote; a run of plain records
+ * after a plain one (no quote, lone CR or blank line) costs only the count of its line feeds
+ * (`plainRecords`). Field counts are only needed for the header and the last record, so the last
+ * record's bytes are remembered (as slices of the chunks, not copies) and counted at the end.
  */
 export async function scanCsv(path: string, opts: ScanOptions = {}): Promise<CsvScan> {
   const maxLineBytes = opts.maxLineBytes ?? Number.MAX_SAFE_INTEGER;
