@@ -13,7 +13,7 @@ import { projectRoot } from '../core/project-root.js';
 import { shownCodeMacroSql } from '../core/shown-text.js';
 import { clearUnfinishedLoads } from './load-csv.js';
 import { ensurePublishedTable } from './published-figures.js';
-import { loadReferenceData } from './reference-data.js';
+import { loadReferenceData, loadWorkingDaysMacro } from './reference-data.js';
 import { rebuildRawViews } from './raw-view.js';
 import type { Warehouse } from './warehouse.js';
 
@@ -116,7 +116,6 @@ export async function migrate(w: Warehouse): Promise<void> {
     "SELECT count(*) AS n FROM duckdb_tables() WHERE schema_name = 'ref' AND table_name = 'calendar'",
   );
   if (cal?.n === '0') await loadReferenceData(w.conn, projectRoot());
-  // Made again every night, as every other shared macro is (sql/reference/working_days.sql says why).
-  else await w.runFile('reference/working_days.sql');
+  else await loadWorkingDaysMacro(w.conn, projectRoot());
   await clearUnfinishedLoads(w);
 }

@@ -32,11 +32,19 @@ export async function loadReferenceData(conn: DuckDBConnection, projectRoot: str
     if (weekend) {
       throw new Error(`${BANK_HOLIDAYS_CSV} lists ${String(weekend)} weekend date(s); list the substitute weekday instead`);
     }
-    await runScript(conn, await readFile(join(projectRoot, WORKING_DAYS_SQL), 'utf8'), {});
+    await loadWorkingDaysMacro(conn, projectRoot);
     await conn.run('COMMIT');
   } catch (err) {
     // Keep the original error; a failed ROLLBACK has nothing better to say.
     await conn.run('ROLLBACK').catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * (Re)makes `ref.working_days_between` over the calendar: with the calendar on its first load, and
+ * by every migrate after (sql/reference/working_days.sql says why).
+ */
+export async function loadWorkingDaysMacro(conn: DuckDBConnection, projectRoot: string): Promise<void> {
+  await runScript(conn, await readFile(join(projectRoot, WORKING_DAYS_SQL), 'utf8'), {});
 }

@@ -46,15 +46,15 @@ const sortCodes = (xs: Iterable<string>): string[] => [...xs].sort((a, b) => a.l
 // ---------------------------------------------------------------------------------------------
 // definition_changed
 
+/** A definition version as evidence quotes it: its first 12 hex digits. */
+export const shortVersion = (v: string): string => v.replace(/^sha256:/, '').slice(0, 12);
+
 /**
  * The KPI's definition version tonight differs from the one in the previous published snapshot.
  * It takes effect from the as-of month: every trend point tonight is computed under the new
  * definition, so the series in this snapshot is consistent in itself, but not with what was
  * published before.
  */
-/** A definition version as evidence quotes it: its first 12 hex digits. */
-export const shortVersion = (v: string): string => v.replace(/^sha256:/, '').slice(0, 12);
-
 export function definitionChanged(o: {
   kpi: string;
   asOf: string;
