@@ -25,19 +25,46 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
-/** `temporalCli`: TEMPORAL_CLI from the settings (default the project's own, cli/temporal-binary.ts). */
+/** An early exit of the server, and whether another start on other ports may succeed. */
+class ExitedEarly extends Error {}
+
+/** How many times a server on ports found free is started before giving up. */
+const STARTS_ON_FREE_PORTS = 3;
+
+/**
+ * `temporalCli`: TEMPORAL_CLI from the settings (default the project's own, cli/temporal-binary.ts).
+ * A port found free can be taken by another process before the server binds it (several servers
+ * starting at once, as the tests do): the server then exits at once, and is started again on
+ * other ports. A port given is used as it is.
+ */
 export async function startDevServer(opts: { dbFile?: string; port?: number; temporalCli?: string } = {}): Promise<DevServer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(opts);
+    } catch (err) {
+      if (!(err instanceof ExitedEarly) || opts.port !== undefined || attempt >= STARTS_ON_FREE_PORTS) throw err;
+    }
+  }
+}
+
+async function startOnce(opts: { dbFile?: string; port?: number; temporalCli?: string }): Promise<DevServer> {
   const [port, httpPort, metricsPort] = [opts.port ?? (await freePort()), await freePort(), await freePort()];
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--http-port', String(httpPort),
     '--metrics-port', String(metricsPort), '--headless', '--log-level', 'error'];
   if (opts.dbFile) args.push('--db-filename', opts.dbFile);
   const child: ChildProcess = spawn(temporalBinary(opts.temporalCli), args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4000)));
+  // The first lines say why it stopped (a Go panic's message comes before its stack): keep them and the end.
+  let head = '';
+  let tail = '';
+  child.stderr?.on('data', (b: Buffer) => {
+    if (head.length < 2000) head = (head + b.toString()).slice(0, 2000);
+    else tail = (tail + b.toString()).slice(-2000);
+  });
+  const stderrText = () => (tail ? `${head}\n…\n${tail}` : head);
   const address = `127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`The Temporal dev server exited (${child.exitCode}): ${stderr}`);
+    if (child.exitCode !== null) throw new ExitedEarly(`The Temporal dev server exited (${child.exitCode}): ${stderrText()}`);
     try {
       const conn = await Connection.connect({ address, connectTimeout: 1000 });
       await conn.close();
@@ -45,7 +72,7 @@ export async function startDevServer(opts: { dbFile?: string; port?: number; tem
     } catch {
       if (Date.now() > deadline) {
         child.kill('SIGKILL');
-        throw new Error(`The Temporal dev server did not start within 60 s: ${stderr}`);
+        throw new Error(`The Temporal dev server did not start within 60 s: ${stderrText()}`);
       }
       await new Promise((r) => setTimeout(r, 200));
     }
