@@ -195,9 +195,12 @@ async function extractSourceEvents(
     notes.push(`${o.source}: no extract loaded on or before ${o.asOf}`);
     return [];
   }
-  for (const { coded: c, cohort, defs: readers } of groups) {
-    const codes = (await codeCounts(w, c, now.sha256, cohort)).map((x) => x.code);
-    for (const d of readers) codesNow.set(codesKey(d.meta.id, o.contract.list, c.column), codes);
+  // Tonight's counts serve both the codes now and the comparison below: read once.
+  const countsNow = new Map<(typeof groups)[number], CodeCount[]>();
+  for (const g of groups) {
+    const counts = await codeCounts(w, g.coded, now.sha256, g.cohort);
+    countsNow.set(g, counts);
+    for (const d of g.defs) codesNow.set(codesKey(d.meta.id, o.contract.list, g.coded.column), counts.map((x) => x.code));
   }
   if (!before) {
     notes.push(`${o.source}: only one extract (${shownName(now.file_name)}) so far; its columns and codes are the reference from now on`);
@@ -211,11 +214,12 @@ async function extractSourceEvents(
     const e = schemaChanged({ kpi: d.meta.id, source: o.source, kpiColumns: d.meta.sources[o.source] ?? [], before: fBefore, after: fNow, effectivePeriod });
     if (e) events.push(e);
   }
-  for (const { coded: c, cohort, defs: readers } of groups) {
+  for (const g of groups) {
+    const { coded: c, cohort, defs: readers } = g;
     const change = codesBetweenExtracts({
       known: knownCodes(c),
       before: await codeCounts(w, c, before.sha256, cohort),
-      after: await codeCounts(w, c, now.sha256, cohort),
+      after: countsNow.get(g)!,
       beforeLabel: `extract ${before.file_name}`,
       afterLabel: `extract ${now.file_name}`,
       effectivePeriod,

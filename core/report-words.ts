@@ -30,8 +30,11 @@ export function isPercent(unit: string): boolean {
   return /^(%|percent|percentage|pct)$/i.test(unit.trim());
 }
 
+// One formatter, made once: `toLocaleString` with options builds a new one for every number.
+const UP_TO_TWO_PLACES = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 });
+
 export function formatNumber(n: number): string {
-  return n.toLocaleString('en-GB', { maximumFractionDigits: 2 });
+  return UP_TO_TWO_PLACES.format(n);
 }
 
 export const SUPPRESSED_TEXT = 'c (suppressed: a small number)';
