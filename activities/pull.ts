@@ -9,7 +9,8 @@
  * so the archive holds every file the night read.
  *
  * A new file is copied into the archive as it is hashed (activities/landing-read.ts), so the
- * archive holds exactly the bytes its name and the night's records say. A file or source folder
+ * archive holds exactly the bytes its name and the night's records say. A few files are read at
+ * once (FILES_READ_AT_ONCE); what a file is decided to be is decided in landing order. A file or source folder
  * the worker cannot read is a reject with the reason; an error that may mend (a share that
  * hiccups) fails the step, which is retried (activities/fs-errors.ts).
  */
@@ -17,6 +18,7 @@ import type { BigIntStats, Dirent } from 'node:fs';
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { extname, join, sep } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
+import pLimit, { type LimitFunction } from 'p-limit';
 import { CASE_SYSTEM_LISTS } from '../core/contracts/lists.js';
 import { ANNEX_A_WORKBOOK, annexAWorkbookDate } from '../core/contracts/annex-a.js';
 import { COMMENTARY_MAX_BYTES, COMMENTARY_SOURCE, commentaryMonth } from '../core/commentary.js';
@@ -201,51 +203,99 @@ export async function pullSources(w: Warehouse, input: NightInput, options: Pull
     (await w.rows<StatRow>('SELECT * EXCLUDE (hashed_at) FROM meta.landing_stats')).map((r) => [r.real_path, r]),
   );
   const seenTonight = new Map<string, string>();
-  const found: FoundFile[] = [];
+  // Each entry's place in the night's list, in order: decided already, or being read.
+  const slots: Slot[] = [];
+  const reading = pLimit(FILES_READ_AT_ONCE);
   const unreadable = new Set<SourceKind>();
   const ignored = new IgnoredEntries(limits);
+  const context: PullContext = { w, input, landingReal, known, landingStats, seenTonight, doArchive, limits, benchmarkMapVersion: options.benchmarkMapVersion, reading };
 
-  for (const source of SOURCES) {
-    const dir = join(input.landing, source);
-    const entries = await listSource(dir);
-    if (!Array.isArray(entries)) {
-      unreadable.add(source);
-      const folder = `${source}/`;
-      found.push(rejected({ source, list: null, relPath: folder, name: folder, sha256: null, extractDate: null, byteSize: 0, rawPath: null, encoding: null }, entries.reason));
-      continue;
+  try {
+    for (const source of SOURCES) {
+      const dir = join(input.landing, source);
+      const entries = await listSource(dir);
+      if (!Array.isArray(entries)) {
+        unreadable.add(source);
+        const folder = `${source}/`;
+        slots.push(rejected({ source, list: null, relPath: folder, name: folder, sha256: null, extractDate: null, byteSize: 0, rawPath: null, encoding: null }, entries.reason));
+        continue;
+      }
+      for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+        const relPath = `${source}/${entry.name}`;
+        const base = { source, list: null, relPath, name: entry.name, sha256: null, extractDate: null, byteSize: 0, rawPath: null, encoding: null } as const;
+        const badName = plainNameProblem(entry.name);
+        if (badName) {
+          // The name travels on (payloads, metrics.json, the report) only in its shown form.
+          slots.push(rejected({ ...base, relPath: `${source}/${shownName(entry.name)}`, name: shownName(entry.name) }, badName));
+          continue;
+        }
+        // Not where a source lives: a folder inside the source folder, or a kind of file it does not take.
+        if (entry.isDirectory()) {
+          await walkIgnoredFolder(join(dir, entry.name), `${source}/${shownName(entry.name)}/`, 2, subFolderWhy(source), ignored, limits);
+          continue;
+        }
+        if (!sourceFolder(source).extensions.includes(extname(entry.name).toLowerCase())) {
+          const why = unknownKindWhy(sourceFolder(source), entry.name);
+          ignored.add(`${source}/${shownName(entry.name)}`, entry.isSymbolicLink() ? `a link, which is not followed; ${why}` : why);
+          continue;
+        }
+        const pending = preparePull(context, base, join(dir, entry.name));
+        pending.catch(() => undefined); // its failure is met in order, below
+        slots.push({ base, pending });
+      }
     }
-    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const relPath = `${source}/${entry.name}`;
-      const base = { source, list: null, relPath, name: entry.name, sha256: null, extractDate: null, byteSize: 0, rawPath: null, encoding: null } as const;
-      const badName = plainNameProblem(entry.name);
-      if (badName) {
-        // The name travels on (payloads, metrics.json, the report) only in its shown form.
-        found.push(rejected({ ...base, relPath: `${source}/${shownName(entry.name)}`, name: shownName(entry.name) }, badName));
-        continue;
-      }
-      // Not where a source lives: a folder inside the source folder, or a kind of file it does not take.
-      if (entry.isDirectory()) {
-        await walkIgnoredFolder(join(dir, entry.name), `${source}/${shownName(entry.name)}/`, 2, subFolderWhy(source), ignored, limits);
-        continue;
-      }
-      if (!sourceFolder(source).extensions.includes(extname(entry.name).toLowerCase())) {
-        const why = unknownKindWhy(sourceFolder(source), entry.name);
-        ignored.add(`${source}/${shownName(entry.name)}`, entry.isSymbolicLink() ? `a link, which is not followed; ${why}` : why);
+  } catch (err) {
+    await discardPending(slots);
+    throw err;
+  }
+  const pulled = await finishInOrder(slots);
+  await walkLandingRoot(input.landing, ignored, limits);
+  await recordAuditFolder(w, pulled, unreadable.has('audits'));
+  await recordBenchmarkFolder(w, pulled, unreadable.has('benchmarks'));
+  return [...pulled, ...ignored.entries()];
+}
+
+/**
+ * Files are read a few at a time: copying into the archive is the kernel's work on one core (a
+ * gigabyte takes seconds), so two or three copies at once use the machine's other cores. The
+ * decisions that depend on order (the same bytes twice in one night) are still made in order.
+ */
+const FILES_READ_AT_ONCE = 3;
+
+/**
+ * Each entry's decision, in landing order. A file the worker cannot read is a reject with the
+ * reason; an error that may mend fails the step, and then every copy still being made is removed.
+ */
+async function finishInOrder(slots: readonly Slot[]): Promise<FoundFile[]> {
+  const found: FoundFile[] = [];
+  let i = 0;
+  try {
+    for (; i < slots.length; i++) {
+      const slot = slots[i]!;
+      if (!('pending' in slot)) {
+        found.push(slot);
         continue;
       }
       try {
-        found.push(await pullOne({ w, input, landingReal, known, landingStats, seenTonight, doArchive, limits, benchmarkMapVersion: options.benchmarkMapVersion }, base, join(dir, entry.name)));
+        found.push(await (await slot.pending).finish());
       } catch (err) {
         const reason = err instanceof LandingReadError ? permanentFsReason(err.fsError, 'the file') : null;
         if (!reason) throw err instanceof LandingReadError ? err.fsError : err;
-        found.push(rejected(base, reason));
+        found.push(rejected(slot.base, reason));
       }
     }
+  } catch (err) {
+    await discardPending(slots.slice(i + 1));
+    throw err;
   }
-  await walkLandingRoot(input.landing, ignored, limits);
-  await recordAuditFolder(w, found, unreadable.has('audits'));
-  await recordBenchmarkFolder(w, found, unreadable.has('benchmarks'));
-  return [...found, ...ignored.entries()];
+  return found;
+}
+
+/** Removes the copies made for files whose decisions will not be made (the step failed). */
+async function discardPending(slots: readonly Slot[]): Promise<void> {
+  for (const slot of slots) {
+    if ('pending' in slot) await slot.pending.then((p) => p.discard(), () => undefined);
+  }
 }
 
 /** What the warehouse knows of a file's bytes (meta.files, and meta.benchmark_files for a benchmark file). */
@@ -275,14 +325,32 @@ interface PullContext {
   doArchive: boolean;
   limits: Limits;
   benchmarkMapVersion: string | undefined;
+  /** Limits how many files are read at once. */
+  reading: LimitFunction;
 }
+
+type PullBase = Omit<FoundFile, 'status' | 'reason'> & { source: SourceKind };
+
+/** A file whose checks are done and whose bytes are read: its decision is made by `finish`, in landing order. */
+interface PendingPull {
+  finish(): Promise<FoundFile>;
+  /** Removes a copy made for it, when the night stops before its decision. */
+  discard(): Promise<void>;
+}
+
+/** An entry's place in the night's list: decided without reading, or its checks and read under way. */
+type Slot = FoundFile | { base: PullBase; pending: Promise<PendingPull> };
+
+const decided = (f: FoundFile): PendingPull => ({ finish: async () => f, discard: async () => undefined });
 
 /**
  * What tonight does with one landing file whose name is plain, in a source folder that takes its
- * kind. A file refused for its name (an unknown list, no date) that the night can read is still
- * archived under its hash, so the archive holds every file the night was given (issue 13).
+ * kind: its checks and the read of its bytes now (a few files at once, `c.reading`), its decision
+ * when `finish` is called, in landing order. A file refused for its name (an unknown list, no
+ * date) that the night can read is still archived under its hash, so the archive holds every file
+ * the night was given (issue 13).
  */
-async function pullOne(c: PullContext, base: Omit<FoundFile, 'status' | 'reason'> & { source: SourceKind }, full: string): Promise<FoundFile> {
+async function preparePull(c: PullContext, base: PullBase, full: string): Promise<PendingPull> {
   const info = await onLanding(() => lstat(full));
   // Every file must resolve inside the landing folder, whether it or its folder is the link.
   const target = await onLanding(() =>
@@ -292,24 +360,24 @@ async function pullOne(c: PullContext, base: Omit<FoundFile, 'status' | 'reason'
     }),
   );
   if (!target || !(target === c.landingReal || target.startsWith(c.landingReal + sep))) {
-    return rejected(
+    return decided(rejected(
       base,
       info.isSymbolicLink()
         ? 'a symbolic link that leads outside the landing folder (or to nothing); copy the file into the landing folder instead'
         : 'the file lies outside the landing folder (its source folder is a link elsewhere); copy the files into the landing folder instead',
-    );
+    ));
   }
   const targetInfo = await onLanding(() => stat(target, { bigint: true }));
-  if (!targetInfo.isFile()) return rejected(base, 'not a plain file (a folder or device); put extract files directly in the source folder');
-  if (targetInfo.nlink > 1n) return rejected({ ...base, byteSize: Number(targetInfo.size) }, HARD_LINK_REASON);
+  if (!targetInfo.isFile()) return decided(rejected(base, 'not a plain file (a folder or device); put extract files directly in the source folder'));
+  if (targetInfo.nlink > 1n) return decided(rejected({ ...base, byteSize: Number(targetInfo.size) }, HARD_LINK_REASON));
   const named = classifyName(base.source, base.name);
   const byteSize = Number(targetInfo.size);
   const refused = 'reason' in named ? named.reason : null;
   const sized = 'reason' in named ? { ...base, byteSize } : { ...base, list: named.list, extractDate: named.extractDate, byteSize };
   const tooBig = sizeProblem(base.source, base.name, byteSize, c.limits);
   // A refused file is archived only when the night archives and the file is within its size limit.
-  if (refused !== null && (!c.doArchive || tooBig)) return rejected(sized, refused);
-  if (tooBig) return rejected(sized, tooBig);
+  if (refused !== null && (!c.doArchive || tooBig)) return decided(rejected(sized, refused));
+  if (tooBig) return decided(rejected(sized, tooBig));
   const maxBytes = base.source === COMMENTARY_SOURCE ? COMMENTARY_MAX_BYTES : sizeLimit(base.name, c.limits).bytes;
   const afterAsOf = sized.extractDate !== null && sized.extractDate > c.input.asOf;
   const archiveDir = join(c.input.home, 'raw', base.source);
@@ -336,50 +404,63 @@ async function pullOne(c: PullContext, base: Omit<FoundFile, 'status' | 'reason'
     if (twin || (before && before.status !== 'rejected')) return { ...described, status: 'already_loaded', reason: twin ? `same bytes as ${twin}` : null };
     return { ...described, status: 'new', reason: null };
   };
-  const read = async (into: boolean): Promise<ReadFile | ArchiveCopy> => {
+  /** Reads the file (into a copy in the archive, or in place); its stat is recorded at its decision. */
+  const read = async (into: boolean): Promise<ReadOnce> => {
     const startedNs = BigInt(Date.now()) * 1_000_000n;
     if (into) await privateDir(archiveDir);
-    const r = into ? await copyIntoArchive(target, archiveDir, maxBytes) : await readInPlace(target, maxBytes);
-    await recordStat(c.w, target, r, startedNs);
-    return r;
+    return { r: into ? await copyIntoArchive(target, archiveDir, maxBytes) : await readInPlace(target, maxBytes), startedNs };
   };
 
   // A quiet night believes the recorded facts of an unchanged file and reads nothing.
-  let facts = recordedFacts(c.landingStats, target, targetInfo);
-  let copy: ArchiveCopy | null = null;
-  try {
-    if (!facts) {
-      const r = await read(c.doArchive && !afterAsOf);
-      if (r.overLimit) return rejected(sized, sizeProblem(base.source, base.name, r.facts.byteSize, c.limits)!);
-      if ('keep' in r) copy = r;
-      facts = r.facts;
-    }
-    let decided = decide(facts);
-    if (!archives(decided)) return decided;
-    let rawPath = target;
-    if (c.doArchive) {
-      const archived = join(archiveDir, `${facts.sha256}${extname(base.name).toLowerCase()}`);
-      if (!copy && (await stat(archived).catch(() => null))?.size === facts.byteSize) {
-        rawPath = archived;
-      } else {
-        // Known by its stat but never archived (e.g. it was after the as-of date): copy it now,
-        // and go by the copy's bytes.
-        if (!copy) {
-          const r = (await read(true)) as ArchiveCopy;
-          copy = r;
-          if (r.overLimit) return rejected(sized, sizeProblem(base.source, base.name, r.facts.byteSize, c.limits)!);
-          decided = decide(r.facts);
-          if (!archives(decided)) return decided;
-        }
-        rawPath = await copy.keep(extname(base.name));
+  const recorded = recordedFacts(c.landingStats, target, targetInfo);
+  const first = recorded ? null : await c.reading(() => read(c.doArchive && !afterAsOf));
+  const firstCopy = first && 'keep' in first.r ? first.r : null;
+
+  const finish = async (): Promise<FoundFile> => {
+    let copy: ArchiveCopy | null = firstCopy;
+    try {
+      let facts = recorded;
+      if (first) {
+        await recordStat(c.w, target, first.r, first.startedNs);
+        if (first.r.overLimit) return rejected(sized, sizeProblem(base.source, base.name, first.r.facts.byteSize, c.limits)!);
+        facts = first.r.facts;
       }
+      let decided = decide(facts!);
+      if (!archives(decided)) return decided;
+      let rawPath = target;
+      if (c.doArchive) {
+        const archived = join(archiveDir, `${decided.sha256}${extname(base.name).toLowerCase()}`);
+        if (!copy && (await stat(archived).catch(() => null))?.size === decided.byteSize) {
+          rawPath = archived;
+        } else {
+          // Known by its stat but never archived (e.g. it was after the as-of date): copy it now,
+          // and go by the copy's bytes.
+          if (!copy) {
+            const again = await read(true);
+            await recordStat(c.w, target, again.r, again.startedNs);
+            const r = again.r as ArchiveCopy;
+            copy = r;
+            if (r.overLimit) return rejected(sized, sizeProblem(base.source, base.name, r.facts.byteSize, c.limits)!);
+            decided = decide(r.facts);
+            if (!archives(decided)) return decided;
+          }
+          rawPath = await copy.keep(extname(base.name));
+        }
+      }
+      // A refused file is no twin of a good one: the good one is still read, under its own name.
+      if (refused === null) c.seenTonight.set(decided.sha256!, decided.relPath);
+      return { ...decided, rawPath };
+    } finally {
+      await copy?.discard();
     }
-    // A refused file is no twin of a good one: the good one is still read, under its own name.
-    if (refused === null) c.seenTonight.set(decided.sha256!, decided.relPath);
-    return { ...decided, rawPath };
-  } finally {
-    await copy?.discard();
-  }
+  };
+  return { finish, discard: async () => firstCopy?.discard() };
+}
+
+/** A read of a landing file and when it started (for meta.landing_stats). */
+interface ReadOnce {
+  r: ReadFile | ArchiveCopy;
+  startedNs: bigint;
 }
 
 /**

@@ -9,7 +9,7 @@
  * an empty one.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readlinkSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readlinkSync, renameSync, writeFileSync } from 'node:fs';
 import { readFile, realpath, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -17,6 +17,7 @@ import { migrate } from '../activities/migrate.js';
 import { fileFacts, pullSources } from '../activities/pull.js';
 import { Warehouse } from '../activities/warehouse.js';
 import { sourceFolderList } from '../core/source-folders.js';
+import { DEFAULT_LIMITS } from '../core/limits.js';
 import { pullAndLoad, put, query, tempNight } from './helpers/landing.js';
 
 const MIB = 1 << 20;
@@ -131,6 +132,49 @@ describe('the archive', () => {
     expect(sha(await readFile(f.rawPath!))).toBe(f.sha256);
     // Nothing half-copied is left beside the archive.
     expect(readdirSync(join(t.home, 'raw', 'case-system'))).toEqual([`${sha(original)}.csv`]);
+  });
+
+  it('keeps no part of a file that grows past its limit while it is read', async () => {
+    const t = await tempNight();
+    const p = await put(t, 'case-system/referrals_2015-02-28.csv', Buffer.concat([Buffer.from(`${REF_HEADER}\n`), Buffer.alloc(32 * MIB, 'a'), Buffer.from('\n')]));
+    const real = await realpath(p);
+    // Within the 40 MiB limit when looked at; an export still appending takes it past while it is copied.
+    let grown = false;
+    let stop = false;
+    const watch = (): void => {
+      if (stop || grown) return;
+      if (isOpenHere(real)) {
+        appendFileSync(p, Buffer.alloc(16 * MIB, 'b'));
+        grown = true;
+        return;
+      }
+      setImmediate(watch);
+    };
+    setImmediate(watch);
+    const found = await Warehouse.with(t.warehouse, async (w) => {
+      await migrate(w);
+      return pullSources(w, { asOf: '2015-02-28', landing: t.landing, home: t.home }, { limits: { ...DEFAULT_LIMITS, max_csv_bytes: 40 * MIB } });
+    }).finally(() => (stop = true));
+    expect(grown).toBe(true);
+    expect(found[0]).toMatchObject({ status: 'rejected', reason: expect.stringMatching(/^the file is .* over .* for a CSV extract/) });
+    // The partial copy was removed, not left in the archive.
+    expect(readdirSync(join(t.home, 'raw', 'case-system'))).toEqual([]);
+  });
+
+  it('takes the first of the same bytes in landing order, though the files are read at once', async () => {
+    const t = await tempNight();
+    const bytes = Buffer.concat([Buffer.from(`${REF_HEADER}\n`), Buffer.alloc(8 * MIB, 'a'), Buffer.from('\n')]);
+    for (const d of ['2015-01-31', '2015-02-27', '2015-02-28']) await put(t, `case-system/referrals_${d}.csv`, bytes);
+    const found = await Warehouse.with(t.warehouse, async (w) => {
+      await migrate(w);
+      return pullSources(w, { asOf: '2015-02-28', landing: t.landing, home: t.home });
+    });
+    expect(found.map((f) => [f.name, f.status, f.reason])).toEqual([
+      ['referrals_2015-01-31.csv', 'new', null],
+      ['referrals_2015-02-27.csv', 'already_loaded', 'same bytes as case-system/referrals_2015-01-31.csv'],
+      ['referrals_2015-02-28.csv', 'already_loaded', 'same bytes as case-system/referrals_2015-01-31.csv'],
+    ]);
+    expect(readdirSync(join(t.home, 'raw', 'case-system'))).toEqual([`${createHash('sha256').update(bytes).digest('hex')}.csv`]);
   });
 });
 
