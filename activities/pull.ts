@@ -10,9 +10,9 @@
  *
  * A new file is copied into the archive as it is hashed (activities/landing-read.ts), so the
  * archive holds exactly the bytes its name and the night's records say. A few files are read at
- * once (FILES_READ_AT_ONCE); what a file is decided to be is decided in landing order. A file or source folder
- * the worker cannot read is a reject with the reason; an error that may mend (a share that
- * hiccups) fails the step, which is retried (activities/fs-errors.ts).
+ * once (FILES_READ_AT_ONCE); what each is decided to be is decided in landing order. A file or
+ * source folder the worker cannot read is a reject with the reason; an error that may mend (a
+ * share that hiccups) fails the step, which is retried (activities/fs-errors.ts).
  */
 import type { BigIntStats, Dirent } from 'node:fs';
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
@@ -341,7 +341,8 @@ interface PendingPull {
 /** An entry's place in the night's list: decided without reading, or its checks and read under way. */
 type Slot = FoundFile | { base: PullBase; pending: Promise<PendingPull> };
 
-const decided = (f: FoundFile): PendingPull => ({ finish: async () => f, discard: async () => undefined });
+/** A file decided before any read (refused by its checks): nothing to finish or remove. */
+const decidedAlready = (f: FoundFile): PendingPull => ({ finish: async () => f, discard: async () => undefined });
 
 /**
  * What tonight does with one landing file whose name is plain, in a source folder that takes its
@@ -360,7 +361,7 @@ async function preparePull(c: PullContext, base: PullBase, full: string): Promis
     }),
   );
   if (!target || !(target === c.landingReal || target.startsWith(c.landingReal + sep))) {
-    return decided(rejected(
+    return decidedAlready(rejected(
       base,
       info.isSymbolicLink()
         ? 'a symbolic link that leads outside the landing folder (or to nothing); copy the file into the landing folder instead'
@@ -368,16 +369,16 @@ async function preparePull(c: PullContext, base: PullBase, full: string): Promis
     ));
   }
   const targetInfo = await onLanding(() => stat(target, { bigint: true }));
-  if (!targetInfo.isFile()) return decided(rejected(base, 'not a plain file (a folder or device); put extract files directly in the source folder'));
-  if (targetInfo.nlink > 1n) return decided(rejected({ ...base, byteSize: Number(targetInfo.size) }, HARD_LINK_REASON));
+  if (!targetInfo.isFile()) return decidedAlready(rejected(base, 'not a plain file (a folder or device); put extract files directly in the source folder'));
+  if (targetInfo.nlink > 1n) return decidedAlready(rejected({ ...base, byteSize: Number(targetInfo.size) }, HARD_LINK_REASON));
   const named = classifyName(base.source, base.name);
   const byteSize = Number(targetInfo.size);
   const refused = 'reason' in named ? named.reason : null;
   const sized = 'reason' in named ? { ...base, byteSize } : { ...base, list: named.list, extractDate: named.extractDate, byteSize };
   const tooBig = sizeProblem(base.source, base.name, byteSize, c.limits);
   // A refused file is archived only when the night archives and the file is within its size limit.
-  if (refused !== null && (!c.doArchive || tooBig)) return decided(rejected(sized, refused));
-  if (tooBig) return decided(rejected(sized, tooBig));
+  if (refused !== null && (!c.doArchive || tooBig)) return decidedAlready(rejected(sized, refused));
+  if (tooBig) return decidedAlready(rejected(sized, tooBig));
   const maxBytes = base.source === COMMENTARY_SOURCE ? COMMENTARY_MAX_BYTES : sizeLimit(base.name, c.limits).bytes;
   const afterAsOf = sized.extractDate !== null && sized.extractDate > c.input.asOf;
   const archiveDir = join(c.input.home, 'raw', base.source);

@@ -14,11 +14,12 @@ import { readFile, realpath, rename, rm, stat, utimes, writeFile } from 'node:fs
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { migrate } from '../activities/migrate.js';
-import { fileFacts, pullSources } from '../activities/pull.js';
+import { fileFacts, pullSources, type PullOptions } from '../activities/pull.js';
+import type { FoundFile } from '../core/night.js';
 import { Warehouse } from '../activities/warehouse.js';
 import { sourceFolderList } from '../core/source-folders.js';
 import { DEFAULT_LIMITS } from '../core/limits.js';
-import { pullAndLoad, put, query, tempNight } from './helpers/landing.js';
+import { pullAndLoad, put, query, tempNight, type TempNight } from './helpers/landing.js';
 
 const MIB = 1 << 20;
 const REF_HEADER = 'Child Unique ID,Gender,Ethnicity,Date of Birth,Age of Child (Years),Allocated Team,Allocated Worker,Date of referral,Referral Source,Referral NFA?';
@@ -98,6 +99,31 @@ function isOpenHere(path: string): boolean {
   return false;
 }
 
+/** Does `act` once, as soon as this process has `path` open (the pull reading it), until stopped. */
+function onceOpen(path: string, act: () => void): { acted: () => boolean; stop: () => void } {
+  let acted = false;
+  let stopped = false;
+  const watch = (): void => {
+    if (stopped || acted) return;
+    if (isOpenHere(path)) {
+      act();
+      acted = true;
+      return;
+    }
+    setImmediate(watch);
+  };
+  setImmediate(watch);
+  return { acted: () => acted, stop: () => (stopped = true) };
+}
+
+/** The night's pull on a fresh warehouse of `t`. */
+async function pullNight(t: TempNight, options: PullOptions = {}): Promise<FoundFile[]> {
+  return Warehouse.with(t.warehouse, async (w) => {
+    await migrate(w);
+    return pullSources(w, { asOf: '2015-02-28', landing: t.landing, home: t.home }, options);
+  });
+}
+
 describe('the archive', () => {
   it('holds the bytes whose hash is recorded, even when the landing file is replaced while it is read', async () => {
     const t = await tempNight();
@@ -106,25 +132,13 @@ describe('the archive', () => {
     const p = await put(t, 'case-system/referrals_2015-02-28.csv', original);
     const real = await realpath(p);
     // As soon as the pull has the file open, another process's export replaces it (rename over it).
-    let replaced = false;
-    let stop = false;
-    const watch = (): void => {
-      if (stop || replaced) return;
-      if (isOpenHere(real)) {
-        const next = join(t.root, 'next.csv');
-        writeFileSync(next, replacement);
-        renameSync(next, p);
-        replaced = true;
-        return;
-      }
-      setImmediate(watch);
-    };
-    setImmediate(watch);
-    const found = await Warehouse.with(t.warehouse, async (w) => {
-      await migrate(w);
-      return pullSources(w, { asOf: '2015-02-28', landing: t.landing, home: t.home });
-    }).finally(() => (stop = true));
-    expect(replaced).toBe(true);
+    const replacing = onceOpen(real, () => {
+      const next = join(t.root, 'next.csv');
+      writeFileSync(next, replacement);
+      renameSync(next, p);
+    });
+    const found = await pullNight(t).finally(replacing.stop);
+    expect(replacing.acted()).toBe(true);
     const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
     const f = found[0]!;
     expect(f).toMatchObject({ status: 'new', sha256: sha(original), byteSize: original.length });
@@ -139,23 +153,9 @@ describe('the archive', () => {
     const p = await put(t, 'case-system/referrals_2015-02-28.csv', Buffer.concat([Buffer.from(`${REF_HEADER}\n`), Buffer.alloc(32 * MIB, 'a'), Buffer.from('\n')]));
     const real = await realpath(p);
     // Within the 40 MiB limit when looked at; an export still appending takes it past while it is copied.
-    let grown = false;
-    let stop = false;
-    const watch = (): void => {
-      if (stop || grown) return;
-      if (isOpenHere(real)) {
-        appendFileSync(p, Buffer.alloc(16 * MIB, 'b'));
-        grown = true;
-        return;
-      }
-      setImmediate(watch);
-    };
-    setImmediate(watch);
-    const found = await Warehouse.with(t.warehouse, async (w) => {
-      await migrate(w);
-      return pullSources(w, { asOf: '2015-02-28', landing: t.landing, home: t.home }, { limits: { ...DEFAULT_LIMITS, max_csv_bytes: 40 * MIB } });
-    }).finally(() => (stop = true));
-    expect(grown).toBe(true);
+    const growing = onceOpen(real, () => appendFileSync(p, Buffer.alloc(16 * MIB, 'b')));
+    const found = await pullNight(t, { limits: { ...DEFAULT_LIMITS, max_csv_bytes: 40 * MIB } }).finally(growing.stop);
+    expect(growing.acted()).toBe(true);
     expect(found[0]).toMatchObject({ status: 'rejected', reason: expect.stringMatching(/^the file is .* over .* for a CSV extract/) });
     // The partial copy was removed, not left in the archive.
     expect(readdirSync(join(t.home, 'raw', 'case-system'))).toEqual([]);
@@ -165,10 +165,7 @@ describe('the archive', () => {
     const t = await tempNight();
     const bytes = Buffer.concat([Buffer.from(`${REF_HEADER}\n`), Buffer.alloc(8 * MIB, 'a'), Buffer.from('\n')]);
     for (const d of ['2015-01-31', '2015-02-27', '2015-02-28']) await put(t, `case-system/referrals_${d}.csv`, bytes);
-    const found = await Warehouse.with(t.warehouse, async (w) => {
-      await migrate(w);
-      return pullSources(w, { asOf: '2015-02-28', landing: t.landing, home: t.home });
-    });
+    const found = await pullNight(t);
     expect(found.map((f) => [f.name, f.status, f.reason])).toEqual([
       ['referrals_2015-01-31.csv', 'new', null],
       ['referrals_2015-02-27.csv', 'already_loaded', 'same bytes as case-system/referrals_2015-01-31.csv'],
