@@ -263,10 +263,27 @@ export interface ExtractTarget {
   record(r: Omit<LoadResult, 'sha256'>, match: HeaderMatch, extraColumnKeys: string[]): Promise<void>;
 }
 
+/**
+ * Whether the warehouse may hold rows of an earlier attempt at this file. A file's rows are only
+ * ever written in a transaction that also notes its load in progress or records the file, so with
+ * neither there is nothing to clear, and the deletes (each a scan of a table that grows with every
+ * file of its list) are skipped.
+ */
+async function attemptedBefore(w: Warehouse, sha: string): Promise<boolean> {
+  const [row] = await w.rows<{ seen: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM meta.loads_in_progress WHERE sha256 = $sha)
+         OR EXISTS (SELECT 1 FROM meta.files WHERE sha256 = $sha) AS seen`,
+    { sha },
+  );
+  return row?.seen === true;
+}
+
 /** The file as its own extract: recorded in meta.files. */
 function fileTarget(w: Warehouse, f: FoundFile, runId: string): ExtractTarget {
   return {
-    clear: () => clearFile(w, f.list!, f.sha256!),
+    clear: async () => {
+      if (await attemptedBefore(w, f.sha256!)) await clearFile(w, f.list!, f.sha256!);
+    },
     started: () => w.run('INSERT OR REPLACE INTO meta.loads_in_progress VALUES ($sha, $list)', { sha: f.sha256!, list: f.list! }),
     reject: (reason) => rejectFile(w, f, runId, reason),
     record: (r, match, extraColumnKeys) => recordFile(w, f, runId, r, [...match.present], null, extraColumnKeys),

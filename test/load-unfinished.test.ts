@@ -6,7 +6,9 @@
  */
 import { rm } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadFile } from '../activities/load-file.js';
 import { migrate } from '../activities/migrate.js';
+import { pullSources } from '../activities/pull.js';
 import { Warehouse, type Params } from '../activities/warehouse.js';
 import { pullAndLoad, put, query, tempNight } from './helpers/landing.js';
 
@@ -60,5 +62,36 @@ describe('a load that stopped between its two transactions', () => {
     expect(await count('meta.loads_in_progress')).toBe(0);
     // The finished file's rows and record stand.
     expect(await count("meta.files WHERE list = 'referrals' AND status = 'loaded'")).toBe(1);
+  });
+
+  it('is cleared by a retry of the same load, and a file never tried before deletes nothing', async () => {
+    await put(t, 'case-system/referrals_2015-03-31.csv', `${HEADER}\n${rows(2, 100)}\n`);
+    await put(t, 'case-system/referrals_2015-04-30.csv', `${HEADER}\n${rows(1, 200)}\n`);
+    const deletes: string[] = [];
+    const run = Warehouse.prototype.run;
+    const loaded = await Warehouse.with(t.warehouse, async (w) => {
+      await migrate(w);
+      const found = (await pullSources(w, { asOf: '2015-04-30', landing: t.landing, home: t.home })).filter((f) => f.status === 'new');
+      const referrals = found.find((f) => f.extractDate === '2015-03-31')!;
+      // As a first attempt that stopped after its first transaction leaves it (no migrate between:
+      // the activity is retried in the same worker): five rows of the file in core, its marker.
+      await w.run(
+        `INSERT INTO core.referrals (file_sha256, extract_date, line, child_unique_id, date_of_referral)
+         SELECT $sha, DATE '2015-03-31', range + 2, 'C' || range, DATE '2015-03-01' FROM range(5)`,
+        { sha: referrals.sha256! },
+      );
+      await w.run('INSERT INTO meta.loads_in_progress VALUES ($sha, $list)', { sha: referrals.sha256!, list: 'referrals' });
+      Warehouse.prototype.run = async function (this: Warehouse, sql: string, params?: Params) {
+        if (sql.startsWith('DELETE FROM core.')) deletes.push(`${sql.split(' ')[2]} ${params?.sha === referrals.sha256 ? 'retried file' : 'new file'}`);
+        return run.call(this, sql, params);
+      };
+      const out: [string | null | undefined, number][] = [];
+      for (const f of found) out.push([f.extractDate, (await loadFile(w, f, 'retry')).rowsLoaded]);
+      return out;
+    }).finally(() => (Warehouse.prototype.run = run));
+    expect(new Map(loaded)).toEqual(new Map([['2015-03-31', 2], ['2015-04-30', 1]]));
+    // The earlier attempt's five rows are gone; the file's two rows are in.
+    expect(await count(`core.referrals WHERE extract_date = DATE '2015-03-31'`)).toBe(2);
+    expect(deletes).toEqual(['core."referrals" retried file']);
   });
 });
