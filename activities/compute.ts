@@ -14,7 +14,8 @@
  * (child and worker ids) stay in the warehouse. The freshness configuration is checked here too,
  * so a broken one stops the night before anything is computed, as a broken code mapping does.
  */
-import { readdir } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
 import { headlinePeriodEnd } from '../core/headline.js';
 import type { ComputeResult } from '../core/night.js';
 import { projectPath } from '../core/project-root.js';
@@ -26,7 +27,7 @@ import { readFreshnessConfig } from './freshness-config.js';
 import { readBenchmarkIndicators, readCouncilIdentity } from './benchmark-config.js';
 import { computeBenchmarks } from './benchmarks.js';
 import { nullWhereSourceMissing, sourcesOnHand } from './source-freshness.js';
-import type { Warehouse } from './warehouse.js';
+import { runScript, type Warehouse } from './warehouse.js';
 
 export interface ComputeInput {
   asOf: string;
@@ -110,15 +111,26 @@ async function sqlFiles(folder: string): Promise<string[]> {
   return (await readdir(projectPath('sql', folder))).filter((f) => f.endsWith('.sql')).sort();
 }
 
+/** The part of `meta.installed_sql` that records the cohort and drill macros. */
+const COHORT_AND_DRILL = 'cohort, drill';
+
 /**
  * The `cohort` schema (sql/cohort/: the rows each KPI counts, which its drill-through reads too),
- * then the `drill` schema and its table macros, `drill.<kpi>(as_of)` (sql/drill/).
+ * then the `drill` schema and its table macros, `drill.<kpi>(as_of)` (sql/drill/). Made again
+ * only when the files differ from those they were last made from (`meta.installed_sql`): the
+ * macros live in the warehouse, and remaking forty unchanged ones is most of a quiet night's
+ * set-up. What is run is the text that was hashed.
  */
-export async function installDrillMacros(w: Warehouse, files?: string[]): Promise<void> {
+export async function installDrillMacros(w: Warehouse): Promise<void> {
+  const files = [...(await sqlFiles('cohort')).map((f) => `cohort/${f}`), ...(await drillFiles()).map((f) => `drill/${f}`)];
+  const texts = await Promise.all(files.map((rel) => readFile(projectPath('sql', ...rel.split('/')), 'utf8')));
+  const sha256 = createHash('sha256').update(JSON.stringify(files.map((rel, i) => [rel, texts[i]]))).digest('hex');
+  const [made] = await w.rows<{ sha256: string }>('SELECT sha256 FROM meta.installed_sql WHERE part = $part', { part: COHORT_AND_DRILL });
+  if (made?.sha256 === sha256) return;
   await w.run('CREATE SCHEMA IF NOT EXISTS cohort');
-  for (const f of await sqlFiles('cohort')) await w.runFile(`cohort/${f}`);
   await w.run('CREATE SCHEMA IF NOT EXISTS drill');
-  for (const f of files ?? (await drillFiles())) await w.runFile(`drill/${f}`);
+  for (const text of texts) await runScript(w.conn, text, {});
+  await w.run('INSERT OR REPLACE INTO meta.installed_sql VALUES ($part, $sha256)', { part: COHORT_AND_DRILL, sha256 });
 }
 
 /**

@@ -34,6 +34,7 @@ const META_FILES = [
   'benchmarks.sql',
   'raw_files.sql',
   'loads_in_progress.sql',
+  'installed_sql.sql',
 ];
 
 /**

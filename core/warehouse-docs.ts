@@ -366,6 +366,13 @@ export const RELATION_DOCS: Record<string, RelationDoc> = {
       list: 'The list it is an extract of',
     },
   },
+  'meta.installed_sql': {
+    description: 'What a part of the warehouse’s macros was last made from: the cohort and drill macros are made again only when their SQL files differ.',
+    columns: {
+      part: 'The part (`cohort, drill`)',
+      sha256: 'sha256 of the part’s SQL files, names and text, as last made',
+    },
+  },
   'meta.raw_lines': {
     description: 'The line map of an irregular file read once: from the `from_record`-th record on, record r is on line r + 1 + `add`.',
     columns: {
