@@ -111,6 +111,11 @@ async function sqlFiles(folder: string): Promise<string[]> {
   return (await readdir(projectPath('sql', folder))).filter((f) => f.endsWith('.sql')).sort();
 }
 
+/** sha256 of SQL files by their names (under sql/) and text, in the order they are run. */
+export function sqlFilesSha256(files: readonly string[], texts: readonly string[]): string {
+  return createHash('sha256').update(JSON.stringify(files.map((rel, i) => [rel, texts[i]]))).digest('hex');
+}
+
 /** The part of `meta.installed_sql` that records the cohort and drill macros. */
 const COHORT_AND_DRILL = 'cohort, drill';
 
@@ -124,7 +129,10 @@ const COHORT_AND_DRILL = 'cohort, drill';
 export async function installDrillMacros(w: Warehouse): Promise<void> {
   const files = [...(await sqlFiles('cohort')).map((f) => `cohort/${f}`), ...(await drillFiles()).map((f) => `drill/${f}`)];
   const texts = await Promise.all(files.map((rel) => readFile(projectPath('sql', ...rel.split('/')), 'utf8')));
-  const sha256 = createHash('sha256').update(JSON.stringify(files.map((rel, i) => [rel, texts[i]]))).digest('hex');
+  const sha256 = sqlFilesSha256(files, texts);
+  // Compute may run on a warehouse this release's migrate has not seen (a step retried on a worker
+  // upgraded mid-night), as it does for meta/code_mappings.sql.
+  await w.runFile('meta/installed_sql.sql');
   const [made] = await w.rows<{ sha256: string }>('SELECT sha256 FROM meta.installed_sql WHERE part = $part', { part: COHORT_AND_DRILL });
   if (made?.sha256 === sha256) return;
   await w.run('CREATE SCHEMA IF NOT EXISTS cohort');

@@ -264,10 +264,11 @@ export interface ExtractTarget {
 }
 
 /**
- * Whether the warehouse may hold rows of an earlier attempt at this file. A file's rows are only
- * ever written in a transaction that also notes its load in progress or records the file, so with
- * neither there is nothing to clear, and the deletes (each a scan of a table that grows with every
- * file of its list) are skipped.
+ * Whether the warehouse may hold rows of an earlier attempt at this file. Through this target a
+ * file's rows are only ever written in a transaction that also notes its load in progress or
+ * records the file, so with neither there is nothing to clear, and the deletes (each a scan of a
+ * table that grows with every file of its list) are skipped. (A workbook sheet's target clears
+ * its workbook whole, as before.)
  */
 async function attemptedBefore(w: Warehouse, sha: string): Promise<boolean> {
   const [row] = await w.rows<{ seen: boolean }>(

@@ -172,6 +172,7 @@ function report(results: SizeResult[], loadAtStart: string): { lines: string[]; 
  * to what the work itself costs. Every run's time is printed and kept (`runs_<size>`).
  */
 const RUNS = Number(process.env.BENCH_RUNS ?? 2);
+if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error('BENCH_RUNS must be a whole number of at least 1');
 
 /** The run of `runs` with the least `ms(run)`; peak memory the most any run used. */
 function fastest<T>(runs: Phase<T>[], ms: (v: T) => number): Phase<T> {

@@ -3,13 +3,14 @@
  * differ from those they were last made from (meta.installed_sql): a quiet night does not remake
  * forty unchanged macros, and a release that changes one file remakes them all.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { installDrillMacros } from '../activities/compute.js';
+import { installDrillMacros, sqlFilesSha256 } from '../activities/compute.js';
 import { migrate } from '../activities/migrate.js';
 import { Warehouse } from '../activities/warehouse.js';
+import { projectPath } from '../core/project-root.js';
 
 const dir = await mkdtemp(join(tmpdir(), 'csc-kpi-drill-install-'));
 afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -23,7 +24,16 @@ describe('installing the cohort and drill macros', () => {
       await installDrillMacros(w);
       expect(await has()).toBe(true);
       const [made] = await w.rows<{ part: string; sha256: string }>('SELECT part, sha256 FROM meta.installed_sql');
-      expect(made).toEqual({ part: 'cohort, drill', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      // The record is of every cohort and drill file, by name and text.
+      const files: string[] = [];
+      for (const folder of ['cohort', 'drill']) {
+        for (const f of (await readdir(projectPath('sql', folder))).filter((x) => x.endsWith('.sql')).sort()) files.push(`${folder}/${f}`);
+      }
+      const texts = await Promise.all(files.map((rel) => readFile(projectPath('sql', ...rel.split('/')), 'utf8')));
+      expect(files.length).toBeGreaterThan(30);
+      expect(made).toEqual({ part: 'cohort, drill', sha256: sqlFilesSha256(files, texts) });
+      // One character of one file's text is another record.
+      expect(sqlFilesSha256(files, [texts[0]! + ' ', ...texts.slice(1)])).not.toBe(made!.sha256);
 
       // Unchanged files: nothing is made again (a macro removed behind its back stays removed).
       await w.run('DROP MACRO TABLE drill.agency_avg_stay_weeks');

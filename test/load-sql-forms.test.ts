@@ -69,7 +69,8 @@ describe("the loader's cheaper forms give the rules' values", () => {
   });
 
   it('lettered prefix: GLOB and substring first, as the regex', async () => {
-    const space = ['', ' ', '  ', '\t', '\n', '\r', '\f', '\v', ' \t'];
+    // RE2's \s is ASCII only: a no-break or thin space after the bracket stays in the value.
+    const space = ['', ' ', '  ', '\t', '\n', '\r', '\f', '\v', ' \t', '\u00a0', '\u2009'];
     const values = product(space, ['a', 'Z', '1', 'é', 'ab', ''], [')', '', ':', '))'], space, ['Male', 'é', '', ')', 'b) No', ' x'], space);
     expect(await differences(values, withoutLetterPrefix('x'), withoutLetterPrefixFast('x'))).toEqual([]);
     const shown = await conn.runAndReadAll(`SELECT ${withoutLetterPrefixFast("'c) Child in need plan'")}, ${withoutLetterPrefixFast("'a)\tYes'")}`);
