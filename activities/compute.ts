@@ -102,11 +102,7 @@ async function computeKpi(w: Warehouse, d: KpiDefinition, input: ComputeInput, l
   return copied;
 }
 
-/** Every sql/drill/*.sql, in name order. */
-export async function drillFiles(): Promise<string[]> {
-  return sqlFiles('drill');
-}
-
+/** Every sql/<folder>/*.sql, in name order. */
 async function sqlFiles(folder: string): Promise<string[]> {
   return (await readdir(projectPath('sql', folder))).filter((f) => f.endsWith('.sql')).sort();
 }
@@ -127,7 +123,7 @@ const COHORT_AND_DRILL = 'cohort, drill';
  * set-up. What is run is the text that was hashed.
  */
 export async function installDrillMacros(w: Warehouse): Promise<void> {
-  const files = [...(await sqlFiles('cohort')).map((f) => `cohort/${f}`), ...(await drillFiles()).map((f) => `drill/${f}`)];
+  const files = [...(await sqlFiles('cohort')).map((f) => `cohort/${f}`), ...(await sqlFiles('drill')).map((f) => `drill/${f}`)];
   const texts = await Promise.all(files.map((rel) => readFile(projectPath('sql', ...rel.split('/')), 'utf8')));
   const sha256 = sqlFilesSha256(files, texts);
   // Compute may run on a warehouse this release's migrate has not seen (a step retried on a worker

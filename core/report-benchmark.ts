@@ -24,12 +24,12 @@ export interface BenchmarkedRow {
   benchmark?: ShownBenchmark | null;
 }
 
+const ONE_OR_TWO_PLACES = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 2 });
+
 /**
  * A published figure with its unit, to at least one decimal place as DfE prints them ("24.0%",
  * "16.2 children per FTE"): the report's own `withUnit` would drop a trailing ".0".
  */
-const ONE_OR_TWO_PLACES = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 2 });
-
 function shown(n: number, unit: string): string {
   const text = ONE_OR_TWO_PLACES.format(n);
   return withUnit(0, unit).replace(/^0/, text);

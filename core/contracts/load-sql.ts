@@ -26,8 +26,11 @@ export function withoutLetterPrefix(x: string): string {
   return `CASE WHEN contains(${x}, ')') THEN regexp_replace(${x}, ${lit(LETTER_PREFIX)}, '') ELSE ${x} END`;
 }
 
-/** The whitespace RE2's `\s` matches, as a GLOB character class body: tab, line feed, form feed, carriage return, space. */
-const RE2_SPACE_CLASS = "' || chr(9) || chr(10) || chr(12) || chr(13) || ' ";
+/**
+ * The usual lettered prefix, as a GLOB: a letter, ')', one space, then a character RE2's `\s`
+ * does not match (it matches tab, line feed, form feed, carriage return and space only).
+ */
+const USUAL_LETTER_PREFIX = '[A-Za-z]) [!\t\n\f\r ]*';
 
 /**
  * `withoutLetterPrefix`, computed cheaply for the usual shape: a letter, ')', one space, then
@@ -38,7 +41,7 @@ const RE2_SPACE_CLASS = "' || chr(9) || chr(10) || chr(12) || chr(13) || ' ";
  */
 export function withoutLetterPrefixFast(x: string): string {
   return `CASE WHEN NOT contains(${x}, ')') THEN ${x}
-    WHEN ${x} GLOB '[A-Za-z]) [!${RE2_SPACE_CLASS}]*' THEN substr(${x}, 4)
+    WHEN ${x} GLOB ${lit(USUAL_LETTER_PREFIX)} THEN substr(${x}, 4)
     ELSE regexp_replace(${x}, ${lit(LETTER_PREFIX)}, '') END`;
 }
 
