@@ -62,32 +62,55 @@ interface FileRow {
   first_date?: string | null;
 }
 
-async function fileColumns(w: Warehouse, f: FileRow, date: string | null): Promise<FileColumns> {
-  const rejects = await w.rows<{ column_name: string; n: string }>(
-    `SELECT column_name, count(DISTINCT line) AS n FROM meta.rejects
-     WHERE file_sha256 = $sha AND ($sheet::VARCHAR IS NULL OR sheet = $sheet) AND column_name IS NOT NULL GROUP BY column_name`,
-    { sha: f.sha256, sheet: f.sheet ?? null },
+/** A file's (or workbook sheet's) rejected rows by column, as `rejectedRowsByColumn` keys them. */
+function fileKey(f: Pick<FileRow, 'sha256' | 'sheet'>): string {
+  return JSON.stringify([f.sha256, f.sheet ?? null]);
+}
+
+/**
+ * For each file, how many of its rows were rejected for each column (distinct lines; a workbook
+ * sheet's own rejects, a file's all of them), in one query for every file detection compares.
+ */
+async function rejectedRowsByColumn(w: Warehouse, files: readonly FileRow[]): Promise<Map<string, Record<string, number>>> {
+  const byFile = new Map<string, Record<string, number>>(files.map((f) => [fileKey(f), {}]));
+  if (files.length === 0) return byFile;
+  const asks = [...new Map(files.map((f) => [fileKey(f), { sha256: f.sha256, sheet: f.sheet ?? null }])).values()];
+  const rows = await w.rows<{ sha256: string; sheet: string | null; column_name: string; n: string }>(
+    `SELECT a.sha256, a.sheet, r.column_name, count(DISTINCT r.line) AS n
+     FROM (SELECT unnest(from_json($asks, '[{"sha256":"VARCHAR","sheet":"VARCHAR"}]'), recursive := true)) a
+     JOIN meta.rejects r ON r.file_sha256 = a.sha256 AND (a.sheet IS NULL OR r.sheet = a.sheet)
+     WHERE r.column_name IS NOT NULL GROUP BY ALL`,
+    { asks: JSON.stringify(asks) },
   );
+  for (const r of rows) byFile.get(fileKey(r))![snakeCase(r.column_name)] = Number(r.n);
+  return byFile;
+}
+
+function fileColumns(f: FileRow, date: string | null, rejected: ReadonlyMap<string, Record<string, number>>): FileColumns {
   return {
     file: f.file_name,
     date,
     columns: f.columns_seen ?? [],
     rows: Number(f.rows_read),
-    rejectedRows: Object.fromEntries(rejects.map((r) => [snakeCase(r.column_name), Number(r.n)])),
+    rejectedRows: rejected.get(fileKey(f)) ?? {},
   };
 }
 
 /**
- * Tonight's extract of a list and the one before it, newest first (meta.extracts_up_to,
- * sql/views/extracts.sql: a superseded copy of a date's extract is not compared with it).
+ * Tonight's extract of every list and the one before it, newest first (meta.extracts_up_to,
+ * sql/views/extracts.sql: a superseded copy of a date's extract is not compared with it), in one
+ * query for all lists.
  */
-async function lastTwoExtracts(w: Warehouse, list: string, asOf: string): Promise<FileRow[]> {
-  return w.rows<FileRow>(
-    `SELECT sha256, sheet, file_name, strftime(extract_date, '%Y-%m-%d') AS extract_date, columns_seen, rows_read
-     FROM meta.extracts_up_to($as_of::DATE) WHERE list = $list AND recency <= 2
-     ORDER BY recency`,
-    { list, as_of: asOf },
+async function lastTwoExtracts(w: Warehouse, asOf: string): Promise<Map<string, FileRow[]>> {
+  const rows = await w.rows<FileRow & { list: string }>(
+    `SELECT list, sha256, sheet, file_name, strftime(extract_date, '%Y-%m-%d') AS extract_date, columns_seen, rows_read
+     FROM meta.extracts_up_to($as_of::DATE) WHERE recency <= 2
+     ORDER BY list, recency`,
+    { as_of: asOf },
   );
+  const byList = new Map<string, FileRow[]>();
+  for (const { list, ...f } of rows) byList.set(list, [...(byList.get(list) ?? []), f]);
+  return byList;
 }
 
 /** Every loaded audit file, dated by its first audit (completion, else scheduled date), in that order. */
@@ -99,6 +122,24 @@ async function auditFiles(w: Warehouse, contract: ListContract): Promise<FileRow
      WHERE f.status = 'loaded' AND f.list = 'audits'
      GROUP BY ALL ORDER BY first_date NULLS LAST, f.file_name`,
   );
+}
+
+/** The files detection compares, read once for every list the catalogue reads. */
+interface ComparedFiles {
+  /** Per extract list, tonight's extract and the one before it, newest first. */
+  extracts: Map<string, FileRow[]>;
+  /** The audit files dated (by their first audit) on or before as-of, oldest first. */
+  audits: FileRow[];
+  /** Rejected rows by column of each of those files (`fileKey`). */
+  rejected: Map<string, Record<string, number>>;
+}
+
+async function comparedFiles(w: Warehouse, asOf: string, contracts: readonly ListContract[]): Promise<ComparedFiles> {
+  const extracts = contracts.some((c) => c.list !== 'audits') ? await lastTwoExtracts(w, asOf) : new Map<string, FileRow[]>();
+  const audit = contracts.find((c) => c.list === 'audits');
+  const audits = audit ? (await auditFiles(w, audit)).filter((f) => f.first_date && f.first_date <= asOf) : [];
+  const rejected = await rejectedRowsByColumn(w, [...[...extracts.values()].flat(), ...audits]);
+  return { extracts, audits, rejected };
 }
 
 async function codeCounts(w: Warehouse, c: Coded, sha: string, cohort: Cohort): Promise<CodeCount[]> {
@@ -162,13 +203,10 @@ async function definitionEvents(w: Warehouse, o: { asOf: string; runId: string; 
 async function auditSourceEvents(
   w: Warehouse,
   o: { source: string; contract: ListContract; defs: readonly KpiDefinition[]; asOf: string; windowStart: string },
+  compared: ComparedFiles,
   codesNow: CodesNow,
 ): Promise<DetectedEvent[]> {
-  const files: FileColumns[] = [];
-  for (const f of await auditFiles(w, o.contract)) {
-    if (!f.first_date || f.first_date > o.asOf) continue;
-    files.push(await fileColumns(w, f, f.first_date));
-  }
+  const files = compared.audits.map((f) => fileColumns(f, f.first_date!, compared.rejected));
   const readers = o.defs.map((d) => ({ kpi: d.meta.id, kpiColumns: d.meta.sources[o.source] ?? [] }));
   const events = schemaChangesAcrossFiles({ source: o.source, readers, files, fromMonth: o.windowStart });
   for (const { coded: c, cohort, defs: readers } of codeGroups(o.source, o.contract, o.defs)) {
@@ -186,11 +224,12 @@ async function auditSourceEvents(
 async function extractSourceEvents(
   w: Warehouse,
   o: { source: string; contract: ListContract; defs: readonly KpiDefinition[]; asOf: string },
+  compared: ComparedFiles,
   codesNow: CodesNow,
   notes: string[],
 ): Promise<DetectedEvent[]> {
   const groups = codeGroups(o.source, o.contract, o.defs);
-  const [now, before] = await lastTwoExtracts(w, o.contract.list, o.asOf);
+  const [now, before] = compared.extracts.get(o.contract.list) ?? [];
   if (!now) {
     notes.push(`${o.source}: no extract loaded on or before ${o.asOf}`);
     return [];
@@ -208,8 +247,8 @@ async function extractSourceEvents(
   }
   const events: DetectedEvent[] = [];
   const effectivePeriod = monthOf(now.extract_date!);
-  const fNow = await fileColumns(w, now, now.extract_date);
-  const fBefore = await fileColumns(w, before, before.extract_date);
+  const fNow = fileColumns(now, now.extract_date, compared.rejected);
+  const fBefore = fileColumns(before, before.extract_date, compared.rejected);
   for (const d of o.defs) {
     const e = schemaChanged({ kpi: d.meta.id, source: o.source, kpiColumns: d.meta.sources[o.source] ?? [], before: fBefore, after: fNow, effectivePeriod });
     if (e) events.push(e);
@@ -244,12 +283,16 @@ export async function detectBaselineEvents(
   const lists = new Map<string, KpiDefinition[]>();
   for (const d of defs) for (const s of Object.keys(d.meta.sources)) lists.set(s, [...(lists.get(s) ?? []), d]);
   const codesNow: CodesNow = new Map();
-  for (const [source, readers] of lists) {
+  const read = [...lists].flatMap(([source, readers]) => {
     const contract = listOf(source);
-    if (!contract) continue;
-    const list = { source, contract, defs: readers, asOf };
+    return contract ? [{ source, contract, defs: readers, asOf }] : [];
+  });
+  const compared = await comparedFiles(w, asOf, read.map((l) => l.contract));
+  for (const list of read) {
     events.push(
-      ...(contract.list === 'audits' ? await auditSourceEvents(w, { ...list, windowStart }, codesNow) : await extractSourceEvents(w, list, codesNow, notes)),
+      ...(list.contract.list === 'audits'
+        ? await auditSourceEvents(w, { ...list, windowStart }, compared, codesNow)
+        : await extractSourceEvents(w, list, compared, codesNow, notes)),
     );
   }
 

@@ -163,42 +163,107 @@ export class ReuseLookups {
   }
 }
 
-/** The latest earlier run of this KPI under the same definition that read the same files, if any. */
-export async function earlierRunWithSameInputs(
-  w: Warehouse,
-  k: { kpi: string; version: string; inputs: string; asOf: string; runId: string },
-): Promise<{ runId: string; asOf: string } | null> {
-  const [r] = await w.rows<{ run_id: string; as_of: string }>(
-    `SELECT run_id, strftime(as_of, '%Y-%m-%d') AS as_of FROM meta.kpi_inputs
-     WHERE kpi = $kpi AND definition_version = $version AND inputs = $inputs AND as_of <= $as_of::DATE AND run_id <> $run
-     ORDER BY as_of DESC, run_id LIMIT 1`,
-    { kpi: k.kpi, version: k.version, inputs: k.inputs, as_of: k.asOf, run: k.runId },
-  );
-  return r ? { runId: r.run_id, asOf: r.as_of } : null;
+/** What one KPI asks of the earlier runs: its definition version and its inputs (`ReuseLookups.inputsOf`). */
+export interface ReuseAsk {
+  kpi: string;
+  version: string;
+  inputs: string;
 }
 
-/** Does the run hold this KPI's points for exactly tonight's 25 trend points? */
-export async function hasEveryPoint(w: Warehouse, k: { kpi: string; asOf: string; runId: string }): Promise<boolean> {
-  const [r] = await w.rows<{ missing: string; got: string; want: string }>(
-    `SELECT
-       (SELECT count(*) FROM (SELECT period_end FROM ref.kpi_periods($as_of::DATE)
-                              EXCEPT SELECT period_end FROM kpi.values WHERE run_id = $run AND kpi = $kpi)) AS missing,
-       (SELECT count(*) FROM kpi.values WHERE run_id = $run AND kpi = $kpi) AS got,
-       (SELECT count(*) FROM ref.kpi_periods($as_of::DATE)) AS want`,
-    { as_of: k.asOf, run: k.runId, kpi: k.kpi },
-  );
-  return r?.missing === '0' && r.got === r.want;
+/** An earlier run whose points a KPI may copy, and its as-of date. */
+export interface EarlierRun {
+  runId: string;
+  asOf: string;
 }
 
-/** Copies the earlier run's points E ≤ its as-of that are among tonight's points; returns how many. */
-export async function copyPoints(w: Warehouse, k: { kpi: string; asOf: string; workflowId: string; runId: string }, from: { runId: string; asOf: string }): Promise<number> {
-  const [r] = await w.rows<{ Count: string }>(
+/** Tonight's run, as the reuse bookkeeping needs it. */
+export interface Tonight {
+  asOf: string;
+  workflowId: string;
+  runId: string;
+}
+
+/**
+ * The rows of a JSON parameter, one per element: the bookkeeping below asks its question of
+ * every KPI in one statement (a quiet night would otherwise spend a few milliseconds a KPI on
+ * each). `shape` is DuckDB's JSON structure of one element.
+ */
+function jsonRows(param: string, shape: Record<string, string>): string {
+  return `(SELECT unnest(from_json(${param}, ${lit(JSON.stringify([shape]))}), recursive := true))`;
+}
+
+/**
+ * For each KPI asked about, the latest earlier run under the same definition that read the same
+ * files, as of tonight's date or before; a KPI with none is left out.
+ */
+export async function earlierRunsWithSameInputs(w: Warehouse, asks: readonly ReuseAsk[], tonight: Tonight): Promise<Map<string, EarlierRun>> {
+  if (asks.length === 0) return new Map();
+  const rows = await w.rows<{ kpi: string; run_id: string; as_of: string }>(
+    `SELECT i.kpi, i.run_id, strftime(i.as_of, '%Y-%m-%d') AS as_of
+     FROM meta.kpi_inputs i
+     JOIN ${jsonRows('$asks', { kpi: 'VARCHAR', version: 'VARCHAR', inputs: 'VARCHAR' })} a
+       ON i.kpi = a.kpi AND i.definition_version = a.version AND i.inputs = a.inputs
+     WHERE i.as_of <= $as_of::DATE AND i.run_id <> $run
+     QUALIFY row_number() OVER (PARTITION BY i.kpi ORDER BY i.as_of DESC, i.run_id) = 1`,
+    { asks: JSON.stringify(asks), as_of: tonight.asOf, run: tonight.runId },
+  );
+  return new Map(rows.map((r) => [r.kpi, { runId: r.run_id, asOf: r.as_of }]));
+}
+
+/**
+ * Copies, for each KPI in `from`, the earlier run's points E ≤ that run's as-of that are among
+ * tonight's points, into tonight's run; returns how many each KPI got (none: left out). Tonight's
+ * run holds no points of these KPIs before (compute clears the run first).
+ */
+export async function copyPoints(w: Warehouse, tonight: Tonight, from: ReadonlyMap<string, EarlierRun>): Promise<Map<string, number>> {
+  if (from.size === 0) return new Map();
+  const params = { as_of: tonight.asOf, workflow_id: tonight.workflowId, run_id: tonight.runId };
+  await w.run(
     `INSERT INTO kpi.values BY NAME
      SELECT * REPLACE ($as_of::DATE AS as_of, $workflow_id AS workflow_id, $run_id AS run_id)
-     FROM kpi.values
-     WHERE run_id = $from_run AND kpi = $kpi AND period_end <= $from_as_of::DATE
+     FROM kpi.values v
+     WHERE EXISTS (SELECT 1 FROM ${jsonRows('$from', { kpi: 'VARCHAR', run_id: 'VARCHAR', as_of: 'DATE' })} f
+                   WHERE f.kpi = v.kpi AND f.run_id = v.run_id AND v.period_end <= f.as_of)
        AND period_end IN (SELECT period_end FROM ref.kpi_periods($as_of::DATE))`,
-    { as_of: k.asOf, workflow_id: k.workflowId, run_id: k.runId, from_run: from.runId, kpi: k.kpi, from_as_of: from.asOf },
+    { ...params, from: JSON.stringify([...from].map(([kpi, e]) => ({ kpi, run_id: e.runId, as_of: e.asOf }))) },
   );
-  return Number(r?.Count ?? 0);
+  const counts = await w.rows<{ kpi: string; n: string }>('SELECT kpi, count(*) AS n FROM kpi.values WHERE run_id = $run_id GROUP BY kpi', { run_id: tonight.runId });
+  return new Map(counts.map((r) => [r.kpi, Number(r.n)]));
+}
+
+/** The KPIs among `kpis` whose points in tonight's run are not exactly tonight's trend points (ref.kpi_periods). */
+export async function kpisWithoutEveryPoint(w: Warehouse, tonight: Tonight, kpis: readonly string[]): Promise<string[]> {
+  if (kpis.length === 0) return [];
+  const rows = await w.rows<{ kpi: string }>(
+    `WITH want AS (SELECT period_end FROM ref.kpi_periods($as_of::DATE)),
+          asked AS (SELECT unnest(from_json($kpis, '["VARCHAR"]')) AS kpi),
+          got AS (SELECT kpi, period_end FROM kpi.values WHERE run_id = $run AND kpi IN (SELECT kpi FROM asked))
+     SELECT a.kpi FROM asked a
+     WHERE (SELECT count(*) FROM got g WHERE g.kpi = a.kpi) <> (SELECT count(*) FROM want)
+        OR EXISTS (SELECT 1 FROM want p WHERE NOT EXISTS (SELECT 1 FROM got g WHERE g.kpi = a.kpi AND g.period_end = p.period_end))
+     ORDER BY a.kpi`,
+    { kpis: JSON.stringify(kpis), as_of: tonight.asOf, run: tonight.runId },
+  );
+  return rows.map((r) => r.kpi);
+}
+
+/** One row of meta.kpi_inputs: what a KPI was computed from tonight, and the run its copied points came from. */
+export interface KpiInputsRow extends ReuseAsk {
+  reusedFromRun: string | null;
+  pointsReused: number;
+}
+
+/** Records tonight's meta.kpi_inputs rows, in one statement. */
+export async function recordKpiInputs(w: Warehouse, tonight: Tonight, rows: readonly KpiInputsRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await w.run(
+    `INSERT INTO meta.kpi_inputs (run_id, kpi, as_of, definition_version, inputs, reused_from_run, points_reused)
+     SELECT $run, kpi, $as_of::DATE, version, inputs, reused_from_run, points_reused
+     FROM ${jsonRows('$rows', { kpi: 'VARCHAR', version: 'VARCHAR', inputs: 'VARCHAR', reused_from_run: 'VARCHAR', points_reused: 'INTEGER' })}`,
+    {
+      run: tonight.runId,
+      as_of: tonight.asOf,
+      rows: JSON.stringify(rows.map((r) => ({ kpi: r.kpi, version: r.version, inputs: r.inputs, reused_from_run: r.reusedFromRun, points_reused: r.pointsReused }))),
+    },
+  );
 }

@@ -238,6 +238,24 @@ describe('source_schema_changed and source_codes_changed between extracts', () =
     const { metrics } = await night(t, '2015-02-28');
     expect(metrics.baseline_events.find((e) => e.kind === 'source_schema_changed')?.evidence.appeared).toEqual(['referral_nfa']);
   });
+
+  it('a column whose values stop being read as its type in the newer extract (its rows rejected for it, counted per file)', async () => {
+    const t = await baselineNight([], { 'referrals_nfa_pct.sql': NFA_KPI });
+    // The newer extract writes the flag as words the contract does not read: every row is rejected for it.
+    const worded = referralsExtract('2015-02-28').replace(/,Y\r\n/g, ',Affirmative\r\n').replace(/,N\r\n/g, ',Negative\r\n');
+    await putFiles(t, 'case-system', { 'referrals_2015-01-31.csv': referralsExtract('2015-01-31'), 'referrals_2015-02-28.csv': worded });
+    const { metrics } = await night(t, '2015-02-28');
+    const schema = metrics.baseline_events.find((e) => e.kind === 'source_schema_changed');
+    expect(schema?.evidence).toMatchObject({
+      columns: ['referral_nfa (values no longer read as its type)'],
+      appeared: [],
+      disappeared: [],
+      file_before: 'referrals_2015-01-31.csv',
+      file_after: 'referrals_2015-02-28.csv',
+    });
+    // Every row of the newer file rejected for the column, none of the older one's.
+    expect(JSON.stringify(schema?.evidence)).toContain('"rejected_share_before":0,"rejected_share_after":1');
+  });
 });
 
 describe('manual baselines', () => {
