@@ -94,4 +94,20 @@ describe('a load that stopped between its two transactions', () => {
     expect(await count(`core.referrals WHERE extract_date = DATE '2015-03-31'`)).toBe(2);
     expect(deletes).toEqual(['core."referrals" retried file']);
   });
+
+  it('a load run again after it finished (its completion lost, so the step is retried) replaces its rows, never doubles them', async () => {
+    await put(t, 'case-system/referrals_2015-05-31.csv', `${HEADER}\n${rows(4, 300)}\n`);
+    const again = await Warehouse.with(t.warehouse, async (w) => {
+      await migrate(w);
+      const found = (await pullSources(w, { asOf: '2015-05-31', landing: t.landing, home: t.home })).filter((f) => f.status === 'new');
+      expect(found.map((f) => f.extractDate)).toEqual(['2015-05-31']);
+      const first = await loadFile(w, found[0]!, 'first');
+      // Finished: its record is in meta.files and no marker is left, so only meta.files says it was tried.
+      expect(Number((await w.rows<{ n: string }>('SELECT count(*) AS n FROM meta.loads_in_progress'))[0]!.n)).toBe(0);
+      return [first.rowsLoaded, (await loadFile(w, found[0]!, 'first')).rowsLoaded];
+    });
+    expect(again).toEqual([4, 4]);
+    expect(await count(`core.referrals WHERE extract_date = DATE '2015-05-31'`)).toBe(4);
+    expect(await count(`meta.files WHERE extract_date = DATE '2015-05-31'`)).toBe(1);
+  });
 });
