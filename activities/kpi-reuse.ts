@@ -212,23 +212,28 @@ export async function earlierRunsWithSameInputs(w: Warehouse, asks: readonly Reu
 
 /**
  * Copies, for each KPI in `from`, the earlier run's points E ≤ that run's as-of that are among
- * tonight's points, into tonight's run; returns how many each KPI got (none: left out). Tonight's
- * run holds no points of these KPIs before (compute clears the run first).
+ * tonight's points, into tonight's run; returns how many each KPI got (none: left out).
  */
 export async function copyPoints(w: Warehouse, tonight: Tonight, from: ReadonlyMap<string, EarlierRun>): Promise<Map<string, number>> {
-  if (from.size === 0) return new Map();
-  const params = { as_of: tonight.asOf, workflow_id: tonight.workflowId, run_id: tonight.runId };
-  await w.run(
+  const counts = new Map<string, number>();
+  if (from.size === 0) return counts;
+  const copied = await w.rows<{ kpi: string }>(
     `INSERT INTO kpi.values BY NAME
      SELECT * REPLACE ($as_of::DATE AS as_of, $workflow_id AS workflow_id, $run_id AS run_id)
      FROM kpi.values v
      WHERE EXISTS (SELECT 1 FROM ${jsonRows('$from', { kpi: 'VARCHAR', run_id: 'VARCHAR', as_of: 'DATE' })} f
                    WHERE f.kpi = v.kpi AND f.run_id = v.run_id AND v.period_end <= f.as_of)
-       AND period_end IN (SELECT period_end FROM ref.kpi_periods($as_of::DATE))`,
-    { ...params, from: JSON.stringify([...from].map(([kpi, e]) => ({ kpi, run_id: e.runId, as_of: e.asOf }))) },
+       AND period_end IN (SELECT period_end FROM ref.kpi_periods($as_of::DATE))
+     RETURNING kpi`,
+    {
+      as_of: tonight.asOf,
+      workflow_id: tonight.workflowId,
+      run_id: tonight.runId,
+      from: JSON.stringify([...from].map(([kpi, e]) => ({ kpi, run_id: e.runId, as_of: e.asOf }))),
+    },
   );
-  const counts = await w.rows<{ kpi: string; n: string }>('SELECT kpi, count(*) AS n FROM kpi.values WHERE run_id = $run_id GROUP BY kpi', { run_id: tonight.runId });
-  return new Map(counts.map((r) => [r.kpi, Number(r.n)]));
+  for (const { kpi } of copied) counts.set(kpi, (counts.get(kpi) ?? 0) + 1);
+  return counts;
 }
 
 /** The KPIs among `kpis` whose points in tonight's run are not exactly tonight's trend points (ref.kpi_periods). */

@@ -153,6 +153,22 @@ describe('a night that reuses gets the figures of a night that computes everythi
     expect(Number(feb[0]!.numerator)).toBe(Number(feb[1]!.numerator) + 1);
   }, 120_000);
 
+  it('an earlier run short of one of its points: that KPI computes all 25 afresh and records no reuse; the others reuse', async () => {
+    const t = await sampleNight();
+    await compute(t, '2015-02-28', 'night-0228', true);
+    // One past point of avg_caseload gone from last night's run (a point tonight wants, and last night had).
+    await Warehouse.with(t.warehouse, (w) =>
+      w.run("DELETE FROM kpi.values WHERE run_id = 'night-0228' AND kpi = 'avg_caseload' AND period_end = DATE '2014-06-30'"),
+    );
+    const r = await reuseAndCheck(t, '2015-03-01'); // the figures equal a full compute's, all 25 points
+    expect(r.avg_caseload).toBe(0);
+    expect(r.re_referral_12m_pct).toBe(24);
+    expect(await query(t, "SELECT reused_from_run, points_reused FROM meta.kpi_inputs WHERE run_id = 'reuse-2015-03-01' AND kpi = 'avg_caseload'")).toEqual([
+      { reused_from_run: null, points_reused: 0 },
+    ]);
+    expect(await query(t, "SELECT count(*)::INTEGER AS n FROM kpi.values WHERE run_id = 'reuse-2015-03-01' AND kpi = 'avg_caseload'")).toEqual([{ n: 25 }]);
+  }, 120_000);
+
   it('a release that changes the shared SQL (a ref macro here) computes every point afresh', async () => {
     const t = await sampleNight();
     await compute(t, '2015-02-28', 'night-0228', true);
