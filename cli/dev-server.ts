@@ -53,6 +53,12 @@ async function startOnce(opts: { dbFile?: string; port?: number; temporalCli?: s
     '--metrics-port', String(metricsPort), '--headless', '--log-level', 'error'];
   if (opts.dbFile) args.push('--db-filename', opts.dbFile);
   const child: ChildProcess = spawn(temporalBinary(opts.temporalCli), args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  // The server lives only as long as this process. `stop` is the orderly way; an uncaught error
+  // skips every `finally` on the way out but not 'exit', where a signal can still be sent (the
+  // server then shuts itself down), so no server is left running with nobody to stop it.
+  const stopAtExit = (): void => void child.kill('SIGTERM');
+  process.once('exit', stopAtExit);
+  child.once('exit', () => process.off('exit', stopAtExit));
   // The first lines say why it stopped (a Go panic's message comes before its stack): keep them and the end.
   let head = '';
   let tail = '';

@@ -23,6 +23,13 @@ process.env.TZ = 'Europe/London';
 // Second line of defence for custody (the first is the explicit modes in activities/file-modes.ts):
 // anything this process or DuckDB creates without a deliberate mode is owner-only.
 process.umask(0o077);
+// A reader that goes away (`csc-kpi run | head`, a pager quit early) must not stop a night
+// halfway: what would have been printed is dropped, and the night finishes and cleans up.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
+}
 
 /** The whole cause chain (WorkflowFailedError → ActivityFailure → ApplicationFailure), most specific last. */
 function explain(err: unknown): string {
