@@ -16,6 +16,7 @@ import type { EnvConfig } from '../core/env-config.js';
 import type { RegionConfig } from '../core/region-config.js';
 import { regionNightId, type RegionNightInput, type RegionNightResult } from '../core/region-night.js';
 import { startDevServer } from './dev-server.js';
+import { watchShutdownSignals } from './shutdown-signals.js';
 import { connectClient } from './temporal-connection.js';
 import { activityDepsFrom, createWorker, installRuntimeLogger, quietBundle } from './worker.js';
 
@@ -77,10 +78,19 @@ export async function runRegion(config: RegionConfig, asOf: string, log: Logger,
     try {
       const workers = await embeddedWorkers(workerConn, config, env);
       const running = workers.map((w) => w.run());
+      const stopped = watchShutdownSignals();
       try {
-        return await startOrJoinRegionNight(new Client({ connection }), input, config.taskQueue);
+        // A shutdown signal stops the workers (Temporal's runtime): no result will come, so stop waiting.
+        const signalled = stopped.heard.then((signal): never => {
+          throw new Error(
+            `the region night of ${asOf} was stopped (${signal}) before it finished; no regional snapshot was published. Run it again: files already loaded are not loaded twice.`,
+          );
+        });
+        signalled.catch(() => undefined); // met by the race below; never unhandled if the night settles first
+        return await Promise.race([startOrJoinRegionNight(new Client({ connection }), input, config.taskQueue), signalled]);
       } finally {
-        for (const w of workers) w.shutdown();
+        stopped.dispose();
+        for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
         await Promise.allSettled(running);
       }
     } finally {

@@ -13,6 +13,7 @@ import { progressDisplay, type ProgressDisplay } from './progress-display.js';
 import { logSettingsOf, type EnvConfig } from '../core/env-config.js';
 import { startDevServer, type DevServer } from './dev-server.js';
 import { startOrJoinNight } from './night-start.js';
+import { watchShutdownSignals } from './shutdown-signals.js';
 import { connectClient } from './temporal-connection.js';
 import { activityDepsFrom, createWorker, installRuntimeLogger } from './worker.js';
 
@@ -64,7 +65,18 @@ export async function runNight(input: NightInput, log: Logger, env: EnvConfig): 
           taskQueue: env.CSC_KPI_TASK_QUEUE,
           deps: activityDepsFrom(env),
         });
-        return await worker.runUntil(night(client));
+        const stopped = watchShutdownSignals();
+        try {
+          return await worker.runUntil(night(client));
+        } catch (err) {
+          // The SDK's own words here ("Promise did not resolve … after Worker completed shutdown") mean nothing to a data officer.
+          if (stopped.signal) {
+            throw new Error(`the night of ${input.asOf} was stopped (${stopped.signal}) before it finished; nothing was published. Run it again: files already loaded are not loaded twice.`);
+          }
+          throw err;
+        } finally {
+          stopped.dispose();
+        }
       } finally {
         await workerConn.close();
         await connection.close();

@@ -1,11 +1,12 @@
 /**
  * `csc-kpi run` without TEMPORAL_ADDRESS starts its own Temporal dev server (cli/dev-server.ts).
  * However the run ends, that server must not be left running with nobody to stop it: a reader
- * that goes away (`csc-kpi run | head`) no longer stops the night halfway, and a process that dies
- * of an uncaught error still signals its server on the way out.
+ * that goes away (`csc-kpi run | head`) no longer stops the night halfway, a shutdown signal ends
+ * `run` and `region run` with one line (region run used to wait for ever once its workers had
+ * stopped), and a process that dies of an uncaught error still signals its server on the way out.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,6 +85,64 @@ describe('the embedded Temporal server of csc-kpi run', () => {
     expect(await code).toBe(0);
     expect(await readLatest(join(home, 'snapshots'))).toMatch(/^2015-02-28_/);
     await expectGone(server);
+  }, 180_000);
+
+  it('stopped by SIGTERM mid-night: one line saying so and what to do, exit 1, and its server stops', async () => {
+    const home = join(root, 'home-term');
+    const child = spawn(process.execPath, [cli.main, 'run', '--as-of', '2015-02-28', '--landing', projectPath('fixtures', 'sample', 'landing'), '--home', home], {
+      env: { ...process.env, LOG_LEVEL: 'info', LOG_FORMAT: 'json' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+    const code = exited(child);
+    const server = await serverOf(child);
+    // Once the night is under way (its first step has logged), the worker's process is asked to stop.
+    await until('the night to start', async () => (stderr.includes('pulled landing folder') ? true : null), 60_000);
+    child.kill('SIGTERM');
+    expect(await code).toBe(1);
+    const last = stderr.trim().split('\n').at(-1);
+    expect(last).toBe(
+      'csc-kpi: the night of 2015-02-28 was stopped (SIGTERM) before it finished; nothing was published. Run it again: files already loaded are not loaded twice.',
+    );
+    await expectGone(server);
+  }, 180_000);
+
+  it('csc-kpi region run stopped by SIGTERM mid-night: one line, exit 1, its server stops (it used to wait for ever)', async () => {
+    const region = join(root, 'region-term');
+    for (const id of ['west', 'main']) await cp(projectPath('fixtures', 'sample', 'landing'), join(region, id, 'landing'), { recursive: true });
+    const config = join(region, 'region.json');
+    await writeFile(
+      config,
+      JSON.stringify({
+        home: 'region',
+        task_queue: 'region-term',
+        councils: [
+          { id: 'west', name: 'Westshire', la_code: '321', landing: 'west/landing', home: 'west/home' },
+          { id: 'main', name: 'Mainford', la_code: '322', landing: 'main/landing', home: 'main/home' },
+        ],
+      }),
+    );
+    const child = spawn(process.execPath, [cli.main, 'region', 'run', '--config', config, '--as-of', '2015-02-28'], {
+      env: { ...process.env, LOG_LEVEL: 'info', LOG_FORMAT: 'json' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+    const code = exited(child);
+    const server = await serverOf(child);
+    try {
+      await until('the night to start', async () => (stderr.includes('pulled landing folder') ? true : null), 60_000);
+      child.kill('SIGTERM');
+      expect(await Promise.race([code, new Promise((r) => setTimeout(() => r('still waiting after 30 s'), 30_000))])).toBe(1);
+      expect(stderr.trim().split('\n').at(-1)).toBe(
+        'csc-kpi: the region night of 2015-02-28 was stopped (SIGTERM) before it finished; no regional snapshot was published. Run it again: files already loaded are not loaded twice.',
+      );
+      await expectGone(server);
+    } finally {
+      // A run that fails this test may still be waiting: nothing is left running after it.
+      for (const pid of [child.pid!, server]) if (alive(pid)) process.kill(pid, 'SIGKILL');
+    }
   }, 180_000);
 
   it('a process that dies of an uncaught error after starting a server still stops it', async () => {
