@@ -18,13 +18,15 @@ import { register as registerDictionary } from './commands/dictionary.js';
 import { register as registerRegion } from './commands/region.js';
 import { register as registerStatus } from './commands/status.js';
 import { stderrLines } from './progress-display.js';
+import { StoppedBySignal } from './shutdown-signals.js';
 
 process.env.TZ = 'Europe/London';
 // Second line of defence for custody (the first is the explicit modes in activities/file-modes.ts):
 // anything this process or DuckDB creates without a deliberate mode is owner-only.
 process.umask(0o077);
-// A reader that goes away (`csc-kpi run | head`, a pager quit early) must not stop a night
-// halfway: what would have been printed is dropped, and the night finishes and cleans up.
+// A reader that goes away (`csc-kpi run 2>&1 | head`, a log reader that dies, a pager quit early)
+// must not stop a night halfway: what any command would have printed is dropped, and it finishes
+// and cleans up.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code !== 'EPIPE') throw err;
@@ -45,7 +47,8 @@ function explain(err: unknown): string {
 
 function fail(err: unknown): never {
   process.stderr.write(`csc-kpi: ${explain(err)}\n`);
-  process.exit(1);
+  // Stopped by a signal: the shell's code for it (130, 143), so a script running the CLI stops too.
+  process.exit(err instanceof StoppedBySignal ? err.exitCode : 1);
 }
 
 // The environment is read here, once, and every command is handed the result: a bad setting

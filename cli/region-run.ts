@@ -16,7 +16,7 @@ import type { EnvConfig } from '../core/env-config.js';
 import type { RegionConfig } from '../core/region-config.js';
 import { regionNightId, type RegionNightInput, type RegionNightResult } from '../core/region-night.js';
 import { startDevServer } from './dev-server.js';
-import { watchShutdownSignals } from './shutdown-signals.js';
+import { StoppedBySignal, watchShutdownSignals } from './shutdown-signals.js';
 import { connectClient } from './temporal-connection.js';
 import { activityDepsFrom, createWorker, installRuntimeLogger, quietBundle } from './worker.js';
 
@@ -62,42 +62,55 @@ async function embeddedWorkers(connection: NativeConnection, config: RegionConfi
 export async function runRegion(config: RegionConfig, asOf: string, log: Logger, env: EnvConfig): Promise<RegionNightResult> {
   installRuntimeLogger(log, env);
   const input = { config: config.path, asOf };
-  if (env.TEMPORAL_ADDRESS) {
-    const { client, connection } = await connectClient(env.TEMPORAL_ADDRESS, env);
-    try {
-      return await startOrJoinRegionNight(client, input, config.taskQueue);
-    } finally {
-      await connection.close();
-    }
-  }
-  log.info('no TEMPORAL_ADDRESS: starting an embedded Temporal dev server');
-  const server = await startDevServer({ temporalCli: env.TEMPORAL_CLI });
+  const stopped = watchShutdownSignals();
+  /** Settles only when a signal asks the process to stop: the wait for the region night ends then, with this line. */
+  const stopWaiting = (what: string): Promise<never> => {
+    const signalled = stopped.heard.then((signal): never => {
+      throw new StoppedBySignal(signal, `the region night of ${asOf} was stopped (${signal}) ${what}`);
+    });
+    signalled.catch(() => undefined); // met by the race it joins; never unhandled if the night settles first
+    return signalled;
+  };
   try {
-    const connection = await Connection.connect({ address: server.address });
-    const workerConn = await NativeConnection.connect({ address: server.address });
-    try {
-      const workers = await embeddedWorkers(workerConn, config, env);
-      const running = workers.map((w) => w.run());
-      const stopped = watchShutdownSignals();
+    if (env.TEMPORAL_ADDRESS) {
+      const { client, connection } = await connectClient(env.TEMPORAL_ADDRESS, env);
       try {
-        // A shutdown signal stops the workers (Temporal's runtime): no result will come, so stop waiting.
-        const signalled = stopped.heard.then((signal): never => {
-          throw new Error(
-            `the region night of ${asOf} was stopped (${signal}) before it finished; no regional snapshot was published. Run it again: files already loaded are not loaded twice.`,
-          );
-        });
-        signalled.catch(() => undefined); // met by the race below; never unhandled if the night settles first
-        return await Promise.race([startOrJoinRegionNight(new Client({ connection }), input, config.taskQueue), signalled]);
+        return await Promise.race([
+          startOrJoinRegionNight(client, input, config.taskQueue),
+          stopWaiting("while waiting: the night goes on on the cluster's workers; `csc-kpi status` shows how it ends."),
+        ]);
       } finally {
-        stopped.dispose();
-        for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
-        await Promise.allSettled(running);
+        await connection.close();
+      }
+    }
+    log.info('no TEMPORAL_ADDRESS: starting an embedded Temporal dev server');
+    const server = await startDevServer({ temporalCli: env.TEMPORAL_CLI });
+    try {
+      const connection = await Connection.connect({ address: server.address });
+      const workerConn = await NativeConnection.connect({ address: server.address });
+      try {
+        const workers = await embeddedWorkers(workerConn, config, env);
+        const running = workers.map((w) => w.run());
+        try {
+          // A shutdown signal stops the workers (Temporal's runtime): no result will come, so stop waiting.
+          return await Promise.race([
+            startOrJoinRegionNight(new Client({ connection }), input, config.taskQueue),
+            stopWaiting(
+              "before it finished (steps under way were let finish; `csc-kpi snapshots list --home <the region's home>` shows whether the regional snapshot was published). Run it again: files already loaded are not loaded twice.",
+            ),
+          ]);
+        } finally {
+          for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+          await Promise.allSettled(running);
+        }
+      } finally {
+        await workerConn.close();
+        await connection.close();
       }
     } finally {
-      await workerConn.close();
-      await connection.close();
+      await server.stop();
     }
   } finally {
-    await server.stop();
+    stopped.dispose();
   }
 }

@@ -6,14 +6,14 @@
  * (cli/night-conflict.ts).
  */
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, PromiseCompletionTimeoutError } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import type { NightInput, NightResult } from '../core/night.js';
 import { progressDisplay, type ProgressDisplay } from './progress-display.js';
 import { logSettingsOf, type EnvConfig } from '../core/env-config.js';
 import { startDevServer, type DevServer } from './dev-server.js';
 import { startOrJoinNight } from './night-start.js';
-import { watchShutdownSignals } from './shutdown-signals.js';
+import { StoppedBySignal, watchShutdownSignals } from './shutdown-signals.js';
 import { connectClient } from './temporal-connection.js';
 import { activityDepsFrom, createWorker, installRuntimeLogger } from './worker.js';
 
@@ -35,6 +35,8 @@ function quietWhileShowing(log: Logger, display: ProgressDisplay, levelGiven: bo
 
 export async function runNight(input: NightInput, log: Logger, env: EnvConfig): Promise<NightResult> {
   installRuntimeLogger(log, env);
+  const stopped = watchShutdownSignals();
+  const stoppedLine = (signal: NodeJS.Signals, what: string) => new StoppedBySignal(signal, `the night of ${input.asOf} was stopped (${signal}) ${what}`);
   const display = progressDisplay();
   const restoreLevel = quietWhileShowing(log, display, logSettingsOf(env).levelGiven);
   try {
@@ -44,7 +46,12 @@ export async function runNight(input: NightInput, log: Logger, env: EnvConfig): 
       display.begin('connecting');
       const { client, connection } = await connectClient(env.TEMPORAL_ADDRESS, env);
       try {
-        return await night(client);
+        // The cluster's workers run the night: a signal here only stops this wait (the runtime would otherwise swallow it).
+        const signalled = stopped.heard.then((signal): never => {
+          throw stoppedLine(signal, 'while waiting: the night goes on on the cluster\'s workers; `csc-kpi status` shows how it ends.');
+        });
+        signalled.catch(() => undefined); // met by the race below; never unhandled if the night settles first
+        return await Promise.race([night(client), signalled]);
       } finally {
         await connection.close();
       }
@@ -65,17 +72,17 @@ export async function runNight(input: NightInput, log: Logger, env: EnvConfig): 
           taskQueue: env.CSC_KPI_TASK_QUEUE,
           deps: activityDepsFrom(env),
         });
-        const stopped = watchShutdownSignals();
         try {
           return await worker.runUntil(night(client));
         } catch (err) {
-          // The SDK's own words here ("Promise did not resolve … after Worker completed shutdown") mean nothing to a data officer.
-          if (stopped.signal) {
-            throw new Error(`the night of ${input.asOf} was stopped (${stopped.signal}) before it finished; nothing was published. Run it again: files already loaded are not loaded twice.`);
+          // The SDK's own words for a worker a signal shut down ("Promise did not resolve … after Worker completed shutdown") mean nothing to a data officer.
+          if (stopped.signal && err instanceof PromiseCompletionTimeoutError) {
+            throw stoppedLine(
+              stopped.signal,
+              `before it finished (a step under way was let finish; \`csc-kpi snapshots list\` shows whether it published). Run it again: files already loaded are not loaded twice.`,
+            );
           }
           throw err;
-        } finally {
-          stopped.dispose();
         }
       } finally {
         await workerConn.close();
@@ -85,6 +92,7 @@ export async function runNight(input: NightInput, log: Logger, env: EnvConfig): 
       await server.stop();
     }
   } finally {
+    stopped.dispose();
     display.stop();
     restoreLevel();
   }

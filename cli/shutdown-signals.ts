@@ -3,7 +3,21 @@
  * its shutdown signals (SIGINT, SIGTERM…), and a night it was running is left unfinished: the CLI
  * then says so in words, and stops waiting for a result no worker will bring.
  */
+import { constants } from 'node:os';
 import { Runtime } from '@temporalio/worker';
+
+/**
+ * A night the CLI stopped waiting for because a signal asked the process to stop. Its exit code is
+ * the shell's for a process a signal ended (128 + the signal's number: 130 for SIGINT, 143 for
+ * SIGTERM), so a script that runs the CLI stops too, as it would have had the signal killed it.
+ */
+export class StoppedBySignal extends Error {
+  readonly exitCode: number;
+  constructor(readonly signal: NodeJS.Signals, message: string) {
+    super(message);
+    this.exitCode = 128 + (constants.signals[signal] ?? 15);
+  }
+}
 
 export interface ShutdownWatch {
   /** The first shutdown signal heard, or null. */
@@ -16,7 +30,8 @@ export interface ShutdownWatch {
 
 /**
  * Only watches: the runtime's own listeners do the shutting down. After the first signal it stops
- * listening, so a second one acts as it always does. Call after the runtime is installed.
+ * listening, so a second one acts as it always does. Call as soon as the runtime is installed (it
+ * listens from then on), so a signal while the server or worker is still starting is seen too.
  */
 export function watchShutdownSignals(): ShutdownWatch {
   const signals = Runtime.instance().options.shutdownSignals;

@@ -1,9 +1,10 @@
 /**
  * `csc-kpi run` without TEMPORAL_ADDRESS starts its own Temporal dev server (cli/dev-server.ts).
  * However the run ends, that server must not be left running with nobody to stop it: a reader
- * that goes away (`csc-kpi run | head`) no longer stops the night halfway, a shutdown signal ends
- * `run` and `region run` with one line (region run used to wait for ever once its workers had
- * stopped), and a process that dies of an uncaught error still signals its server on the way out.
+ * that goes away (`csc-kpi run 2>&1 | head`) no longer stops the night halfway, a shutdown signal
+ * ends `run` and `region run` with one line and the shell's exit code for it (region run used to
+ * wait for ever once its workers had stopped), and a process that dies of an uncaught error still
+ * signals its server on the way out (not when a signal kills it outright: no code runs then).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -59,6 +60,14 @@ async function expectGone(server: number): Promise<void> {
   expect(gone, 'the embedded Temporal server was left running').toBe(true);
 }
 
+/** Whatever a failing test left running (the CLI, its server) is killed. */
+function killLeftovers(...pids: (number | undefined)[]): void {
+  for (const pid of pids) if (pid !== undefined && alive(pid)) process.kill(pid, 'SIGKILL');
+}
+
+const STOPPED =
+  'csc-kpi: the night of 2015-02-28 was stopped (SIGTERM) before it finished (a step under way was let finish; `csc-kpi snapshots list` shows whether it published). Run it again: files already loaded are not loaded twice.';
+
 describe('the embedded Temporal server of csc-kpi run', () => {
   let cli: BuiltCli;
   let root: string;
@@ -71,7 +80,7 @@ describe('the embedded Temporal server of csc-kpi run', () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  it('a reader that goes away mid-night (`csc-kpi run | head`): the night still publishes, and its server stops', async () => {
+  it('a reader that goes away mid-night (`csc-kpi run 2>&1 | head`): the night still publishes, and its server stops', async () => {
     const home = join(root, 'home');
     const child = spawn(process.execPath, [cli.main, 'run', '--as-of', '2015-02-28', '--landing', projectPath('fixtures', 'sample', 'landing'), '--home', home], {
       env: { ...process.env, LOG_LEVEL: 'info', LOG_FORMAT: 'json' },
@@ -79,15 +88,19 @@ describe('the embedded Temporal server of csc-kpi run', () => {
     });
     const code = exited(child);
     const server = await serverOf(child);
-    // The reader closes both pipes: the run's next line of output meets a closed pipe (EPIPE).
-    child.stdout!.destroy();
-    child.stderr!.destroy();
-    expect(await code).toBe(0);
-    expect(await readLatest(join(home, 'snapshots'))).toMatch(/^2015-02-28_/);
-    await expectGone(server);
+    try {
+      // The reader closes both pipes: the run's next line of output meets a closed pipe (EPIPE).
+      child.stdout!.destroy();
+      child.stderr!.destroy();
+      expect(await code).toBe(0);
+      expect(await readLatest(join(home, 'snapshots'))).toMatch(/^2015-02-28_/);
+      await expectGone(server);
+    } finally {
+      killLeftovers(child.pid, server);
+    }
   }, 180_000);
 
-  it('stopped by SIGTERM mid-night: one line saying so and what to do, exit 1, and its server stops', async () => {
+  it('stopped by SIGTERM mid-night: one line saying so and what to do, exit 143, and its server stops', async () => {
     const home = join(root, 'home-term');
     const child = spawn(process.execPath, [cli.main, 'run', '--as-of', '2015-02-28', '--landing', projectPath('fixtures', 'sample', 'landing'), '--home', home], {
       env: { ...process.env, LOG_LEVEL: 'info', LOG_FORMAT: 'json' },
@@ -97,18 +110,40 @@ describe('the embedded Temporal server of csc-kpi run', () => {
     child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
     const code = exited(child);
     const server = await serverOf(child);
-    // Once the night is under way (its first step has logged), the worker's process is asked to stop.
-    await until('the night to start', async () => (stderr.includes('pulled landing folder') ? true : null), 60_000);
-    child.kill('SIGTERM');
-    expect(await code).toBe(1);
-    const last = stderr.trim().split('\n').at(-1);
-    expect(last).toBe(
-      'csc-kpi: the night of 2015-02-28 was stopped (SIGTERM) before it finished; nothing was published. Run it again: files already loaded are not loaded twice.',
-    );
-    await expectGone(server);
+    try {
+      // Once the night is under way (its first step has logged), the worker's process is asked to stop.
+      await until('the night to start', async () => (stderr.includes('pulled landing folder') ? true : null), 60_000);
+      child.kill('SIGTERM');
+      expect(await code).toBe(143); // 128 + 15, as a shell reports a process SIGTERM ended
+      expect(stderr.trim().split('\n').at(-1)).toBe(STOPPED);
+      await expectGone(server);
+    } finally {
+      killLeftovers(child.pid, server);
+    }
   }, 180_000);
 
-  it('csc-kpi region run stopped by SIGTERM mid-night: one line, exit 1, its server stops (it used to wait for ever)', async () => {
+  it('stopped by SIGTERM while its server is still starting: the same line, not the SDK’s', async () => {
+    const child = spawn(process.execPath, [cli.main, 'run', '--as-of', '2015-02-28', '--landing', projectPath('fixtures', 'sample', 'landing'), '--home', join(root, 'home-early')], {
+      env: { ...process.env, LOG_LEVEL: 'info', LOG_FORMAT: 'json' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+    const code = exited(child);
+    let server: number | undefined;
+    try {
+      // Before the worker runs: the server is only just up (the workflow code is not bundled yet).
+      server = await serverOf(child);
+      child.kill('SIGTERM');
+      expect(await code).toBe(143);
+      expect(stderr.trim().split('\n').at(-1)).toBe(STOPPED);
+      await expectGone(server);
+    } finally {
+      killLeftovers(child.pid, server);
+    }
+  }, 180_000);
+
+  it('csc-kpi region run stopped by SIGTERM mid-night: one line, exit 143, its server stops (it used to wait for ever)', async () => {
     const region = join(root, 'region-term');
     for (const id of ['west', 'main']) await cp(projectPath('fixtures', 'sample', 'landing'), join(region, id, 'landing'), { recursive: true });
     const config = join(region, 'region.json');
@@ -134,14 +169,14 @@ describe('the embedded Temporal server of csc-kpi run', () => {
     try {
       await until('the night to start', async () => (stderr.includes('pulled landing folder') ? true : null), 60_000);
       child.kill('SIGTERM');
-      expect(await Promise.race([code, new Promise((r) => setTimeout(() => r('still waiting after 30 s'), 30_000))])).toBe(1);
+      expect(await Promise.race([code, new Promise((r) => setTimeout(() => r('still waiting after 30 s'), 30_000))])).toBe(143);
       expect(stderr.trim().split('\n').at(-1)).toBe(
-        'csc-kpi: the region night of 2015-02-28 was stopped (SIGTERM) before it finished; no regional snapshot was published. Run it again: files already loaded are not loaded twice.',
+        "csc-kpi: the region night of 2015-02-28 was stopped (SIGTERM) before it finished (steps under way were let finish; `csc-kpi snapshots list --home <the region's home>` shows whether the regional snapshot was published). Run it again: files already loaded are not loaded twice.",
       );
       await expectGone(server);
     } finally {
       // A run that fails this test may still be waiting: nothing is left running after it.
-      for (const pid of [child.pid!, server]) if (alive(pid)) process.kill(pid, 'SIGKILL');
+      killLeftovers(child.pid, server);
     }
   }, 180_000);
 
@@ -154,8 +189,12 @@ describe('the embedded Temporal server of csc-kpi run', () => {
     child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
     const code = exited(child);
     const server = await serverOf(child);
-    expect(await code).toBe(1);
-    expect(stderr).toContain('an error nothing catches');
-    await expectGone(server);
+    try {
+      expect(await code).toBe(1);
+      expect(stderr).toContain('an error nothing catches');
+      await expectGone(server);
+    } finally {
+      killLeftovers(child.pid, server);
+    }
   }, 120_000);
 });
