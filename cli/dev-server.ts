@@ -70,7 +70,9 @@ async function startOnce(opts: { dbFile?: string; port?: number; temporalCli?: s
   const address = `127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new ExitedEarly(`The Temporal dev server exited (${child.exitCode}): ${stderrText()}`);
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new ExitedEarly(`The Temporal dev server exited (${child.exitCode ?? child.signalCode}): ${stderrText()}`);
+    }
     try {
       const conn = await Connection.connect({ address, connectTimeout: 1000 });
       await conn.close();
@@ -87,7 +89,8 @@ async function startOnce(opts: { dbFile?: string; port?: number; temporalCli?: s
     address,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        // Ended already, by itself or by a signal (Ctrl-C reaches it too): its 'exit' has been and gone.
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
         setTimeout(() => child.kill('SIGKILL'), 10_000).unref();

@@ -63,21 +63,24 @@ export async function runRegion(config: RegionConfig, asOf: string, log: Logger,
   installRuntimeLogger(log, env);
   const input = { config: config.path, asOf };
   const stopped = watchShutdownSignals();
-  /** Settles only when a signal asks the process to stop: the wait for the region night ends then, with this line. */
-  const stopWaiting = (what: string): Promise<never> => {
-    const signalled = stopped.heard.then((signal): never => {
-      throw new StoppedBySignal(signal, `the region night of ${asOf} was stopped (${signal}) ${what}`);
-    });
-    signalled.catch(() => undefined); // met by the race it joins; never unhandled if the night settles first
-    return signalled;
-  };
+  const stoppedHere = (signal: NodeJS.Signals) =>
+    new StoppedBySignal(
+      signal,
+      `the region night of ${asOf} was stopped (${signal}) before it finished (steps under way were let finish; \`csc-kpi snapshots list --home ${config.home}\` shows whether the regional snapshot was published). Run it again: files already loaded are not loaded twice.`,
+    );
   try {
     if (env.TEMPORAL_ADDRESS) {
       const { client, connection } = await connectClient(env.TEMPORAL_ADDRESS, env);
       try {
         return await Promise.race([
           startOrJoinRegionNight(client, input, config.taskQueue),
-          stopWaiting("while waiting: the night goes on on the cluster's workers; `csc-kpi status` shows how it ends."),
+          stopped.rejectWhenHeard(
+            (signal) =>
+              new StoppedBySignal(
+                signal,
+                `stopped waiting for the region night of ${asOf} (${signal}): it goes on on the cluster's workers; run \`csc-kpi region run\` again to wait for it (it joins the night still running).`,
+              ),
+          ),
         ]);
       } finally {
         await connection.close();
@@ -86,6 +89,7 @@ export async function runRegion(config: RegionConfig, asOf: string, log: Logger,
     log.info('no TEMPORAL_ADDRESS: starting an embedded Temporal dev server');
     const server = await startDevServer({ temporalCli: env.TEMPORAL_CLI });
     try {
+      if (stopped.signal) throw stoppedHere(stopped.signal); // asked to stop while the server started
       const connection = await Connection.connect({ address: server.address });
       const workerConn = await NativeConnection.connect({ address: server.address });
       try {
@@ -95,9 +99,7 @@ export async function runRegion(config: RegionConfig, asOf: string, log: Logger,
           // A shutdown signal stops the workers (Temporal's runtime): no result will come, so stop waiting.
           return await Promise.race([
             startOrJoinRegionNight(new Client({ connection }), input, config.taskQueue),
-            stopWaiting(
-              "before it finished (steps under way were let finish; `csc-kpi snapshots list --home <the region's home>` shows whether the regional snapshot was published). Run it again: files already loaded are not loaded twice.",
-            ),
+            stopped.rejectWhenHeard(stoppedHere),
           ]);
         } finally {
           for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();

@@ -6,14 +6,14 @@
  * (cli/night-conflict.ts).
  */
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, PromiseCompletionTimeoutError } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import type { NightInput, NightResult } from '../core/night.js';
 import { progressDisplay, type ProgressDisplay } from './progress-display.js';
 import { logSettingsOf, type EnvConfig } from '../core/env-config.js';
 import { startDevServer, type DevServer } from './dev-server.js';
 import { startOrJoinNight } from './night-start.js';
-import { StoppedBySignal, watchShutdownSignals } from './shutdown-signals.js';
+import { StoppedBySignal, stoppedBySignal, watchShutdownSignals } from './shutdown-signals.js';
 import { connectClient } from './temporal-connection.js';
 import { activityDepsFrom, createWorker, installRuntimeLogger } from './worker.js';
 
@@ -36,7 +36,11 @@ function quietWhileShowing(log: Logger, display: ProgressDisplay, levelGiven: bo
 export async function runNight(input: NightInput, log: Logger, env: EnvConfig): Promise<NightResult> {
   installRuntimeLogger(log, env);
   const stopped = watchShutdownSignals();
-  const stoppedLine = (signal: NodeJS.Signals, what: string) => new StoppedBySignal(signal, `the night of ${input.asOf} was stopped (${signal}) ${what}`);
+  const stoppedHere = (signal: NodeJS.Signals) =>
+    new StoppedBySignal(
+      signal,
+      `the night of ${input.asOf} was stopped (${signal}) before it finished (a step under way was let finish; \`csc-kpi snapshots list --home ${input.home}\` shows whether it published). Run it again: files already loaded are not loaded twice.`,
+    );
   const display = progressDisplay();
   const restoreLevel = quietWhileShowing(log, display, logSettingsOf(env).levelGiven);
   try {
@@ -47,11 +51,12 @@ export async function runNight(input: NightInput, log: Logger, env: EnvConfig): 
       const { client, connection } = await connectClient(env.TEMPORAL_ADDRESS, env);
       try {
         // The cluster's workers run the night: a signal here only stops this wait (the runtime would otherwise swallow it).
-        const signalled = stopped.heard.then((signal): never => {
-          throw stoppedLine(signal, 'while waiting: the night goes on on the cluster\'s workers; `csc-kpi status` shows how it ends.');
-        });
-        signalled.catch(() => undefined); // met by the race below; never unhandled if the night settles first
-        return await Promise.race([night(client), signalled]);
+        return await Promise.race([
+          night(client),
+          stopped.rejectWhenHeard(
+            (signal) => new StoppedBySignal(signal, `stopped waiting for the night of ${input.asOf} (${signal}): it goes on on the cluster's workers; \`csc-kpi status\` shows how it ends.`),
+          ),
+        ]);
       } finally {
         await connection.close();
       }
@@ -60,6 +65,7 @@ export async function runNight(input: NightInput, log: Logger, env: EnvConfig): 
     display.begin('starting Temporal');
     const server: DevServer = await startDevServer({ temporalCli: env.TEMPORAL_CLI });
     try {
+      if (stopped.signal) throw stoppedHere(stopped.signal); // asked to stop while the server started
       // Loopback and in memory for this run only: no TLS, and the worker serves this run's folders.
       const connection = await Connection.connect({ address: server.address });
       const workerConn = await NativeConnection.connect({ address: server.address });
@@ -73,16 +79,11 @@ export async function runNight(input: NightInput, log: Logger, env: EnvConfig): 
           deps: activityDepsFrom(env),
         });
         try {
-          return await worker.runUntil(night(client));
+          // A signal stops the worker (Temporal's runtime): the wait ends at once with this line, and
+          // runUntil still waits for the worker to let the step under way finish.
+          return await worker.runUntil(Promise.race([night(client), stopped.rejectWhenHeard(stoppedHere)]));
         } catch (err) {
-          // The SDK's own words for a worker a signal shut down ("Promise did not resolve … after Worker completed shutdown") mean nothing to a data officer.
-          if (stopped.signal && err instanceof PromiseCompletionTimeoutError) {
-            throw stoppedLine(
-              stopped.signal,
-              `before it finished (a step under way was let finish; \`csc-kpi snapshots list\` shows whether it published). Run it again: files already loaded are not loaded twice.`,
-            );
-          }
-          throw err;
+          throw stoppedBySignal(err) ?? err;
         }
       } finally {
         await workerConn.close();

@@ -4,12 +4,12 @@
  * then says so in words, and stops waiting for a result no worker will bring.
  */
 import { constants } from 'node:os';
-import { Runtime } from '@temporalio/worker';
+import { CombinedWorkerRunError, Runtime } from '@temporalio/worker';
 
 /**
  * A night the CLI stopped waiting for because a signal asked the process to stop. Its exit code is
- * the shell's for a process a signal ended (128 + the signal's number: 130 for SIGINT, 143 for
- * SIGTERM), so a script that runs the CLI stops too, as it would have had the signal killed it.
+ * the usual one for a process a signal stopped (128 + the signal's number: 130 for SIGINT, 143 for
+ * SIGTERM), so whoever ran it can tell a stop from a failed night.
  */
 export class StoppedBySignal extends Error {
   readonly exitCode: number;
@@ -24,8 +24,20 @@ export interface ShutdownWatch {
   readonly signal: NodeJS.Signals | null;
   /** Settles with the first shutdown signal heard (never, if none is). */
   readonly heard: Promise<NodeJS.Signals>;
+  /**
+   * Rejects with `stopped(signal)` when a shutdown signal is heard (never otherwise): raced against
+   * a wait that no worker will now end. Never an unhandled rejection if the wait settles first.
+   */
+  rejectWhenHeard(stopped: (signal: NodeJS.Signals) => StoppedBySignal): Promise<never>;
   /** Stops listening. */
   dispose(): void;
+}
+
+/** The StoppedBySignal behind an error from a wait raced with `rejectWhenHeard` (Worker.runUntil wraps it), else null. */
+export function stoppedBySignal(err: unknown): StoppedBySignal | null {
+  if (err instanceof StoppedBySignal) return err;
+  if (err instanceof CombinedWorkerRunError && err.cause.innerError instanceof StoppedBySignal) return err.cause.innerError;
+  return null;
 }
 
 /**
@@ -52,6 +64,13 @@ export function watchShutdownSignals(): ShutdownWatch {
       return got;
     },
     heard,
+    rejectWhenHeard(stopped) {
+      const rejected = heard.then((signal): never => {
+        throw stopped(signal);
+      });
+      rejected.catch(() => undefined);
+      return rejected;
+    },
     dispose,
   };
 }

@@ -65,8 +65,8 @@ function killLeftovers(...pids: (number | undefined)[]): void {
   for (const pid of pids) if (pid !== undefined && alive(pid)) process.kill(pid, 'SIGKILL');
 }
 
-const STOPPED =
-  'csc-kpi: the night of 2015-02-28 was stopped (SIGTERM) before it finished (a step under way was let finish; `csc-kpi snapshots list` shows whether it published). Run it again: files already loaded are not loaded twice.';
+const stoppedLine = (home: string) =>
+  `csc-kpi: the night of 2015-02-28 was stopped (SIGTERM) before it finished (a step under way was let finish; \`csc-kpi snapshots list --home ${home}\` shows whether it published). Run it again: files already loaded are not loaded twice.`;
 
 describe('the embedded Temporal server of csc-kpi run', () => {
   let cli: BuiltCli;
@@ -114,8 +114,31 @@ describe('the embedded Temporal server of csc-kpi run', () => {
       // Once the night is under way (its first step has logged), the worker's process is asked to stop.
       await until('the night to start', async () => (stderr.includes('pulled landing folder') ? true : null), 60_000);
       child.kill('SIGTERM');
-      expect(await code).toBe(143); // 128 + 15, as a shell reports a process SIGTERM ended
-      expect(stderr.trim().split('\n').at(-1)).toBe(STOPPED);
+      expect(await code).toBe(143); // 128 + 15, the usual code for a process SIGTERM stopped
+      expect(stderr.trim().split('\n').at(-1)).toBe(stoppedLine(home));
+      await expectGone(server);
+    } finally {
+      killLeftovers(child.pid, server);
+    }
+  }, 180_000);
+
+  it('Ctrl-C in a terminal (SIGINT to the whole process group, its server too): the same line for SIGINT, exit 130', async () => {
+    const home = join(root, 'home-int');
+    // Its own process group, as a terminal's foreground job is: the signal reaches the server as well.
+    const child = spawn(process.execPath, [cli.main, 'run', '--as-of', '2015-02-28', '--landing', projectPath('fixtures', 'sample', 'landing'), '--home', home], {
+      env: { ...process.env, LOG_LEVEL: 'info', LOG_FORMAT: 'json' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let stderr = '';
+    child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+    const code = exited(child);
+    const server = await serverOf(child);
+    try {
+      await until('the night to start', async () => (stderr.includes('pulled landing folder') ? true : null), 60_000);
+      process.kill(-child.pid!, 'SIGINT');
+      expect(await code).toBe(130);
+      expect(stderr.trim().split('\n').at(-1)).toBe(stoppedLine(home).replace('(SIGTERM)', '(SIGINT)'));
       await expectGone(server);
     } finally {
       killLeftovers(child.pid, server);
@@ -123,7 +146,8 @@ describe('the embedded Temporal server of csc-kpi run', () => {
   }, 180_000);
 
   it('stopped by SIGTERM while its server is still starting: the same line, not the SDK’s', async () => {
-    const child = spawn(process.execPath, [cli.main, 'run', '--as-of', '2015-02-28', '--landing', projectPath('fixtures', 'sample', 'landing'), '--home', join(root, 'home-early')], {
+    const home = join(root, 'home-early');
+    const child = spawn(process.execPath, [cli.main, 'run', '--as-of', '2015-02-28', '--landing', projectPath('fixtures', 'sample', 'landing'), '--home', home], {
       env: { ...process.env, LOG_LEVEL: 'info', LOG_FORMAT: 'json' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -136,7 +160,7 @@ describe('the embedded Temporal server of csc-kpi run', () => {
       server = await serverOf(child);
       child.kill('SIGTERM');
       expect(await code).toBe(143);
-      expect(stderr.trim().split('\n').at(-1)).toBe(STOPPED);
+      expect(stderr.trim().split('\n').at(-1)).toBe(stoppedLine(home));
       await expectGone(server);
     } finally {
       killLeftovers(child.pid, server);
@@ -171,7 +195,7 @@ describe('the embedded Temporal server of csc-kpi run', () => {
       child.kill('SIGTERM');
       expect(await Promise.race([code, new Promise((r) => setTimeout(() => r('still waiting after 30 s'), 30_000))])).toBe(143);
       expect(stderr.trim().split('\n').at(-1)).toBe(
-        "csc-kpi: the region night of 2015-02-28 was stopped (SIGTERM) before it finished (steps under way were let finish; `csc-kpi snapshots list --home <the region's home>` shows whether the regional snapshot was published). Run it again: files already loaded are not loaded twice.",
+        `csc-kpi: the region night of 2015-02-28 was stopped (SIGTERM) before it finished (steps under way were let finish; \`csc-kpi snapshots list --home ${join(region, 'region')}\` shows whether the regional snapshot was published). Run it again: files already loaded are not loaded twice.`,
       );
       await expectGone(server);
     } finally {
