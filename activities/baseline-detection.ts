@@ -31,7 +31,7 @@ import { snakeCase } from '../core/contracts/naming.js';
 import type { ListContract } from '../core/contracts/lists.js';
 import type { KpiDefinition } from '../core/kpi-definition.js';
 import { shownName } from '../core/shown-text.js';
-import { quoteIdent as q } from '../core/sql-text.js';
+import { jsonRowsSql, quoteIdent as q } from '../core/sql-text.js';
 import { readBaselinesConfig } from './baselines-config.js';
 import type { Warehouse } from './warehouse.js';
 
@@ -77,7 +77,7 @@ async function rejectedRowsByColumn(w: Warehouse, files: readonly FileRow[]): Pr
   const asks = [...new Map(files.map((f) => [fileKey(f), { sha256: f.sha256, sheet: f.sheet ?? null }])).values()];
   const rows = await w.rows<{ sha256: string; sheet: string | null; column_name: string; n: string }>(
     `SELECT a.sha256, a.sheet, r.column_name, count(DISTINCT r.line) AS n
-     FROM (SELECT unnest(from_json($asks, '[{"sha256":"VARCHAR","sheet":"VARCHAR"}]'), recursive := true)) a
+     FROM ${jsonRowsSql('$asks', { sha256: 'VARCHAR', sheet: 'VARCHAR' })} a
      JOIN meta.rejects r ON r.file_sha256 = a.sha256 AND (a.sheet IS NULL OR r.sheet = a.sheet)
      WHERE r.column_name IS NOT NULL GROUP BY ALL`,
     { asks: JSON.stringify(asks) },

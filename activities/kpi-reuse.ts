@@ -25,7 +25,7 @@ import { columnMeta } from '../core/contracts/columns.js';
 import { CONTRACTS } from '../core/contracts/lists.js';
 import { datesThatCanBeLater, type Reusability } from '../core/kpi-reuse.js';
 import { projectPath } from '../core/project-root.js';
-import { quoteIdent as q, sqlLiteral as lit } from '../core/sql-text.js';
+import { jsonRowsSql, quoteIdent as q, sqlLiteral as lit } from '../core/sql-text.js';
 import type { Warehouse } from './warehouse.js';
 
 export type ReusePlan = Extract<Reusability, { reusable: true }>;
@@ -184,15 +184,6 @@ export interface Tonight {
 }
 
 /**
- * The rows of a JSON parameter, one per element: the bookkeeping below asks its question of
- * every KPI in one statement (a quiet night would otherwise spend a few milliseconds a KPI on
- * each). `shape` is DuckDB's JSON structure of one element.
- */
-function jsonRows(param: string, shape: Record<string, string>): string {
-  return `(SELECT unnest(from_json(${param}, ${lit(JSON.stringify([shape]))}), recursive := true))`;
-}
-
-/**
  * For each KPI asked about, the latest earlier run under the same definition that read the same
  * files, as of tonight's date or before; a KPI with none is left out.
  */
@@ -201,7 +192,7 @@ export async function earlierRunsWithSameInputs(w: Warehouse, asks: readonly Reu
   const rows = await w.rows<{ kpi: string; run_id: string; as_of: string }>(
     `SELECT i.kpi, i.run_id, strftime(i.as_of, '%Y-%m-%d') AS as_of
      FROM meta.kpi_inputs i
-     JOIN ${jsonRows('$asks', { kpi: 'VARCHAR', version: 'VARCHAR', inputs: 'VARCHAR' })} a
+     JOIN ${jsonRowsSql('$asks', { kpi: 'VARCHAR', version: 'VARCHAR', inputs: 'VARCHAR' })} a
        ON i.kpi = a.kpi AND i.definition_version = a.version AND i.inputs = a.inputs
      WHERE i.as_of <= $as_of::DATE AND i.run_id <> $run
      QUALIFY row_number() OVER (PARTITION BY i.kpi ORDER BY i.as_of DESC, i.run_id) = 1`,
@@ -221,7 +212,7 @@ export async function copyPoints(w: Warehouse, tonight: Tonight, from: ReadonlyM
     `INSERT INTO kpi.values BY NAME
      SELECT * REPLACE ($as_of::DATE AS as_of, $workflow_id AS workflow_id, $run_id AS run_id)
      FROM kpi.values v
-     WHERE EXISTS (SELECT 1 FROM ${jsonRows('$from', { kpi: 'VARCHAR', run_id: 'VARCHAR', as_of: 'DATE' })} f
+     WHERE EXISTS (SELECT 1 FROM ${jsonRowsSql('$from', { kpi: 'VARCHAR', run_id: 'VARCHAR', as_of: 'DATE' })} f
                    WHERE f.kpi = v.kpi AND f.run_id = v.run_id AND v.period_end <= f.as_of)
        AND period_end IN (SELECT period_end FROM ref.kpi_periods($as_of::DATE))
      RETURNING kpi`,
@@ -264,7 +255,7 @@ export async function recordKpiInputs(w: Warehouse, tonight: Tonight, rows: read
   await w.run(
     `INSERT INTO meta.kpi_inputs (run_id, kpi, as_of, definition_version, inputs, reused_from_run, points_reused)
      SELECT $run, kpi, $as_of::DATE, version, inputs, reused_from_run, points_reused
-     FROM ${jsonRows('$rows', { kpi: 'VARCHAR', version: 'VARCHAR', inputs: 'VARCHAR', reused_from_run: 'VARCHAR', points_reused: 'INTEGER' })}`,
+     FROM ${jsonRowsSql('$rows', { kpi: 'VARCHAR', version: 'VARCHAR', inputs: 'VARCHAR', reused_from_run: 'VARCHAR', points_reused: 'INTEGER' })}`,
     {
       run: tonight.runId,
       as_of: tonight.asOf,

@@ -47,7 +47,7 @@ function explain(err: unknown): string {
 
 function fail(err: unknown): never {
   process.stderr.write(`csc-kpi: ${explain(err)}\n`);
-  // Stopped by a signal: the shell's code for it (130, 143), so a script running the CLI stops too.
+  // Stopped by a signal: the usual code for a process a signal stopped (130, 143), not a failed night's 1.
   process.exit(err instanceof StoppedBySignal ? err.exitCode : 1);
 }
 

@@ -22,8 +22,6 @@ export class StoppedBySignal extends Error {
 export interface ShutdownWatch {
   /** The first shutdown signal heard, or null. */
   readonly signal: NodeJS.Signals | null;
-  /** Settles with the first shutdown signal heard (never, if none is). */
-  readonly heard: Promise<NodeJS.Signals>;
   /**
    * Rejects with `stopped(signal)` when a shutdown signal is heard (never otherwise): raced against
    * a wait that no worker will now end. Never an unhandled rejection if the wait settles first.
@@ -63,7 +61,6 @@ export function watchShutdownSignals(): ShutdownWatch {
     get signal() {
       return got;
     },
-    heard,
     rejectWhenHeard(stopped) {
       const rejected = heard.then((signal): never => {
         throw stopped(signal);

@@ -11,6 +11,15 @@ export function sqlLiteral(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;
 }
 
+/**
+ * Rows from one bound JSON parameter, one per element of its array, typed by `shape` (DuckDB's
+ * JSON structure of one element: column → type): a question asked of many keys in one statement.
+ * `param` is the parameter's name (`$asks`); the values themselves stay bound.
+ */
+export function jsonRowsSql(param: string, shape: Readonly<Record<string, string>>): string {
+  return `(SELECT unnest(from_json(${param}, ${sqlLiteral(JSON.stringify([shape]))}), recursive := true))`;
+}
+
 const PLACEHOLDER = /\{\{('?)([a-z_][a-z0-9_]*)\1\}\}/g;
 
 /**

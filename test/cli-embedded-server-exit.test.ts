@@ -68,6 +68,31 @@ function killLeftovers(...pids: (number | undefined)[]): void {
 const stoppedLine = (home: string) =>
   `csc-kpi: the night of 2015-02-28 was stopped (SIGTERM) before it finished (a step under way was let finish; \`csc-kpi snapshots list --home ${home}\` shows whether it published). Run it again: files already loaded are not loaded twice.`;
 
+/** A command of the compiled CLI (or a script), with info-level JSON logs and its standard error kept. */
+interface Launched {
+  child: ChildProcess;
+  code: Promise<number | null>;
+  /** Its standard error so far. */
+  stderr(): string;
+  /** The last line it wrote to standard error. */
+  lastLine(): string;
+}
+
+function launch(args: string[], o: { detached?: boolean } = {}): Launched {
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, LOG_LEVEL: 'info', LOG_FORMAT: 'json' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: o.detached,
+  });
+  let stderr = '';
+  child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+  return { child, code: exited(child), stderr: () => stderr, lastLine: () => stderr.trim().split('\n').at(-1) ?? '' };
+}
+
+/** Once the night is under way: its first step has logged. */
+const nightStarted = (run: Launched): Promise<true> =>
+  until('the night to start', async () => (run.stderr().includes('pulled landing folder') ? true : null), 60_000);
+
 describe('the embedded Temporal server of csc-kpi run', () => {
   let cli: BuiltCli;
   let root: string;
@@ -79,14 +104,13 @@ describe('the embedded Temporal server of csc-kpi run', () => {
     await cli?.dispose();
     await rm(root, { recursive: true, force: true });
   });
+  /** `csc-kpi run` of the sample as of 28 February 2015 into `home`. */
+  const runSample = (home: string, o: { detached?: boolean } = {}): Launched =>
+    launch([cli.main, 'run', '--as-of', '2015-02-28', '--landing', projectPath('fixtures', 'sample', 'landing'), '--home', home], o);
 
   it('a reader that goes away mid-night (`csc-kpi run 2>&1 | head`): the night still publishes, and its server stops', async () => {
     const home = join(root, 'home');
-    const child = spawn(process.execPath, [cli.main, 'run', '--as-of', '2015-02-28', '--landing', projectPath('fixtures', 'sample', 'landing'), '--home', home], {
-      env: { ...process.env, LOG_LEVEL: 'info', LOG_FORMAT: 'json' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const code = exited(child);
+    const { child, code } = runSample(home);
     const server = await serverOf(child);
     try {
       // The reader closes both pipes: the run's next line of output meets a closed pipe (EPIPE).
@@ -102,68 +126,49 @@ describe('the embedded Temporal server of csc-kpi run', () => {
 
   it('stopped by SIGTERM mid-night: one line saying so and what to do, exit 143, and its server stops', async () => {
     const home = join(root, 'home-term');
-    const child = spawn(process.execPath, [cli.main, 'run', '--as-of', '2015-02-28', '--landing', projectPath('fixtures', 'sample', 'landing'), '--home', home], {
-      env: { ...process.env, LOG_LEVEL: 'info', LOG_FORMAT: 'json' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
-    const code = exited(child);
-    const server = await serverOf(child);
+    const run = runSample(home);
+    const server = await serverOf(run.child);
     try {
-      // Once the night is under way (its first step has logged), the worker's process is asked to stop.
-      await until('the night to start', async () => (stderr.includes('pulled landing folder') ? true : null), 60_000);
-      child.kill('SIGTERM');
-      expect(await code).toBe(143); // 128 + 15, the usual code for a process SIGTERM stopped
-      expect(stderr.trim().split('\n').at(-1)).toBe(stoppedLine(home));
+      // Once the night is under way, the worker's process is asked to stop.
+      await nightStarted(run);
+      run.child.kill('SIGTERM');
+      expect(await run.code).toBe(143); // 128 + 15, the usual code for a process SIGTERM stopped
+      expect(run.lastLine()).toBe(stoppedLine(home));
       await expectGone(server);
     } finally {
-      killLeftovers(child.pid, server);
+      killLeftovers(run.child.pid, server);
     }
   }, 180_000);
 
   it('Ctrl-C in a terminal (SIGINT to the whole process group, its server too): the same line for SIGINT, exit 130', async () => {
     const home = join(root, 'home-int');
     // Its own process group, as a terminal's foreground job is: the signal reaches the server as well.
-    const child = spawn(process.execPath, [cli.main, 'run', '--as-of', '2015-02-28', '--landing', projectPath('fixtures', 'sample', 'landing'), '--home', home], {
-      env: { ...process.env, LOG_LEVEL: 'info', LOG_FORMAT: 'json' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    let stderr = '';
-    child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
-    const code = exited(child);
-    const server = await serverOf(child);
+    const run = runSample(home, { detached: true });
+    const server = await serverOf(run.child);
     try {
-      await until('the night to start', async () => (stderr.includes('pulled landing folder') ? true : null), 60_000);
-      process.kill(-child.pid!, 'SIGINT');
-      expect(await code).toBe(130);
-      expect(stderr.trim().split('\n').at(-1)).toBe(stoppedLine(home).replace('(SIGTERM)', '(SIGINT)'));
+      await nightStarted(run);
+      process.kill(-run.child.pid!, 'SIGINT');
+      expect(await run.code).toBe(130);
+      expect(run.lastLine()).toBe(stoppedLine(home).replace('(SIGTERM)', '(SIGINT)'));
       await expectGone(server);
     } finally {
-      killLeftovers(child.pid, server);
+      killLeftovers(run.child.pid, server);
     }
   }, 180_000);
 
   it('stopped by SIGTERM while its server is still starting: the same line, not the SDK’s', async () => {
     const home = join(root, 'home-early');
-    const child = spawn(process.execPath, [cli.main, 'run', '--as-of', '2015-02-28', '--landing', projectPath('fixtures', 'sample', 'landing'), '--home', home], {
-      env: { ...process.env, LOG_LEVEL: 'info', LOG_FORMAT: 'json' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
-    const code = exited(child);
+    const run = runSample(home);
     let server: number | undefined;
     try {
       // Before the worker runs: the server is only just up (the workflow code is not bundled yet).
-      server = await serverOf(child);
-      child.kill('SIGTERM');
-      expect(await code).toBe(143);
-      expect(stderr.trim().split('\n').at(-1)).toBe(stoppedLine(home));
+      server = await serverOf(run.child);
+      run.child.kill('SIGTERM');
+      expect(await run.code).toBe(143);
+      expect(run.lastLine()).toBe(stoppedLine(home));
       await expectGone(server);
     } finally {
-      killLeftovers(child.pid, server);
+      killLeftovers(run.child.pid, server);
     }
   }, 180_000);
 
@@ -182,25 +187,19 @@ describe('the embedded Temporal server of csc-kpi run', () => {
         ],
       }),
     );
-    const child = spawn(process.execPath, [cli.main, 'region', 'run', '--config', config, '--as-of', '2015-02-28'], {
-      env: { ...process.env, LOG_LEVEL: 'info', LOG_FORMAT: 'json' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
-    const code = exited(child);
-    const server = await serverOf(child);
+    const run = launch([cli.main, 'region', 'run', '--config', config, '--as-of', '2015-02-28']);
+    const server = await serverOf(run.child);
     try {
-      await until('the night to start', async () => (stderr.includes('pulled landing folder') ? true : null), 60_000);
-      child.kill('SIGTERM');
-      expect(await Promise.race([code, new Promise((r) => setTimeout(() => r('still waiting after 30 s'), 30_000))])).toBe(143);
-      expect(stderr.trim().split('\n').at(-1)).toBe(
+      await nightStarted(run);
+      run.child.kill('SIGTERM');
+      expect(await Promise.race([run.code, new Promise((r) => setTimeout(() => r('still waiting after 30 s'), 30_000))])).toBe(143);
+      expect(run.lastLine()).toBe(
         `csc-kpi: the region night of 2015-02-28 was stopped (SIGTERM) before it finished (steps under way were let finish; \`csc-kpi snapshots list --home ${join(region, 'region')}\` shows whether the regional snapshot was published). Run it again: files already loaded are not loaded twice.`,
       );
       await expectGone(server);
     } finally {
       // A run that fails this test may still be waiting: nothing is left running after it.
-      killLeftovers(child.pid, server);
+      killLeftovers(run.child.pid, server);
     }
   }, 180_000);
 
@@ -208,17 +207,14 @@ describe('the embedded Temporal server of csc-kpi run', () => {
     const devServer = join(dirname(cli.main), 'dev-server.js');
     const script = join(root, 'crash.mjs');
     await writeFile(script, `import { startDevServer } from ${JSON.stringify(devServer)};\nawait startDevServer();\nsetTimeout(() => { throw new Error('an error nothing catches'); }, 10);\n`);
-    const child = spawn(process.execPath, [script], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
-    const code = exited(child);
-    const server = await serverOf(child);
+    const run = launch([script]);
+    const server = await serverOf(run.child);
     try {
-      expect(await code).toBe(1);
-      expect(stderr).toContain('an error nothing catches');
+      expect(await run.code).toBe(1);
+      expect(run.stderr()).toContain('an error nothing catches');
       await expectGone(server);
     } finally {
-      killLeftovers(child.pid, server);
+      killLeftovers(run.child.pid, server);
     }
   }, 120_000);
 });
